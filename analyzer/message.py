@@ -1,0 +1,108 @@
+"""Raw bytes -> ParsedMessage.
+
+The header fields are split from the original bytes and kept verbatim: DKIM
+verifies bytes, so nothing here re-serialises a field (RFC 6376 §3.4).
+"""
+
+from __future__ import annotations
+
+import re
+from email.header import decode_header, make_header
+from email.utils import getaddresses
+
+from analyzer.errors import NotAMessageError
+from analyzer.model import HeaderField, LineEndings, ParsedMessage
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+# RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
+_FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
+_MBOX_FROM = b"From "
+
+
+def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
+    """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
+    bare = len(_BARE_LF.findall(raw)) if b"\n" in raw else 0
+    if not bare:
+        return raw, LineEndings.CRLF
+    crlf = raw.count(b"\r\n")
+    return _BARE_LF.sub(b"\r\n", raw), LineEndings.LF if not crlf else LineEndings.MIXED
+
+
+def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
+    """Split a CRLF header section into fields; return them and where the body starts.
+
+    The body starts after the first empty line. A line that is neither a field nor a
+    continuation ends the header section there, as MTAs treat it (no empty line: -1).
+    """
+    fields: list[HeaderField] = []
+    pos = 0
+    size = len(block)
+    while pos < size:
+        end = block.find(b"\r\n", pos)
+        line_end = size if end < 0 else end + 2
+        line = block[pos:line_end]
+        if line == b"\r\n":
+            return fields, line_end
+        if line[:1] in (b" ", b"\t") and fields:
+            last = fields[-1]
+            fields[-1] = HeaderField(last.name, last.value + line)
+        else:
+            m = _FIELD.match(line)
+            if m is None:
+                if not fields and line.startswith(_MBOX_FROM):
+                    pos = line_end  # an mbox "From " envelope line left on an exported file
+                    continue
+                return fields, pos if fields else -2
+            fields.append(HeaderField(line[: m.end() - 1], line[m.end() :]))
+        pos = line_end
+    return fields, -1
+
+
+def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
+    """Parse raw message bytes. Raises NotAMessageError when there is no header section."""
+    if b"\x00" in raw[:4096] and not re.match(rb"[\x21-\x7e]+:", raw):
+        raise NotAMessageError("input is binary data, not an email message")
+    data, endings = to_crlf(raw)
+    fields, body_start = split_header_fields(data)
+    if body_start == -2 or not fields:
+        raise NotAMessageError("input does not start with a header field (Name: value)")
+    body = None if headers_only or body_start == -1 else data[body_start:]
+    from_addrs = _addresses(fields, "from")
+    return ParsedMessage(
+        headers=tuple(fields),
+        body=body,
+        line_endings=endings,
+        from_addresses=tuple(from_addrs),
+        from_domain=_domain_of(from_addrs[0]) if from_addrs else None,
+        subject=_display(fields, "subject"),
+        message_id=_display(fields, "message-id"),
+    )
+
+
+def field_text(value: bytes) -> str:
+    """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
+    text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError):
+        return text
+
+
+def _display(fields: list[HeaderField], name: str) -> str | None:
+    found = [f for f in fields if f.lname == name]
+    return field_text(found[0].value) if found else None
+
+
+def _addresses(fields: list[HeaderField], name: str) -> list[str]:
+    values = [field_text(f.value) for f in fields if f.lname == name]
+    return [addr for _, addr in getaddresses(values) if "@" in addr]
+
+
+def _domain_of(address: str) -> str | None:
+    domain = address.rpartition("@")[2].strip().rstrip(".").lower()
+    if not domain:
+        return None
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return domain

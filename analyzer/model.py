@@ -1,0 +1,296 @@
+"""Values that cross pipeline stages: frozen dataclasses and closed enums.
+
+Every code here is part of the versioned JSON schema (README, "Codes"):
+renaming one is a breaking change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = 1
+
+
+class Result(StrEnum):
+    """RFC 8601 §2.7.1 DKIM result words."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NEUTRAL = "neutral"
+    POLICY = "policy"
+    TEMPERROR = "temperror"
+    PERMERROR = "permerror"
+
+
+class Reason(StrEnum):
+    """Why a signature did not pass: one stable code per cause."""
+
+    BODY_HASH_MISMATCH = "body_hash_mismatch"
+    SIGNATURE_MISMATCH = "signature_mismatch"
+    KEY_NOT_FOUND = "key_not_found"
+    KEY_REVOKED = "key_revoked"
+    KEY_SYNTAX = "key_syntax"
+    KEY_TOO_SHORT = "key_too_short"
+    KEY_TOO_LONG = "key_too_long"
+    KEY_TYPE_MISMATCH = "key_type_mismatch"
+    KEY_HASH_NOT_ALLOWED = "key_hash_not_allowed"
+    KEY_SERVICE_MISMATCH = "key_service_mismatch"
+    KEY_STRICT_IDENTITY = "key_strict_identity"
+    DNS_SERVFAIL = "dns_servfail"
+    DNS_TIMEOUT = "dns_timeout"
+    DNS_ERROR = "dns_error"
+    SIGNATURE_SYNTAX = "signature_syntax"
+    SIGNATURE_EXPIRED = "signature_expired"
+    SIGNATURE_FUTURE = "signature_future"
+    WEAK_ALGORITHM = "weak_algorithm"
+    FROM_NOT_SIGNED = "from_not_signed"
+    IDENTITY_MISMATCH = "identity_mismatch"
+    BODY_UNAVAILABLE = "body_unavailable"
+    TOO_MANY_SIGNATURES = "too_many_signatures"
+
+
+class DnsStatus(StrEnum):
+    """What a DNS query came back with; NXDOMAIN and NODATA stay distinct."""
+
+    OK = "ok"
+    NXDOMAIN = "nxdomain"
+    NODATA = "nodata"
+    SERVFAIL = "servfail"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+    @property
+    def temporary(self) -> bool:
+        """RFC 6376 §6.1.2: only a failed query is worth retrying later."""
+        return self in (DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.TIMEOUT, DnsStatus.ERROR)
+
+
+class Classification(StrEnum):
+    AUTHOR = "author"
+    PROVIDER = "provider"
+    THIRD_PARTY = "third_party"
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LineEndings(StrEnum):
+    CRLF = "crlf"
+    LF = "lf"
+    MIXED = "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class DnsAnswer:
+    """One DNS query and everything it told us (the evidence behind a key verdict)."""
+
+    name: str
+    rdtype: str
+    status: DnsStatus
+    records: tuple[tuple[bytes, ...], ...] = ()  # TXT: each record's strings, in order
+    cname_chain: tuple[tuple[str, str], ...] = ()  # (owner, target) hops followed
+    ttl: int | None = None
+    server: str | None = None
+    detail: str | None = None
+
+    def joined(self) -> tuple[bytes, ...]:
+        """Each TXT record's strings joined (RFC 6376 §3.6.2.2), never across records."""
+        return tuple(b"".join(strings) for strings in self.records)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    """A parsed DKIM key record (RFC 6376 §3.6.1)."""
+
+    raw: bytes
+    key_type: str  # k=, default "rsa"
+    hashes: tuple[str, ...] | None  # h=, None = any
+    services: tuple[str, ...]  # s=, default ("*",)
+    flags: tuple[str, ...]  # t=
+    public_key: bytes  # decoded p=; empty when revoked
+
+    @property
+    def testing(self) -> bool:
+        return "y" in self.flags
+
+    @property
+    def strict_identity(self) -> bool:
+        return "s" in self.flags
+
+
+@dataclass(frozen=True, slots=True)
+class KeyProblem:
+    """Why a TXT record is not a usable key."""
+
+    reason: Reason
+    detail: str
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class KeyEvidence:
+    """The DNS answer for one selector and what each TXT record parsed to."""
+
+    answer: DnsAnswer
+    keys: tuple[KeyRecord | KeyProblem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One tag=value of a tag list, with where it stood in the header value."""
+
+    name: str
+    value: bytes  # FWS removed where the RFC says it is not significant
+    start: int  # byte offsets into the raw header value
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderField:
+    """A header field exactly as received: name and raw value (after the colon, CRLF-ended)."""
+
+    name: bytes
+    value: bytes
+
+    @property
+    def lname(self) -> str:
+        return self.name.decode("ascii", "replace").strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class DkimSignature:
+    """A DKIM-Signature whose tag list parsed and passed RFC 6376 §6.1.1 checks."""
+
+    index: int
+    header: HeaderField
+    tags: tuple[Tag, ...]
+    version: str
+    algorithm: str
+    domain: str
+    selector: str
+    signed_headers: tuple[str, ...]
+    body_hash: bytes
+    signature: bytes
+    header_canon: str
+    body_canon: str
+    identity: str | None
+    length: int | None
+    timestamp: int | None
+    expiration: int | None
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.selector}._domainkey.{self.domain}"
+
+    def tag(self, name: str) -> Tag | None:
+        return next((t for t in self.tags if t.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedSignature:
+    """A DKIM-Signature that cannot be verified at all (RFC 6376 §6.1.1 permerror)."""
+
+    index: int
+    header: HeaderField
+    reason: Reason
+    detail: str
+    tag: str | None  # the offending tag, when one is to blame
+    domain: str | None
+    selector: str | None
+    algorithm: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMessage:
+    """The message as received: header fields and body bytes kept verbatim (CRLF)."""
+
+    headers: tuple[HeaderField, ...]
+    body: bytes | None  # None when only headers were given
+    line_endings: LineEndings
+    from_addresses: tuple[str, ...]
+    from_domain: str | None
+    subject: str | None
+    message_id: str | None
+
+    @property
+    def headers_only(self) -> bool:
+        return self.body is None
+
+    def fields(self, name: str) -> list[HeaderField]:
+        lname = name.lower()
+        return [h for h in self.headers if h.lname == lname]
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """DMARC-style identifier alignment of d= with the From domain (RFC 7489 §3.1.1)."""
+
+    classification: Classification
+    relaxed: bool
+    strict: bool
+    provider: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureVerdict:
+    index: int
+    domain: str | None
+    selector: str | None
+    algorithm: str | None
+    result: Result
+    reason: Reason | None
+    detail: str | None
+    alignment: Alignment
+    header_signature_valid: bool | None  # None: not checked
+    body_hash_valid: bool | None  # None: not checked (or no body)
+    key: KeyRecord | None = None
+    key_bits: int | None = None
+    key_evidence: KeyEvidence | None = None
+    key_records_tried: int = 0
+    tag: str | None = None  # the offending tag for syntax problems
+    signature: DkimSignature | None = None
+
+    @property
+    def benign(self) -> bool:
+        return self.alignment.classification is Classification.PROVIDER
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    summary: str
+    explanation: str
+    remedy: str
+    permanent: bool | None
+    signature_index: int | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    source: str
+    message: ParsedMessage
+    verdicts: tuple[SignatureVerdict, ...]
+    findings: tuple[Finding, ...] = field(default=())
+    verified_at: int = 0
+
+    @property
+    def author_verdicts(self) -> tuple[SignatureVerdict, ...]:
+        return tuple(
+            v for v in self.verdicts if v.alignment.classification is Classification.AUTHOR
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be analyzed at all (unreadable, not a message)."""
+
+    source: str
+    error: str
+    exit_code: int

@@ -1,0 +1,121 @@
+"""The versioned JSON schema (README, "JSON output"). Scripts depend on every key here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from analyzer import __version__
+from analyzer.model import SCHEMA_VERSION, DnsAnswer, Failure, Finding, Report, SignatureVerdict
+from analyzer.pipeline import outcome
+
+
+def _text(b: bytes) -> str:
+    return b.decode("utf-8", "replace")
+
+
+def dns_dict(a: DnsAnswer) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "type": a.rdtype,
+        "status": a.status.value,
+        "cname_chain": [{"owner": o, "target": t} for o, t in a.cname_chain],
+        "records": [
+            {"strings": [_text(s) for s in strings], "value": _text(b"".join(strings))}
+            for strings in a.records
+        ],
+        "ttl": a.ttl,
+        "server": a.server,
+        "detail": a.detail,
+    }
+
+
+def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
+    sig = v.signature
+    key = v.key
+    return {
+        "index": v.index,
+        "domain": v.domain,
+        "selector": v.selector,
+        "algorithm": v.algorithm,
+        "result": v.result.value,
+        "reason": v.reason.value if v.reason else None,
+        "detail": v.detail,
+        "tag": v.tag,
+        "classification": v.alignment.classification.value,
+        "provider": v.alignment.provider,
+        "benign": v.benign,
+        "aligned": {"relaxed": v.alignment.relaxed, "strict": v.alignment.strict},
+        "header_signature_valid": v.header_signature_valid,
+        "body_hash_valid": v.body_hash_valid,
+        "canonicalization": f"{sig.header_canon}/{sig.body_canon}" if sig else None,
+        "identity": sig.identity if sig else None,
+        "body_length": sig.length if sig else None,
+        "timestamp": sig.timestamp if sig else None,
+        "expiration": sig.expiration if sig else None,
+        "signed_headers": list(sig.signed_headers) if sig else None,
+        "dns": dns_dict(v.key_evidence.answer) if v.key_evidence else None,
+        "key": None
+        if key is None
+        else {
+            "type": key.key_type,
+            "bits": v.key_bits,
+            "hashes": list(key.hashes) if key.hashes is not None else None,
+            "services": list(key.services),
+            "flags": list(key.flags),
+            "testing": key.testing,
+            "revoked": not key.public_key,
+        },
+        "key_records": len(v.key_evidence.keys) if v.key_evidence else 0,
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code,
+        "severity": f.severity.value,
+        "summary": f.summary,
+        "explanation": f.explanation,
+        "remedy": f.remedy,
+        "permanent": f.permanent,
+        "signature_index": f.signature_index,
+        "evidence": list(f.evidence),
+    }
+
+
+def message_dict(r: Report) -> dict[str, Any]:
+    msg = r.message
+    result = outcome(r)
+    return {
+        "source": r.source,
+        "from_domain": msg.from_domain,
+        "from": list(msg.from_addresses),
+        "subject": msg.subject,
+        "message_id": msg.message_id,
+        "line_endings": msg.line_endings.value,
+        "headers_only": msg.headers_only,
+        "verified_at": r.verified_at,
+        "outcome": result.name.lower(),
+        "exit_code": int(result),
+        "signatures": [signature_dict(v) for v in r.verdicts],
+        "findings": [finding_dict(f) for f in r.findings],
+    }
+
+
+def failure_dict(f: Failure) -> dict[str, Any]:
+    return {"source": f.source, "error": f.error, "exit_code": f.exit_code}
+
+
+def item_dict(item: Report | Failure) -> dict[str, Any]:
+    return failure_dict(item) if isinstance(item, Failure) else message_dict(item)
+
+
+def render(items: Iterable[Report | Failure]) -> str:
+    """The `check --format json` document, one entry per input in input order."""
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "tool_version": __version__,
+        "messages": [item_dict(i) for i in items],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

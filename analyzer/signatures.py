@@ -1,0 +1,159 @@
+"""DKIM-Signature tag lists: parse (RFC 6376 §3.2) and check (§3.5, §6.1.1).
+
+A signature that fails a check becomes a MalformedSignature naming the tag to
+blame; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterable
+
+from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Reason, Tag
+
+ALGORITHMS = ("rsa-sha256", "rsa-sha1", "ed25519-sha256")
+CANONICALIZATIONS = ("simple", "relaxed")
+_TAG_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9_]*\Z")
+_WSP = re.compile(rb"[ \t\r\n]+")
+_DIGITS = re.compile(rb"[0-9]{1,76}\Z")  # RFC 6376 §3.5: l=, t=, x= are at most 76 digits
+_B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
+
+
+class TagListError(ValueError):
+    """A tag list that RFC 6376 §3.2 rejects as a whole."""
+
+    def __init__(self, detail: str, tag: str | None = None) -> None:
+        super().__init__(detail)
+        self.tag = tag
+
+
+def parse_tag_list(value: bytes) -> tuple[Tag, ...]:
+    """Split `a=1; b=2` into Tags with byte spans into `value`. Raises TagListError."""
+    tags: list[Tag] = []
+    seen: set[str] = set()
+    pos = 0
+    specs = value.split(b";")
+    for n, spec in enumerate(specs):
+        start, pos = pos, pos + len(spec) + 1
+        if not spec.strip(b" \t\r\n"):
+            if n == len(specs) - 1 and n > 0:
+                break  # a trailing ";" is allowed
+            raise TagListError("empty tag (two semicolons in a row)")
+        name_raw, eq, tag_value = spec.partition(b"=")
+        name = name_raw.strip(b" \t\r\n")
+        if not eq or not _TAG_NAME.match(name):
+            shown = name.decode("ascii", "replace")[:40]
+            raise TagListError(f"'{shown}' is not a tag=value pair", shown or None)
+        tname = name.decode("ascii")
+        if tname in seen:
+            raise TagListError(f"tag {tname}= appears twice", tname)
+        seen.add(tname)
+        vstart = start + len(name_raw) + 1
+        stripped = tag_value.strip(b" \t\r\n")
+        lead = len(tag_value) - len(tag_value.lstrip(b" \t\r\n"))
+        tags.append(Tag(tname, stripped, vstart + lead, vstart + lead + len(stripped)))
+    return tuple(tags)
+
+
+def extract(headers: Iterable[HeaderField]) -> list[DkimSignature | MalformedSignature]:
+    """Every DKIM-Signature field in header order, topmost first, parsed and checked."""
+    sig_fields = [h for h in headers if h.lname == "dkim-signature"]
+    return [parse_signature(i, h) for i, h in enumerate(sig_fields)]
+
+
+def parse_signature(index: int, header: HeaderField) -> DkimSignature | MalformedSignature:
+    try:
+        tags = parse_tag_list(header.value)
+    except TagListError as e:
+        return MalformedSignature(
+            index, header, Reason.SIGNATURE_SYNTAX, str(e), e.tag, None, None, None
+        )
+    values = {t.name: t.value for t in tags}
+    domain = _text(values.get("d"))
+    selector = _text(values.get("s"))
+    algorithm = _text(values.get("a"))
+
+    def bad(reason: Reason, tag: str | None, detail: str) -> MalformedSignature:
+        return MalformedSignature(
+            index, header, reason, detail, tag, domain or None, selector or None, algorithm
+        )
+
+    # RFC 6376 §6.1.1, in its order: version, required tags, then each tag's syntax.
+    if "v" not in values:
+        return bad(Reason.SIGNATURE_SYNTAX, "v", "the required v= tag is missing")
+    if values["v"] != b"1":
+        return bad(Reason.SIGNATURE_SYNTAX, "v", f"unsupported version v={_text(values['v'])}")
+    for required in ("a", "b", "bh", "d", "h", "s"):
+        if required not in values or (required != "b" and not values[required]):
+            return bad(
+                Reason.SIGNATURE_SYNTAX, required, f"the required {required}= tag is missing"
+            )
+    if algorithm not in ALGORITHMS:
+        return bad(Reason.SIGNATURE_SYNTAX, "a", f"unknown signing algorithm a={algorithm}")
+    canon = _text(values.get("c", b"simple/simple")).lower().split("/")
+    if len(canon) == 1:
+        canon.append("simple")  # RFC 6376 §3.5: c=relaxed means relaxed/simple
+    if len(canon) != 2 or any(c not in CANONICALIZATIONS for c in canon):
+        return bad(Reason.SIGNATURE_SYNTAX, "c", f"unknown canonicalization c={_text(values['c'])}")
+    body_hash = _b64(values["bh"])
+    if body_hash is None:
+        return bad(Reason.SIGNATURE_SYNTAX, "bh", "bh= is not valid base64")
+    signature = _b64(values["b"])
+    if not signature:
+        return bad(Reason.SIGNATURE_SYNTAX, "b", "b= is empty or not valid base64")
+    signed = tuple(
+        h.strip().lower() for h in _text(_WSP.sub(b"", values["h"])).split(":") if h.strip()
+    )
+    if "from" not in signed:
+        return bad(Reason.FROM_NOT_SIGNED, "h", "h= does not include the From field")
+    if "q" in values and "dns/txt" not in _text(_WSP.sub(b"", values["q"])).lower().split(":"):
+        return bad(Reason.SIGNATURE_SYNTAX, "q", f"unsupported query method q={_text(values['q'])}")
+    numbers: dict[str, int | None] = {}
+    for name in ("l", "t", "x"):
+        raw = _WSP.sub(b"", values[name]) if name in values else None
+        if raw is not None and not _DIGITS.match(raw):
+            return bad(Reason.SIGNATURE_SYNTAX, name, f"{name}= is not a decimal number")
+        numbers[name] = int(raw) if raw is not None else None
+    t, x = numbers["t"], numbers["x"]
+    if t is not None and x is not None and x < t:
+        return bad(Reason.SIGNATURE_SYNTAX, "x", "x= (expiry) is earlier than t= (signing time)")
+    domain = domain.lower().rstrip(".")
+    identity = _text(values["i"]) if "i" in values else None
+    if identity is not None:
+        idomain = identity.rpartition("@")[2].lower().rstrip(".")
+        if "@" not in identity or not (idomain == domain or idomain.endswith("." + domain)):
+            return bad(Reason.IDENTITY_MISMATCH, "i", f"i={identity} is not within d={domain}")
+    return DkimSignature(
+        index=index,
+        header=header,
+        tags=tags,
+        version="1",
+        algorithm=algorithm,
+        domain=domain,
+        selector=selector,
+        signed_headers=signed,
+        body_hash=body_hash,
+        signature=signature,
+        header_canon=canon[0],
+        body_canon=canon[1],
+        identity=identity,
+        length=numbers["l"],
+        timestamp=t,
+        expiration=x,
+    )
+
+
+def _text(value: bytes | None) -> str:
+    return "" if value is None else value.decode("utf-8", "replace")
+
+
+def _b64(value: bytes) -> bytes | None:
+    compact = _WSP.sub(b"", value)
+    if not _B64.match(compact) or len(compact) % 4:
+        return None
+    try:
+        return base64.b64decode(compact, validate=True)
+    except binascii.Error:
+        return None

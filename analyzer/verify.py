@@ -1,0 +1,279 @@
+"""Signature + key evidence -> SignatureVerdict. The only dkimpy importer.
+
+dkimpy's own verify() hides why a key failed, treats SERVFAIL like NXDOMAIN,
+reads the clock itself and stops at the first of bh=/b= to fail. So the key is
+fetched and classified before we get here, times are checked against an
+injected clock, and dkimpy is used for what it is good at: canonicalisation
+(RFC 6376 §3.4) and RSA / Ed25519 arithmetic on the bytes we fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import nacl.exceptions
+import nacl.signing
+from dkim import select_headers
+from dkim.canonicalization import CanonicalizationPolicy
+from dkim.crypto import (
+    DigestTooLargeError,
+    RSASSA_PKCS1_v1_5_verify,
+    UnparsableKeyError,
+    parse_public_key,
+)
+
+from analyzer.keys import service_allows_email
+from analyzer.model import (
+    Alignment,
+    DkimSignature,
+    KeyEvidence,
+    KeyProblem,
+    KeyRecord,
+    ParsedMessage,
+    Reason,
+    Result,
+    SignatureVerdict,
+)
+
+MIN_RSA_BITS = 1024  # RFC 8301 §3.2
+MAX_RSA_BITS = 8192  # refuse before doing the arithmetic: a bigger key is a denial of service
+FUTURE_SLOP = 300  # seconds of clock skew tolerated for t= (RFC 6376 §3.5 lets us ignore it)
+_HASHES = {"rsa-sha256": "sha256", "rsa-sha1": "sha1", "ed25519-sha256": "sha256"}
+
+
+@dataclass(frozen=True, slots=True)
+class PublicKey:
+    key_type: str
+    bits: int
+    material: Any  # dkimpy's RSA dict or a nacl VerifyKey
+
+
+def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
+    """Decode p= into a key dkimpy/nacl can use; any decoding failure is KEY_SYNTAX."""
+    if record.key_type == "ed25519":
+        if len(record.public_key) != 32:
+            return KeyProblem(
+                Reason.KEY_SYNTAX,
+                f"an ed25519 p= must be 32 bytes (RFC 8463 §4), this one is {len(record.public_key)}",
+                record.raw,
+            )
+        try:
+            return PublicKey("ed25519", 256, nacl.signing.VerifyKey(record.public_key))
+        except (nacl.exceptions.ValueError, TypeError) as e:
+            return KeyProblem(Reason.KEY_SYNTAX, f"unusable ed25519 key: {e}", record.raw)
+    try:
+        rsa = parse_public_key(record.public_key)
+        bits = int(rsa["modulus"]).bit_length()
+    except (UnparsableKeyError, KeyError, IndexError, TypeError, ValueError) as e:
+        return KeyProblem(Reason.KEY_SYNTAX, f"p= is not an RSA public key ({e})"[:200], record.raw)
+    if bits > MAX_RSA_BITS:
+        return KeyProblem(
+            Reason.KEY_TOO_LONG, f"{bits}-bit RSA key (limit {MAX_RSA_BITS})", record.raw
+        )
+    return PublicKey("rsa", bits, rsa)
+
+
+def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None]:
+    """RFC 6376 §3.7 body hash, with l= applied (§3.4.5)."""
+    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
+    canonical = policy.canonicalize_body(body)
+    if sig.length is not None:
+        if sig.length > len(canonical):
+            return False, (
+                f"l={sig.length} is longer than the canonicalised body ({len(canonical)} bytes)"
+            )
+        canonical = canonical[: sig.length]
+    digest = hashlib.new(_HASHES[sig.algorithm], canonical).digest()
+    return digest == sig.body_hash, None
+
+
+def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
+    """The hash the b= signature covers (RFC 6376 §3.7): signed fields, then this field, b= empty."""
+    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
+    fields = [(h.name, h.value) for h in msg.headers]
+    wanted = [h.encode() for h in sig.signed_headers]
+    chosen = select_headers(policy.canonicalize_headers(fields), wanted)
+    b_tag = sig.tag("b")
+    value = sig.header.value
+    if b_tag is not None:  # cut the b= value out by its span: no regex guessing
+        value = value[: b_tag.start] + value[b_tag.end :]
+    [(name, own)] = policy.canonicalize_headers([(sig.header.name, value)])
+    if own.endswith(b"\r\n"):
+        own = own[:-2]
+    hasher = hashlib.new(_HASHES[sig.algorithm])
+    for n, v in [*chosen, (name, own)]:
+        hasher.update(n + b":" + v)
+    return hasher
+
+
+def signature_matches(sig: DkimSignature, msg: ParsedMessage, key: PublicKey) -> bool:
+    hasher = header_hash(sig, msg)
+    if key.key_type == "ed25519":
+        try:
+            key.material.verify(hasher.digest(), sig.signature)
+            return True
+        except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, TypeError):
+            return False
+    try:
+        return bool(RSASSA_PKCS1_v1_5_verify(hasher, sig.signature, key.material))
+    except (DigestTooLargeError, ValueError, TypeError, OverflowError):
+        return False
+
+
+def key_problem(sig: DkimSignature, record: KeyRecord) -> KeyProblem | None:
+    """RFC 6376 §6.1.2 step by step: the checks a key must pass for this signature."""
+    if not record.public_key:
+        return KeyProblem(
+            Reason.KEY_REVOKED, "the key record has an empty p= (revoked)", record.raw
+        )
+    wanted = sig.algorithm.split("-")
+    if record.key_type != wanted[0]:
+        return KeyProblem(
+            Reason.KEY_TYPE_MISMATCH,
+            f"a={sig.algorithm} needs a k={wanted[0]} key, the record has k={record.key_type}",
+            record.raw,
+        )
+    if record.hashes is not None and wanted[1] not in record.hashes:
+        return KeyProblem(
+            Reason.KEY_HASH_NOT_ALLOWED,
+            f"the key allows h={':'.join(record.hashes)} only, the signature uses {wanted[1]}",
+            record.raw,
+        )
+    if not service_allows_email(record):
+        return KeyProblem(
+            Reason.KEY_SERVICE_MISMATCH,
+            f"the key is for s={':'.join(record.services)}, not email",
+            record.raw,
+        )
+    if record.strict_identity and sig.identity is not None:
+        idomain = sig.identity.rpartition("@")[2].lower().rstrip(".")
+        if idomain != sig.domain:
+            return KeyProblem(
+                Reason.KEY_STRICT_IDENTITY,
+                f"the key has t=s but i= is in a subdomain ({idomain})",
+                record.raw,
+            )
+    return None
+
+
+def verify(
+    sig: DkimSignature,
+    msg: ParsedMessage,
+    evidence: KeyEvidence,
+    alignment: Alignment,
+    now: int,
+) -> SignatureVerdict:
+    def verdict(
+        result: Result, reason: Reason | None, detail: str | None, **kw: Any
+    ) -> SignatureVerdict:
+        return SignatureVerdict(
+            index=sig.index, domain=sig.domain, selector=sig.selector, algorithm=sig.algorithm,
+            result=result, reason=reason, detail=detail, alignment=alignment,
+            header_signature_valid=kw.pop("header", None), body_hash_valid=body_ok,
+            key_evidence=evidence, signature=sig, tag=kw.pop("tag", None), **kw,
+        )  # fmt: skip
+
+    # Body hash first: it needs no key and is reported even when the key is missing.
+    body_ok: bool | None = None
+    body_detail: str | None = None
+    if msg.body is not None:
+        body_ok, body_detail = body_hash_matches(sig, msg.body)
+
+    # Times against the injected clock (RFC 6376 §3.5 t= and x=).
+    timing: tuple[Reason, str] | None = None
+    if sig.expiration is not None and sig.expiration < now:
+        timing = (
+            Reason.SIGNATURE_EXPIRED,
+            f"x={sig.expiration} is before the verification time {now}",
+        )
+    elif sig.timestamp is not None and sig.timestamp > now + FUTURE_SLOP:
+        timing = (
+            Reason.SIGNATURE_FUTURE,
+            f"t={sig.timestamp} is after the verification time {now}",
+        )
+
+    # The key: what DNS said, then each record in turn (§6.1.2 lets us try several).
+    answer = evidence.answer
+    if answer.status.temporary:
+        reason = {"servfail": Reason.DNS_SERVFAIL, "timeout": Reason.DNS_TIMEOUT}.get(
+            answer.status.value, Reason.DNS_ERROR
+        )
+        detail = f"{answer.status.value} for {answer.name}" + (
+            f" from {answer.server}" if answer.server else ""
+        )
+        if timing:
+            return verdict(Result.PERMERROR, timing[0], timing[1])
+        return verdict(Result.TEMPERROR, reason, detail)
+    records = [k for k in evidence.keys if isinstance(k, KeyRecord)]
+    problems: list[KeyProblem] = [k for k in evidence.keys if isinstance(k, KeyProblem)]
+    if not evidence.keys:
+        what = "no such name (NXDOMAIN)" if answer.status.value == "nxdomain" else "no TXT record"
+        if timing:
+            return verdict(Result.PERMERROR, timing[0], timing[1])
+        return verdict(Result.PERMERROR, Reason.KEY_NOT_FOUND, f"{answer.name}: {what}")
+
+    best: tuple[KeyRecord, PublicKey, bool] | None = None
+    for record in records:
+        problem = key_problem(sig, record)
+        loaded = problem or load_public_key(record)
+        if isinstance(loaded, KeyProblem):
+            problems.append(loaded)
+            continue
+        valid = signature_matches(sig, msg, loaded)
+        if best is None or (valid and not best[2]):
+            best = (record, loaded, valid)
+        if valid:
+            break
+    tried = len(evidence.keys)
+
+    if best is None:
+        first = problems[0]
+        if timing:
+            return verdict(Result.PERMERROR, timing[0], timing[1], key_records_tried=tried)
+        return verdict(Result.PERMERROR, first.reason, first.detail, key_records_tried=tried)
+
+    record, key, header_ok = best
+    found = {"key": record, "key_bits": key.bits, "key_records_tried": tried, "header": header_ok}
+    if timing:
+        return verdict(Result.PERMERROR, timing[0], timing[1], **found)
+    intact = header_ok and body_ok is not False
+    state = "otherwise intact" if intact else "also broken"
+    # RFC 8301: not acceptable whatever the arithmetic says; say whether it was intact.
+    if sig.algorithm == "rsa-sha1":
+        return verdict(
+            Result.POLICY,
+            Reason.WEAK_ALGORITHM,
+            f"rsa-sha1 is not acceptable (RFC 8301 §3.1); the signature is {state}",
+            **found,
+        )
+    if key.key_type == "rsa" and key.bits < MIN_RSA_BITS:
+        return verdict(
+            Result.POLICY,
+            Reason.KEY_TOO_SHORT,
+            f"{key.bits}-bit RSA key is below {MIN_RSA_BITS} bits (RFC 8301 §3.2); the signature is {state}",
+            **found,
+        )
+    if body_ok is False:
+        return verdict(
+            Result.FAIL,
+            Reason.BODY_HASH_MISMATCH,
+            body_detail or "the body hash (bh=) does not match the body",
+            **found,
+        )
+    if not header_ok:
+        return verdict(
+            Result.FAIL,
+            Reason.SIGNATURE_MISMATCH,
+            "the header signature (b=) does not verify",
+            **found,
+        )
+    if body_ok is None:
+        return verdict(
+            Result.NEUTRAL,
+            Reason.BODY_UNAVAILABLE,
+            "the header signature verifies; the body was not given, so bh= was not checked",
+            **found,
+        )
+    return verdict(Result.PASS, None, None, **found)  # fmt: skip

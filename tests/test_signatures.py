@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+
+from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Reason
+from analyzer.signatures import TagListError, parse_signature, parse_tag_list
+
+GOOD = (
+    b" v=1; a=rsa-sha256; c=relaxed/simple; d=example.com; s=s1;\r\n"
+    b"\tt=1763900000; h=from:to:subject; bh=AAAA;\r\n\tb=AAAA\r\n AAAA\r\n"
+)
+
+
+def sig(value: bytes) -> DkimSignature | MalformedSignature:
+    return parse_signature(0, HeaderField(b"DKIM-Signature", value))
+
+
+def test_tag_list_spans_point_into_the_value() -> None:
+    tags = parse_tag_list(GOOD)
+    b = next(t for t in tags if t.name == "b")
+    assert GOOD[b.start : b.end] == b"AAAA\r\n AAAA"
+
+
+def test_trailing_semicolon_is_allowed() -> None:
+    assert [t.name for t in parse_tag_list(b"a=1; b=2;")] == ["a", "b"]
+
+
+@pytest.mark.parametrize("value", [b"a=1; a=2", b"a=1;; b=2", b"1a=2", b"novalue"])
+def test_invalid_tag_lists(value: bytes) -> None:
+    with pytest.raises(TagListError):
+        parse_tag_list(value)
+
+
+def test_good_signature_parses() -> None:
+    s = sig(GOOD)
+    assert isinstance(s, DkimSignature)
+    assert (s.domain, s.selector, s.header_canon, s.body_canon) == (
+        "example.com",
+        "s1",
+        "relaxed",
+        "simple",
+    )
+    assert s.signed_headers == ("from", "to", "subject")
+    assert s.timestamp == 1763900000
+
+
+def test_c_relaxed_alone_means_relaxed_simple() -> None:
+    s = sig(GOOD.replace(b"c=relaxed/simple", b"c=relaxed"))
+    assert isinstance(s, DkimSignature) and s.body_canon == "simple"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason", "tag"),
+    [
+        (b"v=1; ", b"", Reason.SIGNATURE_SYNTAX, "v"),
+        (b"v=1", b"v=2", Reason.SIGNATURE_SYNTAX, "v"),
+        (b"bh=AAAA;", b"", Reason.SIGNATURE_SYNTAX, "bh"),
+        (b"bh=AAAA", b"bh=A!A", Reason.SIGNATURE_SYNTAX, "bh"),
+        (b"a=rsa-sha256", b"a=rsa-md5", Reason.SIGNATURE_SYNTAX, "a"),
+        (b"c=relaxed/simple", b"c=future", Reason.SIGNATURE_SYNTAX, "c"),
+        (b"h=from:to", b"h=to", Reason.FROM_NOT_SIGNED, "h"),
+        (b"s=s1;", b"s=s1; i=@example.org;", Reason.IDENTITY_MISMATCH, "i"),
+        (b"s=s1;", b"s=s1; q=http;", Reason.SIGNATURE_SYNTAX, "q"),
+        (b"s=s1;", b"s=s1; l=ten;", Reason.SIGNATURE_SYNTAX, "l"),
+        (b"s=s1;", b"s=s1; x=1000;", Reason.SIGNATURE_SYNTAX, "x"),
+        (b"d=example.com;", b"", Reason.SIGNATURE_SYNTAX, "d"),
+        (b"s=s1;", b"s=s1; s=s2;", Reason.SIGNATURE_SYNTAX, "s"),
+    ],
+)
+def test_malformed_signatures_name_the_tag(
+    old: bytes, new: bytes, reason: Reason, tag: str
+) -> None:
+    s = sig(GOOD.replace(old, new, 1))
+    assert isinstance(s, MalformedSignature)
+    assert (s.reason, s.tag) == (reason, tag)
+
+
+def test_identity_in_a_subdomain_is_fine() -> None:
+    s = sig(GOOD.replace(b"s=s1;", b"s=s1; i=news@mail.example.com;"))
+    assert isinstance(s, DkimSignature) and s.identity == "news@mail.example.com"
+
+
+def test_huge_expiry_does_not_overflow() -> None:
+    s = sig(GOOD.replace(b"s=s1;", b"s=s1; x=99999999999999999999;"))
+    assert isinstance(s, DkimSignature) and s.expiration == 99999999999999999999
