@@ -1,0 +1,211 @@
+"""The real CLI against the loopback DNS server, for every fixture and every exit code."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analyzer.model import Reason
+from analyzer.render import Format
+from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, ROOT, Case, fixture_cases, run_cli
+
+CASES = fixture_cases()
+
+
+def _check_args(case: Case, server: ZoneServer) -> list[str]:
+    args = ["check", "--format", "json", "--nameserver", server.address, "--timeout", "0.5"]
+    if case.expected.get("now"):
+        args += ["--now", str(case.expected["now"])]
+    return [*args, str(case.message)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_fixture_verdicts(case: Case, dns_server: ZoneServer) -> None:
+    run = run_cli(*_check_args(case, dns_server))
+    expected = case.expected
+    assert run.exit_code == expected["exit_code"], run.stdout + run.stderr
+    [message] = run.json()["messages"]
+    got = [
+        {k: s[k] for k in ("domain", "selector", "result", "reason", "classification")}
+        for s in message["signatures"]
+    ]
+    assert got == expected["signatures"]
+    assert message["headers_only"] == expected["headers_only"]
+    assert message["line_endings"] == expected["line_endings"]
+
+
+def test_every_reason_code_is_produced_by_a_test() -> None:
+    from_fixtures = {s["reason"] for c in CASES for s in c.expected["signatures"]}
+    tests_source = "\n".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py"))
+    missing = [
+        r.value
+        for r in Reason
+        if r.value not in from_fixtures and f"Reason.{r.name}" not in tests_source
+    ]
+    assert not missing
+
+
+def test_zone_option_answers_offline() -> None:
+    case = FIXTURES / "ses-two-signatures"
+    run = run_cli("check", "--zone", str(case / "zone"), str(case / "message.eml"))
+    assert run.exit_code == 0
+    assert run.stdout.startswith("PASS: ")
+    assert "provider (Amazon SES)" in run.stdout
+    assert "4kdqmo3tq7y6zu7xhhjmfvjx4wl6sbkf" in run.stdout
+
+
+def test_json_has_the_documented_keys(dns_server: ZoneServer) -> None:
+    case = FIXTURES / "ses-two-signatures"
+    run = run_cli(
+        "check", "--format", "json", "--nameserver", dns_server.address, str(case / "message.eml")
+    )
+    doc = run.json()
+    assert doc["schema_version"] == 1
+    [msg] = doc["messages"]
+    assert {"source", "from_domain", "signatures", "findings", "outcome", "exit_code"} <= msg.keys()
+    author, provider = msg["signatures"]
+    assert {"index", "domain", "selector", "algorithm", "result", "reason", "classification",
+            "provider", "benign", "header_signature_valid", "body_hash_valid", "dns", "key"} <= author.keys()  # fmt: skip
+    assert provider["benign"] is True and provider["provider"] == "Amazon SES"
+    assert author["benign"] is False
+    chain = author["dns"]["cname_chain"]
+    assert chain[0]["target"].endswith(".dkim.amazonses.com.")
+    assert author["key"]["bits"] == 2048
+    assert "provider_signature" in {f["code"] for f in msg["findings"]}
+
+
+def test_every_format_is_wired(dns_server: ZoneServer) -> None:
+    message = str(FIXTURES / "plain" / "message.eml")
+    for fmt in Format:
+        run = run_cli("check", "--format", fmt.value, "--nameserver", dns_server.address, message)
+        assert run.exit_code == 0 and run.stdout.strip(), fmt
+
+
+def test_pasted_headers_on_stdin(dns_server: ZoneServer) -> None:
+    headers = (FIXTURES / "headers-only" / "message.eml").read_bytes()
+    run = run_cli("check", "--nameserver", dns_server.address, "-", stdin=headers)
+    assert run.exit_code == 0
+    assert "neutral" in run.stdout and "body_unavailable" in run.stdout
+    assert "body_hash_mismatch" not in run.stdout
+
+
+def test_headers_only_option_never_fails_the_body(dns_server: ZoneServer) -> None:
+    message = str(FIXTURES / "body-modified" / "message.eml")
+    run = run_cli(
+        "check", "--headers-only", "--format", "json", "--nameserver", dns_server.address, message
+    )
+    [sig] = run.json()["messages"][0]["signatures"]
+    assert (sig["result"], sig["reason"], sig["body_hash_valid"]) == (
+        "neutral",
+        "body_unavailable",
+        None,
+    )
+
+
+def test_refused_is_a_temporary_dns_error(dns_server: ZoneServer) -> None:
+    dns_server.refuse("s2025._domainkey.example.com")
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                  str(FIXTURES / "plain" / "message.eml"))  # fmt: skip
+    [sig] = run.json()["messages"][0]["signatures"]
+    assert (sig["result"], sig["reason"]) == ("temperror", Reason.DNS_ERROR.value)
+    assert sig["dns"]["status"] == "refused"
+    assert run.exit_code == 75
+
+
+def test_second_nameserver_is_asked_when_the_first_fails(dns_server: ZoneServer) -> None:
+    with ZoneServer(texts=["$TTL 60\n"]) as broken:
+        broken.servfail("s2025._domainkey.example.com")
+        run = run_cli("check", "--format", "json", "--nameserver", broken.address,
+                      "--nameserver", dns_server.address, str(FIXTURES / "plain" / "message.eml"))  # fmt: skip
+    [sig] = run.json()["messages"][0]["signatures"]
+    assert sig["result"] == "pass" and sig["dns"]["server"] == dns_server.address
+
+
+def test_now_accepts_iso_dates(dns_server: ZoneServer) -> None:
+    message = str(FIXTURES / "signature-expired" / "message.eml")
+    before = run_cli("check", "--now", "2025-11-24", "--nameserver", dns_server.address, message)
+    after = run_cli(
+        "check", "--now", "2026-01-01T00:00:00Z", "--nameserver", dns_server.address, message
+    )
+    assert before.exit_code == 0 and after.exit_code == 1
+
+
+def test_several_inputs_one_unreadable(dns_server: ZoneServer, tmp_path: Path) -> None:
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                  str(FIXTURES / "plain" / "message.eml"), str(tmp_path / "missing.eml"))  # fmt: skip
+    assert run.exit_code == 66
+    ok, missing = run.json()["messages"]
+    assert ok["outcome"] == "pass" and "cannot read" in missing["error"]
+    assert run.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [(b"", 65), (b"\x00\x01\x02\xff binary", 65), (b"hello, this is not an email\n", 65)],
+)
+def test_non_messages_exit_65_with_one_line(content: bytes, code: int, tmp_path: Path) -> None:
+    path = tmp_path / "input.eml"
+    path.write_bytes(content)
+    run = run_cli("check", "--zone", str(FIXTURES / "plain" / "zone"), str(path))
+    assert run.exit_code == code
+    assert run.stderr.startswith("dkim-analyzer: error: ") and run.stderr.count("\n") == 1
+
+
+def test_directory_is_exit_66(tmp_path: Path) -> None:
+    run = run_cli("check", "--zone", str(FIXTURES / "plain" / "zone"), str(tmp_path))
+    assert run.exit_code == 66 and "is a directory" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--now", "yesterday", "x.eml"],
+        ["check", "--format", "xml", "x.eml"],
+        ["frobnicate"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run_cli(*args).exit_code == 2
+
+
+def test_bad_zone_file_is_a_usage_error(tmp_path: Path) -> None:
+    zone = tmp_path / "bad.zone"
+    zone.write_text("$TTL 60\nname. IN TXT\n")
+    run = run_cli("check", "--zone", str(zone), str(FIXTURES / "plain" / "message.eml"))
+    assert run.exit_code == 2 and "bad.zone" in run.stderr
+
+
+def test_control_characters_never_reach_the_terminal(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    raw = raw.replace(b"Subject: ", b"Subject: \x1b[2J\x1b]0;pwned\x07 ", 1)
+    path = tmp_path / "evil.eml"
+    path.write_bytes(raw)
+    run = run_cli("check", "--nameserver", dns_server.address, str(path))
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
+    assert "\\x1b[2J" in run.stdout
+
+
+def test_input_file_is_not_modified(dns_server: ZoneServer) -> None:
+    path = FIXTURES / "lf-only" / "message.eml"
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    run_cli("check", "--nameserver", dns_server.address, str(path))
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+
+
+def test_python_dash_m_and_no_traceback(tmp_path: Path) -> None:
+    """The installed entry points, as a user runs them: a subprocess, one error line."""
+    bad = tmp_path / "bad.eml"
+    bad.write_bytes(b"\x00\x00")
+    proc = subprocess.run(
+        [sys.executable, "-m", "analyzer", "check", "--zone", str(FIXTURES / "plain" / "zone"), str(bad)],
+        capture_output=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 65
+    assert b"Traceback" not in proc.stderr and proc.stderr.count(b"\n") == 1
