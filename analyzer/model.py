@@ -103,6 +103,24 @@ class DnsAnswer:
         return tuple(b"".join(strings) for strings in self.records)
 
 
+class ProbeKind(StrEnum):
+    DOUBLED_NAME = "doubled_name"  # s._domainkey.d.d: a provider appended the zone again
+    SELECTOR_CNAME = "selector_cname"  # the selector's own CNAME, asked for directly
+    DOMAINKEY_NODE = "domainkey_node"  # does _domainkey.d exist at all (any selector)?
+    ORG_DOMAIN = "org_domain"  # the selector under the organizational domain instead
+    FROM_DOMAIN = "from_domain"  # the selector under the From domain instead
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    kind: ProbeKind
+    answer: DnsAnswer
+
+    @property
+    def found(self) -> bool:
+        return self.answer.status is DnsStatus.OK
+
+
 @dataclass(frozen=True, slots=True)
 class KeyRecord:
     """A parsed DKIM key record (RFC 6376 §3.6.1)."""
@@ -254,6 +272,7 @@ class SignatureVerdict:
     key_records_tried: int = 0
     tag: str | None = None  # the offending tag for syntax problems
     signature: DkimSignature | None = None
+    probes: tuple[Probe, ...] = ()  # DNS forensics, made only when no usable key was found
 
     @property
     def benign(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import IntEnum
 
 from analyzer.classify import classify
@@ -19,10 +20,18 @@ from analyzer.model import (
     Result,
     SignatureVerdict,
 )
+from analyzer.probes import probe_key
 from analyzer.signatures import extract
 from analyzer.verify import verify
 
 MAX_SIGNATURES = 16  # verified per message; the rest are reported, not checked (RFC 6376 §6.1)
+
+
+# Reasons after which DNS is probed for the likely cause (probes.py): the key was not usable.
+_KEY_UNUSABLE = frozenset({
+    Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX,
+    Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR,
+})  # fmt: skip
 
 
 class Outcome(IntEnum):
@@ -68,7 +77,13 @@ def _verdict(
             alignment, None, None, signature=sig,
         )  # fmt: skip
     evidence = fetch_key(resolver, sig.selector, sig.domain)
-    return verify(sig, msg, evidence, alignment, now)
+    verdict = verify(sig, msg, evidence, alignment, now)
+    if verdict.reason in _KEY_UNUSABLE:
+        probes = probe_key(
+            resolver, sig.selector, sig.domain, evidence.answer, from_domain=msg.from_domain
+        )
+        verdict = replace(verdict, probes=probes)
+    return verdict
 
 
 def outcome(report: Report) -> Outcome:

@@ -68,6 +68,7 @@ def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
             "revoked": not key.public_key,
         },
         "key_records": len(v.key_evidence.keys) if v.key_evidence else 0,
+        "probes": [{"kind": p.kind.value, "dns": dns_dict(p.answer)} for p in v.probes],
     }
 
 

@@ -1,0 +1,41 @@
+"""DNS forensics for a key that could not be used: ask around before explaining.
+
+When `s._domainkey.d` gives no key, the cause is usually visible one query
+away: the record was published with the domain appended twice, the selector
+is a CNAME whose target is gone, the TXT query fails although the CNAME
+answers, no selector exists under the domain at all, or the key sits under
+the organizational domain instead of the signing subdomain. Each probe's
+answer is kept as evidence; what it means is decided in diagnose.py.
+"""
+
+from __future__ import annotations
+
+from analyzer.classify import organizational_domain
+from analyzer.dns import Resolver
+from analyzer.keys import key_name
+from analyzer.model import DnsAnswer, DnsStatus, Probe, ProbeKind
+
+
+def probe_key(
+    resolver: Resolver,
+    selector: str,
+    domain: str,
+    key_answer: DnsAnswer,
+    *,
+    from_domain: str | None = None,
+) -> tuple[Probe, ...]:
+    """The probes worth making for a key lookup that gave no usable key."""
+    name = key_name(selector, domain)
+    asks: list[tuple[ProbeKind, str, str]] = [
+        (ProbeKind.DOUBLED_NAME, f"{name}.{domain}", "TXT"),
+        (ProbeKind.DOMAINKEY_NODE, f"_domainkey.{domain}", "TXT"),
+    ]
+    if key_answer.status.temporary or key_answer.status is DnsStatus.NODATA:
+        # Does the name answer a CNAME query even though TXT failed (RFC 1034 §3.6.2)?
+        asks.append((ProbeKind.SELECTOR_CNAME, name, "CNAME"))
+    org = organizational_domain(domain)
+    if org != domain:
+        asks.append((ProbeKind.ORG_DOMAIN, key_name(selector, org), "TXT"))
+    if from_domain and from_domain not in (domain, org):
+        asks.append((ProbeKind.FROM_DOMAIN, key_name(selector, from_domain), "TXT"))
+    return tuple(Probe(kind, resolver.query(qname, rdtype)) for kind, qname, rdtype in asks)

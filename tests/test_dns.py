@@ -1,0 +1,149 @@
+"""analyzer.dns and analyzer.probes through dnspython against the loopback server."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+
+from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, parse_nameserver
+from analyzer.errors import UsageError
+from analyzer.model import DnsStatus, ProbeKind
+from analyzer.probes import probe_key
+from analyzer.zoneserver import ZoneServer
+
+BIG_KEY = base64.b64encode(os.urandom(550)).decode()  # the size of a 4096-bit key's p=
+ZONE = f"""$TTL 300
+example.com. IN SOA ns.example.com. hostmaster.example.com. 1 3600 600 86400 120
+s1._domainkey.example.com. IN TXT "v=DKIM1; " "p=AAAA"
+two._domainkey.example.com. IN TXT "p=first"
+two._domainkey.example.com. IN TXT "p=second"
+big._domainkey.example.com. IN TXT {" ".join(f'"{BIG_KEY[i : i + 250]}"' for i in range(0, len(BIG_KEY), 250))}
+a-only._domainkey.example.com. IN A 192.0.2.1
+ses._domainkey.example.com. IN CNAME ses.dkim.amazonses.com.
+gone._domainkey.example.com. IN CNAME gone.dkim.amazonses.com.
+ses.dkim.amazonses.com. IN TXT "p=BBBB"
+typed._domainkey.example.com.example.com. IN TXT "p=CCCC"
+sub._domainkey.example.com. IN TXT "p=DDDD"
+"""
+
+
+@pytest.fixture
+def server() -> ZoneServer:
+    with ZoneServer(texts=[ZONE]) as s:
+        yield s
+
+
+def resolver(server: ZoneServer, timeout: float = 1.0) -> DnsPythonResolver:
+    return DnsPythonResolver([Nameserver(server.host, server.port)], timeout)
+
+
+def test_strings_are_joined_within_a_record_never_across(server: ZoneServer) -> None:
+    a = resolver(server).query("s1._domainkey.example.com")
+    assert a.status is DnsStatus.OK and a.records == ((b"v=DKIM1; ", b"p=AAAA"),)
+    assert a.joined() == (b"v=DKIM1; p=AAAA",)
+    assert a.ttl == 300 and a.server == server.address
+    two = resolver(server).query("two._domainkey.example.com")
+    assert sorted(two.joined()) == [b"p=first", b"p=second"]
+
+
+def test_nxdomain_and_nodata_stay_apart(server: ZoneServer) -> None:
+    r = resolver(server)
+    assert r.query("nope._domainkey.example.com").status is DnsStatus.NXDOMAIN
+    nodata = r.query("a-only._domainkey.example.com")
+    assert nodata.status is DnsStatus.NODATA and nodata.ttl == 120  # the SOA minimum
+    assert r.query("_domainkey.example.com").status is DnsStatus.NODATA  # empty non-terminal
+
+
+def test_cname_chain_is_kept(server: ZoneServer) -> None:
+    a = resolver(server).query("ses._domainkey.example.com")
+    assert a.status is DnsStatus.OK
+    assert a.cname_chain == (("ses._domainkey.example.com.", "ses.dkim.amazonses.com."),)
+    dangling = resolver(server).query("gone._domainkey.example.com")
+    assert dangling.status is DnsStatus.NXDOMAIN
+    assert dangling.cname_chain[-1][1] == "gone.dkim.amazonses.com."
+
+
+def test_failures_are_told_apart(server: ZoneServer) -> None:
+    server.servfail("s1._domainkey.example.com")
+    server.refuse("two._domainkey.example.com")
+    server.drop("big._domainkey.example.com")
+    r = resolver(server, timeout=0.3)
+    assert r.query("s1._domainkey.example.com").status is DnsStatus.SERVFAIL
+    assert r.query("two._domainkey.example.com").status is DnsStatus.REFUSED
+    timeout = r.query("big._domainkey.example.com")
+    assert timeout.status is DnsStatus.TIMEOUT and timeout.server == server.address
+
+
+def test_servfail_at_the_cname_target_keeps_the_name_asked(server: ZoneServer) -> None:
+    server.servfail("ses.dkim.amazonses.com")
+    a = resolver(server).query("ses._domainkey.example.com")
+    assert a.status is DnsStatus.SERVFAIL and a.name == "ses._domainkey.example.com."
+
+
+def test_big_key_arrives_over_udp_thanks_to_edns(server: ZoneServer) -> None:
+    a = resolver(server).query("big._domainkey.example.com")
+    assert a.joined() == (BIG_KEY.encode(),)
+    assert [q.transport for q in server.queries] == ["udp"]
+
+
+def test_no_nameserver_is_an_error_not_a_crash() -> None:
+    assert DnsPythonResolver([]).query("x.example").status is DnsStatus.ERROR
+
+
+def test_cache_asks_once_and_keeps_negative_answers(server: ZoneServer) -> None:
+    r = CachingResolver(resolver(server))
+    for _ in range(3):
+        r.query("s1._domainkey.example.com")
+        r.query("nope._domainkey.example.com")
+    assert server.query_count == 2
+
+
+def test_cache_expires_with_the_ttl(server: ZoneServer) -> None:
+    now = [0.0]
+    r = CachingResolver(resolver(server), clock=lambda: now[0])
+    r.query("s1._domainkey.example.com")
+    now[0] = 301.0
+    r.query("s1._domainkey.example.com")
+    assert server.query_count == 2
+
+
+@pytest.mark.parametrize(
+    ("spec", "host", "port"),
+    [("192.0.2.1", "192.0.2.1", 53), ("192.0.2.1:5353", "192.0.2.1", 5353),
+     ("[::1]:5353", "::1", 5353), ("::1", "::1", 53)],
+)  # fmt: skip
+def test_nameserver_spec(spec: str, host: str, port: int) -> None:
+    ns = parse_nameserver(spec)
+    assert (ns.host, ns.port) == (host, port)
+
+
+def test_bad_nameserver_spec() -> None:
+    with pytest.raises(UsageError):
+        parse_nameserver("192.0.2.1:notaport")
+
+
+def test_probes_find_the_doubled_name(server: ZoneServer) -> None:
+    r = resolver(server)
+    key = r.query("typed._domainkey.example.com")
+    probes = {p.kind: p for p in probe_key(r, "typed", "example.com", key)}
+    assert probes[ProbeKind.DOUBLED_NAME].found
+    assert probes[ProbeKind.DOMAINKEY_NODE].answer.status is DnsStatus.NODATA
+
+
+def test_probes_look_under_the_organizational_domain(server: ZoneServer) -> None:
+    r = resolver(server)
+    key = r.query("sub._domainkey.mail.example.com")
+    probes = {p.kind: p for p in probe_key(r, "sub", "mail.example.com", key)}
+    assert probes[ProbeKind.ORG_DOMAIN].found
+    assert probes[ProbeKind.DOMAINKEY_NODE].answer.status is DnsStatus.NXDOMAIN
+
+
+def test_probes_ask_for_the_cname_when_txt_fails(server: ZoneServer) -> None:
+    server.servfail("ses.dkim.amazonses.com")
+    r = resolver(server)
+    key = r.query("ses._domainkey.example.com")
+    probes = {p.kind: p for p in probe_key(r, "ses", "example.com", key)}
+    cname = probes[ProbeKind.SELECTOR_CNAME]
+    assert cname.found and cname.answer.joined() == (b"ses.dkim.amazonses.com.",)
