@@ -279,7 +279,8 @@ def dns_command(
                 selectors=list(selector or []),
                 ses_tokens=tokens,
                 authority=authority,
-                propagation=not no_propagation,
+                # --zone answers only from its files: no NS servers asked beyond them.
+                propagation=not no_propagation and (not zone or authority is not None),
                 ns_port=ns_port,
                 timeout=timeout,
             )

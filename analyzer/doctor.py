@@ -491,7 +491,7 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
         elif target is None and not (c.hops and c.hops[0].status.temporary):
             txt_instead = answer.status is DnsStatus.OK
             add("cname_missing", Severity.ERROR, expected=c.expected_target,
-                text="cname_missing_txt" if txt_instead else None)  # fmt: skip
+                text="dns:cname_missing_txt" if txt_instead else None)  # fmt: skip
             explained = True
         elif target is not None and target != c.expected_target:
             add("cname_wrong_target", Severity.ERROR, evidence=c.hops[:1],

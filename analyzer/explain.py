@@ -304,7 +304,7 @@ _EN: dict[str, Text] = {
         "set-up again to get new tokens.",
         True,
     ),
-    "cname_missing_txt": Text(
+    "dns:cname_missing_txt": Text(
         "{key} holds a TXT record where Easy DKIM needs a CNAME.",
         "Amazon SES Easy DKIM checks that {key} is a CNAME to {expected}. A TXT record "
         "was published there instead (likely a key meant for another set-up), so SES "
