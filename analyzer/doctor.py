@@ -132,9 +132,14 @@ class SelectorCheck:
 
     @property
     def outcome(self) -> Outcome:
+        """PASS when usable; TEMPORARY when only temporary errors (DNS failures, a record
+        still propagating) stand in the way; FAIL otherwise."""
         if self.usable:
             return Outcome.PASS
-        return Outcome.TEMPORARY if self.answer.status.temporary else Outcome.FAIL
+        errors = [f for f in self.findings if f.severity is Severity.ERROR]
+        if errors and all(f.permanent is False for f in errors):
+            return Outcome.TEMPORARY
+        return Outcome.FAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,70 +207,46 @@ def run(
         checks = [c for c in checks if c.answer.status is DnsStatus.OK or c.answer.status.temporary]
 
     # Step 2: each authoritative server, asked directly.
-    domain_findings: list[Finding] = []
     if propagation:
         authority = authority or find_authority(resolver, domain, ns_port)
-        if authority.servers:
-            checks = [_with_propagation(c, authority, timeout, lang) for c in checks]
-        else:
-            domain_findings.append(
-                _finding(
-                    "authoritative_unknown",
-                    Severity.INFO,
-                    {"d": domain},
-                    lang,
-                    evidence=authority.answers,
-                )
-            )
+        checks = [_with_propagation(c, authority, timeout) for c in checks]
     else:
         authority = None
     checks = [_with_findings(c, lang) for c in checks]
 
     # Step 3: what the domain's DMARC record asks of DKIM.
     dmarc = lookup_dmarc(resolver, domain)
-    if dmarc.status is DmarcStatus.NOT_FOUND:
-        domain_findings.append(
-            _finding(
-                "dmarc_not_found",
-                Severity.WARNING,
-                {
-                    "d": domain,
-                    "org": organizational_domain(domain),
-                    "names": " or ".join(a.name.rstrip(".") for a in dmarc.answers),
-                },
-                lang,
-                evidence=dmarc.answers,
-            )
-        )
-    elif dmarc.status is DmarcStatus.INVALID:
-        domain_findings.append(
-            _finding(
-                "dmarc_invalid",
-                Severity.WARNING,
-                {"d": domain, "name": dmarc.found_at, "detail": dmarc.record},
-                lang,
-                evidence=dmarc.answers,
-            )
-        )
+    found = _domain_findings(domain, checks, authority, dmarc, common, lang)
+    tried = COMMON_SELECTORS if common else ()
+    return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found)
+
+
+def _domain_findings(
+    domain: str,
+    checks: Sequence[SelectorCheck],
+    authority: Authority | None,
+    dmarc: DmarcPolicy,
+    common: bool,
+    lang: str,
+) -> tuple[Finding, ...]:
+    fields: dict[str, object] = {"d": domain, "org": organizational_domain(domain)}
+    out: list[Finding] = []
     if common and not any(c.usable for c in checks):
         tried = ", ".join(COMMON_SELECTORS)
-        domain_findings.insert(
-            0,
-            _finding(
-                "no_common_selector",
-                Severity.ERROR,
-                {"d": domain, "count": len(COMMON_SELECTORS), "detail": tried},
-                lang,
-            ),
-        )
-    return DoctorReport(
-        domain,
-        tuple(checks),
-        COMMON_SELECTORS if common else (),
-        authority,
-        dmarc,
-        worst_first(domain_findings),
-    )
+        out.append(_finding("no_common_selector", Severity.ERROR,
+                            {**fields, "count": len(COMMON_SELECTORS), "detail": tried}, lang))  # fmt: skip
+    if authority is not None and not authority.servers:
+        out.append(_finding("authoritative_unknown", Severity.INFO, fields, lang,
+                            evidence=authority.answers))  # fmt: skip
+    if dmarc.status is DmarcStatus.NOT_FOUND:
+        names = " or ".join(a.name.rstrip(".") for a in dmarc.answers)
+        out.append(_finding("dmarc_not_found", Severity.WARNING, {**fields, "names": names},
+                            lang, evidence=dmarc.answers))  # fmt: skip
+    elif dmarc.status is DmarcStatus.INVALID:
+        out.append(_finding("dmarc_invalid", Severity.WARNING,
+                            {**fields, "name": dmarc.found_at, "detail": dmarc.record}, lang,
+                            evidence=dmarc.answers))  # fmt: skip
+    return worst_first(out)
 
 
 # --- one selector -----------------------------------------------------------------------------
@@ -394,9 +375,7 @@ def holds(answer: DnsAnswer) -> tuple[str, ...] | None:
     return ()
 
 
-def _with_propagation(
-    check: SelectorCheck, authority: Authority, timeout: float, lang: str
-) -> SelectorCheck:
+def _with_propagation(check: SelectorCheck, authority: Authority, timeout: float) -> SelectorCheck:
     def ask(ns: Nameserver) -> ServerView:
         answer = DnsPythonResolver([ns], timeout).ask(check.name, "TXT")
         return ServerView(str(ns), answer, holds(answer))
@@ -437,11 +416,18 @@ def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: order[f.severity]))
 
 
+_PENDING = ("propagation_incomplete", "resolver_cache_stale")  # the record is on its way
+
+
 def _with_findings(check: SelectorCheck, lang: str) -> SelectorCheck:
-    return replace(
-        check,
-        findings=worst_first(_selector_findings(check, lang) + _propagation_findings(check, lang)),
-    )
+    own = _selector_findings(check, lang)
+    spread = _propagation_findings(check, lang)
+    if holds(check.answer) == () and any(f.code in _PENDING for f in spread):
+        # Published, but not visible here yet: that is the explanation, not "no key" (which
+        # would tell the user to publish what they already have), and it is temporary.
+        own = [f for f in own if f.code != "key_not_found"]
+        spread = [replace(f, severity=Severity.ERROR) if f.code in _PENDING else f for f in spread]
+    return replace(check, findings=worst_first(own + spread))
 
 
 class _Collector:

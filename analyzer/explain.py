@@ -386,7 +386,7 @@ _EN: dict[str, Text] = {
     ),
     "propagation_incomplete": Text(
         "The record at {key} is not on every authoritative server yet.",
-        "{having} serve it, {servers} do not. The record was published but has not "
+        "Serving it: {having}. Not serving it: {servers}. The record was published but has not "
         "reached every server of the zone; until it has, some receivers see it and some "
         "do not. This usually settles within minutes to hours; allow up to 72 hours "
         "before treating it as a fault.",

@@ -240,9 +240,9 @@ def test_dmarc_summary(
 
 
 PENDING = {  # selector -> findings, with pending.example's two servers disagreeing
-    "s1": ["key_not_found", "propagation_incomplete"],  # only on server A: propagating
+    "s1": ["propagation_incomplete"],  # only on server A: propagating (not "publish it")
     "s2": ["authoritative_disagree"],  # A has key X, B key Y
-    "s3": ["key_not_found", "resolver_cache_stale"],  # both have it; the resolver does not
+    "s3": ["resolver_cache_stale"],  # both have it; the resolver does not
     "s4": ["key_not_found", "not_on_authoritative"],  # nowhere: not a delay
     "s5": [],
     "s6": ["authoritative_unreachable"],  # B never answers for it
@@ -256,7 +256,8 @@ def _pending_args() -> list[str]:
 def _check_pending(run: Run, a: ZoneServer, b: ZoneServer) -> None:
     sels = by_selector(run)
     assert {s: codes(sels[s]) for s in PENDING} == PENDING
-    assert run.exit_code == 1  # s1, s3, s4 have no usable key where receivers look
+    assert run.exit_code == 1  # s4 is published nowhere (s1 and s3 alone would be 75)
+    assert [sels[s]["outcome"] for s in ("s1", "s3", "s4")] == ["temporary", "temporary", "fail"]
     views = {v["server"]: v for v in sels["s2"]["authoritative"]}
     assert len(views) == 2
     assert len({tuple(v["holds"]) for v in views.values()}) == 2
