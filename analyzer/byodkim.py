@@ -202,8 +202,10 @@ def check_private_key(
                              encoding=read.encoding)  # fmt: skip
     form = _private_form(key, read)
     if isinstance(key, rsa.RSAPrivateKey):
-        if form != "pkcs1":
+        if form == "pkcs8":  # the same key, wrapped otherwise: the guide asks for PKCS #1
             problems.append(_problem("key_not_pkcs1", lang, severity=Severity.WARNING))
+        elif form == "openssh":  # not a format SES reads at all
+            problems.append(_problem("key_not_pkcs1", lang, text="byodkim:key_not_pkcs1_openssh"))
         console_key = None
         if console:
             pkcs1 = key.private_bytes(serialization.Encoding.DER, PKCS1, NO_ENCRYPTION)
@@ -237,6 +239,10 @@ def check_public_key(
         # SubjectPublicKeyInfo, or a PKCS #1 RSAPublicKey ("BEGIN RSA PUBLIC KEY").
         key = serialization.load_der_public_key(read.der)
     except (ValueError, TypeError, UnsupportedAlgorithm):
+        if _is_private_der(read.der):  # bare base64 of a private key: do not echo it either
+            problems = [p for p in problems if p.code == "selector_invalid"]
+            problems.append(_problem("public_key_is_private", lang))
+            return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems))
         problems.append(_problem("key_unreadable", lang, text="byodkim:key_unreadable_damaged"))
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems),
                              encoding=read.encoding)  # fmt: skip
@@ -309,6 +315,14 @@ def _private_form(key: object, read: _Read) -> str:
     ):
         return "pkcs1"
     return "pkcs8"
+
+
+def _is_private_der(der: bytes) -> bool:
+    try:
+        serialization.load_der_private_key(der, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        return False
+    return True
 
 
 def _spki(key: PublicKeyTypes) -> bytes:

@@ -514,6 +514,14 @@ _EN: dict[str, Text] = {
         "(OpenSSL 1.1 writes PKCS #1 without -traditional).",
         None,
     ),
+    "byodkim:key_not_pkcs1_openssh": Text(
+        "The private key is in OpenSSH form ('BEGIN OPENSSH PRIVATE KEY'), not PKCS #1.",
+        "ssh-keygen writes keys in its own format, which Amazon SES does not read. The "
+        "key itself can be used once it is rewritten as PKCS #1.",
+        "Rewrite a copy in PKCS #1 form: `cp id_rsa ses.pem && ssh-keygen -p -N '' -m PEM "
+        "-f ses.pem` (better still, make a key for DKIM alone with `openssl genrsa`).",
+        True,
+    ),
     "public_key_has_pem_armor": Text(
         "The public key still has its PEM header and footer lines.",
         "The '-----BEGIN PUBLIC KEY-----' and '-----END PUBLIC KEY-----' lines are part "

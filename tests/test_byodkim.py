@@ -102,6 +102,19 @@ def test_pkcs8_is_explained_with_the_conversion_command() -> None:
     assert "openssl rsa -in private.pem -traditional" in problem["remedy"]
 
 
+def test_openssh_key_is_refused_with_the_conversion(tmp_path: Path) -> None:
+    key = serialization.load_pem_private_key((KEYS / "rsa2048-pkcs1.pem").read_bytes(), None)
+    path = tmp_path / "id_rsa"  # written here: OpenSSH output has a random check field
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.OpenSSH,
+                                       serialization.NoEncryption()))  # fmt: skip
+    doc = byodkim("--private-key", str(path), "--selector", "s1", "--domain", "example.com").json()
+    assert doc["key"]["form"] == "openssh" and doc["ok"] is False
+    assert codes(doc) == ["key_not_pkcs1"]
+    assert "ssh-keygen -p" in doc["problems"][0]["remedy"]
+    assert doc["record"]["value"] == f"p={SPKI_B64}"
+
+
 def test_truncated_key_says_so() -> None:
     [problem] = private("truncated.pem").json()["problems"]
     assert "truncated" in problem["summary"]
@@ -203,6 +216,8 @@ def test_private_key_given_as_public_is_not_echoed() -> None:
     pem_body = (KEYS / "rsa2048-pkcs8.pem").read_text().splitlines()[1]
     run = byodkim("--public-key", (KEYS / "rsa2048-pkcs8.pem").read_text())
     assert codes(run.json()) == ["public_key_is_private"] and pem_body not in run.stdout
+    run = byodkim("--public-key", PKCS1_B64)  # bare base64, no label to go by
+    assert codes(run.json()) == ["public_key_is_private"] and PKCS1_B64[:60] not in run.stdout
 
 
 def _check_dns(server: ZoneServer, key: str, domain: str, selector: str) -> Run:
