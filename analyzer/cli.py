@@ -208,7 +208,12 @@ _HOSTNAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*")
 
 
 def _domain(value: str, option: str = "DOMAIN") -> str:
+    """A domain name (or selector) as DNS spells it: IDN labels become A-labels (RFC 5890)."""
     name = value.strip().lower().rstrip(".")
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        name = ""
     if len(name) > 253 or not _HOSTNAME.fullmatch(name):
         raise UsageError(f"{option} {value!r}: not a domain name")
     return name
@@ -261,6 +266,7 @@ def dns_command(
     """Check a domain's DKIM DNS set-up: selectors, Easy DKIM CNAMEs, propagation, DMARC."""
     try:
         name = _domain(domain)
+        selectors = [_domain(s, "--selector") for s in selector or []]
         tokens = list(ses_token or [])
         for token in tokens:
             if not token.isalnum():
@@ -276,7 +282,7 @@ def dns_command(
             report = doctor.run(
                 resolver,
                 name,
-                selectors=list(selector or []),
+                selectors=selectors,
                 ses_tokens=tokens,
                 authority=authority,
                 # --zone answers only from its files: no NS servers asked beyond them.

@@ -321,6 +321,7 @@ def test_every_format_is_wired(resolver_server: ZoneServer, fmt: Format) -> None
         ["example..com"],
         ["good.example", "--ses-token", "tok._domainkey.good.example"],
         ["good.example", "--authoritative", "host:port"],
+        ["good.example", "--selector", "two words"],
     ],
 )
 def test_usage_errors(args: list[str]) -> None:
