@@ -204,6 +204,7 @@ def main() -> None:
 
 # --- set-up checks without a message: `dns` and `byodkim` (issue 6) ---------------------------
 
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 _HOSTNAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*")
 
 
@@ -258,7 +259,7 @@ def dns_command(
         bool,
         typer.Option("--no-propagation", help="Do not ask the authoritative servers."),
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    fmt: FormatOpt = Format.TEXT,
     nameserver: NameserverOpt = None,
     timeout: TimeoutOpt = 5.0,
     zone: ZoneOpt = None,
@@ -332,7 +333,7 @@ def byodkim(
             "SES console asks for. Prints secret material.",
         ),
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TEXT,
+    fmt: FormatOpt = Format.TEXT,
     nameserver: NameserverOpt = None,
     timeout: TimeoutOpt = 5.0,
     zone: ZoneOpt = None,
