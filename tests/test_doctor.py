@@ -354,3 +354,19 @@ def test_every_code_and_option_is_documented() -> None:
         for param in commands[name].params:
             missing += [o for o in param.opts if o.startswith("--") and f"`{o}" not in readme]
     assert not missing
+
+
+@pytest.mark.parametrize(
+    ("target", "ok"),
+    [
+        ("tok.dkim.amazonses.com", True),
+        ("tok.dkim.af-south-1.amazonses.com", True),  # a regional target
+        ("other.dkim.af-south-1.amazonses.com", False),
+        ("tok.dkim.amazonses.com.easy.example", False),
+        (None, False),
+    ],
+)
+def test_ses_targets(target: str | None, ok: bool) -> None:
+    from analyzer.doctor import ses_target_ok
+
+    assert ses_target_ok(ses_target("tok"), target) is ok
