@@ -7,6 +7,7 @@ documented exit code (README, "Exit codes"), never a traceback.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -15,12 +16,16 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from analyzer import __version__
-from analyzer.dns import open_resolver
+from analyzer import __version__, doctor
+from analyzer import byodkim as byodkim_check
+from analyzer.dns import open_resolver, parse_nameserver
+from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
 from analyzer.model import Failure, Report
 from analyzer.pipeline import Outcome, analyze, outcome
 from analyzer.render import Format
+from analyzer.render import byodkim as byodkim_render
+from analyzer.render import doctor as doctor_render
 from analyzer.render import json as json_render
 from analyzer.render import text as text_render
 
@@ -195,3 +200,180 @@ def main() -> None:
         typer.echo(f"dkim-analyzer: internal error: {type(e).__name__}: {e} "
                    "(set DKIM_ANALYZER_DEBUG=1 for the traceback)", err=True)  # fmt: skip
         sys.exit(EXIT_INTERNAL)
+
+
+# --- set-up checks without a message: `dns` and `byodkim` (issue 6) ---------------------------
+
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+_HOSTNAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*")
+
+
+def _domain(value: str, option: str = "DOMAIN") -> str:
+    """A domain name (or selector) as DNS spells it: IDN labels become A-labels (RFC 5890)."""
+    name = value.strip().lower().rstrip(".")
+    try:
+        name = name.encode("idna").decode("ascii")
+    except UnicodeError:
+        name = ""
+    if len(name) > 253 or not _HOSTNAME.fullmatch(name):
+        raise UsageError(f"{option} {value!r}: not a domain name")
+    return name
+
+
+@app.command("dns")
+def dns_command(
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="The domain to check.")],
+    selector: Annotated[
+        list[str] | None,
+        typer.Option("--selector", metavar="S", help="Check S._domainkey.DOMAIN (repeatable)."),
+    ] = None,
+    ses_token: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ses-token",
+            metavar="T",
+            help="An Amazon SES Easy DKIM token: check the CNAME to "
+            "T.dkim.amazonses.com and its key (repeatable).",
+        ),
+    ] = None,
+    authoritative: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--authoritative",
+            metavar="HOST[:PORT]",
+            help="Ask these servers as the zone's authoritative servers (repeatable); "
+            "default: the domain's NS records.",
+        ),
+    ] = None,
+    ns_port: Annotated[
+        int,
+        typer.Option(
+            "--ns-port",
+            metavar="PORT",
+            min=1,
+            max=65535,
+            help="Port for the authoritative servers found from NS records.",
+        ),
+    ] = 53,
+    no_propagation: Annotated[
+        bool,
+        typer.Option("--no-propagation", help="Do not ask the authoritative servers."),
+    ] = False,
+    fmt: FormatOpt = Format.TEXT,
+    nameserver: NameserverOpt = None,
+    timeout: TimeoutOpt = 5.0,
+    zone: ZoneOpt = None,
+) -> None:
+    """Check a domain's DKIM DNS set-up: selectors, Easy DKIM CNAMEs, propagation, DMARC."""
+    try:
+        name = _domain(domain)
+        selectors = [_domain(s, "--selector") for s in selector or []]
+        tokens = list(ses_token or [])
+        for token in tokens:
+            if not token.isalnum():
+                raise UsageError(
+                    f"--ses-token {token!r}: expected the token alone (letters "
+                    "and digits), as the SES console lists it"
+                )
+        authority = None
+        if authority_specs := list(authoritative or []):
+            servers = tuple(parse_nameserver(s, "--authoritative") for s in authority_specs)
+            authority = Authority(None, servers, given=True)
+        with open_resolver(nameserver or [], timeout, zone or []) as resolver:
+            report = doctor.run(
+                resolver,
+                name,
+                selectors=selectors,
+                ses_tokens=tokens,
+                authority=authority,
+                # --zone answers only from its files: no NS servers asked beyond them.
+                propagation=not no_propagation and (not zone or authority is not None),
+                ns_port=ns_port,
+                timeout=timeout,
+            )
+    except UsageError as e:
+        _fail(e)
+    _show(fmt, doctor_render.render_json(report), doctor_render.render_text(report))
+    raise typer.Exit(int(report.outcome))
+
+
+@app.command()
+def byodkim(
+    private_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--private-key",
+            metavar="FILE",
+            help="The private key for Amazon SES BYODKIM (PEM or base64).",
+        ),
+    ] = None,
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            "--public-key",
+            metavar="FILE|STRING",
+            help="A public key about to be pasted (a file, or the text itself).",
+        ),
+    ] = None,
+    selector: Annotated[
+        str | None, typer.Option("--selector", metavar="S", help="The BYODKIM selector.")
+    ] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", metavar="D", help="The domain to sign for.")
+    ] = None,
+    check_dns: Annotated[
+        bool,
+        typer.Option("--check-dns", help="Compare with the key DNS serves at S._domainkey.D."),
+    ] = False,
+    console_key: Annotated[
+        bool,
+        typer.Option(
+            "--console-key",
+            help="Also print the private key as the one-line base64 (PKCS #1) the "
+            "SES console asks for. Prints secret material.",
+        ),
+    ] = False,
+    fmt: FormatOpt = Format.TEXT,
+    nameserver: NameserverOpt = None,
+    timeout: TimeoutOpt = 5.0,
+    zone: ZoneOpt = None,
+) -> None:
+    """Check a BYODKIM key and selector, and print the DNS record to publish."""
+    try:
+        if (private_key is None) == (public_key is None):
+            raise UsageError("give exactly one of --private-key FILE and --public-key FILE|STRING")
+        if check_dns and (selector is None or domain is None):
+            raise UsageError("--check-dns needs --selector and --domain")
+        if console_key and private_key is None:
+            raise UsageError("--console-key needs --private-key")
+        dom = _domain(domain, "--domain") if domain is not None else None
+        if private_key is not None:
+            data = _read_key(private_key)
+            report = byodkim_check.check_private_key(
+                data, selector=selector, domain=dom, console=console_key
+            )
+        else:
+            assert public_key is not None
+            path = Path(public_key)
+            data = _read_key(path) if path.is_file() else public_key.encode("utf-8")
+            report = byodkim_check.check_public_key(data, selector=selector, domain=dom)
+        if check_dns:
+            with open_resolver(nameserver or [], timeout, zone or []) as resolver:
+                report = byodkim_check.compare_with_dns(report, resolver)
+    except (UsageError, InputError) as e:
+        _fail(e)
+    _show(fmt, byodkim_render.render_json(report), byodkim_render.render_text(report))
+    raise typer.Exit(int(report.outcome))
+
+
+def _show(fmt: Format, as_json: str, as_text: str) -> None:
+    typer.echo(as_json if fmt is Format.JSON else as_text, nl=fmt is Format.JSON)
+
+
+def _read_key(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError as e:
+        raise InputError(f"{path}: is a directory") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from e

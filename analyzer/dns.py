@@ -53,7 +53,7 @@ class Nameserver:
         return f"{host}:{self.port}"
 
 
-def parse_nameserver(spec: str) -> Nameserver:
+def parse_nameserver(spec: str, option: str = "--nameserver") -> Nameserver:
     """HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address. Raises UsageError."""
     host, port = spec.strip(), "53"
     if host.startswith("[") and "]" in host:
@@ -62,14 +62,14 @@ def parse_nameserver(spec: str) -> Nameserver:
     elif host.count(":") == 1:
         host, port = host.split(":")
     if not port.isdigit() or not 0 < int(port) < 65536 or not host:
-        raise UsageError(f"--nameserver {spec!r}: expected HOST or HOST:PORT")
+        raise UsageError(f"{option} {spec!r}: expected HOST or HOST:PORT")
     try:
         ipaddress.ip_address(host)
     except ValueError:
         try:
             host = socket.gethostbyname(host)
         except OSError as e:
-            raise UsageError(f"--nameserver {spec!r}: cannot resolve {host}: {e}") from e
+            raise UsageError(f"{option} {spec!r}: cannot resolve {host}: {e}") from e
     return Nameserver(host, int(port))
 
 
@@ -111,6 +111,14 @@ class DnsPythonResolver:
         return DnsAnswer(
             qname, rdtype, DnsStatus.ERROR, cname_chain=tuple(chain), detail="CNAME chain too long"
         )
+
+    def ask(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        """One query, with no CNAME chased beyond the answer: what these servers hold.
+
+        For asking an authoritative server about its own zone (propagation checks);
+        a CNAME it holds is in `cname_chain` even when it cannot answer for the target.
+        """
+        return self._ask(name.rstrip(".") + ".", rdtype)
 
     def _ask(self, qname: str, rdtype: str) -> DnsAnswer:
         if not self.nameservers:
