@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import IntEnum
 
+from analyzer import dmarc as dmarc_policy
 from analyzer.classify import classify
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
-    Classification,
     DkimSignature,
+    DmarcStatus,
     MalformedSignature,
     ParsedMessage,
     Reason,
@@ -58,7 +59,11 @@ def analyze(
     """
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
-    return Report(source, msg, verdicts, diagnose(msg, verdicts, lang), now)
+    dmarc = None
+    if msg.from_domain:
+        dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
+    findings = diagnose(msg, verdicts, lang, dmarc=dmarc)
+    return Report(source, msg, verdicts, findings, now, dmarc)
 
 
 def _verdict(
@@ -87,13 +92,12 @@ def _verdict(
 
 
 def outcome(report: Report) -> Outcome:
-    authors = [v for v in report.verdicts if v.alignment.classification is Classification.AUTHOR]
-    if any(
-        v.result is Result.PASS
-        or (v.result is Result.NEUTRAL and v.reason is Reason.BODY_UNAVAILABLE)
-        for v in authors
-    ):
+    """PASS when an aligned signature passes: relaxed alignment, or strict when the From
+    domain's DMARC record says adkim=s (RFC 7489 §3.1.1)."""
+    dmarc = report.dmarc
+    strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
+    if any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in report.verdicts):
         return Outcome.PASS
-    if any(v.result is Result.TEMPERROR for v in authors):
+    if any(v.result is Result.TEMPERROR for v in report.author_verdicts):
         return Outcome.TEMPORARY
     return Outcome.FAIL

@@ -1,0 +1,82 @@
+"""The From domain's DMARC record, and whether DKIM alone satisfies it for this message.
+
+RFC 7489 §6.6.3: ask `_dmarc.<From domain>`; when that yields no DMARC record,
+ask `_dmarc.<organizational domain>` (and the record's sp= then applies).
+Records that do not start with v=DMARC1 are ignored; more than one left means
+no policy. DKIM satisfies DMARC when a signature passes and its d= is aligned
+with the From domain (§3.1.1): relaxed (same organizational domain) by
+default, identical with adkim=s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from analyzer.classify import organizational_domain
+from analyzer.dns import Resolver
+from analyzer.model import (
+    Classification,
+    Dmarc,
+    DmarcStatus,
+    DnsAnswer,
+    DnsStatus,
+    Reason,
+    Result,
+    SignatureVerdict,
+)
+from analyzer.signatures import TagListError, parse_tag_list
+
+
+def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
+    """The DMARC record for from_domain, found at it or at its organizational domain."""
+    answers: list[DnsAnswer] = []
+    org = organizational_domain(from_domain)
+    for domain in dict.fromkeys((from_domain, org)):
+        answer = resolver.query(f"_dmarc.{domain}", "TXT")
+        answers.append(answer)
+        if answer.status.temporary:
+            return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers))
+        records = [r for r in answer.joined() if r[:8].upper() == b"V=DMARC1"]
+        if len(records) == 1:
+            tags = _tags(records[0])
+            if tags is not None:
+                record = records[0].decode("utf-8", "replace")
+                return Dmarc(from_domain, DmarcStatus.FOUND, tuple(answers), domain, record, tags)
+        if answer.status is DnsStatus.OK and len(records) > 1:
+            break  # §6.6.3 step 5: several records is no policy, not a reason to look further
+    return Dmarc(from_domain, DmarcStatus.NONE, tuple(answers))
+
+
+def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
+    try:
+        tags = parse_tag_list(record)
+    except TagListError:
+        return None
+    out = tuple((t.name.lower(), t.value.decode("utf-8", "replace").strip()) for t in tags)
+    p = dict(out).get("p", "").lower()
+    if p not in ("none", "quarantine", "reject"):
+        # §6.6.3 step 6: a missing or invalid p= with a valid rua= is read as p=none.
+        if "rua" not in dict(out):
+            return None
+        out = (*(kv for kv in out if kv[0] != "p"), ("p", "none"))
+    return out
+
+
+def evaluate(dmarc: Dmarc, verdicts: tuple[SignatureVerdict, ...]) -> Dmarc:
+    """Fill in whether a passing signature is aligned as the record's adkim= asks."""
+    strict = dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
+    for v in verdicts:
+        if counts_for_dmarc(v, strict=strict):
+            return replace(dmarc, dkim_aligned_pass=True, signature_index=v.index)
+    return dmarc
+
+
+def counts_for_dmarc(v: SignatureVerdict, *, strict: bool) -> bool:
+    """An author signature that passes (headers only: whose b= verifies), aligned as asked."""
+    if v.alignment.classification is not Classification.AUTHOR:
+        return False
+    if strict and not v.alignment.strict:
+        return False
+    return v.result is Result.PASS or (
+        v.result is Result.NEUTRAL and v.reason is Reason.BODY_UNAVAILABLE
+    )
