@@ -329,7 +329,7 @@ _EN: dict[str, Text] = {
         "Receivers look for the key at {key}, where there is none, but the same selector "
         "answers at {published}: the domain name appears twice. Many DNS providers add the "
         "zone's name to whatever is typed in the Name field, so entering the full name "
-        "{key} produced {published}. This is permanent until the record is fixed.",
+        "{key} likely produced {published}. This is permanent until the record is fixed.",
         "Edit the record at your DNS provider and enter only `{s}._domainkey` as its name "
         "(the provider adds {d} itself), or end the name with a dot if the provider allows "
         "it. Then check that {key} answers with the key.",
@@ -430,7 +430,7 @@ _EN: dict[str, Text] = {
     ),
     # --- DMARC: what the From domain's policy asks of DKIM ---
     "dmarc_alignment": Text(
-        "DKIM satisfies the DMARC policy of {from_domain} (p={policy}): d={d}, s={s} passes "
+        "DKIM satisfies the DMARC policy of {from_domain} (policy: {policy}): d={d}, s={s} passes "
         "and is aligned ({mode}).",
         "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
         "{from_domain}; for this message the policy is {policy}. DMARC passes when one "
@@ -439,7 +439,7 @@ _EN: dict[str, Text] = {
         None,
     ),
     "dmarc_alignment.fail": Text(
-        "DKIM does not satisfy the DMARC policy of {from_domain} (p={policy}): no aligned "
+        "DKIM does not satisfy the DMARC policy of {from_domain} (policy: {policy}): no aligned "
         "signature passes.",
         "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
         "{from_domain}; for this message the policy is {policy}. DMARC needs a passing "
@@ -491,7 +491,7 @@ PHRASES_EN: dict[str, str] = {
     "headline.pass_headers": "The header signature of the sender's own domain {from_domain} "
     "(d={d}, s={s}) verifies (the body was not given).",
     "headline.pass_dmarc": "The signature of the sender's own domain {from_domain} "
-    "(d={d}, s={s}) verifies, so the domain's DMARC policy (p={policy}) is satisfied.",
+    "(d={d}, s={s}) verifies, so the domain's DMARC policy ({policy}) is satisfied.",
     "headline.fail": "No signature of the sender's domain {from_domain} passes.",
     "label.message": "Message",
     "label.from": "From",
@@ -521,7 +521,7 @@ PHRASES_EN: dict[str, str] = {
     "col.with": "with",
     "col.time": "time (UTC)",
     "col.delay": "delay",
-    "dmarc.found": "{record_domain}: p={policy} adkim={adkim}; DKIM {verdict}",
+    "dmarc.found": "{record_domain} (p={p}, sp={sp}, adkim={adkim}): policy {policy} applies; DKIM {verdict}",
     "dmarc.none": "no record for {from_domain}",
     "dmarc.temperror": "lookup failed (temporary)",
     "dmarc.satisfied": "satisfies it",
@@ -792,7 +792,7 @@ _ZH_TW: dict[str, Text] = {
     "dns_name_doubled": Text(
         "您網域的簽章（d={d}，s={s}）驗證失敗：金鑰發佈在 {published}——您的 DNS 服務商多加了一次網域名稱。",
         "收件端會在 {key} 查詢金鑰，但那裡沒有；同一個選取器卻在 {published} 有回應：網域名稱出現了兩次。"
-        "許多 DNS 服務商會自動在名稱欄位輸入的內容後面加上區域名稱，所以輸入完整名稱 {key} 就變成了 {published}。"
+        "許多 DNS 服務商會自動在名稱欄位輸入的內容後面加上區域名稱，所以輸入完整名稱 {key} 很可能就變成了 {published}。"
         "在記錄修正之前，這是永久性的問題。",
         "到 DNS 服務商編輯這筆記錄，名稱只輸入 `{s}._domainkey`（服務商會自動加上 {d}），"
         "或在服務商允許時於名稱結尾加上一個句點。然後確認 {key} 會回應金鑰。",
@@ -864,7 +864,7 @@ _ZH_TW: dict[str, Text] = {
         True,
     ),
     "dmarc_alignment": Text(
-        "DKIM 符合 {from_domain} 的 DMARC 政策（p={policy}）：d={d}，s={s} 驗證通過且已對齊（{mode}）。",
+        "DKIM 符合 {from_domain} 的 DMARC 政策（政策：{policy}）：d={d}，s={s} 驗證通過且已對齊（{mode}）。",
         "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
         "這封郵件適用的政策為 {policy}。只要有一個已對齊的簽章通過驗證，DMARC 就會通過，"
         "而 d={d}，s={s} 正是如此，與 SPF 結果無關。",
@@ -872,7 +872,7 @@ _ZH_TW: dict[str, Text] = {
         None,
     ),
     "dmarc_alignment.fail": Text(
-        "DKIM 不符合 {from_domain} 的 DMARC 政策（p={policy}）：沒有已對齊的簽章通過驗證。",
+        "DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}）：沒有已對齊的簽章通過驗證。",
         "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
         "這封郵件適用的政策為 {policy}。DMARC 需要一個通過驗證、且 d= 為{alignment_rule}的簽章，"
         "而這封郵件沒有。除非 SPF 通過且對齊，收件端會套用 p={policy}。對這封郵件而言，這是永久性的問題。",
@@ -911,7 +911,7 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "headline.pass": "寄件者自己的網域 {from_domain} 的簽章（d={d}，s={s}）驗證通過。",
     "headline.pass_headers": "寄件者自己的網域 {from_domain} 的標頭簽章（d={d}，s={s}）驗證通過（未提供內文）。",
     "headline.pass_dmarc": "寄件者自己的網域 {from_domain} 的簽章（d={d}，s={s}）驗證通過，"
-    "因此符合該網域的 DMARC 政策（p={policy}）。",
+    "因此符合該網域的 DMARC 政策（{policy}）。",
     "headline.fail": "寄件者網域 {from_domain} 沒有任何簽章通過驗證。",
     "label.message": "郵件",
     "label.from": "寄件者",
@@ -941,7 +941,7 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "col.with": "協定",
     "col.time": "時間（UTC）",
     "col.delay": "延遲",
-    "dmarc.found": "{record_domain}：p={policy} adkim={adkim}；DKIM {verdict}",
+    "dmarc.found": "{record_domain}（p={p}，sp={sp}，adkim={adkim}）：適用政策 {policy}；DKIM {verdict}",
     "dmarc.none": "{from_domain} 沒有記錄",
     "dmarc.temperror": "查詢失敗（暫時性）",
     "dmarc.satisfied": "符合政策",

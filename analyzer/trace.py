@@ -54,7 +54,7 @@ def ses_origin(msg: ParsedMessage) -> SesOrigin | None:
         name = f.lname
         if name not in ("feedback-id", "message-id", "received"):
             continue
-        text = field_text(f.value)
+        text = " ".join(field_text(f.value).split())
         pattern = {
             "feedback-id": _SES_FEEDBACK,
             "message-id": _SES_MSGID,

@@ -118,6 +118,7 @@ def _dmarc_line(dmarc: Dmarc, lang: str) -> str:
     return explain.phrase(
         "dmarc.found", lang, record_domain=f"_dmarc.{dmarc.record_domain}",
         policy=dmarc.policy, adkim=dmarc.adkim, verdict=verdict,
+        p=dmarc.tag("p") or "-", sp=dmarc.tag("sp") or "-",
     )  # fmt: skip
 
 
@@ -193,7 +194,7 @@ def render_report(
     if report.findings:
         lines += ["", style(p("label.findings"), "bold")]
     for f in report.findings:
-        tag = style(f.severity.value, _SEVERITY_STYLE[f.severity])
+        tag = style(f.severity.value, _SEVERITY_STYLE[f.severity]) + f" · {f.code}"
         permanence = (
             "" if f.permanent is None else f" ({p(f'permanence.{str(f.permanent).lower()}')})"
         )

@@ -1,0 +1,59 @@
+"""analyzer.dmarc: RFC 7489 §6.6.3 record discovery through the real resolver and ZoneServer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from analyzer.dmarc import lookup
+from analyzer.dns import DnsPythonResolver, Nameserver
+from analyzer.model import DmarcStatus
+from analyzer.zoneserver import ZoneServer
+
+ZONE = """$TTL 300
+_dmarc.org.example. IN TXT "v=DMARC1; p=reject; sp=none; adkim=s"
+_dmarc.sub.org.example. IN TXT "some other TXT record"
+_dmarc.own.example. IN TXT "v=DMARC1; p=quarantine"
+_dmarc.own.example. IN TXT "google-site-verification=abc"
+_dmarc.twice.example. IN TXT "v=DMARC1; p=reject"
+_dmarc.twice.example. IN TXT "v=DMARC1; p=none"
+_dmarc.rua.example. IN TXT "v=DMARC1; p=bogus; rua=mailto:r@rua.example"
+;! _dmarc.flaky.example. SERVFAIL
+"""
+
+
+@pytest.fixture
+def resolver() -> Iterator[DnsPythonResolver]:
+    with ZoneServer(texts=[ZONE]) as server:
+        yield DnsPythonResolver([Nameserver(server.host, server.port)], timeout=1)
+
+
+def test_falls_back_to_the_organizational_domain(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "mail.sub.org.example")
+    assert d.status is DmarcStatus.FOUND and d.record_domain == "org.example"
+    assert [a.name for a in d.answers] == ["_dmarc.mail.sub.org.example.", "_dmarc.org.example."]
+    assert (d.tag("p"), d.policy, d.adkim) == ("reject", "none", "s")  # sp= for a subdomain
+
+
+def test_record_at_the_from_domain_ignores_other_txt(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "own.example")
+    assert d.status is DmarcStatus.FOUND and d.policy == "quarantine" and d.adkim == "r"
+
+
+def test_two_records_mean_no_policy(resolver: DnsPythonResolver) -> None:
+    assert lookup(resolver, "twice.example").status is DmarcStatus.NONE
+
+
+def test_invalid_p_with_rua_is_none(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "rua.example")
+    assert d.status is DmarcStatus.FOUND and d.policy == "none"
+
+
+def test_temporary_failure(resolver: DnsPythonResolver) -> None:
+    assert lookup(resolver, "flaky.example").status is DmarcStatus.TEMPERROR
+
+
+def test_nothing_published(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "nothing.example")
+    assert d.status is DmarcStatus.NONE and len(d.answers) == 1  # its own organizational domain
