@@ -168,7 +168,9 @@ def _signature_failures(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
     out = []
-    receiver = trace.trusted_dkim_results(msg)
+    # The receiver's own verdict matters only for a signature that may have lost its key.
+    rotated = any(v.reason in _ROTATION for v in verdicts)
+    receiver = trace.trusted_dkim_results(msg) if rotated else ()
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue

@@ -217,3 +217,17 @@ def test_route_table(dns_server: ZoneServer) -> None:
     assert "smtp.example.com [192.0.2.25]" in route[4] and route[4].endswith("+5 s")
     json_run = _check(Case("plain", FIXTURES / "plain"), dns_server, "--format", "json")
     assert "Route" not in json_run.stdout
+
+
+def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> None:
+    """No selector at all under d=: the explanation says DKIM was likely never set up there."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    raw = raw.replace(b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;",
+                      b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=nokeys.example;", 1)  # fmt: skip
+    raw = raw.replace(b"s=s2025;", b"s=feb2026;", 1)
+    path = tmp_path / "nokeys.eml"
+    path.write_bytes(raw)
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
+    assert "nokeys.example publishes no DKIM key at all" in f["summary"]
+    assert "likely never been set up" in f["explanation"]
