@@ -10,6 +10,7 @@ default, identical with adkim=s.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from analyzer.classify import organizational_domain
@@ -25,6 +26,16 @@ from analyzer.model import (
     SignatureVerdict,
 )
 from analyzer.signatures import TagListError, parse_tag_list
+
+# RFC 1035 §2.3.4: labels of 1-63 characters, at most 253 in all (the `_dmarc.` prefix fits).
+_NAME = re.compile(
+    r"(?=.{1,240}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9-]{2,63}", re.I
+)
+
+
+def applicable(from_domain: str | None) -> bool:
+    """A From domain that can be asked about: a DNS name, not an address literal or garbage."""
+    return bool(from_domain and _NAME.fullmatch(from_domain))
 
 
 def lookup(resolver: Resolver, from_domain: str) -> Dmarc:

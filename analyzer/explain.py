@@ -243,8 +243,9 @@ _EN: dict[str, Text] = {
         "identity; the message was sent from an email address you verified on its own, "
         "whose settings override the domain's (a verified address does not inherit the "
         "domain's DKIM); or DKIM was set up in another region or AWS account than the one "
-        "that sent this message (each region and account needs its own set-up). This is "
-        "permanent for this message.",
+        "that sent this message (each region and account needs its own set-up); or SES "
+        "turned signing off for that region and account after it stopped finding your DKIM "
+        "records in DNS (it tells you so by email). This is permanent for this message.",
         "In the SES console of region {region} and of the account that sent this, open the "
         "identity {from_domain}: make sure DKIM is enabled and verified. If the sender "
         "address is also listed as an identity of its own, delete that address identity "
@@ -358,7 +359,8 @@ _EN: dict[str, Text] = {
         "In the {provider} console, open the domain {d} and look at its DKIM status. If it "
         "is revoked or the domain was removed, restart the DKIM set-up from the beginning "
         "and publish every CNAME record it gives you (they change with each set-up); if it "
-        "is pending, publish the records exactly as shown and wait for verification.",
+        "is pending, publish the records exactly as shown (check that your DNS provider did "
+        "not append the domain to their names) and allow up to 72 hours for verification.",
         True,
     ),
     "key_at_other_domain": Text(
@@ -719,7 +721,8 @@ _ZH_TW: dict[str, Text] = {
         "但只有在寄件身分已設定並啟用 DKIM 時，才會以您的網域簽署。可能的原因："
         "該身分未啟用 DKIM；郵件是從另外單獨驗證過的電子郵件地址寄出，而該地址自己的設定會覆蓋網域的設定"
         "（單獨驗證的地址不會沿用網域的 DKIM）；或 DKIM 是在其他區域或其他 AWS 帳戶設定的，"
-        "而不是寄出這封郵件的那一個（每個區域、每個帳戶都要各自設定）。"
+        "而不是寄出這封郵件的那一個（每個區域、每個帳戶都要各自設定）；"
+        "或 SES 在 DNS 中找不到您的 DKIM 記錄後，已停用該區域與帳戶的簽署（它會以電子郵件通知您）。"
         "對這封郵件而言，這是永久性的問題。",
         "在寄出這封郵件的帳戶、{region} 區域的 SES 主控台中開啟身分 {from_domain}，確認 DKIM 已啟用並驗證完成。"
         "如果寄件地址另外也列為一個身分，請刪除該地址身分（之後就會沿用網域的設定），或為它啟用 DKIM。"
@@ -813,7 +816,8 @@ _ZH_TW: dict[str, Text] = {
         "或屬於另一個區域或帳戶，其記錄指向別處。在設定恢復之前，這是永久性的問題。",
         "在 {provider} 主控台開啟網域 {d}，查看 DKIM 狀態。如果已撤銷或網域已被移除，"
         "請從頭重新進行 DKIM 設定，並發佈它提供的所有 CNAME 記錄（每次設定都會不同）；"
-        "如果仍在等待驗證，請完全照顯示的內容發佈記錄，並等待驗證完成。",
+        "如果仍在等待驗證，請完全照顯示的內容發佈記錄（確認 DNS 服務商沒有在名稱後面多加網域），"
+        "並預留最多 72 小時讓驗證完成。",
         True,
     ),
     "key_at_other_domain": Text(

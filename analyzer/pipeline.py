@@ -60,7 +60,7 @@ def analyze(
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
     dmarc = None
-    if msg.from_domain:
+    if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
     findings = diagnose(msg, verdicts, lang, dmarc=dmarc)
     return Report(source, msg, verdicts, findings, now, dmarc)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from analyzer.dmarc import lookup
+from analyzer.dmarc import applicable, lookup
 from analyzer.dns import DnsPythonResolver, Nameserver
-from analyzer.model import DmarcStatus
+from analyzer.model import DmarcStatus, DnsStatus
 from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, run_cli
 
 ZONE = """$TTL 300
 _dmarc.org.example. IN TXT "v=DMARC1; p=reject; sp=none; adkim=s"
@@ -57,3 +59,26 @@ def test_temporary_failure(resolver: DnsPythonResolver) -> None:
 def test_nothing_published(resolver: DnsPythonResolver) -> None:
     d = lookup(resolver, "nothing.example")
     assert d.status is DmarcStatus.NONE and len(d.answers) == 1  # its own organizational domain
+
+
+@pytest.mark.parametrize(
+    ("domain", "ok"),
+    [("example.com", True), ("xn--bcher-kva.example", True), ("exa..mple.com", False),
+     ("a" * 70 + ".com", False), ("[192.0.2.1]", False)],
+)  # fmt: skip
+def test_only_dns_names_are_asked(domain: str, ok: bool) -> None:
+    assert applicable(domain) is ok
+
+
+def test_a_from_domain_that_is_not_a_dns_name(tmp_path: Path) -> None:
+    path = tmp_path / "odd.eml"
+    path.write_bytes(b"From: a@exa..mple.com\r\nTo: b@example.net\r\nSubject: x\r\n\r\nhi\r\n")
+    run = run_cli(
+        "check", "--format", "json", "--zone", str(FIXTURES / "plain" / "zone"), str(path)
+    )
+    assert run.exit_code == 1 and run.json()["messages"][0]["dmarc"] is None
+
+
+def test_the_resolver_never_raises_on_a_bad_name(resolver: DnsPythonResolver) -> None:
+    answer = resolver.query("exa..mple.com", "TXT")
+    assert answer.status is DnsStatus.ERROR and answer.detail
