@@ -878,7 +878,7 @@ _ZH_TW: dict[str, Text] = {
     "dmarc_alignment.fail": Text(
         "DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}）：沒有已對齊的簽章通過驗證。",
         "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
-        "這封郵件適用的政策為 {policy}。DMARC 需要一個通過驗證、且 d= 為{alignment_rule}的簽章，"
+        "這封郵件適用的政策為 {policy}。DMARC 需要一個通過驗證、且 d= {alignment_rule}的簽章，"
         "而這封郵件沒有。除非 SPF 通過且對齊，收件端會套用 p={policy}。對這封郵件而言，這是永久性的問題。",
         "讓寄件系統以 d={from_domain} 簽署（簽章缺少或失敗的原因，請參閱其他檢查結果）。",
         True,
@@ -952,8 +952,8 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "dmarc.unsatisfied": "不符合政策",
     "mode.r": "寬鬆",
     "mode.s": "嚴格",
-    "alignment.r": " {from_domain} 或同一個組織網域",
-    "alignment.s": "正好 {from_domain} ",
+    "alignment.r": "為 {from_domain} 或屬於同一個組織網域",
+    "alignment.s": "正好是 {from_domain} ",
     "state.true": "完好",
     "state.false": "也已損壞",
     "state.none": "未檢查",

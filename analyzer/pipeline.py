@@ -38,7 +38,7 @@ _KEY_UNUSABLE = frozenset({
 class Outcome(IntEnum):
     """The message-level answer, which is also the CLI's exit status."""
 
-    PASS = 0  # an author-aligned signature passes (headers only: its b= verifies)
+    PASS = 0  # an aligned signature passes (strictly when DMARC says adkim=s; headers only: b=)
     FAIL = 1  # none does
     TEMPORARY = 75  # only a temporary DNS error stands in the way (EX_TEMPFAIL)
 
@@ -52,13 +52,14 @@ def analyze(
     headers_only: bool = False,
     lang: str = "en",
 ) -> Report:
-    """Parse, extract, fetch keys, verify, classify and diagnose one message.
+    """Parse, extract, fetch keys, verify, classify, look up DMARC and diagnose one message.
 
     Raises NotAMessageError for input that is not a message; everything wrong
     with a message that is one is reported in the Report instead.
     """
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
+    # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     dmarc = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)

@@ -146,6 +146,13 @@ def test_every_explanation_names_its_signature_and_permanence(
     assert re.findall(r"^- \[\w+ · (\w+)\]", text, re.M) == [f["code"] for f in message["findings"]]
 
 
+def test_dns_temporary_names_the_server(dns_server: ZoneServer) -> None:
+    message = _message(Case("dns-servfail", FIXTURES / "dns-servfail"), dns_server)
+    [f] = [f for f in message["findings"] if f["code"] == "dns_temporary"]
+    assert f"SERVFAIL from {dns_server.address}" in f["explanation"]
+    assert f["permanent"] is False
+
+
 def test_ses_signals_are_evidence(dns_server: ZoneServer) -> None:
     message = _message(Case("ses-dkim-not-enabled", FIXTURES / "ses-dkim-not-enabled"), dns_server)
     [missing] = [f for f in message["findings"] if f["code"] == "author_signature_missing"]
