@@ -198,7 +198,7 @@ def check(
         output = text_render.render(
             items, color=use_color, verbose=verbose, lang=language, routes=routes
         )
-        typer.echo(output, nl=False)
+        typer.echo(output, nl=False, color=use_color)  # click strips ANSI off a tty otherwise
     raise typer.Exit(exit_status(items))
 
 

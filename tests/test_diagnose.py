@@ -238,3 +238,9 @@ def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> Non
     [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
     assert "nokeys.example publishes no DKIM key at all" in f["summary"]
     assert "likely never been set up" in f["explanation"]
+
+
+def test_color_is_kept_when_asked(dns_server: ZoneServer) -> None:
+    run = _check(Case("key-1024", FIXTURES / "key-1024"), dns_server, "--color")
+    assert run.stdout.startswith("\x1b[32mPASS\x1b[0m: ")
+    assert "\x1b[33mwarning\x1b[0m · weak_key" in run.stdout
