@@ -134,10 +134,10 @@ def _read(data: bytes, lang: str) -> _Read | Finding:
         label = match[1].decode("ascii")
         end = data.find(b"-----END " + match[1] + b"-----", match.end())
         if end < 0:
-            return _problem("key_unreadable", lang, text="byodkim:key_unreadable_truncated")
+            return _problem("key_unreadable", lang, text="key_unreadable.truncated")
         body = data[match.end() : end]
         if b"ENCRYPTED" in body or label == "ENCRYPTED PRIVATE KEY":
-            return _problem("key_unreadable", lang, text="byodkim:key_unreadable_encrypted")
+            return _problem("key_unreadable", lang, text="key_unreadable.encrypted")
         if label == "OPENSSH PRIVATE KEY":
             return _Read(b"", label, data)
     else:
@@ -196,7 +196,7 @@ def check_private_key(
             key = serialization.load_der_private_key(read.der, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         public = read.label is not None and "PUBLIC" in read.label
-        variant = "byodkim:key_unreadable_" + ("public" if public else "damaged")
+        variant = "key_unreadable." + ("public" if public else "damaged")
         problems.append(_problem("key_unreadable", lang, text=variant))
         return ByodkimReport(KeyKind.PRIVATE, selector, domain, worst_first(problems),
                              encoding=read.encoding)  # fmt: skip
@@ -205,7 +205,7 @@ def check_private_key(
         if form == "pkcs8":  # the same key, wrapped otherwise: the guide asks for PKCS #1
             problems.append(_problem("key_not_pkcs1", lang, severity=Severity.WARNING))
         elif form == "openssh":  # not a format SES reads at all
-            problems.append(_problem("key_not_pkcs1", lang, text="byodkim:key_not_pkcs1_openssh"))
+            problems.append(_problem("key_not_pkcs1", lang, text="key_not_pkcs1.openssh"))
         console_key = None
         if console:
             pkcs1 = key.private_bytes(serialization.Encoding.DER, PKCS1, NO_ENCRYPTION)
@@ -243,7 +243,7 @@ def check_public_key(
             problems = [p for p in problems if p.code == "selector_invalid"]
             problems.append(_problem("public_key_is_private", lang))
             return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems))
-        problems.append(_problem("key_unreadable", lang, text="byodkim:key_unreadable_damaged"))
+        problems.append(_problem("key_unreadable", lang, text="key_unreadable.damaged"))
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems),
                              encoding=read.encoding)  # fmt: skip
     form = "spki" if _spki(key) == read.der else "rsa_public"

@@ -16,18 +16,19 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from analyzer import __version__, doctor
+from analyzer import __version__, doctor, explain
 from analyzer import byodkim as byodkim_check
 from analyzer.dns import open_resolver, parse_nameserver
 from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
-from analyzer.model import Failure, Report
+from analyzer.model import Failure, Hop, Report
 from analyzer.pipeline import Outcome, analyze, outcome
 from analyzer.render import Format
 from analyzer.render import byodkim as byodkim_render
 from analyzer.render import doctor as doctor_render
 from analyzer.render import json as json_render
 from analyzer.render import text as text_render
+from analyzer.trace import route
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in this tool
 EXIT_INTERRUPTED = 130
@@ -88,6 +89,17 @@ def parse_now(value: str | None) -> int:
     return int(when.timestamp())
 
 
+def parse_lang(value: str | None) -> str:
+    """--lang, else the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    if value is None:
+        return explain.lang_from_environ()
+    lang = explain.normalize_lang(value)
+    if lang is None:
+        choices = ", ".join(explain.LANGUAGES)
+        raise UsageError(f"--lang {value!r}: expected one of {choices}")
+    return lang
+
+
 def read_input(path: str) -> tuple[str, bytes]:
     """Raw bytes of PATH, or of stdin for "-". Raises InputError / NotAMessageError."""
     if path == "-":
@@ -140,10 +152,19 @@ def check(
         bool | None,
         typer.Option("--color/--no-color", help="Colour (default: when stdout is a terminal)."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="Language of the explanations: en or zh-TW (default: from the locale).",
+        ),
+    ] = None,
 ) -> None:
     """Analyze each message: every DKIM signature verified against DNS and explained."""
     try:
         when = parse_now(now)
+        language = parse_lang(lang)
         inputs = list(paths or [])
         if not inputs:
             if sys.stdin.isatty():
@@ -157,7 +178,14 @@ def check(
                 try:
                     source, raw = read_input(path)
                     items.append(
-                        analyze(raw, resolver, now=when, source=source, headers_only=headers_only)
+                        analyze(
+                            raw,
+                            resolver,
+                            now=when,
+                            source=source,
+                            headers_only=headers_only,
+                            lang=language,
+                        )
                     )
                 except (InputError, NotAMessageError) as e:
                     typer.echo(f"dkim-analyzer: error: {e}", err=True)
@@ -168,7 +196,14 @@ def check(
     if fmt is Format.JSON:
         typer.echo(json_render.render(items))
     else:
-        typer.echo(text_render.render(items, color=use_color, verbose=verbose), nl=False)
+        # The route is for people only: parsed here, for the text report (it costs a few ms).
+        routes: list[tuple[Hop, ...]] = [
+            route(i.message) if isinstance(i, Report) else () for i in items
+        ]
+        output = text_render.render(
+            items, color=use_color, verbose=verbose, lang=language, routes=routes
+        )
+        typer.echo(output, nl=False, color=use_color)  # click strips ANSI off a tty otherwise
     raise typer.Exit(exit_status(items))
 
 

@@ -2,19 +2,30 @@
 
 Each rule looks at the message and its verdicts and returns findings; the
 words come from explain.py. Findings are ordered by severity, worst first.
+
+A signature that did not pass gets one finding: its reason code, unless the
+evidence tells more (the DNS probes made for an unusable key, the receiver's
+own Authentication-Results): then the more telling finding replaces it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
-from analyzer import explain
+from analyzer import explain, trace
+from analyzer.classify import organizational_domain, provider_for
 from analyzer.model import (
     Classification,
+    Dmarc,
+    DmarcStatus,
     DnsAnswer,
+    DnsStatus,
     Finding,
     LineEndings,
     ParsedMessage,
+    ProbeKind,
+    Reason,
     Result,
     Severity,
     SignatureVerdict,
@@ -22,6 +33,10 @@ from analyzer.model import (
 
 WEAK_RSA_BITS = 2048
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR})
+# Reasons a key that is gone or replaced since delivery produces (see _key_rotated).
+_ROTATION = frozenset({Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX,
+                       Reason.SIGNATURE_MISMATCH})  # fmt: skip
 
 
 def describe_answer(answer: DnsAnswer) -> str:
@@ -43,9 +58,20 @@ def describe_answer(answer: DnsAnswer) -> str:
     return "; ".join(parts)
 
 
-def fields_for(v: SignatureVerdict, msg: ParsedMessage) -> dict[str, object]:
+def _date(ts: int | None) -> str:
+    if ts is None:
+        return "?"
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(ts)
+
+
+def fields_for(v: SignatureVerdict, msg: ParsedMessage, lang: str = "en") -> dict[str, object]:
     """What the catalogue templates may name about one signature."""
     sig = v.signature
+    answer = v.key_evidence.answer if v.key_evidence else None
+    state = {True: "state.true", False: "state.false", None: "state.none"}
     return {
         "d": v.domain or "?",
         "s": v.selector or "?",
@@ -55,12 +81,14 @@ def fields_for(v: SignatureVerdict, msg: ParsedMessage) -> dict[str, object]:
         "index": v.index,
         "bits": v.key_bits or "?",
         "provider": v.alignment.provider or "",
-        "from_domain": msg.from_domain or "the sender's domain",
-        "server": (v.key_evidence.answer.server if v.key_evidence else None) or "the resolver",
+        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
+        "server": (answer.server if answer else None) or explain.phrase("unknown.server", lang),
+        "status": answer.status.value.upper() if answer else "?",
         "length": sig.length if sig else "",
-        "header_state": {True: "intact", False: "broken too", None: "not checked"}[
-            v.header_signature_valid
-        ],
+        "body_bytes": len(msg.body) if msg.body is not None else "?",
+        "signed": _date(sig.timestamp if sig else None),
+        "expires": _date(sig.expiration if sig else None),
+        "header_state": explain.phrase(state[v.header_signature_valid], lang),
     }
 
 
@@ -72,32 +100,91 @@ def finding(
     lang: str,
     index: int | None = None,
     evidence: Iterable[str] = (),
+    text: str | None = None,
 ) -> Finding:
-    summary, explanation, remedy, permanent = explain.render(code, lang, **fields)
+    """A finding with its words from the catalogue (`text`: a `code.variant` entry)."""
+    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
     return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
 
 
 Rule = Callable[[ParsedMessage, tuple[SignatureVerdict, ...], str], list[Finding]]
 
 
+def _dns_evidence(v: SignatureVerdict) -> list[str]:
+    out = [describe_answer(v.key_evidence.answer)] if v.key_evidence else []
+    return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
+
+
+def _explain_failure(
+    v: SignatureVerdict, receiver: tuple[trace.ReceiverResult, ...]
+) -> tuple[str, str, dict[str, object], list[str]]:
+    """(code, catalogue entry, extra fields, evidence) for a signature that did not pass."""
+    assert v.reason is not None
+    evidence = _dns_evidence(v)
+    probes = {p.kind: p for p in v.probes}
+    reason = v.reason
+    # The receiver saw it pass at delivery: the key changed since (RFC 6376 §3.6.1 lets a
+    # signer remove a selector once its mail is delivered).
+    seen = trace.receiver_result(receiver, v.signature) if v.signature else None
+    if seen and seen.result == "pass" and reason in _ROTATION and v.body_hash_valid is not False:
+        entry = "key_rotated.replaced" if reason is Reason.SIGNATURE_MISMATCH else "key_rotated"
+        ar = f"Authentication-Results: {seen.field}"
+        return "key_rotated", entry, {"authserv": seen.authserv_id}, [ar, *evidence]
+    if reason in _TEMPORARY:
+        cname = probes.get(ProbeKind.SELECTOR_CNAME)
+        if cname and cname.found and v.key_evidence:
+            target = cname.answer.joined()[0].decode("ascii", "replace").rstrip(".")
+            return "dns_temporary", "dns_temporary.cname", {"target": target}, evidence
+        return "dns_temporary", "dns_temporary", {}, evidence
+    if reason is Reason.KEY_NOT_FOUND and v.key_evidence:
+        answer = v.key_evidence.answer
+        doubled = probes.get(ProbeKind.DOUBLED_NAME)
+        if doubled and doubled.found:
+            published = doubled.answer.name.rstrip(".")
+            return "dns_name_doubled", "dns_name_doubled", {"published": published}, evidence
+        if answer.cname_chain:
+            target = answer.cname_chain[-1][1].rstrip(".")
+            provider = provider_for(target)
+            entry = "cname_target_missing.provider" if provider else "cname_target_missing"
+            extra: dict[str, object] = {"target": target, "provider": provider or ""}
+            return "cname_target_missing", entry, extra, evidence
+        for kind, entry in ((ProbeKind.ORG_DOMAIN, "key_at_other_domain"),
+                            (ProbeKind.FROM_DOMAIN, "key_at_other_domain.from")):  # fmt: skip
+            probe = probes.get(kind)
+            if probe and probe.found:
+                return (
+                    "key_at_other_domain",
+                    entry,
+                    {"published": probe.answer.name.rstrip(".")},
+                    evidence,
+                )
+        node = probes.get(ProbeKind.DOMAINKEY_NODE)
+        if node and node.answer.status is DnsStatus.NXDOMAIN:
+            return reason.value, "key_not_found.no_domainkey", {}, evidence
+    return reason.value, reason.value, {}, evidence
+
+
 def _signature_failures(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
     out = []
+    # The receiver's own verdict matters only for a signature that may have lost its key.
+    rotated = any(v.reason in _ROTATION for v in verdicts)
+    receiver = trace.trusted_dkim_results(msg) if rotated else ()
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue
         author = v.alignment.classification is Classification.AUTHOR
+        code, entry, extra, evidence = _explain_failure(v, receiver)
         if v.result is Result.NEUTRAL:
             severity = Severity.INFO
-        elif v.result is Result.TEMPERROR or not author:
+        elif v.result is Result.TEMPERROR or not author or code == "key_rotated":
             severity = Severity.WARNING
         else:
             severity = Severity.ERROR
-        evidence = [describe_answer(v.key_evidence.answer)] if v.key_evidence else []
         out.append(
-            finding(v.reason.value, severity, fields_for(v, msg), lang=lang, index=v.index,
-                    evidence=evidence)
+            finding(code, severity, {**fields_for(v, msg, lang), **extra}, lang=lang,
+                    index=v.index, evidence=evidence, text=entry)
         )  # fmt: skip
     return out
 
@@ -105,30 +192,51 @@ def _signature_failures(
 def _coverage(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
-    fields: dict[str, object] = {"from_domain": msg.from_domain or "the sender's domain"}
+    fields: dict[str, object] = {
+        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
+        "signers": ", ".join(f"d={v.domain}" for v in verdicts if v.domain),
+    }
     if not verdicts:
         return [finding("no_signatures", Severity.ERROR, fields, lang=lang)]
     authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
-    if not authors:
+    if authors:
+        return []
+    ses = trace.ses_origin(msg)
+    if ses is None:
         return [finding("author_signature_missing", Severity.ERROR, fields, lang=lang)]
-    return []
+    fields["region"] = ses.region or explain.phrase("unknown.region", lang)
+    return [
+        finding("author_signature_missing", Severity.ERROR, fields, lang=lang,
+                evidence=ses.evidence, text="author_signature_missing.ses")
+    ]  # fmt: skip
 
 
 def _providers(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
-    return [
-        finding("provider_signature", Severity.INFO, fields_for(v, msg), lang=lang, index=v.index)
-        for v in verdicts
-        if v.alignment.classification is Classification.PROVIDER
-    ]
+    authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
+    # The author signature that counts for DMARC: a passing one if there is one.
+    author = next((v for v in authors if v.result is Result.PASS), authors[0] if authors else None)
+    out = []
+    for v in verdicts:
+        if v.alignment.classification is not Classification.PROVIDER:
+            continue
+        f = fields_for(v, msg, lang)
+        entry = "provider_signature"
+        if author is not None:
+            entry = "provider_signature.beside_author"
+            f |= {"author_d": author.domain or "?", "author_s": author.selector or "?"}
+        out.append(
+            finding("provider_signature", Severity.INFO, f, lang=lang, index=v.index, text=entry)
+        )
+    return out
 
 
 def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:
     out: list[Finding] = []
     seen: set[str] = set()
     for v in verdicts:
-        f = fields_for(v, msg)
+        f = fields_for(v, msg, lang)
         if v.key and v.key.key_type == "rsa" and v.key_bits and 1024 <= v.key_bits < WEAK_RSA_BITS:
             out.append(finding("weak_key", Severity.WARNING, f, lang=lang, index=v.index))
         if v.key and v.key.testing:
@@ -146,15 +254,12 @@ def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str)
 def _body_length(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
-    out = []
-    for v in verdicts:
-        sig = v.signature
-        if sig is None or sig.length is None:
-            continue
-        detail = f"The body has {len(msg.body)} bytes as received." if msg.body is not None else ""
-        f = {**fields_for(v, msg), "detail": detail}
-        out.append(finding("body_length_limit", Severity.WARNING, f, lang=lang, index=v.index))
-    return out
+    return [
+        finding("body_length_limit", Severity.WARNING, fields_for(v, msg, lang), lang=lang,
+                index=v.index)
+        for v in verdicts
+        if v.signature is not None and v.signature.length is not None
+    ]  # fmt: skip
 
 
 def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:
@@ -166,11 +271,58 @@ def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
     return out
 
 
+def dmarc_findings(
+    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc, lang: str
+) -> list[Finding]:
+    """dmarc_alignment: what the From domain's DMARC record asks, and whether DKIM gives it."""
+    evidence = [describe_answer(a) for a in dmarc.answers]
+    last = dmarc.answers[-1] if dmarc.answers else None
+    f: dict[str, object] = {
+        "from_domain": dmarc.from_domain,
+        "org_domain": organizational_domain(dmarc.from_domain),
+        "dmarc_name": f"_dmarc.{dmarc.record_domain or dmarc.from_domain}",
+        "status": last.status.value.upper() if last else "?",
+        "looked_up": ", ".join(a.name.rstrip(".") for a in dmarc.answers),
+    }
+    code = "dmarc_alignment"
+    if dmarc.status is DmarcStatus.NONE:
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
+                        text="dmarc_alignment.none")]  # fmt: skip
+    if dmarc.status is DmarcStatus.TEMPERROR:
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
+                        text="dmarc_alignment.temp")]  # fmt: skip
+    policy = dmarc.policy or "none"
+    f |= {
+        "p": dmarc.tag("p") or "-", "sp": dmarc.tag("sp") or "-", "adkim": dmarc.adkim,
+        "policy": policy, "mode": explain.phrase(f"mode.{dmarc.adkim}", lang),
+        "alignment_rule": explain.phrase(f"alignment.{dmarc.adkim}", lang,
+                                         from_domain=dmarc.from_domain),
+    }  # fmt: skip
+    by_index = {v.index: v for v in verdicts}
+    if dmarc.dkim_aligned_pass and dmarc.signature_index in by_index:
+        v = by_index[dmarc.signature_index]
+        f |= {"d": v.domain, "s": v.selector}
+        return [finding(code, Severity.INFO, f, lang=lang, index=v.index, evidence=evidence)]
+    severity = Severity.ERROR if policy in ("quarantine", "reject") else Severity.WARNING
+    relaxed = next((v for v in verdicts if v.alignment.relaxed and v.result is Result.PASS), None)
+    if dmarc.adkim == "s" and relaxed is not None:
+        f |= {"d": relaxed.domain, "s": relaxed.selector}
+        return [finding(code, severity, f, lang=lang, index=relaxed.index, evidence=evidence,
+                        text="dmarc_alignment.strict")]  # fmt: skip
+    return [finding(code, severity, f, lang=lang, evidence=evidence, text="dmarc_alignment.fail")]
+
+
 RULES: tuple[Rule, ...] = (_coverage, _signature_failures, _providers, _keys, _body_length, _input)
 
 
 def diagnose(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str = "en"
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    lang: str = "en",
+    *,
+    dmarc: Dmarc | None = None,
 ) -> tuple[Finding, ...]:
     found = [f for rule in RULES for f in rule(msg, verdicts, lang)]
+    if dmarc is not None:
+        found += dmarc_findings(msg, verdicts, dmarc, lang)
     return tuple(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))

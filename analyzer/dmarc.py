@@ -1,83 +1,104 @@
-"""A domain's DMARC record (RFC 7489): where it was found and what it asks of DKIM.
+"""The From domain's DMARC record, and whether DKIM alone satisfies it for this message.
 
-Discovery follows RFC 7489 §6.6.3: `_dmarc.<domain>` first, then
-`_dmarc.<organizational domain>`; a name with no record, or with several,
-counts as none. A temporary DNS failure stops the search, since the record
-may well exist.
+RFC 7489 §6.6.3: ask `_dmarc.<From domain>`; when that yields no DMARC record,
+ask `_dmarc.<organizational domain>` (and the record's sp= then applies).
+Records that do not start with v=DMARC1 are ignored; more than one left means
+no policy. DKIM satisfies DMARC when a signature passes and its d= is aligned
+with the From domain (§3.1.1): relaxed (same organizational domain) by
+default, identical with adkim=s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+import re
+from dataclasses import replace
 
 from analyzer.classify import organizational_domain
 from analyzer.dns import Resolver
-from analyzer.model import DnsAnswer, DnsStatus
+from analyzer.model import (
+    Classification,
+    Dmarc,
+    DmarcStatus,
+    DnsAnswer,
+    DnsStatus,
+    Reason,
+    Result,
+    SignatureVerdict,
+)
 from analyzer.signatures import TagListError, parse_tag_list
 
-
-class DmarcStatus(StrEnum):
-    FOUND = "found"
-    NOT_FOUND = "not_found"
-    INVALID = "invalid"  # a v=DMARC1 record whose tag list does not parse
-    TEMPORARY = "temporary"
+# RFC 1035 §2.3.4: labels of 1-63 characters, at most 253 in all (the `_dmarc.` prefix fits).
+_NAME = re.compile(
+    r"(?=.{1,240}$)(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9-]{2,63}", re.I
+)
 
 
-@dataclass(frozen=True, slots=True)
-class DmarcPolicy:
-    domain: str  # the domain asked about
-    status: DmarcStatus
-    found_at: str | None = None  # the _dmarc name that held the record
-    record: str | None = None
-    policy: str | None = None  # p=
-    subdomain_policy: str | None = None  # sp=
-    adkim: str = "r"  # RFC 7489 §6.3: relaxed unless the record says adkim=s
-    pct: int = 100
-    answers: tuple[DnsAnswer, ...] = ()  # every query made, in order (evidence)
-
-    @property
-    def applies(self) -> str | None:
-        """The policy for mail from `domain`: sp= when the record is the parent's (§6.6.3)."""
-        if self.found_at is None or self.found_at == f"_dmarc.{self.domain}":
-            return self.policy
-        return self.subdomain_policy or self.policy
+def applicable(from_domain: str | None) -> bool:
+    """A From domain that can be asked about: a DNS name, not an address literal or garbage."""
+    return bool(from_domain and _NAME.fullmatch(from_domain))
 
 
-def lookup_dmarc(resolver: Resolver, domain: str) -> DmarcPolicy:
-    domain = domain.lower().rstrip(".")
-    org = organizational_domain(domain)
+def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
+    """The DMARC record for from_domain, found at it or at its organizational domain."""
     answers: list[DnsAnswer] = []
-    for candidate in dict.fromkeys((domain, org)):
-        name = f"_dmarc.{candidate}"
-        answer = resolver.query(name, "TXT")
+    org = organizational_domain(from_domain)
+    for domain in dict.fromkeys((from_domain, org)):
+        answer = resolver.query(f"_dmarc.{domain}", "TXT")
         answers.append(answer)
         if answer.status.temporary:
-            return DmarcPolicy(domain, DmarcStatus.TEMPORARY, answers=tuple(answers))
-        if answer.status is not DnsStatus.OK:
-            continue
-        # §6.6.3: keep only records that start with v=DMARC1; exactly one must remain.
-        records = [r for r in answer.joined() if r.lstrip().startswith(b"v=DMARC1")]
-        if len(records) != 1:
-            continue
-        raw = records[0]
-        text = raw.decode("utf-8", "replace")
-        try:
-            tags = {t.name: t.value.decode("utf-8", "replace") for t in parse_tag_list(raw)}
-        except TagListError:
-            tags = {}
-        if tags.get("v") != "DMARC1" or "p" not in tags:  # §6.3: v= first and exact; p= required
-            return DmarcPolicy(domain, DmarcStatus.INVALID, name, text, answers=tuple(answers))
-        pct = tags.get("pct", "100")
-        return DmarcPolicy(
-            domain,
-            DmarcStatus.FOUND,
-            name,
-            text,
-            policy=tags.get("p"),
-            subdomain_policy=tags.get("sp"),
-            adkim=tags.get("adkim", "r").lower(),
-            pct=int(pct) if pct.isdigit() else 100,
-            answers=tuple(answers),
-        )
-    return DmarcPolicy(domain, DmarcStatus.NOT_FOUND, answers=tuple(answers))
+            return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers))
+        records = [r for r in answer.joined() if r[:8].upper() == b"V=DMARC1"]
+        if len(records) == 1:
+            tags = _tags(records[0])
+            if tags is not None:
+                record = records[0].decode("utf-8", "replace")
+                return Dmarc(from_domain, DmarcStatus.FOUND, tuple(answers), domain, record, tags)
+        if answer.status is DnsStatus.OK and len(records) > 1:
+            break  # §6.6.3 step 5: several records is no policy, not a reason to look further
+    return Dmarc(from_domain, DmarcStatus.NONE, tuple(answers))
+
+
+def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
+    try:
+        tags = parse_tag_list(record)
+    except TagListError:
+        return None
+    out = tuple((t.name.lower(), t.value.decode("utf-8", "replace").strip()) for t in tags)
+    p = dict(out).get("p", "").lower()
+    if p not in ("none", "quarantine", "reject"):
+        # §6.6.3 step 6: a missing or invalid p= with a valid rua= is read as p=none.
+        if "rua" not in dict(out):
+            return None
+        out = (*(kv for kv in out if kv[0] != "p"), ("p", "none"))
+    return out
+
+
+def evaluate(dmarc: Dmarc, verdicts: tuple[SignatureVerdict, ...]) -> Dmarc:
+    """Fill in whether a passing signature is aligned as the record's adkim= asks."""
+    strict = dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
+    for v in verdicts:
+        if counts_for_dmarc(v, strict=strict):
+            return replace(dmarc, dkim_aligned_pass=True, signature_index=v.index)
+    return dmarc
+
+
+def counts_for_dmarc(v: SignatureVerdict, *, strict: bool) -> bool:
+    """An author signature that passes (headers only: whose b= verifies), aligned as asked."""
+    if v.alignment.classification is not Classification.AUTHOR:
+        return False
+    if strict and not v.alignment.strict:
+        return False
+    return v.result is Result.PASS or (
+        v.result is Result.NEUTRAL and v.reason is Reason.BODY_UNAVAILABLE
+    )
+
+
+def malformed(dmarc: Dmarc) -> tuple[str, str] | None:
+    """(name, record) of a v=DMARC1 record that was found but gives no policy, if any."""
+    if dmarc.status is not DmarcStatus.NONE:
+        return None
+    for answer in dmarc.answers:
+        records = [r for r in answer.joined() if r[:8].upper() == b"V=DMARC1"]
+        if len(records) == 1 and _tags(records[0]) is None:
+            return answer.name, records[0].decode("utf-8", "replace")
+    return None

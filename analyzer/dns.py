@@ -134,10 +134,10 @@ class DnsPythonResolver:
         return min(failures, key=lambda a: order.index(a.status))
 
     def _ask_one(self, ns: Nameserver, qname: str, rdtype: str) -> DnsAnswer:
-        q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
-        q.flags |= dns.flags.RD
         server = str(ns)
         try:
+            q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
+            q.flags |= dns.flags.RD
             response, _ = dns.query.udp_with_fallback(
                 q, ns.host, timeout=self.timeout, port=ns.port
             )

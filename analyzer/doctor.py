@@ -19,13 +19,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from analyzer import dmarc as dmarc_lookup
 from analyzer import explain
 from analyzer.classify import organizational_domain
 from analyzer.diagnose import WEAK_RSA_BITS, describe_answer
-from analyzer.dmarc import DmarcPolicy, DmarcStatus, lookup_dmarc
 from analyzer.dns import MAX_CNAME_HOPS, DnsPythonResolver, Nameserver, Resolver
 from analyzer.keys import MAX_KEY_RECORDS, key_name, parse_key_record, service_allows_email
 from analyzer.model import (
+    Dmarc,
+    DmarcStatus,
     DnsAnswer,
     DnsStatus,
     Finding,
@@ -160,7 +162,7 @@ class DoctorReport:
     selectors: tuple[SelectorCheck, ...]
     common_tried: tuple[str, ...]  # the selectors tried when none was given
     authority: Authority | None  # None: propagation not checked
-    dmarc: DmarcPolicy
+    dmarc: Dmarc
     findings: tuple[Finding, ...]  # about the domain rather than one selector
 
     @property
@@ -228,7 +230,7 @@ def run(
     checks = [_with_findings(c, lang) for c in checks]
 
     # Step 3: what the domain's DMARC record asks of DKIM.
-    dmarc = lookup_dmarc(resolver, domain)
+    dmarc = dmarc_lookup.lookup(resolver, domain)
     found = _domain_findings(domain, checks, authority, dmarc, common, lang)
     tried = COMMON_SELECTORS if common else ()
     return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found)
@@ -238,7 +240,7 @@ def _domain_findings(
     domain: str,
     checks: Sequence[SelectorCheck],
     authority: Authority | None,
-    dmarc: DmarcPolicy,
+    dmarc: Dmarc,
     common: bool,
     lang: str,
 ) -> tuple[Finding, ...]:
@@ -251,14 +253,15 @@ def _domain_findings(
     if authority is not None and not authority.servers:
         out.append(_finding("authoritative_unknown", Severity.INFO, fields, lang,
                             evidence=authority.answers))  # fmt: skip
-    if dmarc.status is DmarcStatus.NOT_FOUND:
+    bad = dmarc_lookup.malformed(dmarc)
+    if bad is not None:
+        out.append(_finding("dmarc_invalid", Severity.WARNING,
+                            {**fields, "name": bad[0], "detail": bad[1]}, lang,
+                            evidence=dmarc.answers))  # fmt: skip
+    elif dmarc.status is DmarcStatus.NONE:
         names = " or ".join(a.name.rstrip(".") for a in dmarc.answers)
         out.append(_finding("dmarc_not_found", Severity.WARNING, {**fields, "names": names},
                             lang, evidence=dmarc.answers))  # fmt: skip
-    elif dmarc.status is DmarcStatus.INVALID:
-        out.append(_finding("dmarc_invalid", Severity.WARNING,
-                            {**fields, "name": dmarc.found_at, "detail": dmarc.record}, lang,
-                            evidence=dmarc.answers))  # fmt: skip
     return worst_first(out)
 
 
@@ -484,13 +487,13 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
     # Easy DKIM: the selector must be a CNAME to <token>.dkim.amazonses.com (RFC 1034 §3.6.2).
     if c.expected_target is not None:
         if target is None and doubled is not None:
-            add("dns_name_doubled", Severity.ERROR, evidence=(answer, doubled),
+            add("dns_name_doubled", Severity.ERROR, text="dns_name_doubled.dns", evidence=(answer, doubled),
                 doubled=doubled.name.rstrip("."))  # fmt: skip
             explained = True
         elif target is None and not (c.hops and c.hops[0].status.temporary):
             txt_instead = answer.status is DnsStatus.OK
             add("cname_missing", Severity.ERROR, expected=c.expected_target,
-                text="dns:cname_missing_txt" if txt_instead else None)  # fmt: skip
+                text="cname_missing.txt" if txt_instead else None)  # fmt: skip
             explained = True
         elif target is not None and not ses_target_ok(c.expected_target, target):
             add("cname_wrong_target", Severity.ERROR, evidence=c.hops[:1],
@@ -509,7 +512,7 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
     if answer.status.temporary:
         if target is not None and answer.status is DnsStatus.SERVFAIL:
             # The guide's case: the CNAME answers, the TXT query through it fails.
-            add("dns_servfail", Severity.ERROR, text="dns:cname_txt_servfail", target=target,
+            add("dns_servfail", Severity.ERROR, text="dns_servfail.cname", target=target,
                 evidence=(*c.hops, answer), server=answer.server or "the resolver")  # fmt: skip
         else:
             code = {DnsStatus.SERVFAIL: "dns_servfail", DnsStatus.TIMEOUT: "dns_timeout"}.get(
@@ -524,13 +527,14 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
         if explained:
             pass
         elif chain_end is not None:
-            add("cname_target_missing", Severity.ERROR, target=chain_end.rstrip("."),
+            add("cname_target_missing", Severity.ERROR, text="cname_target_missing.dns",
+                target=chain_end.rstrip("."),
                 status=answer.status.value, evidence=(*c.hops, answer))  # fmt: skip
         elif doubled is not None:
-            add("dns_name_doubled", Severity.ERROR, evidence=(answer, doubled),
+            add("dns_name_doubled", Severity.ERROR, text="dns_name_doubled.dns", evidence=(answer, doubled),
                 doubled=doubled.name.rstrip("."))  # fmt: skip
         else:
-            add("key_not_found", Severity.ERROR, text=f"dns:key_not_found_{answer.status.value}")
+            add("key_not_found", Severity.ERROR, text=f"key_not_found.{answer.status.value}")
     else:
         _key_findings(c, out)
     return out.found
@@ -553,7 +557,7 @@ def _key_findings(c: SelectorCheck, out: _Collector) -> None:
                     detail="s=" + ":".join(r.services))  # fmt: skip
         bits = k.bits or 0
         if r.key_type == "rsa" and bits < MIN_RSA_BITS:
-            out.add(Reason.KEY_TOO_SHORT.value, Severity.ERROR, text="dns:key_too_short",
+            out.add(Reason.KEY_TOO_SHORT.value, Severity.ERROR, text="key_too_short.dns",
                     bits=bits)  # fmt: skip
         elif r.key_type == "rsa" and bits < WEAK_RSA_BITS:
             out.add("weak_key", Severity.WARNING, bits=bits)

@@ -3,11 +3,19 @@
 All prose lives here (renderers never invent any), keyed by language so it can
 be translated. Templates name what they speak of through fields: {d} and {s}
 (the signature's domain and selector), {key} (the DNS name of its key),
-{detail}, {server}, {provider}, {from_domain}, {bits}.
+{detail}, {server}, {provider}, {from_domain}, {bits}, and the fields each
+finding adds (diagnose.py says which).
+
+A key is a finding code, or `code.variant` when one code reads differently in
+one situation (the finding keeps the code; only the words change). PHRASES holds
+the short texts of the text report (labels, the headline). Every language
+must have every key of the English catalogue (tests/test_explain.py).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -27,157 +35,174 @@ class _Fields(dict[str, object]):
 _EN: dict[str, Text] = {
     # --- one per reason code: why a signature did not pass ---
     "body_hash_mismatch": Text(
-        "The signature of {d} (s={s}) fails: the body was changed after signing.",
+        "The signature (d={d}, s={s}) fails: the body was changed after signing.",
         "The body hash in bh= no longer matches the message body, so something between the "
         "sender and the receiver altered the body (a footer, a banner, re-encoding, line "
-        "endings). The header signature is {header_state}.",
+        "endings). The header signature is {header_state}. This is permanent for this message.",
         "Find what rewrites the body after signing: a mailing list, an antivirus or "
         "disclaimer gateway, or a relay that re-encodes. Sign after those steps, or have "
         "them leave the body alone.",
         True,
     ),
     "signature_mismatch": Text(
-        "The signature of {d} (s={s}) fails: a signed header was changed, or the key does "
+        "The signature (d={d}, s={s}) fails: a signed header was changed, or the key does "
         "not match.",
         "The header signature in b= does not verify with the key published at {key}. "
         "Either a header listed in h= was changed in transit (a subject tag, a re-folded "
         "header), or the message was signed with a private key that does not belong to this "
-        "public key.",
+        "public key. This is permanent for this message.",
         "If every message from this signer fails, compare the private key the sending "
         "system uses with the public key at {key}. If only some do, look for a relay that "
         "edits signed headers.",
         True,
     ),
     "key_not_found": Text(
-        "The signature of {d} (s={s}) cannot be checked: there is no key at {key}.",
+        "The signature (d={d}, s={s}) cannot be checked: there is no key at {key}.",
         "DNS says {detail}. Receivers look for the public key at exactly {key}; without "
-        "it no receiver can verify this signature.",
+        "it no receiver can verify this signature. This is permanent until the key is "
+        "published.",
         "Publish the key record (TXT, or the CNAME your provider gave you) at {key}, "
         "exactly under that name. If you rotated keys, keep the old selector published "
         "until mail signed with it has been delivered.",
         True,
     ),
+    "key_not_found.no_domainkey": Text(
+        "The signature (d={d}, s={s}) cannot be checked: {d} publishes no DKIM key at all.",
+        "There is no key at {key}, and the name _domainkey.{d} does not exist either, so "
+        "no selector of any name is published under {d}. DKIM has likely never been set up "
+        "in the DNS of {d} (or the records were published in another DNS zone than the "
+        "one the world sees). This is permanent until a key is published.",
+        "Publish the key record your signing system gave you at {key}, in the DNS zone that "
+        "is actually authoritative for {d} (check the NS records at your registrar).",
+        True,
+    ),
     "key_revoked": Text(
-        "The key for {d} (s={s}) has been revoked (empty p=).",
+        "The key for d={d}, s={s} has been revoked (empty p=).",
         "The record at {key} has an empty p= tag, which RFC 6376 defines as a revoked key. "
-        "Signatures made with this selector can never verify.",
+        "Signatures made with this selector can never verify: this is permanent.",
         "If this selector is still in use, publish its current public key; otherwise make "
         "the sending system sign with a selector that has one.",
         True,
     ),
     "key_syntax": Text(
-        "The key record for {d} (s={s}) is malformed.",
-        "The TXT record at {key} is not a valid DKIM key record: {detail}.",
+        "The key record for d={d}, s={s} is malformed.",
+        "The TXT record at {key} is not a valid DKIM key record: {detail}. Every receiver "
+        "will reject it, permanently, until it is corrected.",
         "Re-publish the record exactly as your provider or key tool printed it: "
         "`v=DKIM1; k=rsa; p=<base64 public key>` on one logical line, with no quotes, "
         "PEM header/footer lines or line breaks inside the value.",
         True,
     ),
     "key_too_short": Text(
-        "The key for {d} (s={s}) is too short to be trusted ({bits} bits).",
+        "The key for d={d}, s={s} is too short to be trusted ({bits} bits).",
         "RFC 8301 forbids accepting RSA keys shorter than 1024 bits; receivers ignore the "
-        "signature. {detail}.",
+        "signature, permanently. {detail}.",
         "Generate a 2048-bit RSA key, publish it under a new selector and sign with it.",
         True,
     ),
     "key_too_long": Text(
-        "The key for {d} (s={s}) is larger than this tool will use.",
+        "The key for d={d}, s={s} is larger than this tool will use.",
         "The key at {key} is {detail}. Verifying with it would cost more than any "
-        "receiver is willing to spend; most receivers refuse such keys too.",
+        "receiver is willing to spend; most receivers refuse such keys too (permanent).",
         "Use a 2048-bit RSA key (or Ed25519 alongside RSA).",
         True,
     ),
     "key_type_mismatch": Text(
-        "The key for {d} (s={s}) is of the wrong type for the signature.",
+        "The key for d={d}, s={s} is of the wrong type for the signature.",
         "{detail}. The key published at {key} cannot verify a signature made with another "
-        "algorithm.",
+        "algorithm: this is permanent.",
         "Publish the matching key type under this selector, or sign with the algorithm "
         "the published key is for.",
         True,
     ),
     "key_hash_not_allowed": Text(
-        "The key for {d} (s={s}) does not allow the signature's hash algorithm.",
-        "{detail} (the h= tag of the record at {key}).",
+        "The key for d={d}, s={s} does not allow the signature's hash algorithm.",
+        "{detail} (the h= tag of the record at {key}). This is permanent until the record changes.",
         "Remove the h= tag from the key record, or make it include sha256.",
         True,
     ),
     "key_service_mismatch": Text(
-        "The key for {d} (s={s}) is not meant for email.",
-        "{detail} (the s= tag of the record at {key}).",
+        "The key for d={d}, s={s} is not meant for email.",
+        "{detail} (the s= tag of the record at {key}). This is permanent until the record changes.",
         "Remove the s= tag from the key record, or set it to `email` or `*`.",
         True,
     ),
     "key_strict_identity": Text(
-        "The key for {d} (s={s}) forbids this signature's identity.",
-        "{detail}: RFC 6376 §3.6.1 says such a key only signs for i= exactly in d=.",
+        "The key for d={d}, s={s} forbids this signature's identity.",
+        "{detail}: RFC 6376 §3.6.1 says such a key only signs for i= exactly in d=. "
+        "This is permanent for this message.",
         "Remove t=s from the key record, or sign with i= in {d} itself.",
         True,
     ),
     "dns_servfail": Text(
-        "The key for {d} (s={s}) could not be fetched: the DNS server failed (SERVFAIL).",
-        "{detail}. This is a failure of DNS, not a verdict on the signature, and may "
-        "clear up by itself; receivers that meet it defer or treat the result as a "
-        "temporary error.",
+        "The key for d={d}, s={s} could not be fetched: the DNS server failed (SERVFAIL).",
+        "{detail}. This is a temporary failure of DNS, not a verdict on the signature; "
+        "receivers that meet it defer the message or treat the result as a temporary error.",
         "Query {key} (TXT) against each of your domain's authoritative servers. If the name "
         "is a CNAME, check that the server answers TXT queries through it.",
         False,
     ),
     "dns_timeout": Text(
-        "The key for {d} (s={s}) could not be fetched: DNS did not answer in time.",
+        "The key for d={d}, s={s} could not be fetched: DNS did not answer in time.",
         "{detail}. A timeout is temporary: the signature may verify when DNS answers.",
         "Check that your domain's authoritative servers answer for {key}, then retry "
         "(a longer --timeout helps on slow links).",
         False,
     ),
     "dns_error": Text(
-        "The key for {d} (s={s}) could not be fetched: a DNS error.",
+        "The key for d={d}, s={s} could not be fetched: a DNS error.",
         "{detail}. This is temporary as far as this tool can tell.",
         "Retry later, or with another --nameserver.",
         False,
     ),
     "signature_syntax": Text(
-        "The signature of {d} (s={s}) is malformed: {detail}.",
+        "The signature (d={d}, s={s}) is malformed: {detail}.",
         "RFC 6376 requires this signature to be rejected before any key is fetched "
-        "(tag {tag}). It cannot verify, whatever DNS says.",
+        "(tag {tag}). It cannot verify, whatever DNS says: this is permanent.",
         "Fix the signing software or its configuration: it writes an invalid "
         "DKIM-Signature header.",
         True,
     ),
     "signature_expired": Text(
-        "The signature of {d} (s={s}) has expired.",
-        "{detail}. Receivers ignore a signature after its x= time. For old mail this is "
-        "expected; verify with --now set to when the message was received.",
+        "The signature (d={d}, s={s}) has expired: x= ended it on {expires}.",
+        "The signer gave this signature an expiry time (x=, {expires}); receivers ignore a "
+        "signature after it, permanently. It was made on {signed}. For old mail this is "
+        "expected: check it as of its delivery with --now.",
         "If fresh mail arrives expired, the signer's x= is too short or its clock is wrong: "
         "allow at least several days.",
         True,
     ),
     "signature_future": Text(
-        "The signature of {d} (s={s}) claims to have been made in the future.",
-        "{detail}. The signer's clock is likely wrong; receivers may ignore such a signature.",
+        "The signature (d={d}, s={s}) claims to have been made in the future ({signed}).",
+        "Its t= time lies after the time it was checked. The signer's clock is likely "
+        "wrong; receivers may ignore such a signature. This stays so for this message "
+        "(permanent).",
         "Fix the clock of the signing host (NTP).",
         True,
     ),
     "weak_algorithm": Text(
-        "The signature of {d} (s={s}) uses rsa-sha1, which receivers no longer accept.",
-        "{detail}. SHA-1 signatures are not valid under RFC 8301, whatever the key.",
+        "The signature (d={d}, s={s}) uses rsa-sha1, which receivers no longer accept.",
+        "{detail}. SHA-1 signatures are not valid under RFC 8301, whatever the key: "
+        "a permanent failure.",
         "Configure the signer to use rsa-sha256 (and optionally ed25519-sha256 as well).",
         True,
     ),
     "from_not_signed": Text(
-        "The signature of {d} (s={s}) does not cover the From header.",
-        "RFC 6376 requires the From field in h=; a signature without it is invalid.",
+        "The signature (d={d}, s={s}) does not cover the From header.",
+        "RFC 6376 requires the From field in h=; a signature without it is invalid (permanent).",
         "Configure the signer to include From in the signed headers.",
         True,
     ),
     "identity_mismatch": Text(
-        "The signature of {d} (s={s}) has an identity outside its domain.",
-        "{detail}: the i= domain must be d= or a subdomain of it (RFC 6376 §3.5).",
+        "The signature (d={d}, s={s}) has an identity outside its domain.",
+        "{detail}: the i= domain must be d= or a subdomain of it (RFC 6376 §3.5). "
+        "This is permanent.",
         "Configure the signer so that i= (the agent or user identifier) is within {d}, "
         "or leave i= out.",
         True,
     ),
     "body_unavailable": Text(
-        "The header signature of {d} (s={s}) verifies; the body was not given.",
+        "The header signature (d={d}, s={s}) verifies; the body was not given.",
         "Only headers were supplied, so the body hash could not be checked. The headers "
         "that {d} signed are intact as far as they go.",
         "To check the body too, give the whole message (for Gmail: Show original, "
@@ -185,7 +210,7 @@ _EN: dict[str, Text] = {
         None,
     ),
     "too_many_signatures": Text(
-        "Signature {index} was not verified: the message has too many signatures.",
+        "Signature {index} (d={d}, s={s}) was not verified: the message has too many signatures.",
         "{detail}. Checking them all would cost more than any receiver spends.",
         "Nothing to fix unless a legitimate signer adds that many signatures.",
         None,
@@ -194,59 +219,87 @@ _EN: dict[str, Text] = {
     "no_signatures": Text(
         "The message carries no DKIM signature at all.",
         "Nothing in the message was signed, so receivers cannot tie it to {from_domain} "
-        "through DKIM; DMARC then depends on SPF alone.",
+        "through DKIM; DMARC then depends on SPF alone. This stays so for this message "
+        "(permanent).",
         "Enable DKIM signing for {from_domain} on the system that sends this mail, and "
         "publish its key in DNS.",
         True,
     ),
     "author_signature_missing": Text(
         "No signature is from the sender's own domain ({from_domain}).",
-        "Only other domains signed this message, so DKIM does not align with the From "
-        "domain {from_domain} and gives DMARC nothing to pass on.",
+        "Only other domains signed this message ({signers}), so DKIM does not align with "
+        "the From domain {from_domain} and gives DMARC nothing to pass on. This is "
+        "permanent for this message.",
         "Set up DKIM for {from_domain} on the sending platform (a custom signing domain), "
         "so that it signs with d={from_domain} or a subdomain of it.",
         True,
     ),
-    "author_signature_failed": Text(
-        "The sender's own signature does not pass.",
-        "No signature aligned with {from_domain} passes; see the findings for each one.",
-        "Fix the first error listed for a signature of {from_domain}.",
+    "author_signature_missing.ses": Text(
+        "Amazon SES did not sign this message for your domain {from_domain}: only its own "
+        "signature ({signers}) is there.",
+        "The message was sent through Amazon SES from region {region}, and SES signs with "
+        "d=amazonses.com on its own, but with your domain only when DKIM is set up and "
+        "enabled for the identity that sent it. Likely causes: DKIM is not enabled for that "
+        "identity; the message was sent from an email address you verified on its own, "
+        "whose settings override the domain's (a verified address does not inherit the "
+        "domain's DKIM); or DKIM was set up in another region or AWS account than the one "
+        "that sent this message (each region and account needs its own set-up); or SES "
+        "turned signing off for that region and account after it stopped finding your DKIM "
+        "records in DNS (it tells you so by email). This is permanent for this message.",
+        "In the SES console of region {region} and of the account that sent this, open the "
+        "identity {from_domain}: make sure DKIM is enabled and verified. If the sender "
+        "address is also listed as an identity of its own, delete that address identity "
+        "(it then follows the domain) or enable DKIM on it. If you send from several "
+        "regions or accounts, set up DKIM in each and publish every CNAME record they give.",
         True,
     ),
     "provider_signature": Text(
-        "{provider} added its own signature (d={d}): this is normal.",
+        "{provider} added its own signature (d={d}, s={s}): this is normal.",
         "{provider} signs the mail it sends with its own domain {d}, automatically. "
         "It needs no action, and it does not count for DMARC, which looks for a signature "
         "of {from_domain}.",
         "Nothing to do.",
         None,
     ),
+    "provider_signature.beside_author": Text(
+        "{provider} added its own signature (d={d}, s={s}) beside yours: this is normal.",
+        "{provider} signs the mail it sends with its own domain {d}, automatically, so the "
+        "message carries two signatures. Ignore this one: the one that counts for DMARC is "
+        "your domain's (d={author_d}, s={author_s}), because only it is aligned with the "
+        "From domain {from_domain}.",
+        "Nothing to do about d={d}; watch the result of d={author_d}.",
+        None,
+    ),
     "weak_key": Text(
-        "The key for {d} (s={s}) is {bits}-bit RSA: still accepted, but weak.",
+        "The key for d={d}, s={s} is {bits}-bit RSA: still accepted, but weak.",
         "1024-bit RSA keys still verify, but they are considered breakable and some "
-        "receivers are starting to distrust them.",
+        "receivers are starting to distrust them. This does not go away by itself "
+        "(permanent until the key is replaced).",
         "Generate a 2048-bit key, publish it under a new selector, switch the signer to it, "
         "and retire this selector once mail signed with it has been delivered.",
         True,
     ),
     "key_testing_mode": Text(
-        "The key for {d} (s={s}) is in testing mode (t=y).",
+        "The key for d={d}, s={s} is in testing mode (t=y).",
         "With t=y receivers must not treat a failing signature any differently from an "
-        "unsigned message, so DKIM gives no protection yet.",
+        "unsigned message, so DKIM gives no protection yet. This lasts until the flag is "
+        "removed (permanent).",
         "When signing works, remove t=y from the record at {key}.",
         True,
     ),
     "multiple_key_records": Text(
-        "There are {count} TXT records at {key}.",
+        "There are {count} TXT records at {key} (d={d}, s={s}).",
         "A selector should hold exactly one key record. Receivers may pick any of them, "
-        "so signatures can fail at some receivers and pass at others.",
+        "so signatures can fail at some receivers and pass at others. This lasts until the "
+        "extra records are removed (permanent).",
         "Delete every record at {key} but the current key.",
         True,
     ),
     "body_length_limit": Text(
-        "The signature of {d} (s={s}) covers only part of the body (l={length}).",
-        "{detail} Anything after the signed length can be added by anyone without "
-        "breaking the signature.",
+        "The signature (d={d}, s={s}) covers only part of the body (l={length}).",
+        "The body has {body_bytes} bytes as received; the signature covers the first "
+        "{length} after canonicalisation. Anything after that can be added by anyone "
+        "without breaking the signature. This is how the signer signs (permanent).",
         "Configure the signer not to use the l= tag.",
         True,
     ),
@@ -264,11 +317,169 @@ _EN: dict[str, Text] = {
         "Give the whole message to check the body as well.",
         None,
     ),
+    # --- DNS forensics: what the probes found when the key was not usable ---
+    "dns_name_doubled": Text(
+        "Your domain's signature (d={d}, s={s}) fails: its key is published at {published} "
+        "— your DNS provider appended the domain.",
+        "Receivers look for the key at {key}, where there is none, but the same selector "
+        "answers at {published}: the domain name appears twice. Many DNS providers add the "
+        "zone's name to whatever is typed in the Name field, so entering the full name "
+        "{key} likely produced {published}. This is permanent until the record is fixed.",
+        "Edit the record at your DNS provider and enter only `{s}._domainkey` as its name "
+        "(the provider adds {d} itself), or end the name with a dot if the provider allows "
+        "it. Then check that {key} answers with the key.",
+        True,
+    ),
+    "cname_target_missing": Text(
+        "Your domain's signature (d={d}, s={s}) fails: {key} is a CNAME to {target}, "
+        "which has no key.",
+        "The selector is delegated by a CNAME record, but the name it points to does not "
+        "hold a key ({status}). Likely the target was removed or renamed by whoever runs "
+        "it, or the CNAME was copied wrongly. This is permanent until it is fixed.",
+        "Find out from the service that gave you the CNAME which name it should point to, "
+        "and correct the record at {key}.",
+        True,
+    ),
+    "cname_target_missing.provider": Text(
+        "Your domain's signature (d={d}, s={s}) fails: {key} points to {provider}'s "
+        "{target}, which has no key.",
+        "The selector is a CNAME to a key that {provider} publishes for you, as its "
+        "automatic DKIM set-up (Easy DKIM for Amazon SES) asks, but {provider} no longer "
+        "publishes a key there ({status}). Likely the DKIM set-up for {d} at {provider} "
+        "was removed, was revoked (providers revoke it when they stop finding your CNAME "
+        "records in DNS for a while), is still pending, or belongs to another region or "
+        "account whose records point elsewhere. This is permanent until the set-up is "
+        "restored.",
+        "In the {provider} console, open the domain {d} and look at its DKIM status. If it "
+        "is revoked or the domain was removed, restart the DKIM set-up from the beginning "
+        "and publish every CNAME record it gives you (they change with each set-up); if it "
+        "is pending, publish the records exactly as shown (check that your DNS provider did "
+        "not append the domain to their names) and allow up to 72 hours for verification.",
+        True,
+    ),
+    "key_at_other_domain": Text(
+        "Your domain's signature (d={d}, s={s}) fails: its key is published at "
+        "{published}, not at {key}.",
+        "The signature names d={d}, so receivers look only at {key}. The same selector "
+        "has a key at {published}, under the organizational domain: the signer likely "
+        "uses a subdomain as d= while the key was published for the parent domain (or "
+        "the reverse). This is permanent until d= and the key's place agree.",
+        "Either publish the key at {key} as well, or configure the signer to sign with "
+        "the domain the key is published under.",
+        True,
+    ),
+    "key_at_other_domain.from": Text(
+        "Your domain's signature (d={d}, s={s}) fails: its key is published at "
+        "{published}, not at {key}.",
+        "The signature names d={d}, so receivers look only at {key}. The same selector "
+        "has a key at {published}, under the From domain {from_domain}: the signer likely "
+        "signs with another domain than the one the key was set up for. This is permanent "
+        "until d= and the key's place agree.",
+        "Configure the signer to sign with d={from_domain}, or publish the key at {key}.",
+        True,
+    ),
+    "dns_temporary": Text(
+        "The key for d={d}, s={s} could not be fetched: DNS failed temporarily ({status}).",
+        "The lookup of {key} ended in {status} from {server}. That is a failure of DNS, "
+        "not a verdict on the signature: it is temporary, and receivers that meet it defer "
+        "the message or report a temporary error.",
+        "Query {key} (TXT) at each authoritative server of {d}; if one of them fails, fix "
+        "or replace it. Then check again.",
+        False,
+    ),
+    "dns_temporary.cname": Text(
+        "The key for d={d}, s={s} could not be fetched: the CNAME at {key} answers, but the "
+        "TXT query through it fails ({status}).",
+        "Asked for the CNAME, {server} answers {key} -> {target}; asked for the TXT record "
+        "that receivers need, it fails with {status}. Receivers only ever ask for TXT, so "
+        "to them the key is unreachable. Some DNS providers cannot answer a TXT query by "
+        "following a CNAME; this one likely cannot. The failure is temporary in form, but "
+        "it will likely repeat until the DNS host is fixed.",
+        "Ask your DNS provider to answer TXT queries for names that are CNAMEs, as the DNS "
+        "standard requires; if it cannot, move the zone of {d} to a DNS host that does "
+        "(for mail sent through Amazon SES, Route 53 is the host Amazon suggests).",
+        False,
+    ),
+    "key_rotated": Text(
+        "The signature (d={d}, s={s}) passed at delivery, but its key is gone now: likely "
+        "rotated after delivery, which is normal for old mail.",
+        "The receiver {authserv} recorded dkim=pass for this signature when the message "
+        "arrived (its Authentication-Results field, the topmost one, added by the final "
+        "receiver). Today {key} holds no usable key, so the signature cannot be re-checked. "
+        "The signer has likely rotated or removed the key since, as it should. This is "
+        "permanent, and harmless for a message already delivered.",
+        "Nothing to do for this message. For mail still in transit, keep old selectors "
+        "published for a few days after switching to a new key.",
+        True,
+    ),
+    "key_rotated.replaced": Text(
+        "The signature (d={d}, s={s}) passed at delivery, but no longer verifies: likely "
+        "its key was replaced after delivery.",
+        "The receiver {authserv} recorded dkim=pass for this signature when the message "
+        "arrived, and the body still matches, but the header signature does not verify "
+        "with the key now published at {key}. Likely a new key was published under the "
+        "same selector after delivery. This is permanent, and harmless for a message "
+        "already delivered.",
+        "Nothing to do for this message. When rotating keys, use a new selector for the new "
+        "key rather than replacing the key under an old one.",
+        True,
+    ),
+    # --- DMARC: what the From domain's policy asks of DKIM ---
+    "dmarc_alignment": Text(
+        "DKIM satisfies the DMARC policy of {from_domain} (policy: {policy}): d={d}, s={s} passes "
+        "and is aligned ({mode}).",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. DMARC passes when one "
+        "aligned signature passes, and d={d}, s={s} does, whatever SPF says.",
+        "Nothing to do.",
+        None,
+    ),
+    "dmarc_alignment.fail": Text(
+        "DKIM does not satisfy the DMARC policy of {from_domain} (policy: {policy}): no aligned "
+        "signature passes.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. DMARC needs a passing "
+        "signature whose d= is {alignment_rule}, and this message has none. Unless SPF "
+        "passes and aligns, receivers apply p={policy}. This is permanent for this message.",
+        "Make the sending system sign with d={from_domain} (see the other findings for why "
+        "its signature is missing or failing).",
+        True,
+    ),
+    "dmarc_alignment.strict": Text(
+        "DKIM does not satisfy the DMARC policy of {from_domain}: adkim=s needs d= to be "
+        "exactly {from_domain}.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim=s) asks for strict "
+        "alignment, and the passing signature d={d}, s={s} is only in the same "
+        "organizational domain, not the same domain. For this message the policy is "
+        "{policy}; unless SPF passes and aligns strictly, receivers apply it. This is "
+        "permanent for this message.",
+        "Sign with d={from_domain} exactly, or relax the policy to adkim=r if signing with "
+        "the parent domain is intended.",
+        True,
+    ),
+    "dmarc_alignment.none": Text(
+        "{from_domain} publishes no DMARC record.",
+        "No DMARC record was found ({looked_up}: asked for the From domain and its "
+        "organizational domain), so receivers apply no DMARC policy to this domain, and "
+        "large mailbox providers expect bulk senders to have one. This lasts until a record is published (permanent).",
+        "Publish a TXT record at _dmarc.{org_domain}, starting with "
+        "`v=DMARC1; p=none; rua=mailto:<address>` to collect reports, then tighten p= once "
+        "the reports show all your mail passes.",
+        True,
+    ),
+    "dmarc_alignment.temp": Text(
+        "The DMARC record of {from_domain} could not be fetched (temporary DNS failure).",
+        "The lookup of {dmarc_name} failed ({status}). Receivers that meet this treat DMARC "
+        "as a temporary error. This is temporary.",
+        "Check that the authoritative servers of {from_domain} answer for {dmarc_name}, "
+        "then check again.",
+        False,
+    ),
     # --- dns doctor and BYODKIM (issue 6) ---
     # `dkim-analyzer dns`: fields {d} {s} {key} as above, plus {target}, {expected},
     # {doubled}, {servers}, {having}, {total}, {count}, {ttl}, {status}. Entries named
-    # "dns:..." are wordings of an existing code for a check made without a message.
-    "dns:key_not_found_nxdomain": Text(
+    # "code.variant" are wordings of an existing code for a check made without a message.
+    "key_not_found.nxdomain": Text(
         "There is no DKIM key for {d} at {key}: the name does not exist.",
         "DNS answered NXDOMAIN: nothing at all is published at {key}, so a receiver "
         "checking mail signed with s={s} finds no key.",
@@ -277,7 +488,7 @@ _EN: dict[str, Text] = {
         "({s}._domainkey) in the name field.",
         True,
     ),
-    "dns:key_not_found_nodata": Text(
+    "key_not_found.nodata": Text(
         "There is no DKIM key for {d} at {key}: the name exists but holds no TXT record.",
         "DNS answered that {key} exists but has no TXT record (NODATA): something else "
         "is published there, or only names below it exist.",
@@ -285,7 +496,7 @@ _EN: dict[str, Text] = {
         "instead of any other record there).",
         True,
     ),
-    "dns_name_doubled": Text(
+    "dns_name_doubled.dns": Text(
         "The record for {d} (s={s}) was published under the wrong name: {doubled}.",
         "Nothing answers at {key}, but a record exists at {doubled}: the domain is in "
         "the name twice. Some DNS providers add the domain to whatever is typed in the "
@@ -304,7 +515,7 @@ _EN: dict[str, Text] = {
         "set-up again to get new tokens.",
         True,
     ),
-    "dns:cname_missing_txt": Text(
+    "cname_missing.txt": Text(
         "{key} holds a TXT record where Easy DKIM needs a CNAME.",
         "Amazon SES Easy DKIM checks that {key} is a CNAME to {expected}. A TXT record "
         "was published there instead (likely a key meant for another set-up), so SES "
@@ -321,7 +532,7 @@ _EN: dict[str, Text] = {
         "console wants fully qualified names).",
         True,
     ),
-    "cname_target_missing": Text(
+    "cname_target_missing.dns": Text(
         "The CNAME at {key} points to {target}, which holds no key.",
         "The CNAME itself is in place, but its target answered {status}: whoever serves "
         "{target} (your sending provider) no longer publishes a key there. The provider "
@@ -330,7 +541,7 @@ _EN: dict[str, Text] = {
         "set-up must be started again, which gives new CNAME records to publish.",
         True,
     ),
-    "dns:cname_txt_servfail": Text(
+    "dns_servfail.cname": Text(
         "{key} answers as a CNAME, but TXT queries for it fail (SERVFAIL).",
         "The CNAME to {target} resolves, yet asking for the TXT record through it fails "
         "at {server}. Receivers and Amazon SES ask for TXT, not CNAME, so they cannot "
@@ -363,7 +574,7 @@ _EN: dict[str, Text] = {
         "Publish the value on one line: remove every line break from the key.",
         True,
     ),
-    "dns:key_too_short": Text(
+    "key_too_short.dns": Text(
         "The key for {d} (s={s}) is too short to be trusted ({bits} bits).",
         "RFC 8301 forbids accepting RSA keys shorter than 1024 bits: receivers ignore "
         "signatures made with the key at {key}.",
@@ -462,28 +673,28 @@ _EN: dict[str, Text] = {
         "`openssl genrsa -traditional -out private.pem 2048`.",
         True,
     ),
-    "byodkim:key_unreadable_truncated": Text(
+    "key_unreadable.truncated": Text(
         "The key could not be read: the PEM text has no end line (likely truncated).",
         "The key starts with '-----BEGIN ...-----' but the matching '-----END ...-----' "
         "line is missing, so part of the key was likely lost in copying.",
         "Copy the whole key file again, from the BEGIN line to the END line.",
         True,
     ),
-    "byodkim:key_unreadable_damaged": Text(
+    "key_unreadable.damaged": Text(
         "The key could not be read: its base64 does not decode to a key.",
         "The text is valid base64, but what it holds is not a complete key: likely "
         "truncated or damaged in copying, or a file of another kind.",
         "Copy the key file again, whole; if it still fails, make a new key pair.",
         True,
     ),
-    "byodkim:key_unreadable_public": Text(
+    "key_unreadable.public": Text(
         "This is a public key; a private key was expected.",
         "--private-key needs the private key that SES will sign with. A public key "
         "(a 'BEGIN PUBLIC KEY' file) cannot sign.",
         "Give the private key file, or check the public key with --public-key.",
         True,
     ),
-    "byodkim:key_unreadable_encrypted": Text(
+    "key_unreadable.encrypted": Text(
         "The key is protected by a passphrase.",
         "The PEM key is encrypted. Amazon SES needs the key itself, unencrypted, to sign with it.",
         "Decrypt it (`openssl rsa -in encrypted.pem -traditional -out private.pem`) and "
@@ -514,7 +725,7 @@ _EN: dict[str, Text] = {
         "(OpenSSL 1.1 writes PKCS #1 without -traditional).",
         None,
     ),
-    "byodkim:key_not_pkcs1_openssh": Text(
+    "key_not_pkcs1.openssh": Text(
         "The private key is in OpenSSH form ('BEGIN OPENSSH PRIVATE KEY'), not PKCS #1.",
         "ssh-keygen writes keys in its own format, which Amazon SES does not read. The "
         "key itself can be used once it is rewritten as PKCS #1.",
@@ -555,12 +766,514 @@ _EN: dict[str, Text] = {
     ),
 }
 
-CATALOG: dict[str, dict[str, Text]] = {"en": _EN}
+# Short texts of the text report, and words that fill templates.
+PHRASES_EN: dict[str, str] = {
+    "outcome.pass": "PASS",
+    "outcome.fail": "FAIL",
+    "outcome.temporary": "TEMPORARY FAILURE",
+    "headline.pass": "The signature of the sender's own domain {from_domain} (d={d}, s={s}) "
+    "verifies.",
+    "headline.pass_headers": "The header signature of the sender's own domain {from_domain} "
+    "(d={d}, s={s}) verifies (the body was not given).",
+    "headline.pass_dmarc": "The signature of the sender's own domain {from_domain} "
+    "(d={d}, s={s}) verifies, so the domain's DMARC policy ({policy}) is satisfied.",
+    "headline.fail": "No signature of the sender's domain {from_domain} passes.",
+    "label.message": "Message",
+    "label.from": "From",
+    "label.subject": "Subject",
+    "label.dmarc": "DMARC",
+    "label.findings": "Findings",
+    "label.fix": "Fix",
+    "label.evidence": "Evidence",
+    "label.route": "Route (oldest hop first)",
+    "label.signature": "signature",
+    "label.key": "key",
+    "label.probe": "probe",
+    "label.signed_headers": "signed headers, canonicalised as verified",
+    "label.detail": "detail",
+    "label.none": "(none)",
+    "permanence.true": "permanent",
+    "permanence.false": "temporary",
+    "col.class": "class",
+    "col.result": "result",
+    "col.reason": "reason",
+    "col.body": "body bh=",
+    "col.header": "header b=",
+    "col.key": "key",
+    "col.hop": "hop",
+    "col.from": "from",
+    "col.by": "by",
+    "col.with": "with",
+    "col.time": "time (UTC)",
+    "col.delay": "delay",
+    "dmarc.found": "{record_domain} (p={p}, sp={sp}, adkim={adkim}): policy {policy} applies; DKIM {verdict}",
+    "dmarc.none": "no record for {from_domain}",
+    "dmarc.temperror": "lookup failed (temporary)",
+    "dmarc.satisfied": "satisfies it",
+    "dmarc.unsatisfied": "does not satisfy it",
+    "mode.r": "relaxed",
+    "mode.s": "strict",
+    "alignment.r": "{from_domain} or in the same organizational domain",
+    "alignment.s": "exactly {from_domain}",
+    "state.true": "intact",
+    "state.false": "broken too",
+    "state.none": "not checked",
+    "unknown.domain": "the sender's domain",
+    "unknown.region": "(not stated in the headers)",
+    "unknown.server": "the resolver",
+}
+
+# Traditional Chinese (Taiwan). Codes, tags (d=, s=, p=) and DNS names stay as they are.
+_ZH_TW: dict[str, Text] = {
+    "body_hash_mismatch": Text(
+        "簽章（d={d}，s={s}）驗證失敗：郵件內文在簽署後遭到修改。",
+        "bh= 中的內文雜湊值與郵件內文已不相符，表示寄件者與收件者之間有某個環節改動了內文"
+        "（加上頁尾、橫幅、重新編碼或換行字元）。標頭簽章狀態：{header_state}。"
+        "對這封郵件而言，這是永久性的問題。",
+        "找出在簽署後改寫內文的環節：郵寄清單、防毒或免責聲明閘道，或會重新編碼的轉送伺服器。"
+        "請在這些步驟之後再簽署，或讓它們不要更動內文。",
+        True,
+    ),
+    "signature_mismatch": Text(
+        "簽章（d={d}，s={s}）驗證失敗：已簽署的標頭遭到修改，或金鑰不相符。",
+        "b= 中的標頭簽章無法以 {key} 上發佈的金鑰驗證。可能是 h= 所列的某個標頭在傳送途中被改動"
+        "（主旨加上標記、標頭重新摺行），或郵件是用不屬於這把公開金鑰的私密金鑰簽署的。"
+        "對這封郵件而言，這是永久性的問題。",
+        "如果這個簽署者寄出的每封郵件都失敗，請比對寄件系統使用的私密金鑰與 {key} 上的公開金鑰。"
+        "如果只有部分郵件失敗，請找出會修改已簽署標頭的轉送伺服器。",
+        True,
+    ),
+    "key_not_found": Text(
+        "無法驗證簽章（d={d}，s={s}）：{key} 上沒有金鑰。",
+        "DNS 的回應：{detail}。收件端只會在 {key} 這個名稱查詢公開金鑰；少了它，"
+        "沒有任何收件端能驗證這個簽章。在金鑰發佈之前，這是永久性的問題。",
+        "在 {key} 發佈金鑰記錄（TXT，或服務供應商提供的 CNAME），名稱必須完全一致。"
+        "如果您輪替過金鑰，請保留舊的選取器，直到用它簽署的郵件都已送達。",
+        True,
+    ),
+    "key_not_found.no_domainkey": Text(
+        "無法驗證簽章（d={d}，s={s}）：{d} 完全沒有發佈任何 DKIM 金鑰。",
+        "{key} 上沒有金鑰，而且 _domainkey.{d} 這個名稱也不存在，代表 {d} 底下沒有發佈任何選取器。"
+        "{d} 的 DNS 很可能從未設定過 DKIM（或記錄發佈在外界看不到的另一個 DNS 區域）。"
+        "在金鑰發佈之前，這是永久性的問題。",
+        "在實際對 {d} 具權威性的 DNS 區域中（請到網域註冊商確認 NS 記錄），"
+        "於 {key} 發佈簽署系統提供給您的金鑰記錄。",
+        True,
+    ),
+    "key_revoked": Text(
+        "d={d}，s={s} 的金鑰已被撤銷（p= 為空白）。",
+        "{key} 上的記錄 p= 標籤為空白，RFC 6376 將此定義為已撤銷的金鑰。"
+        "用這個選取器所做的簽章永遠無法通過驗證：這是永久性的問題。",
+        "如果這個選取器仍在使用，請發佈它目前的公開金鑰；否則請讓寄件系統改用有金鑰的選取器簽署。",
+        True,
+    ),
+    "key_syntax": Text(
+        "d={d}，s={s} 的金鑰記錄格式錯誤。",
+        "{key} 上的 TXT 記錄不是有效的 DKIM 金鑰記錄：{detail}。在修正之前，"
+        "所有收件端都會拒絕它，這是永久性的問題。",
+        "請完全照服務供應商或金鑰工具輸出的內容重新發佈記錄：`v=DKIM1; k=rsa; p=<base64 公開金鑰>`，"
+        "寫成一行邏輯值，值裡不要有引號、PEM 開頭／結尾行或換行。",
+        True,
+    ),
+    "key_too_short": Text(
+        "d={d}，s={s} 的金鑰太短，無法信任（{bits} 位元）。",
+        "RFC 8301 禁止接受短於 1024 位元的 RSA 金鑰；收件端會忽略這個簽章，這是永久性的問題。{detail}。",
+        "產生 2048 位元的 RSA 金鑰，以新的選取器發佈，並改用它簽署。",
+        True,
+    ),
+    "key_too_long": Text(
+        "d={d}，s={s} 的金鑰超過本工具願意使用的大小。",
+        "{key} 上的金鑰為 {detail}。用它驗證的成本超過任何收件端願意負擔的程度；"
+        "大多數收件端也會拒絕這種金鑰（永久性）。",
+        "請使用 2048 位元的 RSA 金鑰（或在 RSA 之外另加 Ed25519）。",
+        True,
+    ),
+    "key_type_mismatch": Text(
+        "d={d}，s={s} 的金鑰類型與簽章不符。",
+        "{detail}。{key} 上發佈的金鑰無法驗證以其他演算法製作的簽章：這是永久性的問題。",
+        "在這個選取器下發佈相符類型的金鑰，或改用已發佈金鑰所對應的演算法簽署。",
+        True,
+    ),
+    "key_hash_not_allowed": Text(
+        "d={d}，s={s} 的金鑰不允許這個簽章使用的雜湊演算法。",
+        "{detail}（{key} 記錄中的 h= 標籤）。在記錄修改之前，這是永久性的問題。",
+        "從金鑰記錄中移除 h= 標籤，或讓它包含 sha256。",
+        True,
+    ),
+    "key_service_mismatch": Text(
+        "d={d}，s={s} 的金鑰不是給電子郵件使用的。",
+        "{detail}（{key} 記錄中的 s= 標籤）。在記錄修改之前，這是永久性的問題。",
+        "從金鑰記錄中移除 s= 標籤，或將它設為 `email` 或 `*`。",
+        True,
+    ),
+    "key_strict_identity": Text(
+        "d={d}，s={s} 的金鑰不允許這個簽章的身分。",
+        "{detail}：RFC 6376 §3.6.1 規定，這種金鑰只能為完全位於 d= 的 i= 簽署。"
+        "對這封郵件而言，這是永久性的問題。",
+        "從金鑰記錄中移除 t=s，或以 {d} 本身的 i= 簽署。",
+        True,
+    ),
+    "dns_servfail": Text(
+        "無法取得 d={d}，s={s} 的金鑰：DNS 伺服器發生錯誤（SERVFAIL）。",
+        "{detail}。這是 DNS 的暫時性故障，並不是對簽章的判定；遇到這種情況的收件端會延後收信，"
+        "或將結果視為暫時性錯誤。",
+        "向網域的每一台權威伺服器查詢 {key}（TXT）。如果這個名稱是 CNAME，請確認伺服器能透過它回應 TXT 查詢。",
+        False,
+    ),
+    "dns_timeout": Text(
+        "無法取得 d={d}，s={s} 的金鑰：DNS 未在時限內回應。",
+        "{detail}。逾時是暫時性的：DNS 回應後，簽章可能就能通過驗證。",
+        "確認網域的權威伺服器會回應 {key} 的查詢，然後再試一次（連線較慢時可加長 --timeout）。",
+        False,
+    ),
+    "dns_error": Text(
+        "無法取得 d={d}，s={s} 的金鑰：DNS 錯誤。",
+        "{detail}。就本工具所知，這是暫時性的問題。",
+        "稍後再試，或改用其他 --nameserver。",
+        False,
+    ),
+    "signature_syntax": Text(
+        "簽章（d={d}，s={s}）格式錯誤：{detail}。",
+        "RFC 6376 規定這種簽章必須在查詢任何金鑰之前就被拒絕（標籤 {tag}）。"
+        "無論 DNS 怎麼回應，它都無法通過驗證：這是永久性的問題。",
+        "修正簽署軟體或其設定：它寫出了無效的 DKIM-Signature 標頭。",
+        True,
+    ),
+    "signature_expired": Text(
+        "簽章（d={d}，s={s}）已過期：x= 讓它在 {expires} 失效。",
+        "簽署者為這個簽章設定了到期時間（x=，{expires}）；過了這個時間，收件端會永久忽略此簽章。"
+        "簽署時間為 {signed}。舊郵件出現這種情況是正常的：請用 --now 以送達當時的時間檢查。",
+        "如果新寄出的郵件一送達就已過期，表示簽署者的 x= 太短或時鐘不準：請至少保留數天。",
+        True,
+    ),
+    "signature_future": Text(
+        "簽章（d={d}，s={s}）聲稱是在未來製作的（{signed}）。",
+        "它的 t= 時間晚於檢查的時間。簽署者的時鐘可能不準；收件端可能會忽略這種簽章。"
+        "對這封郵件而言，這是永久性的問題。",
+        "校正簽署主機的時鐘（NTP）。",
+        True,
+    ),
+    "weak_algorithm": Text(
+        "簽章（d={d}，s={s}）使用 rsa-sha1，收件端已不再接受。",
+        "{detail}。依 RFC 8301，無論金鑰為何，SHA-1 簽章都不算有效：這是永久性的失敗。",
+        "將簽署者設定為使用 rsa-sha256（也可以同時加上 ed25519-sha256）。",
+        True,
+    ),
+    "from_not_signed": Text(
+        "簽章（d={d}，s={s}）沒有涵蓋 From 標頭。",
+        "RFC 6376 規定 h= 必須包含 From 欄位；缺少它的簽章是無效的（永久性）。",
+        "將簽署者設定為在簽署的標頭中包含 From。",
+        True,
+    ),
+    "identity_mismatch": Text(
+        "簽章（d={d}，s={s}）的身分不在其網域之內。",
+        "{detail}：i= 的網域必須是 d= 或其子網域（RFC 6376 §3.5）。這是永久性的問題。",
+        "設定簽署者，讓 i=（代理或使用者識別碼）位於 {d} 之內，或乾脆不要加上 i=。",
+        True,
+    ),
+    "body_unavailable": Text(
+        "標頭簽章（d={d}，s={s}）驗證通過；未提供郵件內文。",
+        "只提供了標頭，因此無法檢查內文雜湊值。就目前所見，{d} 簽署的標頭都完好無缺。",
+        "若也要檢查內文，請提供完整郵件（Gmail：顯示原始郵件，下載原始郵件）。",
+        None,
+    ),
+    "too_many_signatures": Text(
+        "第 {index} 個簽章（d={d}，s={s}）未驗證：郵件中的簽章太多。",
+        "{detail}。全部檢查的成本超過任何收件端願意負擔的程度。",
+        "除非確實有正當的簽署者加上這麼多簽章，否則不需要處理。",
+        None,
+    ),
+    "no_signatures": Text(
+        "這封郵件完全沒有 DKIM 簽章。",
+        "郵件中沒有任何內容經過簽署，收件端無法透過 DKIM 將它與 {from_domain} 連結；"
+        "DMARC 只能仰賴 SPF。對這封郵件而言，這是永久性的問題。",
+        "在寄出這類郵件的系統上為 {from_domain} 啟用 DKIM 簽署，並在 DNS 發佈其金鑰。",
+        True,
+    ),
+    "author_signature_missing": Text(
+        "沒有任何簽章來自寄件者自己的網域（{from_domain}）。",
+        "只有其他網域簽署了這封郵件（{signers}），因此 DKIM 與 From 網域 {from_domain} 並未對齊，"
+        "DMARC 無法據此通過。對這封郵件而言，這是永久性的問題。",
+        "在寄件平台上為 {from_domain} 設定 DKIM（自訂簽署網域），"
+        "讓它以 d={from_domain} 或其子網域簽署。",
+        True,
+    ),
+    "author_signature_missing.ses": Text(
+        "Amazon SES 沒有以您的網域 {from_domain} 簽署這封郵件：只有它自己的簽章（{signers}）。",
+        "這封郵件是從 Amazon SES 的 {region} 區域寄出的。SES 一定會以 d=amazonses.com 簽署，"
+        "但只有在寄件身分已設定並啟用 DKIM 時，才會以您的網域簽署。可能的原因："
+        "該身分未啟用 DKIM；郵件是從另外單獨驗證過的電子郵件地址寄出，而該地址自己的設定會覆蓋網域的設定"
+        "（單獨驗證的地址不會沿用網域的 DKIM）；或 DKIM 是在其他區域或其他 AWS 帳戶設定的，"
+        "而不是寄出這封郵件的那一個（每個區域、每個帳戶都要各自設定）；"
+        "或 SES 在 DNS 中找不到您的 DKIM 記錄後，已停用該區域與帳戶的簽署（它會以電子郵件通知您）。"
+        "對這封郵件而言，這是永久性的問題。",
+        "在寄出這封郵件的帳戶、{region} 區域的 SES 主控台中開啟身分 {from_domain}，確認 DKIM 已啟用並驗證完成。"
+        "如果寄件地址另外也列為一個身分，請刪除該地址身分（之後就會沿用網域的設定），或為它啟用 DKIM。"
+        "如果您從多個區域或帳戶寄信，請在每一處都設定 DKIM，並發佈它們提供的所有 CNAME 記錄。",
+        True,
+    ),
+    "provider_signature": Text(
+        "{provider} 加上了自己的簽章（d={d}，s={s}）：這是正常的。",
+        "{provider} 會自動以自己的網域 {d} 簽署它寄出的郵件。這不需要任何處理，"
+        "而且不計入 DMARC；DMARC 要看的是 {from_domain} 的簽章。",
+        "不需要處理。",
+        None,
+    ),
+    "provider_signature.beside_author": Text(
+        "{provider} 在您的簽章之外加上了自己的簽章（d={d}，s={s}）：這是正常的。",
+        "{provider} 會自動以自己的網域 {d} 簽署它寄出的郵件，所以這封郵件帶有兩個簽章。"
+        "這一個可以忽略：計入 DMARC 的是您網域的簽章（d={author_d}，s={author_s}），"
+        "因為只有它與 From 網域 {from_domain} 對齊。",
+        "d={d} 不需要處理；請留意 d={author_d} 的結果。",
+        None,
+    ),
+    "weak_key": Text(
+        "d={d}，s={s} 的金鑰是 {bits} 位元 RSA：仍被接受，但強度不足。",
+        "1024 位元的 RSA 金鑰仍能通過驗證，但已被視為可破解，部分收件端也開始不信任它。"
+        "這不會自行消失（在更換金鑰之前是永久性的）。",
+        "產生 2048 位元的金鑰，以新的選取器發佈，讓簽署者改用它，"
+        "等用舊金鑰簽署的郵件都送達後，再停用這個選取器。",
+        True,
+    ),
+    "key_testing_mode": Text(
+        "d={d}，s={s} 的金鑰處於測試模式（t=y）。",
+        "設定 t=y 時，收件端對驗證失敗的簽章必須與未簽署的郵件一視同仁，所以 DKIM 還沒有提供任何保護。"
+        "在移除這個旗標之前都會如此（永久性）。",
+        "確認簽署運作正常後，從 {key} 的記錄中移除 t=y。",
+        True,
+    ),
+    "multiple_key_records": Text(
+        "{key}（d={d}，s={s}）上有 {count} 筆 TXT 記錄。",
+        "一個選取器應該只有一筆金鑰記錄。收件端可能挑選其中任何一筆，"
+        "因此簽章可能在某些收件端失敗、在另一些通過。在刪除多餘記錄之前都會如此（永久性）。",
+        "刪除 {key} 上目前金鑰以外的所有記錄。",
+        True,
+    ),
+    "body_length_limit": Text(
+        "簽章（d={d}，s={s}）只涵蓋部分內文（l={length}）。",
+        "收到的內文有 {body_bytes} 位元組；簽章只涵蓋正規化後的前 {length} 位元組。"
+        "之後的內容任何人都能加上，而不會破壞簽章。這是簽署者的簽署方式（永久性）。",
+        "將簽署者設定為不要使用 l= 標籤。",
+        True,
+    ),
+    "line_endings_converted": Text(
+        "檔案使用單獨的 LF 換行；已當作 CRLF 讀取。",
+        "郵件在傳送時使用 CRLF 換行，DKIM 也是以此計算。存成檔案時常會遺失 CR；"
+        "本工具會補回來，還原收件端看到的郵件。",
+        "不需要處理，除非郵件本來就是以這種 LF 形式簽署的。",
+        None,
+    ),
+    "headers_only": Text(
+        "只提供了標頭：未檢查內文雜湊值。",
+        "沒有內文時，仍會驗證每個簽章的標頭部分（b=）；標頭驗證通過的簽章會回報為 neutral，絕不會判為失敗。",
+        "提供完整郵件，才能一併檢查內文。",
+        None,
+    ),
+    "dns_name_doubled": Text(
+        "您網域的簽章（d={d}，s={s}）驗證失敗：金鑰發佈在 {published}——您的 DNS 服務商多加了一次網域名稱。",
+        "收件端會在 {key} 查詢金鑰，但那裡沒有；同一個選取器卻在 {published} 有回應：網域名稱出現了兩次。"
+        "許多 DNS 服務商會自動在名稱欄位輸入的內容後面加上區域名稱，所以輸入完整名稱 {key} 很可能就變成了 {published}。"
+        "在記錄修正之前，這是永久性的問題。",
+        "到 DNS 服務商編輯這筆記錄，名稱只輸入 `{s}._domainkey`（服務商會自動加上 {d}），"
+        "或在服務商允許時於名稱結尾加上一個句點。然後確認 {key} 會回應金鑰。",
+        True,
+    ),
+    "cname_target_missing": Text(
+        "您網域的簽章（d={d}，s={s}）驗證失敗：{key} 是指向 {target} 的 CNAME，而那裡沒有金鑰。",
+        "這個選取器以 CNAME 記錄委派出去，但它指向的名稱沒有金鑰（{status}）。"
+        "可能是目標名稱被管理者移除或改名，或 CNAME 複製錯誤。在修正之前，這是永久性的問題。",
+        "向提供這筆 CNAME 的服務確認它應該指向哪個名稱，並修正 {key} 上的記錄。",
+        True,
+    ),
+    "cname_target_missing.provider": Text(
+        "您網域的簽章（d={d}，s={s}）驗證失敗：{key} 指向 {provider} 的 {target}，而那裡沒有金鑰。",
+        "這個選取器是 CNAME，指向 {provider} 為您發佈的金鑰，這是它的自動 DKIM 設定（Amazon SES 的 Easy DKIM）所要求的；"
+        "但 {provider} 已不再於該處發佈金鑰（{status}）。可能是 {d} 在 {provider} 的 DKIM 設定已被刪除、"
+        "已被撤銷（服務商一段時間在 DNS 找不到您的 CNAME 記錄時就會撤銷）、仍在等待驗證，"
+        "或屬於另一個區域或帳戶，其記錄指向別處。在設定恢復之前，這是永久性的問題。",
+        "在 {provider} 主控台開啟網域 {d}，查看 DKIM 狀態。如果已撤銷或網域已被移除，"
+        "請從頭重新進行 DKIM 設定，並發佈它提供的所有 CNAME 記錄（每次設定都會不同）；"
+        "如果仍在等待驗證，請完全照顯示的內容發佈記錄（確認 DNS 服務商沒有在名稱後面多加網域），"
+        "並預留最多 72 小時讓驗證完成。",
+        True,
+    ),
+    "key_at_other_domain": Text(
+        "您網域的簽章（d={d}，s={s}）驗證失敗：金鑰發佈在 {published}，而不是 {key}。",
+        "簽章寫的是 d={d}，所以收件端只會查詢 {key}。同一個選取器在組織網域底下的 {published} 有金鑰："
+        "簽署者可能以子網域作為 d=，而金鑰卻是為上層網域發佈的（或正好相反）。"
+        "在 d= 與金鑰位置一致之前，這是永久性的問題。",
+        "在 {key} 也發佈這把金鑰，或將簽署者設定為以金鑰所在的網域簽署。",
+        True,
+    ),
+    "key_at_other_domain.from": Text(
+        "您網域的簽章（d={d}，s={s}）驗證失敗：金鑰發佈在 {published}，而不是 {key}。",
+        "簽章寫的是 d={d}，所以收件端只會查詢 {key}。同一個選取器在 From 網域 {from_domain} 底下的 {published} 有金鑰："
+        "簽署者可能使用了與金鑰設定時不同的網域簽署。在 d= 與金鑰位置一致之前，這是永久性的問題。",
+        "將簽署者設定為以 d={from_domain} 簽署，或在 {key} 發佈金鑰。",
+        True,
+    ),
+    "dns_temporary": Text(
+        "無法取得 d={d}，s={s} 的金鑰：DNS 暫時性故障（{status}）。",
+        "查詢 {key} 時，{server} 回應 {status}。這是 DNS 的故障，並不是對簽章的判定：它是暫時性的，"
+        "遇到這種情況的收件端會延後收信或回報暫時性錯誤。",
+        "向 {d} 的每一台權威伺服器查詢 {key}（TXT）；如果其中有伺服器故障，請修復或更換它。然後再檢查一次。",
+        False,
+    ),
+    "dns_temporary.cname": Text(
+        "無法取得 d={d}，s={s} 的金鑰：{key} 的 CNAME 有回應，但透過它查詢 TXT 卻失敗（{status}）。",
+        "查詢 CNAME 時，{server} 回應 {key} -> {target}；查詢收件端需要的 TXT 記錄時，卻回應 {status}。"
+        "收件端只會查詢 TXT，所以對它們來說金鑰無法取得。有些 DNS 服務商無法順著 CNAME 回應 TXT 查詢；"
+        "這一家可能就是如此。這個失敗在形式上是暫時性的，但在 DNS 主機修正之前，很可能會一再發生。",
+        "請 DNS 服務商依照 DNS 標準，對屬於 CNAME 的名稱也能回應 TXT 查詢；如果做不到，"
+        "請將 {d} 的區域移到能做到的 DNS 主機（透過 Amazon SES 寄信時，Amazon 建議的是 Route 53）。",
+        False,
+    ),
+    "key_rotated": Text(
+        "簽章（d={d}，s={s}）在送達時通過驗證，但金鑰現在已不存在：可能在送達後輪替了，舊郵件出現這種情況是正常的。",
+        "收件伺服器 {authserv} 在郵件送達時為這個簽章記錄了 dkim=pass（位於最上方、由最終收件端加上的 "
+        "Authentication-Results 欄位）。如今 {key} 上已沒有可用的金鑰，因此無法重新驗證這個簽章。"
+        "簽署者之後很可能已依正常程序輪替或移除了金鑰。這是永久性的，但對已送達的郵件無害。",
+        "這封郵件不需要處理。為了仍在傳送中的郵件，切換到新金鑰後，請將舊的選取器保留數天。",
+        True,
+    ),
+    "key_rotated.replaced": Text(
+        "簽章（d={d}，s={s}）在送達時通過驗證，但現在已無法通過：金鑰可能在送達後被更換了。",
+        "收件伺服器 {authserv} 在郵件送達時為這個簽章記錄了 dkim=pass，內文也仍然相符，"
+        "但標頭簽章無法以目前 {key} 上發佈的金鑰驗證。可能是送達後在同一個選取器下發佈了新金鑰。"
+        "這是永久性的，但對已送達的郵件無害。",
+        "這封郵件不需要處理。輪替金鑰時，請為新金鑰使用新的選取器，而不要在舊選取器下直接替換金鑰。",
+        True,
+    ),
+    "dmarc_alignment": Text(
+        "DKIM 符合 {from_domain} 的 DMARC 政策（政策：{policy}）：d={d}，s={s} 驗證通過且已對齊（{mode}）。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "這封郵件適用的政策為 {policy}。只要有一個已對齊的簽章通過驗證，DMARC 就會通過，"
+        "而 d={d}，s={s} 正是如此，與 SPF 結果無關。",
+        "不需要處理。",
+        None,
+    ),
+    "dmarc_alignment.fail": Text(
+        "DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}）：沒有已對齊的簽章通過驗證。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "這封郵件適用的政策為 {policy}。DMARC 需要一個通過驗證、且 d= {alignment_rule}的簽章，"
+        "而這封郵件沒有。除非 SPF 通過且對齊，收件端會套用 p={policy}。對這封郵件而言，這是永久性的問題。",
+        "讓寄件系統以 d={from_domain} 簽署（簽章缺少或失敗的原因，請參閱其他檢查結果）。",
+        True,
+    ),
+    "dmarc_alignment.strict": Text(
+        "DKIM 不符合 {from_domain} 的 DMARC 政策：adkim=s 要求 d= 必須正好是 {from_domain}。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim=s）要求嚴格對齊，"
+        "而通過驗證的簽章 d={d}，s={s} 只屬於同一個組織網域，並不是同一個網域。"
+        "這封郵件適用的政策為 {policy}；除非 SPF 通過且嚴格對齊，收件端會套用它。"
+        "對這封郵件而言，這是永久性的問題。",
+        "改以 d={from_domain} 本身簽署；如果本來就打算以上層網域簽署，請將政策放寬為 adkim=r。",
+        True,
+    ),
+    "dmarc_alignment.none": Text(
+        "{from_domain} 沒有發佈 DMARC 記錄。",
+        "找不到 DMARC 記錄（已查詢 From 網域與其組織網域：{looked_up}），所以收件端不會對這個網域套用任何 DMARC 政策；"
+        "而大型信箱服務商要求大量寄件者必須有 DMARC 記錄。在發佈記錄之前都會如此（永久性）。",
+        "在 _dmarc.{org_domain} 發佈 TXT 記錄，先從 `v=DMARC1; p=none; rua=mailto:<地址>` 開始收集報告，"
+        "等報告顯示您所有的郵件都通過後，再收緊 p=。",
+        True,
+    ),
+    "dmarc_alignment.temp": Text(
+        "無法取得 {from_domain} 的 DMARC 記錄（DNS 暫時性故障）。",
+        "查詢 {dmarc_name} 失敗（{status}）。遇到這種情況的收件端會將 DMARC 視為暫時性錯誤。這是暫時性的。",
+        "確認 {from_domain} 的權威伺服器會回應 {dmarc_name} 的查詢，然後再檢查一次。",
+        False,
+    ),
+}
+
+_PHRASES_ZH_TW: dict[str, str] = {
+    "outcome.pass": "通過",
+    "outcome.fail": "失敗",
+    "outcome.temporary": "暫時性失敗",
+    "headline.pass": "寄件者自己的網域 {from_domain} 的簽章（d={d}，s={s}）驗證通過。",
+    "headline.pass_headers": "寄件者自己的網域 {from_domain} 的標頭簽章（d={d}，s={s}）驗證通過（未提供內文）。",
+    "headline.pass_dmarc": "寄件者自己的網域 {from_domain} 的簽章（d={d}，s={s}）驗證通過，"
+    "因此符合該網域的 DMARC 政策（{policy}）。",
+    "headline.fail": "寄件者網域 {from_domain} 沒有任何簽章通過驗證。",
+    "label.message": "郵件",
+    "label.from": "寄件者",
+    "label.subject": "主旨",
+    "label.dmarc": "DMARC",
+    "label.findings": "檢查結果",
+    "label.fix": "修正方式",
+    "label.evidence": "證據",
+    "label.route": "傳送路徑（由最早的一站開始）",
+    "label.signature": "簽章",
+    "label.key": "金鑰",
+    "label.probe": "探查",
+    "label.signed_headers": "已簽署的標頭（驗證時的正規化形式）",
+    "label.detail": "細節",
+    "label.none": "（無）",
+    "permanence.true": "永久性",
+    "permanence.false": "暫時性",
+    "col.class": "類別",
+    "col.result": "結果",
+    "col.reason": "原因",
+    "col.body": "內文 bh=",
+    "col.header": "標頭 b=",
+    "col.key": "金鑰",
+    "col.hop": "站",
+    "col.from": "來源",
+    "col.by": "接收者",
+    "col.with": "協定",
+    "col.time": "時間（UTC）",
+    "col.delay": "延遲",
+    "dmarc.found": "{record_domain}（p={p}，sp={sp}，adkim={adkim}）：適用政策 {policy}；DKIM {verdict}",
+    "dmarc.none": "{from_domain} 沒有記錄",
+    "dmarc.temperror": "查詢失敗（暫時性）",
+    "dmarc.satisfied": "符合政策",
+    "dmarc.unsatisfied": "不符合政策",
+    "mode.r": "寬鬆",
+    "mode.s": "嚴格",
+    "alignment.r": "為 {from_domain} 或屬於同一個組織網域",
+    "alignment.s": "正好是 {from_domain} ",
+    "state.true": "完好",
+    "state.false": "也已損壞",
+    "state.none": "未檢查",
+    "unknown.domain": "寄件者的網域",
+    "unknown.region": "（標頭中未註明）",
+    "unknown.server": "解析器",
+}
+
+CATALOG: dict[str, dict[str, Text]] = {"en": _EN, "zh-TW": _ZH_TW}
+PHRASES: dict[str, dict[str, str]] = {"en": PHRASES_EN, "zh-TW": _PHRASES_ZH_TW}
 LANGUAGES = tuple(CATALOG)
+_ALIASES = {"zh": "zh-TW", "zh-tw": "zh-TW", "zh-hant": "zh-TW", "zh-hk": "zh-TW", "zh-mo": "zh-TW"}
+
+
+def normalize_lang(value: str) -> str | None:
+    """`zh_TW.UTF-8`, `zh-Hant`, `en_US` ... -> a catalogue language, or None if unknown."""
+    tag = value.split(".")[0].split("@")[0].replace("_", "-").strip().lower()
+    if tag in ("", "c", "posix"):
+        return None
+    if tag.startswith("en"):
+        return "en"
+    for prefix, lang in _ALIASES.items():
+        if tag == prefix or tag.startswith(prefix + "-"):
+            return lang
+    return None
+
+
+def lang_from_environ(environ: Mapping[str, str] = os.environ) -> str:
+    """The language of the POSIX locale: LC_ALL, then LC_MESSAGES, then LANG (default en)."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(var)
+        if value:
+            return normalize_lang(value) or "en"
+    return "en"
 
 
 def lookup(code: str, lang: str = "en") -> Text:
     return CATALOG.get(lang, _EN).get(code) or _EN[code]
+
+
+def phrase(key: str, lang: str = "en", **fields: object) -> str:
+    text = PHRASES.get(lang, PHRASES_EN).get(key) or PHRASES_EN[key]
+    return text.format_map(_Fields(fields)) if fields else text
 
 
 def render(code: str, lang: str = "en", **fields: object) -> tuple[str, str, str, bool | None]:

@@ -291,6 +291,53 @@ class Finding:
     evidence: tuple[str, ...] = ()
 
 
+class DmarcStatus(StrEnum):
+    FOUND = "found"  # one valid DMARC record applies to the From domain
+    NONE = "none"  # no record at the From domain nor at its organizational domain
+    TEMPERROR = "temperror"  # a lookup failed temporarily: the policy is unknown for now
+
+
+@dataclass(frozen=True, slots=True)
+class Dmarc:
+    """The From domain's DMARC policy (RFC 7489 §6.6.3) and whether DKIM alone satisfies it."""
+
+    from_domain: str
+    status: DmarcStatus
+    answers: tuple[DnsAnswer, ...]  # every _dmarc lookup made, in order
+    record_domain: str | None = None  # where the record was found (From or organizational domain)
+    record: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    dkim_aligned_pass: bool = False  # a passing signature is aligned as adkim= asks
+    signature_index: int | None = None  # that signature
+
+    def tag(self, name: str) -> str | None:
+        return next((v for k, v in self.tags if k == name), None)
+
+    @property
+    def adkim(self) -> str:
+        return "s" if (self.tag("adkim") or "r").lower() == "s" else "r"
+
+    @property
+    def policy(self) -> str | None:
+        """The policy for this message: sp= when found at the organizational domain (§6.6.3)."""
+        p = self.tag("p")
+        if self.record_domain and self.record_domain != self.from_domain:
+            return self.tag("sp") or p
+        return p
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One Received field, oldest hop first (display only: the route in the text report)."""
+
+    number: int
+    sender: str  # from-part, as written
+    receiver: str  # by-part
+    protocol: str
+    when: str | None  # ISO 8601 UTC
+    delay: float | None  # seconds since the previous hop
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     source: str
@@ -298,6 +345,7 @@ class Report:
     verdicts: tuple[SignatureVerdict, ...]
     findings: tuple[Finding, ...] = field(default=())
     verified_at: int = 0
+    dmarc: Dmarc | None = None
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import IntEnum
 
+from analyzer import dmarc as dmarc_policy
 from analyzer.classify import classify
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
-    Classification,
     DkimSignature,
+    DmarcStatus,
     MalformedSignature,
     ParsedMessage,
     Reason,
@@ -37,7 +38,7 @@ _KEY_UNUSABLE = frozenset({
 class Outcome(IntEnum):
     """The message-level answer, which is also the CLI's exit status."""
 
-    PASS = 0  # an author-aligned signature passes (headers only: its b= verifies)
+    PASS = 0  # an aligned signature passes (strictly when DMARC says adkim=s; headers only: b=)
     FAIL = 1  # none does
     TEMPORARY = 75  # only a temporary DNS error stands in the way (EX_TEMPFAIL)
 
@@ -51,14 +52,19 @@ def analyze(
     headers_only: bool = False,
     lang: str = "en",
 ) -> Report:
-    """Parse, extract, fetch keys, verify, classify and diagnose one message.
+    """Parse, extract, fetch keys, verify, classify, look up DMARC and diagnose one message.
 
     Raises NotAMessageError for input that is not a message; everything wrong
     with a message that is one is reported in the Report instead.
     """
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
-    return Report(source, msg, verdicts, diagnose(msg, verdicts, lang), now)
+    # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
+    dmarc = None
+    if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
+        dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
+    findings = diagnose(msg, verdicts, lang, dmarc=dmarc)
+    return Report(source, msg, verdicts, findings, now, dmarc)
 
 
 def _verdict(
@@ -87,13 +93,12 @@ def _verdict(
 
 
 def outcome(report: Report) -> Outcome:
-    authors = [v for v in report.verdicts if v.alignment.classification is Classification.AUTHOR]
-    if any(
-        v.result is Result.PASS
-        or (v.result is Result.NEUTRAL and v.reason is Reason.BODY_UNAVAILABLE)
-        for v in authors
-    ):
+    """PASS when an aligned signature passes: relaxed alignment, or strict when the From
+    domain's DMARC record says adkim=s (RFC 7489 §3.1.1)."""
+    dmarc = report.dmarc
+    strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
+    if any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in report.verdicts):
         return Outcome.PASS
-    if any(v.result is Result.TEMPERROR for v in authors):
+    if any(v.result is Result.TEMPERROR for v in report.author_verdicts):
         return Outcome.TEMPORARY
     return Outcome.FAIL

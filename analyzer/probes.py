@@ -26,12 +26,19 @@ def probe_key(
 ) -> tuple[Probe, ...]:
     """The probes worth making for a key lookup that gave no usable key."""
     name = key_name(selector, domain)
+    status = key_answer.status
+    if status.temporary:
+        # Nothing is known about the key yet, so only one question helps: does the name
+        # answer a CNAME query although TXT failed? Some DNS hosts cannot answer TXT through
+        # a CNAME (RFC 1034 §3.6.2). After a timeout, asking again would only wait again.
+        if status is DnsStatus.TIMEOUT:
+            return ()
+        return (Probe(ProbeKind.SELECTOR_CNAME, resolver.query(name, "CNAME")),)
     asks: list[tuple[ProbeKind, str, str]] = [
         (ProbeKind.DOUBLED_NAME, f"{name}.{domain}", "TXT"),
         (ProbeKind.DOMAINKEY_NODE, f"_domainkey.{domain}", "TXT"),
     ]
-    if key_answer.status.temporary or key_answer.status is DnsStatus.NODATA:
-        # Does the name answer a CNAME query even though TXT failed (RFC 1034 §3.6.2)?
+    if status is DnsStatus.NODATA and not key_answer.cname_chain:
         asks.append((ProbeKind.SELECTOR_CNAME, name, "CNAME"))
     org = organizational_domain(domain)
     if org != domain:

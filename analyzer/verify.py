@@ -89,12 +89,18 @@ def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None
     return digest == sig.body_hash, None
 
 
-def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
-    """The hash the b= signature covers (RFC 6376 §3.7): signed fields, then this field, b= empty."""
+def signed_header_fields(sig: DkimSignature, msg: ParsedMessage) -> list[tuple[bytes, bytes]]:
+    """The fields h= selects (RFC 6376 §5.4.2, bottom-up), canonicalised as they are hashed."""
     policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
     fields = [(h.name, h.value) for h in msg.headers]
     wanted = [h.encode() for h in sig.signed_headers]
-    chosen = select_headers(policy.canonicalize_headers(fields), wanted)
+    return list(select_headers(policy.canonicalize_headers(fields), wanted))
+
+
+def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
+    """The hash the b= signature covers (RFC 6376 §3.7): signed fields, then this field, b= empty."""
+    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
+    chosen = signed_header_fields(sig, msg)
     b_tag = sig.tag("b")
     value = sig.header.value
     if b_tag is not None:  # cut the b= value out by its span: no regex guessing

@@ -1,49 +1,84 @@
-"""DMARC record discovery (RFC 7489 §6.6.3) against loopback DNS."""
+"""analyzer.dmarc: RFC 7489 §6.6.3 record discovery through the real resolver and ZoneServer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from analyzer.dmarc import DmarcStatus, lookup_dmarc
-from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+from analyzer.dmarc import applicable, lookup
+from analyzer.dns import DnsPythonResolver, Nameserver
+from analyzer.model import DmarcStatus, DnsStatus
 from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, run_cli
 
-ZONE = """
-$TTL 300
-_dmarc.org.example. IN TXT "v=DMARC1; p=reject; sp=none; adkim=s; pct=50"
-_dmarc.two.example. IN TXT "v=DMARC1; p=reject"
-_dmarc.two.example. IN TXT "v=DMARC1; p=none"
-_dmarc.spf.example. IN TXT "v=spf1 -all"
+ZONE = """$TTL 300
+_dmarc.org.example. IN TXT "v=DMARC1; p=reject; sp=none; adkim=s"
+_dmarc.sub.org.example. IN TXT "some other TXT record"
+_dmarc.own.example. IN TXT "v=DMARC1; p=quarantine"
+_dmarc.own.example. IN TXT "google-site-verification=abc"
+_dmarc.twice.example. IN TXT "v=DMARC1; p=reject"
+_dmarc.twice.example. IN TXT "v=DMARC1; p=none"
+_dmarc.rua.example. IN TXT "v=DMARC1; p=bogus; rua=mailto:r@rua.example"
 ;! _dmarc.flaky.example. SERVFAIL
 """
 
 
-@pytest.fixture(scope="module")
-def resolver() -> Iterator[CachingResolver]:
+@pytest.fixture
+def resolver() -> Iterator[DnsPythonResolver]:
     with ZoneServer(texts=[ZONE]) as server:
-        yield CachingResolver(DnsPythonResolver([Nameserver("127.0.0.1", server.port)], 0.5))
+        yield DnsPythonResolver([Nameserver(server.host, server.port)], timeout=1)
 
 
-def test_found_at_the_domain(resolver: CachingResolver) -> None:
-    d = lookup_dmarc(resolver, "org.example")
-    assert (d.status, d.found_at, d.policy, d.adkim, d.pct, d.applies) == (
-        DmarcStatus.FOUND, "_dmarc.org.example", "reject", "s", 50, "reject",
-    )  # fmt: skip
+def test_falls_back_to_the_organizational_domain(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "mail.sub.org.example")
+    assert d.status is DmarcStatus.FOUND and d.record_domain == "org.example"
+    assert [a.name for a in d.answers] == ["_dmarc.mail.sub.org.example.", "_dmarc.org.example."]
+    assert (d.tag("p"), d.policy, d.adkim) == ("reject", "none", "s")  # sp= for a subdomain
 
 
-def test_subdomain_falls_back_to_the_organizational_domain(resolver: CachingResolver) -> None:
-    d = lookup_dmarc(resolver, "mail.org.example")
-    assert d.found_at == "_dmarc.org.example"
-    assert d.applies == "none"  # sp= governs subdomains
-    assert [a.name for a in d.answers] == ["_dmarc.mail.org.example.", "_dmarc.org.example."]
+def test_record_at_the_from_domain_ignores_other_txt(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "own.example")
+    assert d.status is DmarcStatus.FOUND and d.policy == "quarantine" and d.adkim == "r"
 
 
-def test_two_records_or_none_count_as_none(resolver: CachingResolver) -> None:
-    assert lookup_dmarc(resolver, "two.example").status is DmarcStatus.NOT_FOUND
-    assert lookup_dmarc(resolver, "spf.example").status is DmarcStatus.NOT_FOUND
+def test_two_records_mean_no_policy(resolver: DnsPythonResolver) -> None:
+    assert lookup(resolver, "twice.example").status is DmarcStatus.NONE
 
 
-def test_a_failed_lookup_is_temporary(resolver: CachingResolver) -> None:
-    assert lookup_dmarc(resolver, "flaky.example").status is DmarcStatus.TEMPORARY
+def test_invalid_p_with_rua_is_none(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "rua.example")
+    assert d.status is DmarcStatus.FOUND and d.policy == "none"
+
+
+def test_temporary_failure(resolver: DnsPythonResolver) -> None:
+    assert lookup(resolver, "flaky.example").status is DmarcStatus.TEMPERROR
+
+
+def test_nothing_published(resolver: DnsPythonResolver) -> None:
+    d = lookup(resolver, "nothing.example")
+    assert d.status is DmarcStatus.NONE and len(d.answers) == 1  # its own organizational domain
+
+
+@pytest.mark.parametrize(
+    ("domain", "ok"),
+    [("example.com", True), ("xn--bcher-kva.example", True), ("exa..mple.com", False),
+     ("a" * 70 + ".com", False), ("[192.0.2.1]", False)],
+)  # fmt: skip
+def test_only_dns_names_are_asked(domain: str, ok: bool) -> None:
+    assert applicable(domain) is ok
+
+
+def test_a_from_domain_that_is_not_a_dns_name(tmp_path: Path) -> None:
+    path = tmp_path / "odd.eml"
+    path.write_bytes(b"From: a@exa..mple.com\r\nTo: b@example.net\r\nSubject: x\r\n\r\nhi\r\n")
+    run = run_cli(
+        "check", "--format", "json", "--zone", str(FIXTURES / "plain" / "zone"), str(path)
+    )
+    assert run.exit_code == 1 and run.json()["messages"][0]["dmarc"] is None
+
+
+def test_the_resolver_never_raises_on_a_bad_name(resolver: DnsPythonResolver) -> None:
+    answer = resolver.query("exa..mple.com", "TXT")
+    assert answer.status is DnsStatus.ERROR and answer.detail

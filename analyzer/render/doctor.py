@@ -10,11 +10,19 @@ from typing import Any
 
 from analyzer import __version__
 from analyzer.diagnose import describe_answer
-from analyzer.dmarc import DmarcPolicy, DmarcStatus
+from analyzer.dmarc import malformed
 from analyzer.doctor import Authority, DoctorReport, KeyCheck, SelectorCheck
-from analyzer.model import SCHEMA_VERSION, DnsAnswer, DnsStatus, Finding, Severity
+from analyzer.model import (
+    SCHEMA_VERSION,
+    Dmarc,
+    DmarcStatus,
+    DnsAnswer,
+    DnsStatus,
+    Finding,
+    Severity,
+)
 from analyzer.pipeline import Outcome
-from analyzer.render.json import dns_dict, finding_dict
+from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
 from analyzer.render.text import safe
 
 _HEADLINE = {Outcome.PASS: "OK", Outcome.FAIL: "PROBLEM", Outcome.TEMPORARY: "TEMPORARY FAILURE"}
@@ -88,20 +96,6 @@ def authority_dict(a: Authority | None) -> dict[str, Any] | None:
         "given": a.given,
         "servers": [str(s) for s in a.servers],
         "lookups": [dns_dict(x) for x in a.answers],
-    }
-
-
-def dmarc_dict(d: DmarcPolicy) -> dict[str, Any]:
-    return {
-        "status": d.status.value,
-        "found_at": d.found_at,
-        "record": d.record,
-        "p": d.policy,
-        "sp": d.subdomain_policy,
-        "adkim": d.adkim,
-        "pct": d.pct,
-        "applies": d.applies,
-        "lookups": [dns_dict(a) for a in d.answers],
     }
 
 
@@ -183,18 +177,19 @@ def _selector_text(c: SelectorCheck) -> list[str]:
     return lines
 
 
-def _dmarc_text(d: DmarcPolicy) -> str:
+def _dmarc_text(d: Dmarc) -> str:
     if d.status is DmarcStatus.FOUND:
         mode = "strict" if d.adkim == "s" else "relaxed"
-        sp = f", sp={safe(d.subdomain_policy)}" if d.subdomain_policy else ""
+        sp = f", sp={safe(d.tag('sp'))}" if d.tag("sp") else ""
         return (
-            f"DMARC: p={safe(d.policy)}{sp}, adkim={safe(d.adkim)} ({mode} DKIM alignment), "
-            f"pct={d.pct}; applies to {safe(d.domain)}: {safe(d.applies)}; "
-            f"found at {safe(d.found_at)}"
+            f"DMARC: p={safe(d.tag('p'))}{sp}, adkim={d.adkim} ({mode} DKIM alignment); "
+            f"applies to {safe(d.from_domain)}: {safe(d.policy)}; "
+            f"found at _dmarc.{safe(d.record_domain)}"
         )
-    if d.status is DmarcStatus.INVALID:
-        return f"DMARC: malformed record at {safe(d.found_at)}: {safe(d.record)}"
-    if d.status is DmarcStatus.TEMPORARY:
+    bad = malformed(d)
+    if bad is not None:
+        return f"DMARC: malformed record at {safe(bad[0])}: {safe(bad[1])}"
+    if d.status is DmarcStatus.TEMPERROR:
         return "DMARC: lookup failed (temporary DNS error)"
     return "DMARC: no record"
 

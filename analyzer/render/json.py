@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from analyzer import __version__
-from analyzer.model import SCHEMA_VERSION, DnsAnswer, Failure, Finding, Report, SignatureVerdict
+from analyzer.model import (
+    SCHEMA_VERSION,
+    Dmarc,
+    DnsAnswer,
+    Failure,
+    Finding,
+    Report,
+    SignatureVerdict,
+)
 from analyzer.pipeline import outcome
 
 
@@ -85,6 +93,22 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def dmarc_dict(d: Dmarc) -> dict[str, Any]:
+    return {
+        "domain": d.from_domain,
+        "status": d.status.value,
+        "record_domain": d.record_domain,
+        "record": d.record,
+        "p": d.tag("p"),
+        "sp": d.tag("sp"),
+        "adkim": d.adkim if d.record else None,
+        "policy": d.policy,
+        "dkim_aligned_pass": d.dkim_aligned_pass,
+        "signature_index": d.signature_index,
+        "dns": [dns_dict(a) for a in d.answers],
+    }
+
+
 def message_dict(r: Report) -> dict[str, Any]:
     msg = r.message
     result = outcome(r)
@@ -101,6 +125,7 @@ def message_dict(r: Report) -> dict[str, Any]:
         "exit_code": int(result),
         "signatures": [signature_dict(v) for v in r.verdicts],
         "findings": [finding_dict(f) for f in r.findings],
+        "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
     }
 
 

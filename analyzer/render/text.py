@@ -6,14 +6,28 @@ escape sequences in a header can never reach the terminal.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tabulate import tabulate
+from wcwidth import wcswidth
 
+from analyzer import explain
 from analyzer.diagnose import describe_answer
-from analyzer.model import Failure, Report, Result, Severity, SignatureVerdict
+from analyzer.dmarc import counts_for_dmarc
+from analyzer.model import (
+    Dmarc,
+    DmarcStatus,
+    Failure,
+    Hop,
+    Report,
+    Result,
+    Severity,
+    SignatureVerdict,
+)
 from analyzer.pipeline import Outcome, outcome
+from analyzer.verify import signed_header_fields
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _STYLES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
@@ -26,7 +40,6 @@ _RESULT_STYLE = {
     Result.PERMERROR: "red",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
-_HEADLINE = {Outcome.PASS: "PASS", Outcome.FAIL: "FAIL", Outcome.TEMPORARY: "TEMPORARY FAILURE"}
 
 
 def safe(value: object) -> str:
@@ -55,26 +68,30 @@ def _key(v: SignatureVerdict) -> str:
     return f"{v.key.key_type} {v.key_bits}" if v.key_bits else v.key.key_type
 
 
-def headline(report: Report) -> str:
+def headline(report: Report, lang: str = "en") -> str:
     """One sentence: is this mail OK, and if not, why."""
-    result = outcome(report)
     msg = report.message
-    domain = safe(msg.from_domain or "an unknown domain")
-    if result is Outcome.PASS:
-        v = next(v for v in report.author_verdicts if v.result in (Result.PASS, Result.NEUTRAL))
-        what = (
-            "header signature verifies (body not given)"
-            if v.result is Result.NEUTRAL
-            else "verifies"
+    domain = msg.from_domain or explain.phrase("unknown.domain", lang)
+    dmarc = report.dmarc
+    if outcome(report) is Outcome.PASS:
+        strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
+        v = next(v for v in report.verdicts if counts_for_dmarc(v, strict=strict))
+        key = "headline.pass"
+        if v.result is Result.NEUTRAL:
+            key = "headline.pass_headers"
+        elif dmarc is not None and dmarc.status is DmarcStatus.FOUND:
+            key = "headline.pass_dmarc"
+        policy = dmarc.policy if dmarc else None
+        return safe(
+            explain.phrase(key, lang, from_domain=domain, d=v.domain, s=v.selector, policy=policy)
         )
-        return f"The signature of the sender's own domain {domain} (d={safe(v.domain)}, s={safe(v.selector)}) {what}."
     worst = next((f for f in report.findings if f.severity is not Severity.INFO), None)
     if worst is None:
-        return f"No signature of the sender's domain {domain} passes."
+        return safe(explain.phrase("headline.fail", lang, from_domain=domain))
     return safe(worst.summary)
 
 
-def _table(report: Report, style: _Style) -> str:
+def _table(report: Report, style: _Style, lang: str) -> str:
     rows = []
     for v in report.verdicts:
         cls = v.alignment.classification.value
@@ -86,53 +103,127 @@ def _table(report: Report, style: _Style) -> str:
             v.reason.value if v.reason else "", _mark(v.body_hash_valid),
             _mark(v.header_signature_valid), _key(v),
         ])  # fmt: skip
-    headers = ["#", "d=", "s=", "a=", "class", "result", "reason", "body bh=", "header b=", "key"]
+    cols = ("class", "result", "reason", "body", "header", "key")
+    headers = ["#", "d=", "s=", "a=", *(explain.phrase(f"col.{c}", lang) for c in cols)]
     return tabulate(rows, headers=headers, tablefmt="simple")
 
 
-def render_report(report: Report, *, color: bool = False, verbose: bool = False) -> str:
+def _dmarc_line(dmarc: Dmarc, lang: str) -> str:
+    if dmarc.status is DmarcStatus.NONE:
+        return explain.phrase("dmarc.none", lang, from_domain=dmarc.from_domain)
+    if dmarc.status is DmarcStatus.TEMPERROR:
+        return explain.phrase("dmarc.temperror", lang)
+    verdict = explain.phrase("dmarc.satisfied" if dmarc.dkim_aligned_pass else "dmarc.unsatisfied",
+                             lang)  # fmt: skip
+    return explain.phrase(
+        "dmarc.found", lang, record_domain=f"_dmarc.{dmarc.record_domain}",
+        policy=dmarc.policy, adkim=dmarc.adkim, verdict=verdict,
+        p=dmarc.tag("p") or "-", sp=dmarc.tag("sp") or "-",
+    )  # fmt: skip
+
+
+def _route(hops: Sequence[Hop], lang: str) -> str:
+    rows = [
+        [h.number, safe(h.sender), safe(h.receiver), safe(h.protocol), h.when or "?",
+         "" if h.delay is None else f"{h.delay:+g} s"]
+        for h in hops
+    ]  # fmt: skip
+    cols = ("hop", "from", "by", "with", "time", "delay")
+    return tabulate(rows, headers=[explain.phrase(f"col.{c}", lang) for c in cols],
+                    tablefmt="simple")  # fmt: skip
+
+
+def _evidence(report: Report, lang: str) -> list[str]:
+    """--verbose: every DNS answer (key lookups, probes, DMARC) and the signed headers."""
+    p = functools.partial(explain.phrase, lang=lang)
+    lines = []
+    for v in report.verdicts:
+        head = f"- {p('label.signature')} {v.index} (d={safe(v.domain)}, s={safe(v.selector)})"
+        lines.append(head)
+        if v.key_evidence:
+            lines.append(f"  {p('label.key')}: {safe(describe_answer(v.key_evidence.answer))}")
+        for probe in v.probes:
+            lines.append(
+                f"  {p('label.probe')} {probe.kind.value}: {safe(describe_answer(probe.answer))}"
+            )
+        if v.detail:
+            lines.append(f"  {p('label.detail')}: {safe(v.detail)}")
+        if v.signature:
+            lines.append(
+                f"  {p('label.signed_headers')} (h={safe(':'.join(v.signature.signed_headers))}):"
+            )
+            for name, value in signed_header_fields(v.signature, report.message):
+                text = (name + b":" + value).decode("utf-8", "replace").rstrip("\r\n")
+                lines.append(f"    {safe(text)}")
+    if report.dmarc:
+        for answer in report.dmarc.answers:
+            lines.append(f"- DMARC: {safe(describe_answer(answer))}")
+    return lines
+
+
+def render_report(
+    report: Report,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    lang: str = "en",
+    route: Sequence[Hop] = (),
+) -> str:
     style = _Style(color)
+    p = functools.partial(explain.phrase, lang=lang)
     msg = report.message
     result = outcome(report)
     head_style = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.TEMPORARY: "yellow"}[result]
+    labels = [p(k) + ":" for k in ("label.message", "label.from", "label.subject", "label.dmarc")]
+    width = max(wcswidth(label) for label in labels) + 1
+
+    def field(label: str, value: str) -> str:
+        return label + " " * (width - wcswidth(label)) + safe(value)
+
     lines = [
-        f"{style(_HEADLINE[result], head_style)}: {headline(report)}",
+        f"{style(p(f'outcome.{result.name.lower()}'), head_style)}: {headline(report, lang)}",
         "",
-        f"Message: {safe(report.source)}",
-        f"From:    {safe(', '.join(msg.from_addresses) or '(none)')}",
-        f"Subject: {safe(msg.subject or '(none)')}",
+        field(labels[0], report.source),
+        field(labels[1], ", ".join(msg.from_addresses) or p("label.none")),
+        field(labels[2], msg.subject or p("label.none")),
     ]
+    if report.dmarc:
+        lines.append(field(labels[3], _dmarc_line(report.dmarc, lang)))
     if report.verdicts:
-        lines += ["", _table(report, style)]
+        lines += ["", _table(report, style, lang)]
     if report.findings:
-        lines += ["", style("Findings", "bold")]
+        lines += ["", style(p("label.findings"), "bold")]
     for f in report.findings:
-        permanence = {True: "permanent", False: "temporary", None: ""}[f.permanent]
-        tag = style(f.severity.value, _SEVERITY_STYLE[f.severity])
-        lines.append(f"- [{tag}] {safe(f.summary)}" + (f" ({permanence})" if permanence else ""))
+        tag = style(f.severity.value, _SEVERITY_STYLE[f.severity]) + f" · {f.code}"
+        permanence = (
+            "" if f.permanent is None else f" ({p(f'permanence.{str(f.permanent).lower()}')})"
+        )
+        lines.append(f"- [{tag}] {safe(f.summary)}{permanence}")
         lines.append(f"    {safe(f.explanation)}")
-        lines.append(f"    Fix: {safe(f.remedy)}")
+        lines.append(f"    {p('label.fix')}: {safe(f.remedy)}")
         if f.severity is not Severity.INFO or verbose:
-            lines += [f"    Evidence: {safe(e)}" for e in f.evidence]
+            lines += [f"    {p('label.evidence')}: {safe(e)}" for e in f.evidence]
+    if route:
+        lines += ["", style(p("label.route"), "bold"), _route(route, lang)]
     if verbose:
-        lines += ["", style("Evidence", "bold")]
-        for v in report.verdicts:
-            if v.key_evidence:
-                lines.append(
-                    f"- signature {v.index} key: {safe(describe_answer(v.key_evidence.answer))}"
-                )
-            if v.signature:
-                lines.append(f"  signed headers (h=): {safe(':'.join(v.signature.signed_headers))}")
-            if v.detail:
-                lines.append(f"  detail: {safe(v.detail)}")
+        lines += ["", style(p("label.evidence"), "bold"), *_evidence(report, lang)]
     return "\n".join(lines) + "\n"
 
 
-def render(items: Iterable[Report | Failure], *, color: bool = False, verbose: bool = False) -> str:
+def render(
+    items: Iterable[Report | Failure],
+    *,
+    color: bool = False,
+    verbose: bool = False,
+    lang: str = "en",
+    routes: Sequence[Sequence[Hop]] = (),
+) -> str:
+    """The text report of each item; routes[i] (when given) is item i's Received chain."""
     parts = []
-    for item in items:
+    for i, item in enumerate(items):
         if isinstance(item, Failure):
             parts.append(f"ERROR: {safe(item.source)}: {safe(item.error)}\n")
         else:
-            parts.append(render_report(item, color=color, verbose=verbose))
+            route = routes[i] if i < len(routes) else ()
+            parts.append(render_report(item, color=color, verbose=verbose, lang=lang, route=route))
     return "\n".join(parts)

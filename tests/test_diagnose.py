@@ -1,0 +1,246 @@
+"""Every finding, from a realistic fixture, through the real CLI against the loopback DNS server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, Case, Run, fixture_cases, run_cli
+
+CASES = fixture_cases()
+
+# fixture -> (finding codes it must produce, words the text report must contain)
+EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
+    "no-signature": ({"no_signatures"}, ("no DKIM signature at all",)),
+    "third-party": ({"author_signature_missing"}, ("d=mailer.example.net",)),
+    "ses-dkim-not-enabled": (
+        {"author_signature_missing", "provider_signature", "dmarc_alignment"},
+        (
+            "Amazon SES did not sign",
+            "region eu-west-1",
+            "verified on its own",
+            "another region",
+            "p=quarantine",
+        ),
+    ),
+    "ses-two-signatures": (
+        {"provider_signature"},
+        ("beside yours", "the one that counts for DMARC is your domain's (d=example.com"),
+    ),
+    "dns-name-doubled": (
+        {"dns_name_doubled"},
+        (
+            "its key is published at mar2025._domainkey.example.com.example.com",
+            "your DNS provider appended the domain",
+            "`mar2025._domainkey`",
+        ),
+    ),
+    "cname-target-missing": (
+        {"cname_target_missing", "provider_signature"},
+        (
+            "points to Amazon SES's q3lxv7kz5ndr2wqoibp6gfq4hbr7yjme.dkim.amazonses.com",
+            "revoked",
+            "pending",
+            "restart the DKIM set-up",
+        ),
+    ),
+    "cname-txt-servfail": (
+        {"dns_temporary"},
+        ("the CNAME at", "TXT query through it fails (SERVFAIL)", "Route 53", "(temporary)"),
+    ),
+    "dns-servfail": ({"dns_temporary"}, ("(SERVFAIL)", "(temporary)")),
+    "dns-timeout": ({"dns_temporary"}, ("(TIMEOUT)", "(temporary)")),
+    "key-nxdomain": ({"key_not_found"}, ("there is no key at gone._domainkey.example.com",)),
+    "key-at-org-domain": (
+        {"key_at_other_domain"},
+        (
+            "its key is published at nov2025._domainkey.example.com, not at "
+            "nov2025._domainkey.mail.example.com",
+        ),
+    ),
+    "multiple-key-records": ({"multiple_key_records"}, ("2 TXT records at k2._domainkey",)),
+    "key-testing-mode": ({"key_testing_mode"}, ("testing mode (t=y)",)),
+    "key-1024": ({"weak_key"}, ("1024-bit RSA: still accepted, but weak", "2048-bit")),
+    "key-too-short": ({"key_too_short"}, ("512 bits",)),
+    "weak-algorithm": ({"weak_algorithm"}, ("rsa-sha1",)),
+    "signature-expired": ({"signature_expired"}, ("expired: x= ended it on 2025-11-30",)),
+    "signature-future": ({"signature_future"}, ("in the future (2027-01-15",)),
+    "body-length-limit": ({"body_length_limit"}, ("covers only part of the body (l=601)",)),
+    "key-rotated": (
+        {"key_rotated"},
+        ("passed at delivery, but its key is gone now", "likely rotated", "mx.example.net"),
+    ),
+    "dmarc-org-domain": (
+        {"dmarc_alignment"},
+        (
+            "DKIM satisfies the DMARC policy of mail.shop.example (policy: quarantine)",
+            "_dmarc.shop.example (p=reject, sp=quarantine, adkim=r)",
+        ),
+    ),
+    "dmarc-strict": (
+        {"dmarc_alignment"},
+        ("adkim=s needs d= to be exactly secure.bank.example",),
+    ),
+}
+
+
+def _check(case: Case, server: ZoneServer, *extra: str) -> Run:
+    args = ["check", "--nameserver", server.address, "--timeout", "0.5", "--lang", "en", *extra]
+    if case.expected.get("now"):
+        args += ["--now", str(case.expected["now"])]
+    return run_cli(*args, str(case.message))
+
+
+def _message(case: Case, server: ZoneServer) -> dict[str, Any]:
+    [message] = _check(case, server, "--format", "json").json()["messages"]
+    return message  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_situation_is_recognised(name: str, dns_server: ZoneServer) -> None:
+    case = Case(name, FIXTURES / name)
+    codes, words = EXPECTED[name]
+    message = _message(case, dns_server)
+    assert codes <= {f["code"] for f in message["findings"]}
+    text = _check(case, dns_server)
+    assert text.exit_code == case.expected["exit_code"]
+    for w in words:
+        assert w in text.stdout, w
+
+
+def test_the_headline_answers_first(dns_server: ZoneServer) -> None:
+    run = _check(Case("dns-name-doubled", FIXTURES / "dns-name-doubled"), dns_server)
+    assert run.stdout.splitlines()[0] == (
+        "FAIL: Your domain's signature (d=example.com, s=mar2025) fails: its key is published at "
+        "mar2025._domainkey.example.com.example.com — your DNS provider appended the domain."
+    )
+
+
+def test_forensic_finding_replaces_the_bare_reason(dns_server: ZoneServer) -> None:
+    for name, replaced in [("dns-name-doubled", "key_not_found"), ("key-rotated", "key_not_found"),
+                           ("dns-servfail", "dns_servfail")]:  # fmt: skip
+        codes = [f["code"] for f in _message(Case(name, FIXTURES / name), dns_server)["findings"]]
+        assert replaced not in codes, name
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_explanation_names_its_signature_and_permanence(
+    case: Case, dns_server: ZoneServer
+) -> None:
+    message = _message(case, dns_server)
+    sigs = {s["index"]: s for s in message["signatures"]}
+    for f in message["findings"]:
+        if f["signature_index"] is not None:
+            sig = sigs[f["signature_index"]]
+            words = f["summary"] + " " + f["explanation"]
+            assert f"d={sig['domain']}" in words and f"s={sig['selector']}" in words, f["code"]
+        if f["permanent"] is not None:
+            word = "permanent" if f["permanent"] else "temporary"
+            assert word in f["explanation"], f["code"]
+    # The text report shows the same codes as the JSON.
+    text = _check(case, dns_server).stdout
+    assert re.findall(r"^- \[\w+ · (\w+)\]", text, re.M) == [f["code"] for f in message["findings"]]
+
+
+def test_dns_temporary_names_the_server(dns_server: ZoneServer) -> None:
+    message = _message(Case("dns-servfail", FIXTURES / "dns-servfail"), dns_server)
+    [f] = [f for f in message["findings"] if f["code"] == "dns_temporary"]
+    assert f"SERVFAIL from {dns_server.address}" in f["explanation"]
+    assert f["permanent"] is False
+
+
+def test_ses_signals_are_evidence(dns_server: ZoneServer) -> None:
+    message = _message(Case("ses-dkim-not-enabled", FIXTURES / "ses-dkim-not-enabled"), dns_server)
+    [missing] = [f for f in message["findings"] if f["code"] == "author_signature_missing"]
+    evidence = "\n".join(missing["evidence"])
+    assert "Feedback-ID: 1.eu-west-1." in evidence
+    assert "smtp-out.eu-west-1.amazonses.com" in evidence
+
+
+def test_key_rotated_needs_a_trusted_authentication_results(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    """An A-R below the sender's own Received proves nothing (see trace.py's trust rule)."""
+    raw = (FIXTURES / "key-rotated" / "message.eml").read_bytes()
+    ar, rest = raw.split(b"Return-Path:", 1)
+    marker = b"\tfor <carol@example.net>; Sun, 23 Nov 2025 12:13:17 +0000\r\n"
+    assert marker in rest
+    forged = rest.replace(marker, marker + ar, 1)  # now under smtp.example.com's Received
+    path = tmp_path / "forged.eml"
+    path.write_bytes(b"Return-Path:" + forged)
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    codes = {f["code"] for f in run.json()["messages"][0]["findings"]}
+    assert "key_rotated" not in codes and "key_not_found" in codes
+
+
+def test_dmarc_in_json(dns_server: ZoneServer) -> None:
+    found = _message(Case("dmarc-org-domain", FIXTURES / "dmarc-org-domain"), dns_server)["dmarc"]
+    assert found["domain"] == "mail.shop.example" and found["record_domain"] == "shop.example"
+    assert (found["status"], found["p"], found["sp"], found["policy"], found["adkim"]) == (
+        "found", "reject", "quarantine", "quarantine", "r",
+    )  # fmt: skip
+    assert found["dkim_aligned_pass"] is True and found["signature_index"] == 0
+    assert [a["name"] for a in found["dns"]] == [
+        "_dmarc.mail.shop.example.",
+        "_dmarc.shop.example.",
+    ]
+    strict = _message(Case("dmarc-strict", FIXTURES / "dmarc-strict"), dns_server)
+    assert strict["dmarc"]["adkim"] == "s" and strict["dmarc"]["dkim_aligned_pass"] is False
+    assert strict["outcome"] == "fail" and strict["signatures"][0]["result"] == "pass"
+    none = _message(Case("plain", FIXTURES / "plain"), dns_server)["dmarc"]
+    assert none["status"] == "none" and none["record"] is None
+
+
+def test_dmarc_temporary_failure(dns_server: ZoneServer) -> None:
+    dns_server.servfail("_dmarc.example.com")
+    message = _message(Case("plain", FIXTURES / "plain"), dns_server)
+    assert message["dmarc"]["status"] == "temperror"
+    [f] = [f for f in message["findings"] if f["code"] == "dmarc_alignment"]
+    assert f["permanent"] is False and f["severity"] == "warning"
+    assert message["outcome"] == "pass"  # DKIM itself is unaffected
+
+
+def test_verbose_shows_every_dns_answer_and_the_signed_headers(dns_server: ZoneServer) -> None:
+    run = _check(Case("cname-target-missing", FIXTURES / "cname-target-missing"), dns_server, "-v")
+    out = run.stdout
+    assert (
+        "probe doubled_name: q3lxv7kz5ndr2wqoibp6gfq4hbr7yjme._domainkey.example.com.example.com."
+        in out
+    )
+    assert "probe domainkey_node: _domainkey.example.com. TXT: nodata" in out
+    assert "- DMARC: _dmarc.example.com. TXT: nxdomain" in out
+    assert "    from:Example Shop <orders@example.com>" in out  # relaxed header canonicalisation
+    assert "    feedback-id:1.us-east-1." in out
+
+
+def test_route_table(dns_server: ZoneServer) -> None:
+    out = _check(Case("plain", FIXTURES / "plain"), dns_server).stdout
+    route = out[out.index("Route (oldest hop first)") :].splitlines()
+    assert "[198.51.100.77]" in route[3] and "smtp.example.com" in route[3]
+    assert "smtp.example.com [192.0.2.25]" in route[4] and route[4].endswith("+5 s")
+    json_run = _check(Case("plain", FIXTURES / "plain"), dns_server, "--format", "json")
+    assert "Route" not in json_run.stdout
+
+
+def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> None:
+    """No selector at all under d=: the explanation says DKIM was likely never set up there."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    raw = raw.replace(b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com;",
+                      b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=nokeys.example;", 1)  # fmt: skip
+    raw = raw.replace(b"s=s2025;", b"s=feb2026;", 1)
+    path = tmp_path / "nokeys.eml"
+    path.write_bytes(raw)
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
+    assert "nokeys.example publishes no DKIM key at all" in f["summary"]
+    assert "likely never been set up" in f["explanation"]
+
+
+def test_color_is_kept_when_asked(dns_server: ZoneServer) -> None:
+    run = _check(Case("key-1024", FIXTURES / "key-1024"), dns_server, "--color")
+    assert run.stdout.startswith("\x1b[32mPASS\x1b[0m: ")
+    assert "\x1b[33mwarning\x1b[0m · weak_key" in run.stdout
