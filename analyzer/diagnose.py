@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from analyzer import explain
+from analyzer.forensics import forensic_findings, unsigned_tail
 from analyzer.model import (
     Classification,
     DnsAnswer,
@@ -153,7 +154,10 @@ def _body_length(
             continue
         detail = f"The body has {len(msg.body)} bytes as received." if msg.body is not None else ""
         f = {**fields_for(v, msg), "detail": detail}
-        out.append(finding("body_length_limit", Severity.WARNING, f, lang=lang, index=v.index))
+        out.append(
+            finding("body_length_limit", Severity.WARNING, f, lang=lang, index=v.index,
+                    evidence=unsigned_tail(sig, msg.body))
+        )  # fmt: skip
     return out
 
 
@@ -166,7 +170,9 @@ def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
     return out
 
 
-RULES: tuple[Rule, ...] = (_coverage, _signature_failures, _providers, _keys, _body_length, _input)
+RULES: tuple[Rule, ...] = (
+    _coverage, _signature_failures, _providers, _keys, _body_length, _input, forensic_findings,
+)  # fmt: skip
 
 
 def diagnose(

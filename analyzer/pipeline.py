@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import IntEnum
 
+from analyzer.arc import check_arc
 from analyzer.classify import classify
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
+from analyzer.forensics import arc_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
@@ -17,6 +19,7 @@ from analyzer.model import (
     Reason,
     Report,
     Result,
+    Severity,
     SignatureVerdict,
 )
 from analyzer.signatures import extract
@@ -49,7 +52,10 @@ def analyze(
     """
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
-    return Report(source, msg, verdicts, diagnose(msg, verdicts, lang), now)
+    chain = check_arc(msg, resolver)
+    findings = [*diagnose(msg, verdicts, lang), *arc_findings(chain, msg, verdicts, lang)]
+    findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
+    return Report(source, msg, verdicts, tuple(findings), now, chain)
 
 
 def _verdict(

@@ -7,7 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from analyzer import __version__
-from analyzer.model import SCHEMA_VERSION, DnsAnswer, Failure, Finding, Report, SignatureVerdict
+from analyzer.model import (
+    SCHEMA_VERSION,
+    ArcChain,
+    DnsAnswer,
+    Failure,
+    Finding,
+    Report,
+    SignatureVerdict,
+)
 from analyzer.pipeline import outcome
 
 
@@ -100,6 +108,29 @@ def message_dict(r: Report) -> dict[str, Any]:
         "exit_code": int(result),
         "signatures": [signature_dict(v) for v in r.verdicts],
         "findings": [finding_dict(f) for f in r.findings],
+        "arc": arc_dict(r.arc),
+    }
+
+
+def arc_dict(chain: ArcChain) -> dict[str, Any]:
+    return {
+        "cv": chain.cv.value,
+        "detail": chain.detail,
+        "temporary": chain.temporary,
+        "sets": [
+            {
+                "instance": s.instance,
+                "domain": s.domain,
+                "selector": s.selector,
+                "seal_result": "pass" if s.seal_valid else "fail",
+                "message_signature_result": "pass" if s.message_signature_valid else "fail",
+                "chain_status": s.chain_status,
+                "authentication_results": s.authentication_results,
+                "dkim_pass_seen": bool(s.dkim_pass_domains),
+                "dkim_pass_domains": list(s.dkim_pass_domains),
+            }
+            for s in chain.sets
+        ],
     }
 
 

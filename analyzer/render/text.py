@@ -104,6 +104,12 @@ def render_report(report: Report, *, color: bool = False, verbose: bool = False)
     ]
     if report.verdicts:
         lines += ["", _table(report, style)]
+    if report.arc.sets or report.arc.cv.value != "none":
+        lines += ["", f"ARC: cv={report.arc.cv.value}" + "".join(
+            f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)} message "
+            f"{_mark(a.message_signature_valid)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
+            for a in report.arc.sets
+        )]  # fmt: skip
     if report.findings:
         lines += ["", style("Findings", "bold")]
     for f in report.findings:

@@ -1,0 +1,621 @@
+"""What changed after signing, proven by recomputation (RFC 6376 §3.7).
+
+For a failing signature, plausible originals are rebuilt from the received
+message and checked: a body change is claimed only when the re-computed body
+hash equals bh=, a header change only when the header signature verifies
+again with the key. When nothing verifies, only facts are given.
+
+Forensics run only for signatures that failed (zero cost for a passing
+message), each within a fixed, counted budget (attempts and bytes hashed), so
+the result never depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from email.header import decode_header
+from itertools import combinations
+
+from analyzer import explain
+from analyzer.model import (
+    ArcChain,
+    ArcCv,
+    Classification,
+    DkimSignature,
+    Finding,
+    HeaderField,
+    ParsedMessage,
+    Result,
+    Severity,
+    SignatureVerdict,
+)
+from analyzer.verify import (
+    PublicKey,
+    canonical_body,
+    load_public_key,
+    new_hash,
+    signature_matches,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """The most one signature's forensics may cost: counted, never timed."""
+
+    attempts: int = 4000  # body digests compared + header signatures verified
+    hashed_bytes: int = 32 << 20
+    max_lines: int = 50_000  # canonical body lines kept as hash states
+    window: int = 120  # lines an added block may span next to a MIME boundary or part start
+    header_attempts: int = 300
+
+
+class _Meter:
+    """What is left of a Budget; spend() says no once it is used up."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.attempts = budget.attempts
+        self.bytes = budget.hashed_bytes
+
+    def spend(self, nbytes: int = 0) -> bool:
+        if self.attempts <= 0 or self.bytes < nbytes:
+            return False
+        self.attempts -= 1
+        self.bytes -= nbytes
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class BodyChange:
+    """A proven body change: the received body with it undone hashes to bh=."""
+
+    code: str  # body_appended | body_prepended | body_truncated | body_line_endings | ...
+    lines: int  # lines added or touched
+    size: int  # bytes added or touched (canonical)
+    sample: str  # the first added or touched line, escaped
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderChange:
+    """A proven header change: with `original` in place the header signature verifies."""
+
+    kind: str  # subject_tag | refolded | respaced | name_case | reencoded | from_rewritten | added | removed
+    name: str
+    received: str
+    original: str
+
+
+DEFAULT_BUDGET = Budget()
+# Signed header fields that relays, lists and gateways are known to rewrite.
+COMMONLY_REWRITTEN = (
+    "subject", "from", "reply-to", "sender", "to", "cc", "content-type",
+    "content-transfer-encoding", "mime-version", "message-id", "date",
+    "list-id", "list-unsubscribe", "list-post", "list-help", "list-archive",
+    "list-subscribe", "list-owner", "precedence",
+)  # fmt: skip
+_SUBJECT_TAGS = (
+    re.compile(rb"^(\s*(?:(?:re|fwd?|aw|sv|tr)\s*:\s*)*)\[[^\]\r\n]{1,64}\][ \t]?", re.IGNORECASE),
+    re.compile(rb"^(\s*)\*{2,3}[^*\r\n]{1,40}\*{2,3}[ \t]?"),  # ***SPAM***
+    re.compile(rb"^(\s*)\(?(?:EXTERNAL|EXT|SUSPICIOUS|SPAM)\)?:?[ \t]", re.IGNORECASE),
+)
+_TAG_AFTER = re.compile(rb"[ \t]\[[^\]\r\n]{1,64}\](\r\n)$")
+_FROM_SOURCES = ("x-original-from", "reply-to", "x-original-sender", "original-from", "cc")
+_VIA = re.compile(rb"^\s*\"?'?(.*?)'?\"?\s+via\s+", re.IGNORECASE)
+_ADDR = re.compile(rb"<([^<>\s]+@[^<>\s]+)>|([^\s<>\",]+@[^\s<>\",]+)")
+_BOUNDARY = re.compile(rb"boundary\s*=\s*\"?([^\";\r\n]+)\"?", re.IGNORECASE)
+_CTE = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*([\w-]+)")
+_NAME_CASE = {
+    "from": b"From", "to": b"To", "cc": b"Cc", "subject": b"Subject", "date": b"Date",
+    "message-id": b"Message-ID", "mime-version": b"MIME-Version", "reply-to": b"Reply-To",
+    "content-type": b"Content-Type", "content-transfer-encoding": b"Content-Transfer-Encoding",
+}  # fmt: skip
+
+
+def escape(line: bytes, limit: int = 100) -> str:
+    """One line for display: CRLF dropped, control characters escaped, cut at `limit`."""
+    text = line.rstrip(b"\r\n").decode("utf-8", "backslashreplace")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- body ---------------------------------------------------------------------------------
+
+
+def _lines(canon: bytes) -> list[bytes]:
+    """Canonical body lines, CRLF kept (only CRLF ends a line: RFC 6376 §3.4.3)."""
+    pieces = canon.split(b"\r\n")
+    return [p + b"\r\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+
+
+def _whole_body_variants(
+    sig: DkimSignature, msg: ParsedMessage, body: bytes
+) -> Iterator[tuple[str, bytes, list[bytes]]]:
+    """(code, candidate original body, the received lines it touches), cheapest first."""
+    lines = body.split(b"\r\n")
+    # A signer that hashed bare-LF text (a Unix-format file) before its MTA converted to CRLF.
+    if b"\r\n" in body:
+        yield "body_line_endings", body.replace(b"\r\n", b"\n"), [b"(every line)"]
+    # mbox storage quotes "From " at the start of a line (mboxo/mboxrd) or a reader unquotes it.
+    quoted = [ln for ln in lines if re.match(rb">+From ", ln)]
+    if quoted:
+        yield "mbox_from_quoting", re.sub(rb"(?m)^>(>*From )", rb"\1", body), quoted
+    unquoted = [ln for ln in lines if ln.startswith(b"From ")]
+    if unquoted:
+        yield "mbox_from_quoting", re.sub(rb"(?m)^From ", b">From ", body), unquoted
+    if sig.body_canon != "simple":
+        return  # relaxed ignores trailing whitespace (§3.4.4): nothing to undo
+    trailing = [ln for ln in lines if ln.rstrip(b" \t") != ln]
+    if trailing:  # whitespace added at line ends
+        yield "body_whitespace", re.sub(rb"[ \t]+(?=\r\n)", b"", body), trailing
+    ctype = b"".join(h.value for h in msg.fields("content-type")).lower()
+    if b"format=flowed" in ctype:  # RFC 3676 soft breaks (a trailing space) stripped by a relay
+        flowed = _reflow(lines)
+        if flowed != lines:
+            touched = [a for a, b in zip(lines, flowed, strict=True) if a != b]
+            yield "body_whitespace", b"\r\n".join(flowed), touched
+
+
+def _reflow(lines: list[bytes]) -> list[bytes]:
+    """Put back RFC 3676 §4.2 soft line breaks: a space at the end of every line of a paragraph
+    but its last (signature separator and quoted lines excepted)."""
+    out = list(lines)
+    for i, line in enumerate(lines[:-1]):
+        nxt = lines[i + 1]
+        soft = line and nxt and not line.endswith(b" ") and b"-- " not in (line + b" ", nxt)
+        if soft and not line.startswith(b">") and not nxt.startswith(b">"):
+            out[i] = line + b" "
+    return out
+
+
+def body_change(
+    sig: DkimSignature, msg: ParsedMessage, budget: Budget = DEFAULT_BUDGET
+) -> BodyChange | None:
+    """The change that explains a body hash mismatch, or None when nothing reproduces bh=."""
+    body = msg.body
+    if body is None:
+        return None
+    meter = _Meter(budget)
+    canon = canonical_body(sig, body)
+    if sig.length is not None and sig.length > len(canon):
+        # Proven by length: the body is shorter than the part the signer hashed.
+        return BodyChange(
+            "body_truncated", 0, sig.length - len(canon), "", (f"l={sig.length}, canonical body {len(canon)} bytes",)
+        )  # fmt: skip
+    for code, variant, touched in _whole_body_variants(sig, msg, body):
+        candidate = canonical_body(sig, variant)
+        if sig.length is not None:
+            candidate = candidate[: sig.length]
+        if not meter.spend(len(candidate)):
+            return None
+        hasher = new_hash(sig)
+        hasher.update(candidate)
+        if hasher.digest() == sig.body_hash:
+            direction = "quoted" if code == "mbox_from_quoting" and touched[0][:1] == b">" else ""
+            return BodyChange(
+                code, len(touched), sum(len(t) for t in touched), escape(touched[0]),
+                (f"{direction} lines: {len(touched)}",) if direction else (),
+            )  # fmt: skip
+    if sig.length is not None:
+        return None  # the block search below assumes the whole body is hashed
+    return _block_search(sig, msg, canon, meter, budget)
+
+
+def _block_search(
+    sig: DkimSignature, msg: ParsedMessage, canon: bytes, meter: _Meter, budget: Budget
+) -> BodyChange | None:
+    """Find one block of lines whose removal reproduces bh=: added at the end of the body or of
+    a MIME part (a footer, a banner), or at the start of either (a warning banner).
+
+    One running hash over the canonical lines, copied at each line boundary, gives the hash
+    state of every prefix; a candidate is a prefix state plus the (short) rest after the block.
+    """
+    lines = _lines(canon)
+    n = len(lines)
+    if n > budget.max_lines or not meter.spend(len(canon)):
+        return None
+    running = new_hash(sig)
+    states = [running.copy()]
+    offsets = [0]
+    for line in lines:
+        running.update(line)
+        states.append(running.copy())
+        offsets.append(offsets[-1] + len(line))
+    view = memoryview(canon)
+
+    def removal_matches(i: int, j: int) -> bool | None:
+        """Does the body without lines[i:j] hash to bh=? None: budget spent."""
+        rest = view[offsets[j] :]
+        if not meter.spend(len(rest)):
+            return None
+        hasher = states[i].copy()
+        hasher.update(rest)
+        return bool(hasher.digest() == sig.body_hash)
+
+    delimiters, part_starts = _mime_points(msg, lines)
+    candidates: list[tuple[str, int, int]] = []
+    # The canonical form drops trailing empty lines (§3.4.3, §3.4.4): a prefix ending in one
+    # is the same candidate as a shorter one.
+    candidates += [("body_appended", k, n) for k in range(n - 1, 0, -1) if lines[k - 1] != b"\r\n"]
+    for j in delimiters:
+        candidates += [
+            ("body_appended", i, j) for i in range(j - 1, max(j - budget.window, 0) - 1, -1)
+        ]
+    for i in [0, *part_starts]:
+        candidates += [
+            ("body_prepended", i, j) for j in range(i + 1, min(i + budget.window, n - 1) + 1)
+        ]
+    for code, i, j in candidates:
+        matched = removal_matches(i, j)
+        if matched is None:
+            return None
+        if matched:
+            return _block_change(code, lines, i, j, n, delimiters)
+    return None
+
+
+def _block_change(
+    code: str, lines: list[bytes], i: int, j: int, n: int, delimiters: list[int]
+) -> BodyChange:
+    block = lines[i:j]
+    first = next((ln for ln in block if ln.strip()), block[0])
+    where = f"canonical body lines {i + 1}-{j} of {n}"
+    if j < n and j in delimiters:
+        where += f", just before the MIME delimiter {escape(lines[j])!r}"
+    elif code == "body_prepended" and i > 0:
+        where += ", at the start of a MIME part"
+    return BodyChange(code, len(block), sum(len(b) for b in block), escape(first), (where,))
+
+
+def _mime_points(msg: ParsedMessage, lines: list[bytes]) -> tuple[list[int], list[int]]:
+    """Line indexes of MIME delimiter lines (RFC 2046 §5.1.1), and of the first body line of
+    each part (after the part's header fields)."""
+    declared = b"".join(h.value for h in msg.fields("content-type")) + b"".join(lines)
+    boundaries = set(_BOUNDARY.findall(declared))
+    if not boundaries:
+        return [], []
+    marks = {b"--" + b for b in boundaries} | {b"--" + b + b"--" for b in boundaries}
+    delimiters = [k for k, ln in enumerate(lines) if ln.rstrip() in marks]
+    starts = []
+    for d in delimiters:
+        blank = next((k for k in range(d + 1, len(lines)) if lines[k] == b"\r\n"), None)
+        if blank is not None and not lines[d].rstrip().endswith(b"--"):
+            starts.append(blank + 1)
+    return delimiters, starts
+
+
+@dataclass(frozen=True, slots=True)
+class BodyFacts:
+    """What is known when nothing reproduces bh=."""
+
+    canonical_length: int
+    length: int | None
+    encodings: tuple[str, ...]
+    reencoding_signs: tuple[str, ...]  # why re-encoding by a relay is likely (a guess)
+
+
+def body_facts(sig: DkimSignature, msg: ParsedMessage) -> BodyFacts:
+    body = msg.body or b""
+    top = b"".join(h.name + b":" + h.value for h in msg.fields("content-transfer-encoding"))
+    encodings = tuple(dict.fromkeys(e.decode().lower() for e in _CTE.findall(top + body)))
+    signs = [
+        "X-MIME-Autoconverted: " + escape(h.value.strip())
+        for h in msg.fields("x-mime-autoconverted")
+    ]
+    if any(b > 0x7F for b in body) and "8bit" not in encodings and "binary" not in encodings:
+        signs.append("8-bit bytes in a body declared 7bit (a relay converted 8BITMIME content)")
+    return BodyFacts(
+        len(canonical_body(sig, body)), sig.length, encodings or ("7bit",), tuple(signs)
+    )
+
+
+def unsigned_tail(sig: DkimSignature, body: bytes | None) -> tuple[str, ...]:
+    """Evidence for l=: how much of the canonical body is not covered, and its first line."""
+    if body is None or sig.length is None:
+        return ()
+    canon = canonical_body(sig, body)
+    tail = canon[sig.length :]
+    if not tail.strip():
+        return (f"l={sig.length} covers the whole canonical body ({len(canon)} bytes)",)
+    first = next((ln for ln in _lines(tail) if ln.strip()), tail)
+    return (
+        f"{len(tail)} bytes ({len(_lines(tail))} lines) after l={sig.length} are not signed",
+        f"first unsigned line: {escape(first)!r}",
+    )
+
+
+# --- headers ------------------------------------------------------------------------------
+
+
+Variant = tuple[HeaderChange, tuple[HeaderField, ...]]
+
+
+def _selected(sig: DkimSignature, headers: tuple[HeaderField, ...]) -> list[int]:
+    """Indexes of the instances h= picks (RFC 6376 §5.4.2: from the bottom up)."""
+    picked: list[int] = []
+    for name in dict.fromkeys(sig.signed_headers):
+        want = sig.signed_headers.count(name)
+        picked += [k for k, h in enumerate(headers) if h.lname == name][::-1][:want]
+    return sorted(picked)
+
+
+def _value_variants(
+    sig: DkimSignature, h: HeaderField, msg: ParsedMessage
+) -> Iterator[tuple[str, bytes, bytes]]:
+    """(kind, name, original value) candidates for one signed header field."""
+    value = h.value
+    if h.lname == "subject":
+        for tag in _SUBJECT_TAGS:
+            if tag.match(value):
+                yield "subject_tag", h.name, tag.sub(rb"\1", value, count=1)
+        if _TAG_AFTER.search(value):
+            yield "subject_tag", h.name, _TAG_AFTER.sub(rb"\1", value)
+    if h.lname == "from":
+        for source in _FROM_SOURCES:
+            for other in msg.fields(source):
+                yield "from_rewritten", h.name, other.value
+                if (via := _VIA.match(value)) and (addr := _ADDR.search(other.value)):
+                    who = via.group(1).strip()
+                    address = addr.group(1) or addr.group(2)
+                    yield "from_rewritten", h.name, b" " + who + b" <" + address + b">\r\n"
+    if b"=?" in value:
+        yield "reencoded", h.name, _decoded(value)
+    if sig.header_canon == "simple":  # relaxed ignores folding, spacing and name case (§3.4.2)
+        unfolded = re.sub(rb"\r\n(?=[ \t])", b"", value)
+        if unfolded != value:
+            yield "refolded", h.name, unfolded
+        for respaced in (
+            value.lstrip(b" \t"),
+            b" " + value.lstrip(b" \t"),
+            re.sub(rb"[ \t]+", b" ", value),
+        ):
+            if respaced != value:
+                yield "respaced", h.name, respaced
+        proper = _NAME_CASE.get(h.lname)
+        for name in {proper, h.name.lower(), h.name.title()} - {None, h.name}:
+            assert name is not None
+            yield "name_case", name, value
+
+
+def _decoded(value: bytes) -> bytes:
+    """RFC 2047 encoded-words decoded back to raw UTF-8 (what an SMTPUTF8 sender signed)."""
+    lead = value[: len(value) - len(value.lstrip(b" \t"))]
+    text = value.decode("ascii", "replace").strip()
+    out = b""
+    try:
+        for chunk, charset in decode_header(text):
+            raw = chunk if isinstance(chunk, bytes) else chunk.encode()
+            out += raw.decode(charset, "replace").encode() if charset else raw
+    except (ValueError, LookupError):  # a malformed word or an unknown charset
+        return value
+    return lead + out + b"\r\n"
+
+
+def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[Variant]:
+    headers = msg.headers
+    signed = set(sig.signed_headers)
+
+    def show(v: bytes) -> str:
+        return escape(b" ".join(v.split()), 200)
+
+    for k in _selected(sig, headers):
+        h = headers[k]
+        for kind, name, original in _value_variants(sig, h, msg):
+            changed = (*headers[:k], HeaderField(name, original), *headers[k + 1 :])
+            received = show(h.name + b":" + h.value) if kind == "name_case" else show(h.value)
+            shown = show(name + b":" + original) if kind == "name_case" else show(original)
+            yield HeaderChange(kind, h.lname, received, shown), changed
+    # An instance added to a signed (or oversigned) field: without it, the signature verifies.
+    for k, h in enumerate(headers):
+        if h.lname in signed and h.lname != "dkim-signature":
+            yield (
+                HeaderChange("added", h.lname, show(h.value), "(absent)"),
+                (*headers[:k], *headers[k + 1 :]),
+            )
+    # A signed field removed, when a relay kept its value under another name.
+    for gone in signed - {h.lname for h in headers}:
+        for prefix in ("x-original-", "original-"):
+            for k, h in enumerate(headers):
+                if h.lname == prefix + gone:
+                    restored = HeaderField(_NAME_CASE.get(gone, gone.encode()), h.value)
+                    yield (
+                        HeaderChange("removed", gone, "(absent)", show(h.value)),
+                        (*headers[:k], restored, *headers[k:]),
+                    )
+
+
+def header_changes(
+    sig: DkimSignature, msg: ParsedMessage, key: PublicKey, budget: Budget = DEFAULT_BUDGET
+) -> tuple[HeaderChange, ...]:
+    """The change(s) to signed header fields that explain a b= failure; () when none verifies.
+
+    Single changes first, then pairs on different fields (a list that tags the Subject and
+    rewrites From), within budget.header_attempts signature verifications.
+    """
+    left = budget.header_attempts
+    singles = []
+    for change, headers in _variants(sig, msg):
+        if left <= 0:
+            return ()
+        left -= 1
+        if signature_matches(sig, replace(msg, headers=headers), key):
+            return (change,)
+        singles.append((change, headers))
+    for (a, ha), (b, hb) in combinations(singles, 2):
+        if a.name == b.name or a.kind in ("added", "removed") or b.kind in ("added", "removed"):
+            continue
+        if left <= 0:
+            return ()
+        left -= 1
+        merged = tuple(y if x == z else x for x, y, z in zip(ha, hb, msg.headers, strict=True))
+        if signature_matches(sig, replace(msg, headers=merged), key):
+            return (a, b)
+    return ()
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+def forensic_findings(
+    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
+) -> list[Finding]:
+    """The diagnose rule: for each failing signature, what changed (or what is known)."""
+    out: list[Finding] = []
+    for v in verdicts:
+        sig = v.signature
+        if sig is None or v.result is not Result.FAIL:
+            continue  # passing messages cost nothing
+        base = fields_for(v, msg)
+        if v.body_hash_valid is False:
+            out += _body_findings(v, sig, msg, base, lang)
+        if v.header_signature_valid is False and v.key is not None:
+            key = load_public_key(v.key)
+            if isinstance(key, PublicKey):
+                out += _header_findings(v, sig, msg, key, base, lang)
+    return out
+
+
+def _body_findings(
+    v: SignatureVerdict, sig: DkimSignature, msg: ParsedMessage, base: dict[str, object], lang: str
+) -> list[Finding]:
+    change = body_change(sig, msg)
+    if change is not None:
+        f = {**base, "lines": change.lines, "bytes": change.size, "first_line": change.sample}
+        evidence = (
+            [*change.evidence, f"first line: {change.sample!r}"]
+            if change.sample
+            else change.evidence
+        )
+        return [
+            finding(change.code, Severity.WARNING, f, lang=lang, index=v.index, evidence=evidence)
+        ]
+    facts = body_facts(sig, msg)
+    evidence = [
+        f"canonical body ({sig.body_canon}): {facts.canonical_length} bytes",
+        f"l=: {facts.length if facts.length is not None else 'not used'}",
+        f"transfer encodings: {', '.join(facts.encodings)}",
+    ]
+    out = [
+        finding(
+            "body_unexplained", Severity.WARNING, base, lang=lang, index=v.index, evidence=evidence
+        )
+    ]
+    if facts.reencoding_signs:
+        out.append(
+            finding("body_likely_reencoded", Severity.WARNING, base, lang=lang, index=v.index,
+                    evidence=facts.reencoding_signs)
+        )  # fmt: skip
+    return out
+
+
+def _header_findings(
+    v: SignatureVerdict,
+    sig: DkimSignature,
+    msg: ParsedMessage,
+    key: PublicKey,
+    base: dict[str, object],
+    lang: str,
+) -> list[Finding]:
+    changes = header_changes(sig, msg, key)
+    out = []
+    for c in changes:
+        f = {**base, "header": c.name, "received": c.received, "original": c.original}
+        summary, explanation, remedy, _ = _change_text(c.kind, lang, f)
+        found = finding("header_modified", Severity.WARNING, f, lang=lang, index=v.index,
+                        evidence=[f"change={c.kind}", f"received: {c.received}", f"original: {c.original}"])  # fmt: skip
+        out.append(
+            replace(
+                found,
+                explanation=f"{found.explanation} {explanation}",
+                remedy=remedy,
+                summary=f"{found.summary} {summary}",
+            )
+        )
+    if changes:
+        return out
+    present = {h.lname for h in msg.headers}
+    names = list(dict.fromkeys(sig.signed_headers))
+    rewritten = [n for n in names if n in COMMONLY_REWRITTEN and n in present]
+    missing = [n for n in names if n not in present]
+    f = {**base, "signed": ", ".join(names), "rewritten": ", ".join(rewritten) or "none"}
+    evidence = [
+        f"signed (h=): {':'.join(sig.signed_headers)}",
+        f"commonly rewritten in transit: {', '.join(rewritten) or 'none'}",
+    ]
+    if missing:
+        evidence.append(
+            f"in h= but not in the message (oversigned, or removed): {', '.join(missing)}"
+        )
+    return [
+        finding(
+            "header_unexplained", Severity.WARNING, f, lang=lang, index=v.index, evidence=evidence
+        )
+    ]
+
+
+def _change_text(
+    kind: str, lang: str, fields: dict[str, object]
+) -> tuple[str, str, str, bool | None]:
+    return explain.render(f"change.{kind}", lang, **fields)
+
+
+def fields_for(v: SignatureVerdict, msg: ParsedMessage) -> dict[str, object]:
+    """What the forensic catalogue entries may name about one signature."""
+    return {
+        "d": v.domain or "?",
+        "s": v.selector or "?",
+        "key": f"{v.selector}._domainkey.{v.domain}",
+        "from_domain": msg.from_domain or "the sender's domain",
+        "index": v.index,
+    }
+
+
+def finding(
+    code: str,
+    severity: Severity,
+    fields: dict[str, object],
+    *,
+    lang: str,
+    index: int | None = None,
+    evidence: Iterable[str] = (),
+) -> Finding:
+    summary, explanation, remedy, permanent = explain.render(code, lang, **fields)
+    return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
+
+
+def arc_findings(
+    chain: ArcChain, msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
+) -> list[Finding]:
+    """RFC 8617 §7.2: an intact chain may vouch for a signature that passed before a hop."""
+    base: dict[str, object] = {"from_domain": msg.from_domain or "the sender's domain"}
+    if chain.cv is ArcCv.FAIL:
+        f = {
+            **base,
+            "detail": chain.detail or "",
+            "sealer": ", ".join(s.domain for s in chain.sets) or "?",
+        }
+        code = "arc_temporary" if chain.temporary else "arc_chain_failed"
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=[chain.detail or ""])]
+    if chain.cv is not ArcCv.PASS:
+        return []
+    out = []
+    for v in verdicts:
+        if v.result is not Result.FAIL or not v.domain:
+            continue
+        vouching = [s for s in chain.sets if v.domain in s.dkim_pass_domains]
+        if not vouching or v.domain == vouching[0].domain:
+            continue
+        first = vouching[0]
+        later = [s.domain for s in chain.sets if s.instance > first.instance]
+        f = {
+            **fields_for(v, msg), "sealer": first.domain, "instance": first.instance,
+            "later": ", ".join(later) or "none",
+        }  # fmt: skip
+        author = v.alignment.classification is Classification.AUTHOR
+        evidence = [
+            f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
+        ]
+        out.append(finding("arc_attests_original_pass", Severity.INFO if author else Severity.WARNING, f,
+                           lang=lang, index=v.index, evidence=evidence))  # fmt: skip
+    return out
