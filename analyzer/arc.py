@@ -17,6 +17,7 @@ from analyzer.model import ArcChain, ArcCv, DnsAnswer, DnsStatus, ParsedMessage
 from analyzer.verify import arc_chain
 
 ARC_FIELDS = frozenset({"arc-seal", "arc-message-signature", "arc-authentication-results"})
+_DNS_NAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}", re.ASCII)
 _DKIM_PASS = re.compile(r"^\s*dkim\s*=\s*pass\b", re.IGNORECASE)
 _HEADER_D = re.compile(r"\bheader\.d\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 _HEADER_I = re.compile(r"\bheader\.i\s*=\s*\"?[^\s;@\"]*@([^\s;\"]+)", re.IGNORECASE)
@@ -32,7 +33,10 @@ def check_arc(msg: ParsedMessage, resolver: Resolver) -> ArcChain:
     answers: list[DnsAnswer] = []
 
     def lookup(name: str) -> bytes | None:
-        answer = resolver.query(name.rstrip("."), "TXT")
+        name = name.rstrip(".")
+        if not _DNS_NAME.fullmatch(name):  # d= or s= from a malformed set: nothing to ask
+            return None
+        answer = resolver.query(name, "TXT")
         answers.append(answer)
         if answer.status is not DnsStatus.OK:
             return None

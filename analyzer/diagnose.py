@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from analyzer import explain
-from analyzer.forensics import forensic_findings, unsigned_tail
 from analyzer.model import (
     Classification,
+    DkimSignature,
     DnsAnswer,
     Finding,
     LineEndings,
@@ -20,6 +20,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
 )
+from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -156,9 +157,22 @@ def _body_length(
         f = {**fields_for(v, msg), "detail": detail}
         out.append(
             finding("body_length_limit", Severity.WARNING, f, lang=lang, index=v.index,
-                    evidence=unsigned_tail(sig, msg.body))
+                    evidence=_unsigned(sig, msg.body))
         )  # fmt: skip
     return out
+
+
+def _unsigned(sig: DkimSignature, body: bytes | None) -> list[str]:
+    """Evidence for l=: what of the canonical body is not signed, and its first line."""
+    tail = unsigned_part(sig, body) if body is not None else b""
+    if not tail.strip():
+        return []
+    lines = tail.split(b"\r\n")
+    first = next(ln for ln in lines if ln.strip())
+    return [
+        f"{len(tail)} bytes ({len(lines) - 1} lines) after l={sig.length} are not signed",
+        f"first unsigned line: {first.decode('utf-8', 'replace')[:100]!r}",
+    ]
 
 
 def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:
@@ -170,9 +184,7 @@ def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
     return out
 
 
-RULES: tuple[Rule, ...] = (
-    _coverage, _signature_failures, _providers, _keys, _body_length, _input, forensic_findings,
-)  # fmt: skip
+RULES: tuple[Rule, ...] = (_coverage, _signature_failures, _providers, _keys, _body_length, _input)
 
 
 def diagnose(

@@ -13,12 +13,13 @@ the result never depends on how fast the machine is.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from email.header import decode_header
 from itertools import combinations
 
 from analyzer import explain
+from analyzer.diagnose import fields_for, finding
 from analyzer.model import (
     ArcChain,
     ArcCv,
@@ -57,9 +58,11 @@ class _Meter:
     def __init__(self, budget: Budget) -> None:
         self.attempts = budget.attempts
         self.bytes = budget.hashed_bytes
+        self.short = False  # set once a spend was refused
 
     def spend(self, nbytes: int = 0) -> bool:
         if self.attempts <= 0 or self.bytes < nbytes:
+            self.short = True
             return False
         self.attempts -= 1
         self.bytes -= nbytes
@@ -91,9 +94,8 @@ DEFAULT_BUDGET = Budget()
 # Signed header fields that relays, lists and gateways are known to rewrite.
 COMMONLY_REWRITTEN = (
     "subject", "from", "reply-to", "sender", "to", "cc", "content-type",
-    "content-transfer-encoding", "mime-version", "message-id", "date",
-    "list-id", "list-unsubscribe", "list-post", "list-help", "list-archive",
-    "list-subscribe", "list-owner", "precedence",
+    "content-transfer-encoding", "list-id", "list-unsubscribe", "list-post", "list-help",
+    "list-archive", "list-subscribe", "list-owner", "precedence",
 )  # fmt: skip
 _SUBJECT_TAGS = (
     re.compile(rb"^(\s*(?:(?:re|fwd?|aw|sv|tr)\s*:\s*)*)\[[^\]\r\n]{1,64}\][ \t]?", re.IGNORECASE),
@@ -163,7 +165,8 @@ def _reflow(lines: list[bytes]) -> list[bytes]:
     out = list(lines)
     for i, line in enumerate(lines[:-1]):
         nxt = lines[i + 1]
-        soft = line and nxt and not line.endswith(b" ") and b"-- " not in (line + b" ", nxt)
+        # a line long enough to have been wrapped, followed by more of its paragraph
+        soft = len(line) >= 40 and nxt and not line.endswith(b" ") and nxt != b"-- "
         if soft and not line.startswith(b">") and not nxt.startswith(b">"):
             out[i] = line + b" "
     return out
@@ -171,12 +174,19 @@ def _reflow(lines: list[bytes]) -> list[bytes]:
 
 def body_change(
     sig: DkimSignature, msg: ParsedMessage, budget: Budget = DEFAULT_BUDGET
-) -> BodyChange | None:
-    """The change that explains a body hash mismatch, or None when nothing reproduces bh=."""
+) -> tuple[BodyChange | None, bool]:
+    """(the change that explains a body hash mismatch or None, whether every candidate was
+    tried): None with True means nothing reproduces bh=; with False, the budget ran out."""
     body = msg.body
     if body is None:
-        return None
+        return None, True
     meter = _Meter(budget)
+    return _body_change(sig, msg, body, meter, budget), not meter.short
+
+
+def _body_change(
+    sig: DkimSignature, msg: ParsedMessage, body: bytes, meter: _Meter, budget: Budget
+) -> BodyChange | None:
     canon = canonical_body(sig, body)
     if sig.length is not None and sig.length > len(canon):
         # Proven by length: the body is shorter than the part the signer hashed.
@@ -192,11 +202,15 @@ def body_change(
         hasher = new_hash(sig)
         hasher.update(candidate)
         if hasher.digest() == sig.body_hash:
-            direction = "quoted" if code == "mbox_from_quoting" and touched[0][:1] == b">" else ""
+            evidence: tuple[str, ...] = ()
+            if code == "mbox_from_quoting":  # which way: storage quoted, or a reader unquoted
+                added = touched[0][:1] == b">"
+                evidence = (
+                    f'">From " quoting {"added" if added else "removed"} on {len(touched)} line(s)',
+                )
             return BodyChange(
-                code, len(touched), sum(len(t) for t in touched), escape(touched[0]),
-                (f"{direction} lines: {len(touched)}",) if direction else (),
-            )  # fmt: skip
+                code, len(touched), sum(len(t) for t in touched), escape(touched[0]), evidence
+            )
     if sig.length is not None:
         return None  # the block search below assumes the whole body is hashed
     return _block_search(sig, msg, canon, meter, budget)
@@ -213,7 +227,10 @@ def _block_search(
     """
     lines = _lines(canon)
     n = len(lines)
-    if n > budget.max_lines or not meter.spend(len(canon)):
+    if n > budget.max_lines:
+        meter.short = True
+        return None
+    if not meter.spend(len(canon)):
         return None
     running = new_hash(sig)
     states = [running.copy()]
@@ -261,6 +278,10 @@ def _block_change(
     block = lines[i:j]
     first = next((ln for ln in block if ln.strip()), block[0])
     where = f"canonical body lines {i + 1}-{j} of {n}"
+    if i in delimiters and b"\r\n" in block:  # a whole MIME part was added: show its text
+        content = block[block.index(b"\r\n") + 1 :]
+        first = next((ln for ln in content if ln.strip()), first)
+        where += ", a new MIME part"
     if j < n and j in delimiters:
         where += f", just before the MIME delimiter {escape(lines[j])!r}"
     elif code == "body_prepended" and i > 0:
@@ -307,21 +328,6 @@ def body_facts(sig: DkimSignature, msg: ParsedMessage) -> BodyFacts:
         signs.append("8-bit bytes in a body declared 7bit (a relay converted 8BITMIME content)")
     return BodyFacts(
         len(canonical_body(sig, body)), sig.length, encodings or ("7bit",), tuple(signs)
-    )
-
-
-def unsigned_tail(sig: DkimSignature, body: bytes | None) -> tuple[str, ...]:
-    """Evidence for l=: how much of the canonical body is not covered, and its first line."""
-    if body is None or sig.length is None:
-        return ()
-    canon = canonical_body(sig, body)
-    tail = canon[sig.length :]
-    if not tail.strip():
-        return (f"l={sig.length} covers the whole canonical body ({len(canon)} bytes)",)
-    first = next((ln for ln in _lines(tail) if ln.strip()), tail)
-    return (
-        f"{len(tail)} bytes ({len(_lines(tail))} lines) after l={sig.length} are not signed",
-        f"first unsigned line: {escape(first)!r}",
     )
 
 
@@ -399,18 +405,24 @@ def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[Variant]:
     def show(v: bytes) -> str:
         return escape(b" ".join(v.split()), 200)
 
+    def exact(v: bytes) -> str:  # where folding and spacing are the change, show them escaped
+        return escape(v, 200)
+
     for k in _selected(sig, headers):
         h = headers[k]
+        title = h.name.decode("ascii", "replace").strip()
         for kind, name, original in _value_variants(sig, h, msg):
             changed = (*headers[:k], HeaderField(name, original), *headers[k + 1 :])
-            received = show(h.name + b":" + h.value) if kind == "name_case" else show(h.value)
-            shown = show(name + b":" + original) if kind == "name_case" else show(original)
-            yield HeaderChange(kind, h.lname, received, shown), changed
+            if kind in ("refolded", "respaced", "name_case"):
+                before, after = exact(h.name + b":" + h.value), exact(name + b":" + original)
+            else:
+                before, after = show(h.value), show(original)
+            yield HeaderChange(kind, title, before, after), changed
     # An instance added to a signed (or oversigned) field: without it, the signature verifies.
     for k, h in enumerate(headers):
         if h.lname in signed and h.lname != "dkim-signature":
             yield (
-                HeaderChange("added", h.lname, show(h.value), "(absent)"),
+                HeaderChange("added", h.name.decode("ascii", "replace"), show(h.value), "(absent)"),
                 (*headers[:k], *headers[k + 1 :]),
             )
     # A signed field removed, when a relay kept its value under another name.
@@ -479,7 +491,7 @@ def forensic_findings(
 def _body_findings(
     v: SignatureVerdict, sig: DkimSignature, msg: ParsedMessage, base: dict[str, object], lang: str
 ) -> list[Finding]:
-    change = body_change(sig, msg)
+    change, complete = body_change(sig, msg)
     if change is not None:
         f = {**base, "lines": change.lines, "bytes": change.size, "first_line": change.sample}
         evidence = (
@@ -496,6 +508,8 @@ def _body_findings(
         f"l=: {facts.length if facts.length is not None else 'not used'}",
         f"transfer encodings: {', '.join(facts.encodings)}",
     ]
+    if not complete:
+        evidence.append("the search stopped at its budget: not every candidate was tried")
     out = [
         finding(
             "body_unexplained", Severity.WARNING, base, lang=lang, index=v.index, evidence=evidence
@@ -558,30 +572,6 @@ def _change_text(
     kind: str, lang: str, fields: dict[str, object]
 ) -> tuple[str, str, str, bool | None]:
     return explain.render(f"change.{kind}", lang, **fields)
-
-
-def fields_for(v: SignatureVerdict, msg: ParsedMessage) -> dict[str, object]:
-    """What the forensic catalogue entries may name about one signature."""
-    return {
-        "d": v.domain or "?",
-        "s": v.selector or "?",
-        "key": f"{v.selector}._domainkey.{v.domain}",
-        "from_domain": msg.from_domain or "the sender's domain",
-        "index": v.index,
-    }
-
-
-def finding(
-    code: str,
-    severity: Severity,
-    fields: dict[str, object],
-    *,
-    lang: str,
-    index: int | None = None,
-    evidence: Iterable[str] = (),
-) -> Finding:
-    summary, explanation, remedy, permanent = explain.render(code, lang, **fields)
-    return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
 
 
 def arc_findings(

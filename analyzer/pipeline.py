@@ -8,7 +8,7 @@ from analyzer.arc import check_arc
 from analyzer.classify import classify
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
-from analyzer.forensics import arc_findings
+from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
@@ -53,7 +53,12 @@ def analyze(
     msg = parse_message(raw, headers_only=headers_only)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
     chain = check_arc(msg, resolver)
-    findings = [*diagnose(msg, verdicts, lang), *arc_findings(chain, msg, verdicts, lang)]
+    # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
+    findings = [
+        *diagnose(msg, verdicts, lang),
+        *forensic_findings(msg, verdicts, lang),
+        *arc_findings(chain, msg, verdicts, lang),
+    ]
     findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
     return Report(source, msg, verdicts, tuple(findings), now, chain)
 

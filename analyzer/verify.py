@@ -95,6 +95,11 @@ def new_hash(sig: DkimSignature) -> Any:
     return hashlib.new(_HASHES[sig.algorithm])
 
 
+def unsigned_part(sig: DkimSignature, body: bytes) -> bytes:
+    """The canonical body after the l= bytes the signature covers (RFC 6376 §3.4.5)."""
+    return canonical_body(sig, body)[sig.length :] if sig.length is not None else b""
+
+
 def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None]:
     """RFC 6376 §3.7 body hash, with l= applied (§3.4.5)."""
     canonical = canonical_body(sig, body)
