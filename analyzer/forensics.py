@@ -107,6 +107,7 @@ _FROM_SOURCES = ("x-original-from", "reply-to", "x-original-sender", "original-f
 _VIA = re.compile(rb"^\s*\"?'?(.*?)'?\"?\s+via\s+", re.IGNORECASE)
 _ADDR = re.compile(rb"<([^<>\s]+@[^<>\s]+)>|([^\s<>\",]+@[^\s<>\",]+)")
 _BOUNDARY = re.compile(rb"boundary\s*=\s*\"?([^\";\r\n]+)\"?", re.IGNORECASE)
+_EIGHT_BIT = re.compile(rb"[\x80-\xff]")
 _CTE = re.compile(rb"(?im)^content-transfer-encoding:[ \t]*([\w-]+)")
 _NAME_CASE = {
     "from": b"From", "to": b"To", "cc": b"Cc", "subject": b"Subject", "date": b"Date",
@@ -324,7 +325,7 @@ def body_facts(sig: DkimSignature, msg: ParsedMessage) -> BodyFacts:
         "X-MIME-Autoconverted: " + escape(h.value.strip())
         for h in msg.fields("x-mime-autoconverted")
     ]
-    if any(b > 0x7F for b in body) and "8bit" not in encodings and "binary" not in encodings:
+    if _EIGHT_BIT.search(body) and "8bit" not in encodings and "binary" not in encodings:
         signs.append("8-bit bytes in a body declared 7bit (a relay converted 8BITMIME content)")
     return BodyFacts(
         len(canonical_body(sig, body)), sig.length, encodings or ("7bit",), tuple(signs)
