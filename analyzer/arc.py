@@ -18,7 +18,6 @@ from analyzer.verify import arc_chain
 
 ARC_FIELDS = frozenset({"arc-seal", "arc-message-signature", "arc-authentication-results"})
 _DNS_NAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}", re.ASCII)
-_DKIM_PASS = re.compile(r"^\s*dkim\s*=\s*pass\b", re.IGNORECASE)
 _HEADER_D = re.compile(r"\bheader\.d\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 _HEADER_I = re.compile(r"\bheader\.i\s*=\s*\"?[^\s;@\"]*@([^\s;\"]+)", re.IGNORECASE)
 
@@ -47,17 +46,25 @@ def check_arc(msg: ParsedMessage, resolver: Resolver) -> ArcChain:
     # The header fields and body exactly as received (CRLF), not a re-serialised email object.
     raw = b"".join(h.name + b":" + h.value for h in msg.headers) + b"\r\n" + (msg.body or b"")
     cv, sets, detail = arc_chain(raw, lookup)
-    sets = tuple(replace(s, dkim_pass_domains=dkim_passes(s.authentication_results)) for s in sets)
+    sets = tuple(
+        replace(
+            s,
+            dkim_pass_domains=dkim_domains(s.authentication_results, "pass"),
+            dkim_fail_domains=dkim_domains(s.authentication_results, "fail"),
+        )
+        for s in sets
+    )
     temporary = cv is not ArcCv.PASS and any(a.status.temporary for a in answers)
     return ArcChain(cv, sets, detail or None, temporary, tuple(answers))
 
 
-def dkim_passes(results: str) -> tuple[str, ...]:
-    """The domains (header.d=, else header.i='s domain) of each dkim=pass in an
+def dkim_domains(results: str, result: str) -> tuple[str, ...]:
+    """The domains (header.d=, else header.i='s domain) of each dkim=<result> in an
     Authentication-Results value (RFC 8601 §2.2: resinfo separated by ";")."""
     found = []
+    wanted = re.compile(rf"^\s*dkim\s*=\s*{result}\b", re.IGNORECASE)
     for resinfo in results.split(";"):
-        if not _DKIM_PASS.match(resinfo):
+        if not wanted.match(resinfo):
             continue
         m = _HEADER_D.search(resinfo) or _HEADER_I.search(resinfo)
         if m:

@@ -427,6 +427,16 @@ _EN: dict[str, Text] = {
         "and the receiver to trust its seals.",
         None,
     ),
+    "arc_saw_original_fail": Text(
+        "The signature of {d} (s={s}) had already failed when {sealer}, the first ARC sealer, "
+        "received the message.",
+        "ARC set i={instance}, sealed by {sealer}, recorded dkim=fail for {d}. The change "
+        "that broke it happened before that hop: at the sender's own systems or a relay "
+        "before {sealer}, not at {sealer} or later.",
+        "Look at the sending side: what rewrites messages after {d} signs them, or whether "
+        "the signer's key matches {key}.",
+        True,
+    ),
     "arc_chain_failed": Text(
         "The ARC chain on this message does not verify (cv=fail).",
         "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "

@@ -595,6 +595,16 @@ def arc_findings(
         if v.result is not Result.FAIL or not v.domain:
             continue
         vouching = [s for s in chain.sets if v.domain in s.dkim_pass_domains]
+        if not vouching and chain.sets and v.domain in chain.sets[0].dkim_fail_domains:
+            # Broken before the first intermediary: the lists and forwarders are not to blame.
+            first = chain.sets[0]
+            f = {**fields_for(v, msg), "sealer": first.domain, "instance": first.instance}
+            evidence = [
+                f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
+            ]
+            out.append(finding("arc_saw_original_fail", Severity.INFO, f, lang=lang,
+                               index=v.index, evidence=evidence))  # fmt: skip
+            continue
         if not vouching or v.domain == vouching[0].domain:
             continue
         first = vouching[0]

@@ -280,6 +280,7 @@ class ArcSet:
     chain_status: str  # the seal's own cv= tag
     authentication_results: str  # the ARC-Authentication-Results value after i=
     dkim_pass_domains: tuple[str, ...]  # header.d= of each dkim=pass that hop recorded
+    dkim_fail_domains: tuple[str, ...] = ()  # ... and of each dkim=fail
 
 
 @dataclass(frozen=True, slots=True)

@@ -311,7 +311,8 @@ def arc_chain(
     The ARC adapter lives here because this is the dkimpy module. `lookup` gets
     the key's DNS name and returns the TXT record (bytes), or None when there is
     none; the caller keeps the DNS evidence and knows a SERVFAIL from a missing key.
-    dkimpy's ARC code does not read the clock for these tags (ARC has no x=).
+    Known limit: dkimpy judges an ARC set's t= (and the rare x=) against the real clock
+    with 10 hours of slop, not against --now; a seal whose x= has passed by now fails.
     The sets come back oldest first, with dkim_pass_domains left for the caller.
     """
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from analyzer.arc import check_arc, dkim_passes
+from analyzer.arc import check_arc, dkim_domains
 from analyzer.dns import open_resolver
 from analyzer.errors import NotAMessageError
 from analyzer.message import parse_message
@@ -40,10 +40,12 @@ def test_arc_json_names_every_hop(dns_server: ZoneServer) -> None:
         "authentication_results": first["authentication_results"],
         "dkim_pass_seen": True,
         "dkim_pass_domains": ["example.com"],
+        "dkim_fail_domains": [],
     }
     assert first["authentication_results"].startswith("i=1; mail.lists.example.org;")
     assert second["domain"] == "forwarder.example.net" and second["chain_status"] == "pass"
     assert second["dkim_pass_domains"] == ["lists.example.org"]
+    assert second["dkim_fail_domains"] == ["example.com"]
 
 
 def test_arc_attests_the_authors_pass_and_names_the_list(dns_server: ZoneServer) -> None:
@@ -99,8 +101,8 @@ def test_text_report_shows_the_chain(dns_server: ZoneServer) -> None:
         ("mx; dkim=none; arc=pass", ()),
     ],
 )
-def test_dkim_passes(results: str, domains: tuple[str, ...]) -> None:
-    assert dkim_passes(results) == domains
+def test_dkim_domains(results: str, domains: tuple[str, ...]) -> None:
+    assert dkim_domains(results, "pass") == domains
 
 
 @pytest.mark.skipif(not VALIMAIL.is_dir(), reason="ValiMail ARC corpus not present")

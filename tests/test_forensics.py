@@ -174,3 +174,44 @@ def test_wrong_key_is_not_blamed_on_a_header(tmp_path: Path, dns_server: ZoneSer
 def test_budget_is_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         Budget().attempts = 1  # type: ignore[misc]
+
+
+# --- every kind of change, on fixture messages changed here (c=simple/simple: bob) -----------
+
+
+def _changed(case: str, old: bytes, new: bytes) -> tuple[ParsedMessage, DkimSignature, PublicKey]:
+    msg, sig, key = _signed(case)
+    raw = (FIXTURES / case / "message.eml").read_bytes()
+    assert old in raw
+    return parse_message(raw.replace(old, new, 1)), sig, key
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        (b"Subject: Draft agenda for the\r\n December", b"SUBJECT: Draft agenda for the December", "name_case"),
+        (b"Subject: Draft agenda for the\r\n December", b"Subject:  Draft agenda for the December", "respaced"),
+        (b"Subject: Draft agenda for the\r\n December", b"X-Original-Subject: Draft agenda for the December", "removed"),
+    ],
+)  # fmt: skip
+def test_header_kinds_under_simple(old: bytes, new: bytes, kind: str) -> None:
+    # simple-refolded arrives re-folded: the replacement undoes that and makes another change
+    msg, sig, key = _changed("simple-refolded", old, new)
+    changes = header_changes(sig, msg, key)
+    assert kind in {c.kind for c in changes}
+
+
+def test_trailing_whitespace_added_under_simple() -> None:
+    msg, sig, _ = _changed("simple-refolded", b"Cheers,\r\n", b"Cheers,   \r\n")
+    change, complete = body_change(sig, msg)
+    assert change is not None and change.code == "body_whitespace" and complete
+    assert change.sample == "Cheers,   "
+
+
+def test_truncated_body_is_proven_by_l() -> None:
+    _, sig, _ = _signed("length-limit-appended")
+    raw = (FIXTURES / "length-limit-appended" / "message.eml").read_bytes()
+    cut = parse_message(raw[: raw.index(b"If I missed anything")])  # a size limit cut it here
+    change, _ = body_change(sig, cut)
+    assert change is not None and change.code == "body_truncated"
+

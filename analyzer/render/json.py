@@ -128,6 +128,7 @@ def arc_dict(chain: ArcChain) -> dict[str, Any]:
                 "authentication_results": s.authentication_results,
                 "dkim_pass_seen": bool(s.dkim_pass_domains),
                 "dkim_pass_domains": list(s.dkim_pass_domains),
+                "dkim_fail_domains": list(s.dkim_fail_domains),
             }
             for s in chain.sets
         ],
