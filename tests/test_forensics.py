@@ -180,7 +180,7 @@ def test_budget_is_frozen() -> None:
 
 
 def _changed(case: str, old: bytes, new: bytes) -> tuple[ParsedMessage, DkimSignature, PublicKey]:
-    msg, sig, key = _signed(case)
+    _, sig, key = _signed(case)
     raw = (FIXTURES / case / "message.eml").read_bytes()
     assert old in raw
     return parse_message(raw.replace(old, new, 1)), sig, key
@@ -214,4 +214,3 @@ def test_truncated_body_is_proven_by_l() -> None:
     cut = parse_message(raw[: raw.index(b"If I missed anything")])  # a size limit cut it here
     change, _ = body_change(sig, cut)
     assert change is not None and change.code == "body_truncated"
-
