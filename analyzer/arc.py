@@ -29,6 +29,8 @@ def check_arc(msg: ParsedMessage, resolver: Resolver) -> ArcChain:
     """
     if not any(h.lname in ARC_FIELDS for h in msg.headers):
         return ArcChain(ArcCv.NONE)
+    if msg.body is None:  # every ARC-Message-Signature covers the body (RFC 8617 §4.1.2)
+        return ArcChain(ArcCv.NONE, detail="not verified: only headers were given")
     answers: list[DnsAnswer] = []
 
     def lookup(name: str) -> bytes | None:

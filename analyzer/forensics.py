@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from email.header import decode_header
+from enum import StrEnum
 from itertools import combinations
 
 from analyzer import explain
@@ -80,11 +81,24 @@ class BodyChange:
     evidence: tuple[str, ...] = ()
 
 
+class ChangeKind(StrEnum):
+    """How a signed header field changed (the `change=` evidence of header_modified)."""
+
+    SUBJECT_TAG = "subject_tag"
+    FROM_REWRITTEN = "from_rewritten"
+    REENCODED = "reencoded"
+    REFOLDED = "refolded"
+    RESPACED = "respaced"
+    NAME_CASE = "name_case"
+    ADDED = "added"
+    REMOVED = "removed"
+
+
 @dataclass(frozen=True, slots=True)
 class HeaderChange:
     """A proven header change: with `original` in place the header signature verifies."""
 
-    kind: str  # subject_tag | refolded | respaced | name_case | reencoded | from_rewritten | added | removed
+    kind: ChangeKind
     name: str
     received: str
     original: str
@@ -335,9 +349,6 @@ def body_facts(sig: DkimSignature, msg: ParsedMessage) -> BodyFacts:
 # --- headers ------------------------------------------------------------------------------
 
 
-Variant = tuple[HeaderChange, tuple[HeaderField, ...]]
-
-
 def _selected(sig: DkimSignature, headers: tuple[HeaderField, ...]) -> list[int]:
     """Indexes of the instances h= picks (RFC 6376 §5.4.2: from the bottom up)."""
     picked: list[int] = []
@@ -349,40 +360,40 @@ def _selected(sig: DkimSignature, headers: tuple[HeaderField, ...]) -> list[int]
 
 def _value_variants(
     sig: DkimSignature, h: HeaderField, msg: ParsedMessage
-) -> Iterator[tuple[str, bytes, bytes]]:
+) -> Iterator[tuple[ChangeKind, bytes, bytes]]:
     """(kind, name, original value) candidates for one signed header field."""
     value = h.value
     if h.lname == "subject":
         for tag in _SUBJECT_TAGS:
             if tag.match(value):
-                yield "subject_tag", h.name, tag.sub(rb"\1", value, count=1)
+                yield ChangeKind.SUBJECT_TAG, h.name, tag.sub(rb"\1", value, count=1)
         if _TAG_AFTER.search(value):
-            yield "subject_tag", h.name, _TAG_AFTER.sub(rb"\1", value)
+            yield ChangeKind.SUBJECT_TAG, h.name, _TAG_AFTER.sub(rb"\1", value)
     if h.lname == "from":
         for source in _FROM_SOURCES:
             for other in msg.fields(source):
-                yield "from_rewritten", h.name, other.value
+                yield ChangeKind.FROM_REWRITTEN, h.name, other.value
                 if (via := _VIA.match(value)) and (addr := _ADDR.search(other.value)):
                     who = via.group(1).strip()
                     address = addr.group(1) or addr.group(2)
-                    yield "from_rewritten", h.name, b" " + who + b" <" + address + b">\r\n"
+                    yield ChangeKind.FROM_REWRITTEN, h.name, b" " + who + b" <" + address + b">\r\n"
     if b"=?" in value:
-        yield "reencoded", h.name, _decoded(value)
+        yield ChangeKind.REENCODED, h.name, _decoded(value)
     if sig.header_canon == "simple":  # relaxed ignores folding, spacing and name case (§3.4.2)
         unfolded = re.sub(rb"\r\n(?=[ \t])", b"", value)
         if unfolded != value:
-            yield "refolded", h.name, unfolded
+            yield ChangeKind.REFOLDED, h.name, unfolded
         for respaced in (
             value.lstrip(b" \t"),
             b" " + value.lstrip(b" \t"),
             re.sub(rb"[ \t]+", b" ", value),
         ):
             if respaced != value:
-                yield "respaced", h.name, respaced
+                yield ChangeKind.RESPACED, h.name, respaced
         proper = _NAME_CASE.get(h.lname)
         for name in {proper, h.name.lower(), h.name.title()} - {None, h.name}:
             assert name is not None
-            yield "name_case", name, value
+            yield ChangeKind.NAME_CASE, name, value
 
 
 def _decoded(value: bytes) -> bytes:
@@ -399,7 +410,7 @@ def _decoded(value: bytes) -> bytes:
     return lead + out + b"\r\n"
 
 
-def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[Variant]:
+def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[tuple[HeaderChange, _Edit]]:
     headers = msg.headers
     signed = set(sig.signed_headers)
 
@@ -413,29 +424,45 @@ def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[Variant]:
         h = headers[k]
         title = h.name.decode("ascii", "replace").strip()
         for kind, name, original in _value_variants(sig, h, msg):
-            changed = (*headers[:k], HeaderField(name, original), *headers[k + 1 :])
-            if kind in ("refolded", "respaced", "name_case"):
+            if kind in (ChangeKind.REFOLDED, ChangeKind.RESPACED, ChangeKind.NAME_CASE):
                 before, after = exact(h.name + b":" + h.value), exact(name + b":" + original)
             else:
                 before, after = show(h.value), show(original)
-            yield HeaderChange(kind, title, before, after), changed
+            yield HeaderChange(kind, title, before, after), _Edit(k, HeaderField(name, original))
     # An instance added to a signed (or oversigned) field: without it, the signature verifies.
     for k, h in enumerate(headers):
         if h.lname in signed and h.lname != "dkim-signature":
-            yield (
-                HeaderChange("added", h.name.decode("ascii", "replace"), show(h.value), "(absent)"),
-                (*headers[:k], *headers[k + 1 :]),
-            )
+            title = h.name.decode("ascii", "replace").strip()
+            yield HeaderChange(ChangeKind.ADDED, title, show(h.value), "(absent)"), _Edit(k, None)
     # A signed field removed, when a relay kept its value under another name.
-    for gone in signed - {h.lname for h in headers}:
+    for gone in sorted(signed - {h.lname for h in headers}):
         for prefix in ("x-original-", "original-"):
             for k, h in enumerate(headers):
                 if h.lname == prefix + gone:
                     restored = HeaderField(_NAME_CASE.get(gone, gone.encode()), h.value)
-                    yield (
-                        HeaderChange("removed", gone, "(absent)", show(h.value)),
-                        (*headers[:k], restored, *headers[k:]),
-                    )
+                    change = HeaderChange(ChangeKind.REMOVED, gone, "(absent)", show(h.value))
+                    yield change, _Edit(k, restored, insert=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """One change to the header list: replace field k, delete it (None), or insert before it."""
+
+    index: int
+    field: HeaderField | None
+    insert: bool = False
+
+
+def _apply(headers: tuple[HeaderField, ...], *edits: _Edit) -> tuple[HeaderField, ...]:
+    out = list(headers)
+    for e in sorted(edits, key=lambda e: e.index, reverse=True):  # later indexes first
+        if e.insert and e.field is not None:
+            out.insert(e.index, e.field)
+        elif e.field is None:
+            del out[e.index]
+        else:
+            out[e.index] = e.field
+    return tuple(out)
 
 
 def header_changes(
@@ -443,26 +470,25 @@ def header_changes(
 ) -> tuple[HeaderChange, ...]:
     """The change(s) to signed header fields that explain a b= failure; () when none verifies.
 
-    Single changes first, then pairs on different fields (a list that tags the Subject and
-    rewrites From), within budget.header_attempts signature verifications.
+    Single changes first, then pairs on two different fields (a list that tags the Subject
+    and rewrites From, or adds a Reply-To), within budget.header_attempts verifications.
     """
     left = budget.header_attempts
     singles = []
-    for change, headers in _variants(sig, msg):
+    for change, edit in _variants(sig, msg):
         if left <= 0:
             return ()
         left -= 1
-        if signature_matches(sig, replace(msg, headers=headers), key):
+        if signature_matches(sig, replace(msg, headers=_apply(msg.headers, edit)), key):
             return (change,)
-        singles.append((change, headers))
-    for (a, ha), (b, hb) in combinations(singles, 2):
-        if a.name == b.name or a.kind in ("added", "removed") or b.kind in ("added", "removed"):
+        singles.append((change, edit))
+    for (a, ea), (b, eb) in combinations(singles, 2):
+        if a.name.lower() == b.name.lower() or ea.index == eb.index:
             continue
         if left <= 0:
             return ()
         left -= 1
-        merged = tuple(y if x == z else x for x, y, z in zip(ha, hb, msg.headers, strict=True))
-        if signature_matches(sig, replace(msg, headers=merged), key):
+        if signature_matches(sig, replace(msg, headers=_apply(msg.headers, ea, eb)), key):
             return (a, b)
     return ()
 

@@ -123,3 +123,13 @@ def test_valimail_arc_validation_agreement(capsys: pytest.CaptureFixture[str]) -
     with capsys.disabled():
         print(f"\nValiMail ARC validation: {len(cases) - len(disagree)}/{len(cases)} agree")
     assert not disagree
+
+
+def test_headers_only_input_does_not_verify_arc(dns_server: ZoneServer) -> None:
+    run = run_cli(
+        "check", "--headers-only", "--format", "json", "--nameserver", dns_server.address,
+        str(LIST_ARC),
+    )  # fmt: skip
+    [message] = run.json()["messages"]
+    assert message["arc"]["cv"] == "none" and "only headers" in message["arc"]["detail"]
+    assert not [f for f in message["findings"] if f["code"].startswith("arc_")]

@@ -214,3 +214,9 @@ def test_truncated_body_is_proven_by_l() -> None:
     cut = parse_message(raw[: raw.index(b"If I missed anything")])  # a size limit cut it here
     change, _ = body_change(sig, cut)
     assert change is not None and change.code == "body_truncated"
+
+
+def test_added_reply_to_and_subject_tag_together() -> None:
+    msg, sig, key = _changed("oversigned-header-added", b"Subject: Notes", b"Subject: [ext] Notes")
+    kinds = {c.kind for c in header_changes(sig, msg, key)}
+    assert kinds == {"added", "subject_tag"}
