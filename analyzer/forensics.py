@@ -153,7 +153,7 @@ def _whole_body_variants(
     lines = body.split(b"\r\n")
     # A signer that hashed bare-LF text (a Unix-format file) before its MTA converted to CRLF.
     if b"\r\n" in body:
-        yield "body_line_endings", body.replace(b"\r\n", b"\n"), [b"(every line)"]
+        yield "body_line_endings", body.replace(b"\r\n", b"\n"), lines[:-1]
     # mbox storage quotes "From " at the start of a line (mboxo/mboxrd) or a reader unquotes it.
     quoted = [ln for ln in lines if re.match(rb">+From ", ln)]
     if quoted:
@@ -218,14 +218,17 @@ def _body_change(
         hasher.update(candidate)
         if hasher.digest() == sig.body_hash:
             evidence: tuple[str, ...] = ()
+            if code == "body_line_endings":
+                evidence = (
+                    f"{len(touched)} lines end in CRLF here, in bare LF in what was signed",
+                )
             if code == "mbox_from_quoting":  # which way: storage quoted, or a reader unquoted
                 added = touched[0][:1] == b">"
                 evidence = (
                     f'">From " quoting {"added" if added else "removed"} on {len(touched)} line(s)',
                 )
-            return BodyChange(
-                code, len(touched), sum(len(t) for t in touched), escape(touched[0]), evidence
-            )
+            sample = "" if code == "body_line_endings" else escape(touched[0])
+            return BodyChange(code, len(touched), sum(len(t) for t in touched), sample, evidence)
     if sig.length is not None:
         return None  # the block search below assumes the whole body is hashed
     return _block_search(sig, msg, canon, meter, budget)
