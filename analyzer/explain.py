@@ -420,8 +420,8 @@ _EN: dict[str, Text] = {
         "The signature of {d} (s={s}) fails now, but an intact ARC chain says it passed "
         "before {sealer} handled the message.",
         "ARC set i={instance}, sealed by {sealer}, recorded dkim=pass for {d} when the message "
-        "reached it, and the chain verifies (cv=pass). So {sealer} (or a later sealer: "
-        "{later}) most likely changed the message, as mailing lists do. Receivers that trust "
+        "reached it, and the chain verifies (cv=pass). So {sealer} most likely changed the "
+        "message afterwards, as mailing lists do (later sealers: {later}). Receivers that trust "
         "{sealer} can use this result (RFC 8617 §7.2).",
         "Nothing to fix at {d}. If your messages are rejected, ask {sealer} to keep ARC-sealing "
         "and the receiver to trust its seals.",

@@ -24,7 +24,6 @@ from analyzer.diagnose import fields_for, finding
 from analyzer.model import (
     ArcChain,
     ArcCv,
-    Classification,
     DkimSignature,
     Finding,
     HeaderField,
@@ -642,10 +641,9 @@ def arc_findings(
             **fields_for(v, msg), "sealer": first.domain, "instance": first.instance,
             "later": ", ".join(later) or "none",
         }  # fmt: skip
-        author = v.alignment.classification is Classification.AUTHOR
         evidence = [
             f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
         ]
-        out.append(finding("arc_attests_original_pass", Severity.INFO if author else Severity.WARNING, f,
-                           lang=lang, index=v.index, evidence=evidence))  # fmt: skip
+        out.append(finding("arc_attests_original_pass", Severity.INFO, f, lang=lang,
+                           index=v.index, evidence=evidence))  # fmt: skip
     return out

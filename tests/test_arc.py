@@ -55,7 +55,7 @@ def test_arc_attests_the_authors_pass_and_names_the_list(dns_server: ZoneServer)
         "The signature of example.com (s=s2025) fails now, but an intact ARC chain says it "
         "passed before lists.example.org handled the message."
     )
-    assert "later sealer: forwarder.example.net" in f["explanation"]
+    assert "(later sealers: forwarder.example.net)" in f["explanation"]
 
 
 def test_servfail_for_a_seal_key_is_temporary_not_missing(dns_server: ZoneServer) -> None:
