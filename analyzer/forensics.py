@@ -20,7 +20,7 @@ from enum import StrEnum
 from itertools import combinations
 
 from analyzer import explain
-from analyzer.diagnose import fields_for, finding
+from analyzer.diagnose import describe_answer, fields_for, finding
 from analyzer.model import (
     ArcChain,
     ArcCv,
@@ -615,7 +615,9 @@ def arc_findings(
             "sealer": ", ".join(s.domain for s in chain.sets) or "?",
         }
         code = "arc_temporary" if chain.temporary else "arc_chain_failed"
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=[chain.detail or ""])]
+        lookups = [describe_answer(a) for a in chain.dns if a.status.value != "ok"]
+        evidence = [chain.detail or "", *lookups]
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence)]
     if chain.cv is not ArcCv.PASS:
         return []
     out = []

@@ -67,6 +67,11 @@ def test_servfail_for_a_seal_key_is_temporary_not_missing(dns_server: ZoneServer
     assert not {"arc_chain_failed", "arc_attests_original_pass"} & codes
     [f] = [f for f in message["findings"] if f["code"] == "arc_temporary"]
     assert f["permanent"] is False
+    assert any(
+        "arc2025._domainkey.forwarder.example.net. TXT: servfail" in e for e in f["evidence"]
+    )
+    statuses = {(a["name"], a["status"]) for a in message["arc"]["dns"]}
+    assert ("arc2025._domainkey.forwarder.example.net.", "servfail") in statuses
 
 
 def test_change_after_the_last_seal_breaks_the_chain(
@@ -82,7 +87,9 @@ def test_change_after_the_last_seal_breaks_the_chain(
 
 def test_no_arc_fields_no_lookups(dns_server: ZoneServer) -> None:
     message = _message(FIXTURES / "plain" / "message.eml", dns_server)
-    assert message["arc"] == {"cv": "none", "detail": None, "temporary": False, "sets": []}
+    assert message["arc"] == {
+        "cv": "none", "detail": None, "temporary": False, "dns": [], "sets": []
+    }  # fmt: skip
     assert all("arc" not in q.name for q in dns_server.queries)
 
 

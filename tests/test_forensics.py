@@ -220,3 +220,13 @@ def test_added_reply_to_and_subject_tag_together() -> None:
     msg, sig, key = _changed("oversigned-header-added", b"Subject: Notes", b"Subject: [ext] Notes")
     kinds = {c.kind for c in header_changes(sig, msg, key)}
     assert kinds == {"added", "subject_tag"}
+
+
+def test_every_forensic_code_is_documented() -> None:
+    from analyzer.explain import CATALOG
+
+    readme = (FIXTURES.parent / "README.md").read_text()
+    start = list(CATALOG["en"]).index("body_appended")  # the forensics and ARC block
+    codes = [c for c in list(CATALOG["en"])[start:] if not c.startswith("change.")]
+    assert codes and all(f"| `{c}` |" in readme for c in codes)
+    assert all(f"`{kind}`" in readme for kind in forensics.ChangeKind)

@@ -117,6 +117,7 @@ def arc_dict(chain: ArcChain) -> dict[str, Any]:
         "cv": chain.cv.value,
         "detail": chain.detail,
         "temporary": chain.temporary,
+        "dns": [dns_dict(a) for a in chain.dns],
         "sets": [
             {
                 "instance": s.instance,
