@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from email.header import decode_header
 from enum import StrEnum
 from itertools import combinations
+from typing import Any
 
 from analyzer import explain
 from analyzer.diagnose import describe_answer, fields_for, finding
@@ -49,6 +50,7 @@ class Budget:
     hashed_bytes: int = 32 << 20
     max_lines: int = 50_000  # canonical body lines kept as hash states
     window: int = 120  # lines an added block may span next to a MIME boundary or part start
+    pair_window: int = 12  # lines each of two added blocks may span (a disclaimer in two parts)
     header_attempts: int = 300
 
 
@@ -122,6 +124,7 @@ _ADDR = re.compile(rb"<([^<>\s]+@[^<>\s]+)>|([^\s<>\",]+@[^\s<>\",]+)")
 # Both are matched on lower-cased text (a case-insensitive regex is several times slower on a
 # large body); a boundary's own spelling is then read from the original at the same offsets.
 _BOUNDARY = re.compile(rb"boundary\s*=\s*\"?([^\";\r\n]+)\"?")
+_HTML_END = re.compile(rb"\s*</body\s*>", re.IGNORECASE)
 _EIGHT_BIT = re.compile(rb"[\x80-\xff]")
 _CTE = re.compile(rb"(?m)^content-transfer-encoding:[ \t]*([\w-]+)")
 _NAME_CASE = {
@@ -270,11 +273,18 @@ def _block_search(
         return bool(hasher.digest() == sig.body_hash)
 
     delimiters, part_starts = _mime_points(msg, lines)
+    # Where an added block may end: a MIME delimiter, or the empty line before one (text added
+    # to the end of a part's content), or the end of an HTML document (banners and
+    # disclaimers go just before </body>).
+    ends = sorted(
+        {*delimiters, *(d - 1 for d in delimiters if d and lines[d - 1] == b"\r\n")}
+        | {k for k, ln in enumerate(lines) if _HTML_END.match(ln)}
+    )
     candidates: list[tuple[str, int, int]] = []
     # The canonical form drops trailing empty lines (§3.4.3, §3.4.4): a prefix ending in one
     # is the same candidate as a shorter one.
     candidates += [("body_appended", k, n) for k in range(n - 1, 0, -1) if lines[k - 1] != b"\r\n"]
-    for j in delimiters:
+    for j in ends:
         candidates += [
             ("body_appended", i, j) for i in range(j - 1, max(j - budget.window, 0) - 1, -1)
         ]
@@ -288,6 +298,41 @@ def _block_search(
             return None
         if matched:
             return _block_change(code, lines, i, j, n, delimiters)
+    return _two_blocks(sig, lines, states, offsets, view, [*ends, n], meter, budget)
+
+
+def _two_blocks(
+    sig: DkimSignature,
+    lines: list[bytes],
+    states: list[Any],
+    offsets: list[int],
+    view: memoryview,
+    ends: list[int],
+    meter: _Meter,
+    budget: Budget,
+) -> BodyChange | None:
+    """The same text added at the end of two parts (a disclaimer in the text and the HTML
+    alternative): two short blocks, each ending at a place where blocks end."""
+    n = len(lines)
+    w = budget.pair_window
+    for j1, j2 in combinations(ends, 2):
+        for i1 in range(j1 - 1, max(j1 - w, 0) - 1, -1):
+            for i2 in range(j2 - 1, max(j2 - w, j1) - 1, -1):
+                between, rest = view[offsets[j1] : offsets[i2]], view[offsets[j2] :]
+                if not meter.spend(len(between) + len(rest)):
+                    return None
+                hasher = states[i1].copy()
+                hasher.update(between)
+                hasher.update(rest)
+                if hasher.digest() == sig.body_hash:
+                    first, second = lines[i1:j1], lines[i2:j2]
+                    added = first + second
+                    sample = next((ln for ln in added if ln.strip()), added[0])
+                    return BodyChange(
+                        "body_appended", len(added), sum(map(len, added)), escape(sample),
+                        (f"two blocks: canonical body lines {i1 + 1}-{j1} and {i2 + 1}-{j2} of {n}",
+                         f"first line of the second block: {escape(next((ln for ln in second if ln.strip()), second[0]))!r}"),
+                    )  # fmt: skip
     return None
 
 

@@ -230,3 +230,11 @@ def test_every_forensic_code_is_documented() -> None:
     codes = [c for c in list(CATALOG["en"])[start:] if not c.startswith("change.")]
     assert codes and all(f"| `{c}` |" in readme for c in codes)
     assert all(f"`{kind}`" in readme for kind in forensics.ChangeKind)
+
+
+def test_disclaimer_in_both_alternatives_is_two_blocks(dns_server: ZoneServer) -> None:
+    f = _finding("disclaimer-both-parts", "body_appended", dns_server)
+    assert "6 line(s) (374 bytes)" in str(f["summary"])
+    assert f["evidence"][0] == "two blocks: canonical body lines 17-19 and 30-32 of 123"  # type: ignore[index]
+    msg, sig, _ = _signed("disclaimer-both-parts")
+    assert body_change(sig, msg, Budget(pair_window=2)) == (None, True)  # blocks too long
