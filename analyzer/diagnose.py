@@ -17,6 +17,7 @@ from analyzer import explain, trace
 from analyzer.classify import organizational_domain, provider_for
 from analyzer.model import (
     Classification,
+    DkimSignature,
     Dmarc,
     DmarcStatus,
     DnsAnswer,
@@ -30,6 +31,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
 )
+from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -256,10 +258,23 @@ def _body_length(
 ) -> list[Finding]:
     return [
         finding("body_length_limit", Severity.WARNING, fields_for(v, msg, lang), lang=lang,
-                index=v.index)
+                index=v.index, evidence=_unsigned(v.signature, msg.body))
         for v in verdicts
         if v.signature is not None and v.signature.length is not None
     ]  # fmt: skip
+
+
+def _unsigned(sig: DkimSignature, body: bytes | None) -> list[str]:
+    """Evidence for l=: what of the canonical body is not signed, and its first line."""
+    tail = unsigned_part(sig, body) if body is not None else b""
+    if not tail.strip():
+        return []
+    lines = tail.split(b"\r\n")
+    first = next(ln for ln in lines if ln.strip())
+    return [
+        f"{len(tail)} bytes ({len(lines) - 1} lines) after l={sig.length} are not signed",
+        f"first unsigned line: {first.decode('utf-8', 'replace')[:100]!r}",
+    ]
 
 
 def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:

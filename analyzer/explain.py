@@ -764,6 +764,194 @@ _EN: dict[str, Text] = {
         "private key that matches what DNS serves.",
         True,
     ),
+    # --- forensics and ARC (issue 4) ---
+    "body_appended": Text(
+        "Proven: {lines} line(s) ({bytes} bytes) were added to the body after {d} (s={s}) "
+        'signed it; the first: "{first_line}".',
+        "With those lines removed, the body hashes to the signature's bh= again, so the rest of "
+        "the body is exactly what {d} signed. Added text at the end of a body or of a MIME part "
+        "is a mailing-list footer, a disclaimer or an antivirus banner.",
+        "Find the hop that adds this text (the first line above names it) and have it stop, or "
+        "have it sign again (DKIM or ARC) after adding it.",
+        True,
+    ),
+    "body_prepended": Text(
+        "Proven: {lines} line(s) ({bytes} bytes) were inserted at the start of the body after "
+        '{d} (s={s}) signed it; the first: "{first_line}".',
+        "With those lines removed, the body hashes to bh= again. Text put at the top of a body "
+        'or of a MIME part is usually a gateway\'s warning banner ("external sender").',
+        "Have the gateway that adds the banner do so only after verifying DKIM and recording "
+        "the result (ARC), or tag the subject or a header instead of the body.",
+        True,
+    ),
+    "body_truncated": Text(
+        "Proven: the body is {bytes} bytes shorter than the part {d} (s={s}) signed (l=).",
+        "The signature's l= says how many canonical body bytes were signed, and the body "
+        "received is shorter: something cut the body (a size limit, a stripped attachment).",
+        "Find the hop that shortens messages (attachment stripping, size limits) and exempt "
+        "signed mail, or have it sign again after the change.",
+        True,
+    ),
+    "body_line_endings": Text(
+        "Proven: {d} (s={s}) signed the body with bare LF line endings, and it was delivered "
+        "with CRLF.",
+        "Converted back to bare LF, the body hashes to bh= again. The signer hashed the message "
+        "in Unix (LF) form, and its mail server converted it to CRLF for SMTP, as it must: the "
+        "signature was broken from the start.",
+        "Make the signer hash the message in its wire form (CRLF line endings), e.g. sign in "
+        "the MTA (milter) rather than in a script that writes LF files.",
+        True,
+    ),
+    "body_whitespace": Text(
+        "Proven: whitespace at the end of {lines} line(s) was changed after {d} (s={s}) signed "
+        'with simple body canonicalization; the first: "{first_line}".',
+        "With the line-end whitespace put back as signed, the body hashes to bh= again. Under "
+        "c=.../simple every space counts; relays that strip or add trailing spaces (or break "
+        "format=flowed soft line breaks) break such signatures.",
+        "Sign with relaxed body canonicalization (c=relaxed/relaxed), which ignores trailing "
+        "whitespace.",
+        True,
+    ),
+    "mbox_from_quoting": Text(
+        'Proven: ">From " quoting of {lines} line(s) changed after {d} (s={s}) signed; the '
+        'first: "{first_line}".',
+        'Mailbox (mbox) storage puts ">" before body lines that start with "From ", and some '
+        "readers take it off. Undoing that, the body hashes to bh= again: the message was "
+        "intact in transit, and the change was made where it was stored.",
+        "Nothing to fix at the sender. Verify the message as delivered, before mailbox storage, "
+        "or from a maildir or a Download original export.",
+        None,
+    ),
+    "body_unexplained": Text(
+        "No tested change explains why the body of {d} (s={s}) no longer matches bh=.",
+        "Removing a block of lines at the end or start of the body or of a MIME part, line "
+        "endings, trailing whitespace and From-quoting were each tried, and none reproduces "
+        "the signed body hash. The evidence lists what is known about the body.",
+        "Compare this copy with the message as it left the sender (its Sent folder) to see "
+        "what a relay changed.",
+        True,
+    ),
+    "body_likely_reencoded": Text(
+        "The body of {d} (s={s}) was likely re-encoded by a relay (a guess).",
+        "The evidence shows signs of a transfer-encoding conversion (for example 8bit to "
+        "quoted-printable); a conversion after signing changes every encoded line, which "
+        "breaks the body hash. This is likely, not proven.",
+        "Have the sending system encode 8-bit text itself (quoted-printable or base64) before "
+        "signing, so no relay needs to convert it.",
+        True,
+    ),
+    "header_modified": Text(
+        "Proven: the signed {header} header was changed after {d} (s={s}) signed it.",
+        'With the original value "{original}" instead of the received "{received}", the '
+        "header signature verifies again with the key at {key}.",
+        "",
+        True,
+    ),
+    "change.subject_tag": Text(
+        "A subject tag was added.",
+        "A mailing list or a gateway put a tag into the Subject.",
+        "Ask the list or gateway to stop tagging subjects, or to seal its changes with ARC "
+        "so receivers can trust the original result.",
+        True,
+    ),
+    "change.refolded": Text(
+        "The header was re-folded.",
+        "A relay changed where the header's lines break; under simple header "
+        "canonicalization that breaks the signature.",
+        "Sign with relaxed header canonicalization (c=relaxed/...), which ignores folding.",
+        True,
+    ),
+    "change.respaced": Text(
+        "Whitespace in the header was changed.",
+        "A relay changed spaces in the header; under simple header canonicalization every "
+        "space counts.",
+        "Sign with relaxed header canonicalization (c=relaxed/...), which ignores such changes.",
+        True,
+    ),
+    "change.name_case": Text(
+        "The header name's case was changed.",
+        "A relay rewrote the field name's upper/lower case; simple header canonicalization "
+        "keeps the case, so the signature breaks.",
+        "Sign with relaxed header canonicalization (c=relaxed/...), which lower-cases names.",
+        True,
+    ),
+    "change.reencoded": Text(
+        "8-bit characters were re-encoded.",
+        "The header was signed with raw UTF-8 and a relay without SMTPUTF8 support turned it "
+        "into RFC 2047 encoded-words.",
+        "Encode non-ASCII header text as RFC 2047 encoded-words before signing, or make sure "
+        "every hop supports SMTPUTF8.",
+        True,
+    ),
+    "change.from_rewritten": Text(
+        'From was rewritten (a mailing list\'s "via" address).',
+        "A list replaced the author's address with its own so that the author's DMARC policy "
+        "does not reject its copies; the original is kept in another header.",
+        "Expected from a list that rewrites From; the list's own signature and ARC seal are "
+        "what receivers judge. Nothing to fix at the author.",
+        True,
+    ),
+    "change.added": Text(
+        "Another instance of the header was added.",
+        "A hop added a {header} field although the signer signed this name (or oversigned it "
+        "to forbid additions); the added field is now part of what h= selects. Without it, "
+        "the signature verifies.",
+        "Find the hop that adds the field and stop it; oversigning is doing its job here.",
+        True,
+    ),
+    "change.removed": Text(
+        "A signed header was removed.",
+        "A hop removed the {header} field (its value survives under another name); with it "
+        "restored, the signature verifies.",
+        "Find the hop that removes or renames the field and stop it.",
+        True,
+    ),
+    "header_unexplained": Text(
+        "No tested change explains why the header signature of {d} (s={s}) fails.",
+        "Plausible originals of the signed headers ({signed}) were re-verified and none "
+        "verifies. Of these, {rewritten} are commonly rewritten in transit; this does not say "
+        "which one changed. If every message from {d} fails this way, the private key may not "
+        "match the key at {key}.",
+        "Compare the signed headers with the copy in the sender's Sent folder, and the private "
+        "key the signer uses with the key published at {key}.",
+        True,
+    ),
+    "arc_attests_original_pass": Text(
+        "The signature of {d} (s={s}) fails now, but an intact ARC chain says it passed "
+        "before {sealer} handled the message.",
+        "ARC set i={instance}, sealed by {sealer}, recorded dkim=pass for {d} when the message "
+        "reached it, and the chain verifies (cv=pass). So {sealer} most likely changed the "
+        "message afterwards, as mailing lists do (later sealers: {later}). Receivers that trust "
+        "{sealer} can use this result (RFC 8617 §7.2).",
+        "Nothing to fix at {d}. If your messages are rejected, ask {sealer} to keep ARC-sealing "
+        "and the receiver to trust its seals.",
+        None,
+    ),
+    "arc_saw_original_fail": Text(
+        "The signature of {d} (s={s}) had already failed when {sealer}, the first ARC sealer, "
+        "received the message.",
+        "ARC set i={instance}, sealed by {sealer}, recorded dkim=fail for {d}. The change "
+        "that broke it happened before that hop: at the sender's own systems or a relay "
+        "before {sealer}, not at {sealer} or later.",
+        "Look at the sending side: what rewrites messages after {d} signs them, or whether "
+        "the signer's key matches {key}.",
+        True,
+    ),
+    "arc_chain_failed": Text(
+        "The ARC chain on this message does not verify (cv=fail).",
+        "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "
+        "Receivers ignore what a broken chain says.",
+        "The sealer whose set fails must fix its ARC signing (keys, header order, instance "
+        "numbers); or the message was changed after the last seal.",
+        True,
+    ),
+    "arc_temporary": Text(
+        "The ARC chain could not be verified: a DNS lookup failed temporarily.",
+        "A key for an ARC set sealed by {sealer} could not be fetched (SERVFAIL or timeout); "
+        "this is not a missing key: {detail}.",
+        "Try again later.",
+        False,
+    ),
 }
 
 # Short texts of the text report, and words that fill templates.

@@ -279,6 +279,40 @@ class SignatureVerdict:
         return self.alignment.classification is Classification.PROVIDER
 
 
+class ArcCv(StrEnum):
+    """RFC 8617 §4.4 chain validation status."""
+
+    NONE = "none"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class ArcSet:
+    """One ARC set (RFC 8617 §4.1): who sealed it, whether it verifies, what that hop saw."""
+
+    instance: int
+    domain: str  # the ARC-Seal's d=
+    selector: str
+    seal_valid: bool
+    message_signature_valid: bool
+    chain_status: str  # the seal's own cv= tag
+    authentication_results: str  # the ARC-Authentication-Results value after i=
+    dkim_pass_domains: tuple[str, ...]  # header.d= of each dkim=pass that hop recorded
+    dkim_fail_domains: tuple[str, ...] = ()  # ... and of each dkim=fail
+
+
+@dataclass(frozen=True, slots=True)
+class ArcChain:
+    """The ARC chain as verified now, oldest set first; `temporary` when DNS stood in the way."""
+
+    cv: ArcCv
+    sets: tuple[ArcSet, ...] = ()
+    detail: str | None = None
+    temporary: bool = False
+    dns: tuple[DnsAnswer, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -346,6 +380,7 @@ class Report:
     findings: tuple[Finding, ...] = field(default=())
     verified_at: int = 0
     dmarc: Dmarc | None = None
+    arc: ArcChain = ArcChain(ArcCv.NONE)
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:

@@ -6,9 +6,11 @@ from dataclasses import replace
 from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
+from analyzer.arc import check_arc
 from analyzer.classify import classify
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
+from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
@@ -19,6 +21,7 @@ from analyzer.model import (
     Reason,
     Report,
     Result,
+    Severity,
     SignatureVerdict,
 )
 from analyzer.probes import probe_key
@@ -63,8 +66,15 @@ def analyze(
     dmarc = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
-    findings = diagnose(msg, verdicts, lang, dmarc=dmarc)
-    return Report(source, msg, verdicts, findings, now, dmarc)
+    chain = check_arc(msg, resolver)
+    # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
+    findings = [
+        *diagnose(msg, verdicts, lang, dmarc=dmarc),
+        *forensic_findings(msg, verdicts, lang),
+        *arc_findings(chain, msg, verdicts, lang),
+    ]
+    findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
+    return Report(source, msg, verdicts, tuple(findings), now, dmarc=dmarc, arc=chain)
 
 
 def _verdict(

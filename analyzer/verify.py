@@ -10,12 +10,14 @@ injected clock, and dkimpy is used for what it is good at: canonicalisation
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import nacl.exceptions
 import nacl.signing
-from dkim import select_headers
+from dkim import ARC, DKIMException, select_headers
 from dkim.canonicalization import CanonicalizationPolicy
 from dkim.crypto import (
     DigestTooLargeError,
@@ -27,6 +29,8 @@ from dkim.crypto import (
 from analyzer.keys import service_allows_email
 from analyzer.model import (
     Alignment,
+    ArcCv,
+    ArcSet,
     DkimSignature,
     KeyEvidence,
     KeyProblem,
@@ -41,6 +45,11 @@ MIN_RSA_BITS = 1024  # RFC 8301 §3.2
 MAX_RSA_BITS = 8192  # refuse before doing the arithmetic: a bigger key is a denial of service
 FUTURE_SLOP = 300  # seconds of clock skew tolerated for t= (RFC 6376 §3.5 lets us ignore it)
 _HASHES = {"rsa-sha256": "sha256", "rsa-sha1": "sha1", "ed25519-sha256": "sha256"}
+_QUIET = logging.getLogger(
+    "analyzer.dkimpy"
+)  # dkimpy logs every failure at ERROR: keep it off stderr
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +84,25 @@ def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
     return PublicKey("rsa", bits, rsa)
 
 
+def canonical_body(sig: DkimSignature, body: bytes) -> bytes:
+    """The body as the signature's c= sees it (RFC 6376 §3.4.3, §3.4.4), before l=."""
+    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
+    return bytes(policy.canonicalize_body(body))
+
+
+def new_hash(sig: DkimSignature) -> Any:
+    """An empty hash object of the signature's a= (for hashing a body in steps)."""
+    return hashlib.new(_HASHES[sig.algorithm])
+
+
+def unsigned_part(sig: DkimSignature, body: bytes) -> bytes:
+    """The canonical body after the l= bytes the signature covers (RFC 6376 §3.4.5)."""
+    return canonical_body(sig, body)[sig.length :] if sig.length is not None else b""
+
+
 def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None]:
     """RFC 6376 §3.7 body hash, with l= applied (§3.4.5)."""
-    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
-    canonical = policy.canonicalize_body(body)
+    canonical = canonical_body(sig, body)
     if sig.length is not None:
         if sig.length > len(canonical):
             return False, (
@@ -283,3 +307,46 @@ def verify(
             **found,
         )
     return verdict(Result.PASS, None, None, **found)  # fmt: skip
+
+
+def arc_chain(
+    raw: bytes, lookup: Callable[[str], bytes | None]
+) -> tuple[ArcCv, tuple[ArcSet, ...], str]:
+    """Verify the ARC chain (RFC 8617 §5.2) with dkimpy, keys through `lookup`.
+
+    The ARC adapter lives here because this is the dkimpy module. `lookup` gets
+    the key's DNS name and returns the TXT record (bytes), or None when there is
+    none; the caller keeps the DNS evidence and knows a SERVFAIL from a missing key.
+    Known limit: dkimpy judges an ARC set's t= (and the rare x=) against the real clock
+    with 10 hours of slop, not against --now; a seal whose x= has passed by now fails.
+    The sets come back oldest first, with dkim_pass_domains left for the caller.
+    """
+
+    def dnsfunc(name: bytes, timeout: float = 5) -> bytes | None:
+        return lookup(name.decode("ascii", "replace"))
+
+    try:
+        cv, results, detail = ARC(raw, logger=_QUIET, minkey=MIN_RSA_BITS).verify(dnsfunc=dnsfunc)
+    except (DKIMException, IndexError, KeyError, ValueError, TypeError) as e:
+        # dkimpy raises on some malformed chains instead of returning a failure
+        return ArcCv.FAIL, (), f"malformed ARC header fields: {e}"[:200]
+
+    def text(value: object) -> str:
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
+
+    sets = tuple(
+        ArcSet(
+            instance=int(r["instance"]),
+            domain=text(r.get("as-domain")).lower(),
+            selector=text(r.get("as-selector")),
+            seal_valid=bool(r.get("as-valid")),
+            message_signature_valid=bool(r.get("ams-valid")),
+            chain_status=text(r.get("cv")).lower(),
+            authentication_results=" ".join(text(r.get("aar-value")).split()),
+            dkim_pass_domains=(),
+        )
+        for r in reversed(results)
+    )
+    # dkimpy answers None for "a seal reported cv=fail": the chain is failed (§5.2 step 2).
+    status = {b"pass": ArcCv.PASS, b"none": ArcCv.NONE}.get(cv or b"", ArcCv.FAIL)
+    return status, sets, text(detail)

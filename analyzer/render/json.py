@@ -9,6 +9,7 @@ from typing import Any
 from analyzer import __version__
 from analyzer.model import (
     SCHEMA_VERSION,
+    ArcChain,
     Dmarc,
     DnsAnswer,
     Failure,
@@ -126,6 +127,31 @@ def message_dict(r: Report) -> dict[str, Any]:
         "signatures": [signature_dict(v) for v in r.verdicts],
         "findings": [finding_dict(f) for f in r.findings],
         "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
+        "arc": arc_dict(r.arc),
+    }
+
+
+def arc_dict(chain: ArcChain) -> dict[str, Any]:
+    return {
+        "cv": chain.cv.value,
+        "detail": chain.detail,
+        "temporary": chain.temporary,
+        "dns": [dns_dict(a) for a in chain.dns],
+        "sets": [
+            {
+                "instance": s.instance,
+                "domain": s.domain,
+                "selector": s.selector,
+                "seal_result": "pass" if s.seal_valid else "fail",
+                "message_signature_result": "pass" if s.message_signature_valid else "fail",
+                "chain_status": s.chain_status,
+                "authentication_results": s.authentication_results,
+                "dkim_pass_seen": bool(s.dkim_pass_domains),
+                "dkim_pass_domains": list(s.dkim_pass_domains),
+                "dkim_fail_domains": list(s.dkim_fail_domains),
+            }
+            for s in chain.sets
+        ],
     }
 
 

@@ -191,6 +191,12 @@ def render_report(
         lines.append(field(labels[3], _dmarc_line(report.dmarc, lang)))
     if report.verdicts:
         lines += ["", _table(report, style, lang)]
+    if report.arc.sets or report.arc.cv.value != "none":
+        lines += ["", f"ARC: cv={report.arc.cv.value}" + "".join(
+            f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)} message "
+            f"{_mark(a.message_signature_valid)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
+            for a in report.arc.sets
+        )]  # fmt: skip
     if report.findings:
         lines += ["", style(p("label.findings"), "bold")]
     for f in report.findings:

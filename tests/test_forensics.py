@@ -1,0 +1,240 @@
+"""Forensics through the real CLI: each cause proven on a realistic fixture, nothing claimed
+where nothing verifies, and nothing spent on passing signatures."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from analyzer import forensics
+from analyzer.dns import open_resolver
+from analyzer.forensics import Budget, body_change, header_changes
+from analyzer.keys import fetch_key
+from analyzer.message import parse_message
+from analyzer.model import DkimSignature, KeyRecord, ParsedMessage
+from analyzer.signatures import extract
+from analyzer.verify import PublicKey, load_public_key
+from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, Case, fixture_cases, run_cli
+
+FORENSIC = [c for c in fixture_cases() if "findings" in c.expected]
+PROVEN = {"body_appended", "body_prepended", "body_truncated", "body_line_endings",
+          "body_whitespace", "mbox_from_quoting", "header_modified"}  # fmt: skip
+
+
+def _json(case: Case, server: ZoneServer) -> dict[str, object]:
+    run = run_cli("check", "--format", "json", "--nameserver", server.address, str(case.message))
+    assert run.exit_code == case.expected["exit_code"], run.stdout
+    [message] = run.json()["messages"]
+    return message  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("case", FORENSIC, ids=[c.name for c in FORENSIC])
+def test_forensic_fixture_findings(case: Case, dns_server: ZoneServer) -> None:
+    message = _json(case, dns_server)
+    findings = message["findings"]
+    assert isinstance(findings, list)
+    codes = {f["code"] for f in findings}
+    assert set(case.expected["findings"]) <= codes
+    assert not set(case.expected.get("absent", [])) & codes
+    if "arc" in case.expected:
+        assert message["arc"]["cv"] == case.expected["arc"]  # type: ignore[index]
+    # the same findings reach the text report
+    text = run_cli("check", "--nameserver", dns_server.address, str(case.message)).stdout
+    for f in findings:
+        assert f["summary"].split(" (")[0][:60] in text
+
+
+def _finding(case: str, code: str, server: ZoneServer) -> dict[str, object]:
+    message = _json(Case(case, FIXTURES / case), server)
+    [found] = [f for f in message["findings"] if f["code"] == code]  # type: ignore[attr-defined]
+    return found  # type: ignore[no-any-return]
+
+
+def test_list_footer_names_the_added_part(dns_server: ZoneServer) -> None:
+    f = _finding("list-footer-mime", "body_appended", dns_server)
+    assert "8 line(s) (293 bytes)" in str(f["summary"])
+    assert "_______" in str(f["summary"])
+    assert any("before the MIME delimiter '--=_mixed_7d1f0c--'" in e for e in f["evidence"])  # type: ignore[attr-defined]
+
+
+def test_footer_of_the_plain_fixture_is_found(dns_server: ZoneServer) -> None:
+    f = _finding("body-modified", "body_appended", dns_server)
+    assert "3 line(s) (168 bytes)" in str(f["summary"])
+    assert "lines 20-22 of 22" in f["evidence"][0]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("case", "kind", "received", "original"),
+    [
+        ("subject-modified", "subject_tag", "[list] Notes", "Notes from"),
+        ("headers-only-tampered", "subject_tag", "[EXTERNAL] Notes", "Notes from"),
+        ("header-reencoded", "reencoded", "=?UTF-8?Q?Men=C3=BC", "Menü für das"),
+        ("simple-refolded", "refolded", "the\\r\\n December", "the December"),
+        ("oversigned-header-added", "added", "alice@forwarder.example.net", "(absent)"),
+    ],
+)
+def test_header_change_is_named(
+    case: str, kind: str, received: str, original: str, dns_server: ZoneServer
+) -> None:
+    f = _finding(case, "header_modified", dns_server)
+    change, got, want = f["evidence"]  # type: ignore[misc]
+    assert change == f"change={kind}"
+    assert received in got and original in want
+
+
+def test_list_that_tags_and_rewrites_from_needs_both_undone(dns_server: ZoneServer) -> None:
+    message = _json(Case("x", FIXTURES / "list-subject-from-rewrite"), dns_server)
+    kinds = {f["evidence"][0] for f in message["findings"] if f["code"] == "header_modified"}  # type: ignore[attr-defined]
+    assert kinds == {"change=subject_tag", "change=from_rewritten"}
+
+
+def test_unsigned_tail_after_l_is_shown(dns_server: ZoneServer) -> None:
+    f = _finding("length-limit-appended", "body_length_limit", dns_server)
+    assert f["evidence"] == [
+        "139 bytes (3 lines) after l=601 are not signed",
+        "first unsigned line: 'UPDATE: the billing migration was moved. Confirm your new "
+        "payment details at'",
+    ]
+
+
+def test_unexplained_change_claims_nothing(dns_server: ZoneServer) -> None:
+    message = _json(Case("x", FIXTURES / "unexplained-change"), dns_server)
+    codes = [f["code"] for f in message["findings"]]  # type: ignore[attr-defined]
+    assert not PROVEN & set(codes)
+    [body] = [f for f in message["findings"] if f["code"] == "body_unexplained"]  # type: ignore[attr-defined]
+    assert "canonical body (simple): 683 bytes" in body["evidence"]
+    assert "transfer encodings: 7bit" in body["evidence"]
+    [head] = [f for f in message["findings"] if f["code"] == "header_unexplained"]  # type: ignore[attr-defined]
+    assert "commonly rewritten in transit: from, to, subject" in " ".join(head["evidence"])
+
+
+# --- bounded, and free for passing signatures ------------------------------------------
+
+
+def _signed(case: str) -> tuple[ParsedMessage, DkimSignature, PublicKey]:
+    """A fixture's author signature and its key, fetched from the case's zone on loopback."""
+    msg = parse_message((FIXTURES / case / "message.eml").read_bytes())
+    [sig] = [
+        s
+        for s in extract(msg.headers)
+        if isinstance(s, DkimSignature) and s.domain in ("example.com", "example.org")
+    ]
+    with open_resolver(zones=[FIXTURES / case / "zone"]) as resolver:
+        [record] = fetch_key(resolver, sig.selector, sig.domain).keys
+    assert isinstance(record, KeyRecord)
+    key = load_public_key(record)
+    assert isinstance(key, PublicKey)
+    return msg, sig, key
+
+
+def test_body_search_stops_at_its_budget() -> None:
+    msg, sig, _ = _signed("list-footer-mime")
+    assert body_change(sig, msg)[0] is not None
+    assert body_change(sig, msg, Budget(attempts=5)) == (None, False)
+    assert body_change(sig, msg, Budget(hashed_bytes=1000)) == (None, False)
+    assert body_change(sig, msg, Budget(max_lines=10)) == (None, False)
+
+
+def test_header_search_stops_at_its_budget() -> None:
+    msg, sig, key = _signed("header-reencoded")
+    assert header_changes(sig, msg, key)
+    assert header_changes(sig, msg, key, Budget(header_attempts=0)) == ()
+
+
+def test_passing_messages_cost_nothing(
+    dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kw: object) -> None:
+        raise AssertionError("forensics ran for a passing signature")
+
+    monkeypatch.setattr(forensics, "body_change", refuse)
+    monkeypatch.setattr(forensics, "header_changes", refuse)
+    for case in ("plain", "multipart-attachment", "ses-two-signatures", "length-limit-appended"):
+        run = run_cli(
+            "check", "--nameserver", dns_server.address, str(FIXTURES / case / "message.eml")
+        )
+        assert run.exit_code == 0, run.stdout
+
+
+def test_wrong_key_is_not_blamed_on_a_header(tmp_path: Path, dns_server: ZoneServer) -> None:
+    """A signature made with another key: no header variant can verify, so none is claimed."""
+    raw = (FIXTURES / "subject-modified" / "message.eml").read_bytes()
+    # the same message, pointed at another key of example.com (the key-1024 fixture's selector)
+    raw = raw.replace(b"\ts=s2025;", b"\ts=s1024;", 1)
+    path = tmp_path / "message.eml"
+    path.write_bytes(raw)
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    codes = {f["code"] for f in run.json()["messages"][0]["findings"]}
+    assert "header_modified" not in codes and "header_unexplained" in codes
+
+
+def test_budget_is_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Budget().attempts = 1  # type: ignore[misc]
+
+
+# --- every kind of change, on fixture messages changed here (c=simple/simple: bob) -----------
+
+
+def _changed(case: str, old: bytes, new: bytes) -> tuple[ParsedMessage, DkimSignature, PublicKey]:
+    _, sig, key = _signed(case)
+    raw = (FIXTURES / case / "message.eml").read_bytes()
+    assert old in raw
+    return parse_message(raw.replace(old, new, 1)), sig, key
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        (b"Subject: Draft agenda for the\r\n December", b"SUBJECT: Draft agenda for the December", "name_case"),
+        (b"Subject: Draft agenda for the\r\n December", b"Subject:  Draft agenda for the December", "respaced"),
+        (b"Subject: Draft agenda for the\r\n December", b"X-Original-Subject: Draft agenda for the December", "removed"),
+    ],
+)  # fmt: skip
+def test_header_kinds_under_simple(old: bytes, new: bytes, kind: str) -> None:
+    # simple-refolded arrives re-folded: the replacement undoes that and makes another change
+    msg, sig, key = _changed("simple-refolded", old, new)
+    changes = header_changes(sig, msg, key)
+    assert kind in {c.kind for c in changes}
+
+
+def test_trailing_whitespace_added_under_simple() -> None:
+    msg, sig, _ = _changed("simple-refolded", b"Cheers,\r\n", b"Cheers,   \r\n")
+    change, complete = body_change(sig, msg)
+    assert change is not None and change.code == "body_whitespace" and complete
+    assert change.sample == "Cheers,   "
+
+
+def test_truncated_body_is_proven_by_l() -> None:
+    _, sig, _ = _signed("length-limit-appended")
+    raw = (FIXTURES / "length-limit-appended" / "message.eml").read_bytes()
+    cut = parse_message(raw[: raw.index(b"If I missed anything")])  # a size limit cut it here
+    change, _ = body_change(sig, cut)
+    assert change is not None and change.code == "body_truncated"
+
+
+def test_added_reply_to_and_subject_tag_together() -> None:
+    msg, sig, key = _changed("oversigned-header-added", b"Subject: Notes", b"Subject: [ext] Notes")
+    kinds = {c.kind for c in header_changes(sig, msg, key)}
+    assert kinds == {"added", "subject_tag"}
+
+
+def test_every_forensic_code_is_documented() -> None:
+    from analyzer.explain import CATALOG
+
+    readme = (FIXTURES.parent / "README.md").read_text()
+    start = list(CATALOG["en"]).index("body_appended")  # the forensics and ARC block
+    codes = [c for c in list(CATALOG["en"])[start:] if not c.startswith("change.")]
+    assert codes and all(f"| `{c}` |" in readme for c in codes)
+    assert all(f"`{kind}`" in readme for kind in forensics.ChangeKind)
+
+
+def test_disclaimer_in_both_alternatives_is_two_blocks(dns_server: ZoneServer) -> None:
+    f = _finding("disclaimer-both-parts", "body_appended", dns_server)
+    assert "6 line(s) (374 bytes)" in str(f["summary"])
+    assert f["evidence"][0] == "two blocks: canonical body lines 17-19 and 30-32 of 123"  # type: ignore[index]
+    msg, sig, _ = _signed("disclaimer-both-parts")
+    assert body_change(sig, msg, Budget(pair_window=2)) == (None, True)  # blocks too long
