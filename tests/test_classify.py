@@ -33,3 +33,9 @@ def test_a_platform_mailing_as_itself_is_the_author() -> None:
 
 def test_organizational_domain_uses_the_public_suffix_list() -> None:
     assert organizational_domain("a.b.example.co.uk") == "example.co.uk"
+
+
+def test_organizational_domain_of_an_idn_stays_in_a_labels() -> None:
+    # xn--p1ai (Russia) and xn--90ae (Bulgaria) are in the list only as U-labels.
+    assert organizational_domain("mail.xn--d1acufc.xn--p1ai") == "xn--d1acufc.xn--p1ai"
+    assert organizational_domain("a.b.xn--e1afmkfd.xn--90ae") == "xn--e1afmkfd.xn--90ae"
