@@ -1,0 +1,461 @@
+"""Batch scanning: raw messages in, per-message results out, in input order, on all cores.
+
+The stages overlap so that neither DNS latency nor one slow message stalls the stream:
+
+    reader (this process)       reads the next message, finds its key names in the
+                                header section only, asks the prefetch threads for them
+    prefetch threads            one CachingResolver for the whole run: each key is looked
+                                up once (TTL honoured, negative answers cached), and many
+                                lookups are in flight at once
+    worker processes (--jobs)   analyze() with a resolver that answers from the prefetched
+                                answers first; any other query (probes, DMARC) goes to the
+                                same nameservers, cached per worker
+    writer (this process)       takes results in input order from a bounded window,
+                                writes each line and flushes, and feeds the summary
+
+The window holds at most WINDOW_MESSAGES messages and WINDOW_BYTES of raw bytes, so
+memory stays flat whatever the mailbox size.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
+from analyzer.errors import NotAMessageError
+from analyzer.keys import key_name
+from analyzer.message import split_header_fields, to_crlf
+from analyzer.model import DkimSignature, DnsAnswer, Failure, Report
+from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
+from analyzer.render import csv as csv_render
+from analyzer.render.json import failure_dict, message_dict
+from analyzer.signatures import extract
+from analyzer.sources import RawMessage, open_paths, read_paths
+
+WINDOW_MESSAGES = 512  # messages between the reader and the writer
+WINDOW_BYTES = 128 * 1024 * 1024  # ... and their raw bytes at most (one larger message passes)
+DNS_THREADS = 32
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+EXIT_NOINPUT = 66  # EX_NOINPUT
+
+
+class ScanFormat(StrEnum):
+    TEXT = "text"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every worker needs besides the message: small, sent with each job."""
+
+    now: int
+    fmt: ScanFormat
+    nameservers: tuple[Nameserver, ...] = ()
+    timeout: float = 5.0
+    headers_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRow:
+    """One signature's result, as much as the summary needs."""
+
+    domain: str | None
+    selector: str | None
+    classification: str
+    result: str
+    reason: str | None
+    dns_name: str | None
+    dns_status: str | None
+    dns_temporary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """One message's result: its rendered output line(s) and a digest for the summary."""
+
+    source: str
+    output: str
+    exit_code: int
+    outcome: Outcome | None = None  # None: the message could not be analyzed
+    error: str | None = None
+    from_domain: str | None = None
+    signatures: tuple[SignatureRow, ...] = ()
+    size: int = 0
+
+
+# --- the worker side (runs in a worker process, or in a thread with --jobs 1) -----------
+
+
+class PrefetchedResolver:
+    """Answers from the parent's prefetched answers; asks `fallback` for anything else."""
+
+    def __init__(self, answers: Iterable[DnsAnswer], fallback: Resolver) -> None:
+        self.answers = {(_norm(a.name), a.rdtype.upper()): a for a in answers}
+        self.fallback = fallback
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        found = self.answers.get((_norm(name), rdtype.upper()))
+        return found if found is not None else self.fallback.query(name, rdtype)
+
+
+def _norm(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+_fallbacks: dict[tuple[tuple[Nameserver, ...], float], CachingResolver] = {}
+_fallback_lock = threading.Lock()
+
+
+def _fallback(settings: Settings) -> CachingResolver:
+    """One caching resolver per worker for the queries the parent did not prefetch."""
+    key = (settings.nameservers, settings.timeout)
+    with _fallback_lock:
+        if key not in _fallbacks:
+            _fallbacks[key] = CachingResolver(
+                DnsPythonResolver(settings.nameservers, settings.timeout)
+            )
+        return _fallbacks[key]
+
+
+def _ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides how to stop, and
+    # a worker killed mid-message would break the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def analyze_one(
+    source: str, raw: bytes, answers: tuple[DnsAnswer, ...], settings: Settings
+) -> ScanResult:
+    """The worker's job: analyze one message and render it in the requested format."""
+    resolver = PrefetchedResolver(answers, _fallback(settings))
+    try:
+        report = analyze(
+            raw, resolver, now=settings.now, source=source, headers_only=settings.headers_only
+        )
+    except NotAMessageError as e:
+        return failure_result(source, str(e), e.exit_code, settings.fmt, len(raw))
+    except Exception as e:  # a bug on one message must not stop a scan of millions
+        detail = f"internal error: {type(e).__name__}: {e}"[:300]
+        return failure_result(source, detail, EXIT_INTERNAL, settings.fmt, len(raw))
+    return report_result(report, settings.fmt, len(raw))
+
+
+def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
+    result = outcome(report)
+    rows = tuple(
+        SignatureRow(
+            v.domain,
+            v.selector,
+            v.alignment.classification.value,
+            v.result.value,
+            v.reason.value if v.reason else None,
+            v.key_evidence.answer.name if v.key_evidence else None,
+            v.key_evidence.answer.status.value if v.key_evidence else None,
+            bool(v.key_evidence and v.key_evidence.answer.status.temporary),
+        )
+        for v in report.verdicts
+    )
+    if fmt is ScanFormat.JSONL:
+        output = json.dumps(message_dict(report), ensure_ascii=False) + "\n"
+    elif fmt is ScanFormat.CSV:
+        output = csv_render.report_rows(report)
+    else:
+        output = ""
+    return ScanResult(
+        report.source, output, int(result), result, None, report.message.from_domain, rows, size
+    )
+
+
+def failure_result(
+    source: str, error: str, exit_code: int, fmt: ScanFormat, size: int = 0
+) -> ScanResult:
+    failure = Failure(source, error, exit_code)
+    if fmt is ScanFormat.JSONL:
+        output = json.dumps(failure_dict(failure), ensure_ascii=False) + "\n"
+    elif fmt is ScanFormat.CSV:
+        output = csv_render.failure_rows(failure)
+    else:
+        output = ""
+    return ScanResult(source, output, exit_code, None, error, size=size)
+
+
+# --- the parent side --------------------------------------------------------------------
+
+
+def key_names(raw: bytes) -> list[str]:
+    """The key names analyze() will ask for, found from the header section alone (cheap)."""
+    end = raw.find(b"\n\n")
+    end_crlf = raw.find(b"\r\n\r\n")
+    cut = min(e for e in (end, end_crlf, len(raw)) if e >= 0)
+    header, _ = to_crlf(raw[: cut + 4])
+    fields, _ = split_header_fields(header)
+    names: list[str] = []
+    for sig in extract(fields)[:MAX_SIGNATURES]:
+        if isinstance(sig, DkimSignature):
+            name = key_name(sig.selector, sig.domain)
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def start_workers(jobs: int) -> Executor:
+    """The CPU stage. Started before any thread exists, so forking is safe (and cheap)."""
+    if jobs <= 1:
+        return ThreadPoolExecutor(1, thread_name_prefix="analyze")
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint
+    )
+    pool.submit(int).result()  # the fork context starts every worker on the first job
+    return pool
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@dataclass
+class _Slot:
+    """A message between reading and writing."""
+
+    size: int
+    done: Future[ScanResult] = field(default_factory=Future)
+
+
+class Scanner:
+    """Runs the stages above; `run` returns True when stopped early (see `stop`)."""
+
+    def __init__(self, workers: Executor, resolver: CachingResolver, settings: Settings) -> None:
+        self.workers = workers
+        self.resolver = resolver
+        self.settings = settings
+        self.dns = ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns")
+        self.stop = threading.Event()
+
+    def close(self) -> None:
+        self.dns.shutdown(wait=False, cancel_futures=True)
+        self.workers.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
+
+    def run(self, messages: Iterable[RawMessage], emit: Callable[[ScanResult], None]) -> bool:
+        window: deque[_Slot] = deque()
+        in_window = 0
+
+        def drain(until_messages: int, until_bytes: int) -> None:
+            nonlocal in_window
+            while window and (
+                window[0].done.done() or len(window) > until_messages or in_window > until_bytes
+            ):
+                head = window[0]
+                while not head.done.done():
+                    wait([head.done], timeout=0.2)
+                    if self.stop.is_set():
+                        return
+                window.popleft()
+                in_window -= head.size
+                emit(head.done.result())
+
+        for message in messages:
+            if self.stop.is_set():
+                return True
+            slot = self._start(message)
+            window.append(slot)
+            in_window += slot.size
+            drain(WINDOW_MESSAGES, WINDOW_BYTES)
+            if self.stop.is_set():
+                return True
+        drain(0, 0)
+        return self.stop.is_set()
+
+    def _start(self, message: RawMessage) -> _Slot:
+        slot = _Slot(len(message.raw))
+        if message.error is not None:
+            slot.done.set_result(
+                failure_result(message.source, message.error, message.exit_code, self.settings.fmt)
+            )
+            return slot
+        lookups = [
+            self.dns.submit(self.resolver.query, name, "TXT") for name in key_names(message.raw)
+        ]
+        remaining = [len(lookups)]
+        lock = threading.Lock()
+
+        def looked_up(_: Future[DnsAnswer] | None) -> None:
+            with lock:
+                remaining[0] -= 1
+                if remaining[0] > 0:
+                    return
+            try:
+                answers = tuple(f.result() for f in lookups if not f.cancelled())
+                job = self.workers.submit(
+                    analyze_one, message.source, message.raw, answers, self.settings
+                )
+            except Exception as e:  # shut down on interrupt, or a broken pool
+                if not slot.done.done():
+                    slot.done.set_exception(e)
+                return
+            job.add_done_callback(lambda f: _settle(slot.done, f))
+
+        if not lookups:
+            remaining[0] = 1
+            looked_up(None)
+        for lookup in lookups:
+            lookup.add_done_callback(looked_up)
+        return slot
+
+
+def _settle(target: Future[ScanResult], source: Future[ScanResult]) -> None:
+    if target.done():
+        return
+    if source.cancelled():
+        target.cancel()
+    elif (e := source.exception()) is not None:
+        target.set_exception(e)
+    else:
+        target.set_result(source.result())
+
+
+# --- the summary ------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """Counts over the messages written so far; render/summary.py turns it into text."""
+
+    messages: int = 0
+    by_outcome: Counter[str] = field(default_factory=Counter)
+    by_signature: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    reason_example: dict[str, str] = field(default_factory=dict)
+    from_total: Counter[str] = field(default_factory=Counter)
+    from_unaligned: Counter[str] = field(default_factory=Counter)
+    dns_problems: Counter[tuple[str, str]] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)
+    error_example: dict[str, str] = field(default_factory=dict)
+    unreadable: list[str] = field(default_factory=list)
+    internal: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def add(self, r: ScanResult) -> None:
+        self.messages += 1
+        if r.outcome is None:
+            self.by_outcome["error"] += 1
+            if r.exit_code == EXIT_NOINPUT:
+                self.unreadable.append(r.source)
+            elif r.exit_code == EXIT_INTERNAL:
+                self.internal += 1
+            kind = (r.error or "").split(":")[0]
+            self.errors[kind] += 1
+            self.error_example.setdefault(kind, r.source)
+            return
+        self.by_outcome[r.outcome.name.lower()] += 1
+        if r.from_domain:
+            self.from_total[r.from_domain] += 1
+            if r.outcome is not Outcome.PASS:
+                self.from_unaligned[r.from_domain] += 1
+        if not r.signatures:
+            self.by_signature[("(none)", "-", "none")] += 1
+        for s in r.signatures:
+            self.by_signature[(s.domain or "?", s.classification, s.result)] += 1
+            if s.reason:
+                self.reasons[s.reason] += 1
+                self.reason_example.setdefault(s.reason, r.source)
+            if s.dns_status and s.dns_status != "ok" and s.dns_name:
+                self.dns_problems[(s.dns_name, s.dns_status)] += 1
+
+    def exit_code(self, unreadable_paths: Sequence[str] = ()) -> int:
+        """Worst first: 70 (a bug), 66 (something unreadable), 1 (some message fails),
+        65 (an entry is not a message), 75 (only temporary DNS failures), 0."""
+        if self.internal:
+            return EXIT_INTERNAL
+        if unreadable_paths or self.unreadable:
+            return EXIT_NOINPUT
+        if self.by_outcome["fail"]:
+            return 1
+        if self.by_outcome["error"]:
+            return 65
+        if self.by_outcome["temporary"]:
+            return 75
+        return 0
+
+
+# --- one whole run ----------------------------------------------------------------------
+
+
+def run_scan(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    jobs: int,
+    open_dns: Callable[[], AbstractContextManager[CachingResolver]],
+    write: Callable[[str], None],
+    on_result: Callable[[ScanResult], None] | None = None,
+) -> Summary:
+    """Scan every PATH; write each message's output in input order; return the summary.
+
+    Ctrl-C (SIGINT) stops reading, writes nothing more and returns the summary so far
+    with `interrupted` set; a second Ctrl-C raises KeyboardInterrupt at once.
+    """
+    summary = Summary()
+    bad, _ = open_paths(paths)
+    summary.unreadable.extend(f"{u.path}: {u.error}" for u in bad)
+    readable = [p for p in paths if p not in {u.path for u in bad}]
+    if settings.fmt is ScanFormat.CSV:
+        write(csv_render.header())
+    for u in bad:
+        write(failure_result(u.path, u.error, EXIT_NOINPUT, settings.fmt).output)
+    started = time.monotonic()
+    workers = start_workers(jobs)  # before the DNS threads: fork only a single-threaded parent
+    try:
+        with open_dns() as resolver:
+            inner = resolver.inner
+            if isinstance(inner, DnsPythonResolver):
+                settings = replace(
+                    settings, nameservers=tuple(inner.nameservers), timeout=inner.timeout
+                )
+            scanner = Scanner(workers, resolver, settings)
+
+            def emit(result: ScanResult) -> None:
+                if result.output:
+                    write(result.output)
+                summary.add(result)
+                if on_result is not None:
+                    on_result(result)
+
+            previous = _on_sigint(scanner.stop)
+            try:
+                summary.interrupted = scanner.run(read_paths(readable), emit)
+            finally:
+                _restore_sigint(previous)
+                scanner.close()
+    finally:
+        workers.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _on_sigint(stop: threading.Event) -> object:
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: now
+
+    return signal.signal(signal.SIGINT, handler)
+
+
+def _restore_sigint(previous: object) -> None:
+    if previous is not None and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
