@@ -28,7 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a larger "message" is reported, not held in memory
-_QUOTED_FROM = re.compile(rb">+From ")
+CHUNK = 1024 * 1024
+_BOUNDARY = re.compile(rb"\n\r?\n(?=From )")  # an empty line, then a "From " line
+_QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
+_BARE_LF = re.compile(rb"(?<!\r)\n")
 _MBOX_EXTENSIONS = (".mbox", ".mbx")
 _EML_EXTENSIONS = (".eml",)
 STDIN = "-"
@@ -120,61 +123,68 @@ def _whole(source: str, data: bytes) -> RawMessage:
     return RawMessage(source, data)
 
 
-def read_mbox(f: Iterable[bytes], source: str) -> Iterator[RawMessage]:
-    """Stream the messages of an mbox (see the module docstring for the rules)."""
+def read_mbox(f: io.BufferedReader, source: str) -> Iterator[RawMessage]:
+    """Stream the messages of an mbox (see the module docstring for the rules).
+
+    Reads in chunks and finds boundaries with a regular expression, so no Python code
+    runs per line: the reader keeps up with all the workers of a scan.
+    """
+    buf = bytearray()
     index = 0
-    lines: list[bytes] = []
-    size = 0
     oversized = False
-    previous_empty = True  # the first line of the file may start a message
-    started = False
-    for line in f:
-        if line.startswith(b"From ") and previous_empty:
-            if started:
-                yield _mbox_message(source, index, lines, oversized)
+    scan_from = 0
+    first = True
+    while True:
+        chunk = f.read(CHUNK)
+        buf += chunk
+        while (m := _BOUNDARY.search(buf, scan_from)) is not None:
+            entry = bytes(buf[: m.start() + 1])  # the empty line before "From " is the mbox's
+            del buf[: m.end()]
+            scan_from = 0
+            if first and not entry.startswith(b"From "):
+                yield _garbage(source, len(entry))
+            else:
+                yield _entry(source, index, entry, oversized)
                 index += 1
-            elif lines:
-                yield _garbage(source, lines)
-            started, lines, size, oversized = True, [], 0, False
-            previous_empty = False
-            continue
-        previous_empty = line in (b"\n", b"\r\n")
-        if oversized:
-            continue
-        size += len(line)
-        if size > MAX_MESSAGE:
-            oversized, lines = True, []
-            continue
-        if _QUOTED_FROM.match(line):
-            line = line[1:]  # mboxrd: ">From " -> "From ", ">>From " -> ">From "
-        if line.endswith(b"\n") and not line.endswith(b"\r\n"):
-            line = line[:-1] + b"\r\n"  # mbox stores lines with LF; the wire had CRLF
-        lines.append(line)
-    if started:
-        yield _mbox_message(source, index, lines, oversized, last=True)
-    elif lines:
-        yield _garbage(source, lines)
+            first, oversized = False, False
+        if not chunk:
+            break
+        scan_from = max(0, len(buf) - 8)  # a boundary may straddle two chunks
+        if len(buf) > MAX_MESSAGE:
+            oversized = True  # keep reading to the next boundary, holding only the tail
+            del buf[: len(buf) - 8]
+            scan_from = 0
+    entry = bytes(buf)
+    if entry.endswith(b"\n\r\n"):
+        entry = entry[:-2]  # the empty line that ends an mbox
+    elif entry.endswith(b"\n\n"):
+        entry = entry[:-1]
+    if first and entry and not entry.startswith(b"From "):
+        yield _garbage(source, len(entry))
+    elif entry or oversized:
+        yield _entry(source, index, entry, oversized, last=True)
 
 
-def _mbox_message(
-    source: str, index: int, lines: list[bytes], oversized: bool, last: bool = False
+def _entry(
+    source: str, index: int, entry: bytes, oversized: bool, last: bool = False
 ) -> RawMessage:
+    """One mbox entry (its "From " line first) -> the message as received."""
     where = f"{source}#{index}"
     if oversized:
         return RawMessage(where, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
-    if lines and lines[-1] in (b"\n", b"\r\n"):
-        lines = lines[:-1]  # the separator line belongs to the mbox
-    raw = b"".join(lines)
-    if not raw.strip():
+    _, newline, raw = entry.partition(b"\n")  # drop the "From " envelope line
+    if not newline or not raw.strip():
         return RawMessage(where, b"", "empty mbox entry (a From line with no message)", 65)
-    if last and b"\n\n" not in raw and b"\r\n\r\n" not in raw:
+    raw = _QUOTED_FROM.sub(rb"\1", raw)  # mboxrd: ">From " -> "From ", ">>From " -> ">From "
+    if raw.count(b"\n") != raw.count(b"\r\n"):
+        raw = _BARE_LF.sub(b"\r\n", raw)  # an mbox stores lines with LF; the wire had CRLF
+    if last and b"\r\n\r\n" not in raw:
         # Truncated: a message whose header section never ended is not headers-only input.
         return RawMessage(where, b"", "truncated: the mbox ends inside the message's header", 65)
     return RawMessage(where, raw)
 
 
-def _garbage(source: str, lines: list[bytes]) -> RawMessage:
-    size = sum(len(line) for line in lines)
+def _garbage(source: str, size: int) -> RawMessage:
     return RawMessage(
         f"{source}#-", b"", f"{size} bytes before the first 'From ' line: not an mbox message", 65
     )

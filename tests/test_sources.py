@@ -6,6 +6,9 @@ import io
 import re
 from pathlib import Path
 
+import pytest
+
+from analyzer import sources
 from analyzer.sources import RawMessage, read_paths, read_stream
 from tests.conftest import FIXTURES
 
@@ -35,6 +38,31 @@ def test_mbox_messages_come_back_byte_for_byte_as_crlf(tmp_path: Path) -> None:
     assert [m.source for m in got] == [f"{mbox}#0", f"{mbox}#1", f"{mbox}#2"]
     assert [m.raw for m in got] == [PLAIN, BOB, PLAIN]
     assert all(m.error is None for m in got)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])
+def test_boundaries_straddling_read_chunks(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "CHUNK", chunk)
+    mbox = tmp_path / "inbox.mbox"
+    mbox.write_bytes(to_mbox(PLAIN, BOB, PLAIN) + ENVELOPE + b"Subject: cut")
+    got = read(mbox)
+    assert [m.raw for m in got[:3]] == [PLAIN, BOB, PLAIN]
+    assert got[3].error is not None and "truncated" in got[3].error
+
+
+def test_oversized_entry_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sources, "MAX_MESSAGE", 4096)
+    monkeypatch.setattr(sources, "CHUNK", 1000)
+    mbox = tmp_path / "big.mbox"
+    huge = b"Subject: big\r\n\r\n" + b"x" * 70 + b"\r\n"
+    mbox.write_bytes(to_mbox(PLAIN, huge * 200, BOB))
+    first, big, last = read(mbox)
+    assert big.source == f"{mbox}#1" and big.error is not None and "larger" in big.error
+    assert first.error is None and last.error is None and last.raw == BOB
 
 
 def test_from_quoting_is_undone_and_unquoted_from_inside_a_paragraph_is_no_boundary(
