@@ -31,6 +31,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
 from analyzer.errors import NotAMessageError
@@ -45,6 +46,8 @@ from analyzer.sources import RawMessage, open_paths, read_paths
 
 WINDOW_MESSAGES = 512  # messages between the reader and the writer
 WINDOW_BYTES = 128 * 1024 * 1024  # ... and their raw bytes at most (one larger message passes)
+BATCH_MESSAGES = 16  # messages per worker job
+BATCH_BYTES = 4 * 1024 * 1024
 DNS_THREADS = 32
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 EXIT_NOINPUT = 66  # EX_NOINPUT
@@ -152,6 +155,28 @@ def analyze_one(
     return report_result(report, settings.fmt, len(raw))
 
 
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def _jsonl(obj: dict[str, Any]) -> str:
+    """One JSON line. Unicode line separators are escaped too: readers that split lines on
+    them (Python's str.splitlines, JavaScript) must still see one object per line."""
+    return json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKS) + "\n"
+
+
+def analyze_batch(
+    messages: list[RawMessage], answers: tuple[DnsAnswer, ...], settings: Settings
+) -> list[ScanResult]:
+    """A worker's job: a batch of consecutive messages, results in the same order."""
+    results = []
+    for m in messages:
+        if m.error is not None:
+            results.append(failure_result(m.source, m.error, m.exit_code, settings.fmt))
+        else:
+            results.append(analyze_one(m.source, m.raw, answers, settings))
+    return results
+
+
 def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
     result = outcome(report)
     rows = tuple(
@@ -168,7 +193,7 @@ def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
         for v in report.verdicts
     )
     if fmt is ScanFormat.JSONL:
-        output = json.dumps(message_dict(report), ensure_ascii=False) + "\n"
+        output = _jsonl(message_dict(report))
     elif fmt is ScanFormat.CSV:
         output = csv_render.report_rows(report)
     else:
@@ -183,7 +208,7 @@ def failure_result(
 ) -> ScanResult:
     failure = Failure(source, error, exit_code)
     if fmt is ScanFormat.JSONL:
-        output = json.dumps(failure_dict(failure), ensure_ascii=False) + "\n"
+        output = _jsonl(failure_dict(failure))
     elif fmt is ScanFormat.CSV:
         output = csv_render.failure_rows(failure)
     else:
@@ -226,11 +251,14 @@ def default_jobs() -> int:
 
 
 @dataclass
-class _Slot:
-    """A message between reading and writing."""
+class _Batch:
+    """Consecutive messages shipped to a worker as one job (fewer hand-offs per message)."""
 
-    size: int
-    done: Future[ScanResult] = field(default_factory=Future)
+    messages: list[RawMessage] = field(default_factory=list)
+    size: int = 0
+    answers: dict[str, DnsAnswer] = field(default_factory=dict)
+    lookups: dict[str, Future[DnsAnswer]] = field(default_factory=dict)
+    done: Future[list[ScanResult]] = field(default_factory=Future)
 
 
 class Scanner:
@@ -248,13 +276,12 @@ class Scanner:
         self.workers.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
 
     def run(self, messages: Iterable[RawMessage], emit: Callable[[ScanResult], None]) -> bool:
-        window: deque[_Slot] = deque()
-        in_window = 0
+        window: deque[_Batch] = deque()
+        held = [0, 0]  # messages, bytes in the window
 
-        def drain(until_messages: int, until_bytes: int) -> None:
-            nonlocal in_window
+        def drain(max_messages: int, max_bytes: int) -> None:
             while window and (
-                window[0].done.done() or len(window) > until_messages or in_window > until_bytes
+                window[0].done.done() or held[0] > max_messages or held[1] > max_bytes
             ):
                 head = window[0]
                 while not head.done.done():
@@ -262,59 +289,75 @@ class Scanner:
                     if self.stop.is_set():
                         return
                 window.popleft()
-                in_window -= head.size
-                emit(head.done.result())
+                held[0] -= len(head.messages)
+                held[1] -= head.size
+                for result in head.done.result():
+                    emit(result)
 
+        batch = _Batch()
         for message in messages:
             if self.stop.is_set():
                 return True
-            slot = self._start(message)
-            window.append(slot)
-            in_window += slot.size
+            self._add(batch, message)
+            if len(batch.messages) >= BATCH_MESSAGES or batch.size >= BATCH_BYTES:
+                self._launch(batch)
+                window.append(batch)
+                held[0] += len(batch.messages)
+                held[1] += batch.size
+                batch = _Batch()
             drain(WINDOW_MESSAGES, WINDOW_BYTES)
             if self.stop.is_set():
                 return True
-        drain(0, 0)
+        if batch.messages:
+            self._launch(batch)
+            window.append(batch)
+        drain(-1, -1)
         return self.stop.is_set()
 
-    def _start(self, message: RawMessage) -> _Slot:
-        slot = _Slot(len(message.raw))
+    def _add(self, batch: _Batch, message: RawMessage) -> None:
+        batch.messages.append(message)
+        batch.size += len(message.raw)
         if message.error is not None:
-            slot.done.set_result(
-                failure_result(message.source, message.error, message.exit_code, self.settings.fmt)
-            )
-            return slot
-        lookups = [
-            self.dns.submit(self.resolver.query, name, "TXT") for name in key_names(message.raw)
-        ]
-        remaining = [len(lookups)]
+            return
+        for name in key_names(message.raw):
+            if name in batch.answers or name in batch.lookups:
+                continue
+            answer = self.resolver.cached(name)
+            if answer is not None:
+                batch.answers[name] = answer
+            else:
+                batch.lookups[name] = self.dns.submit(self.resolver.query, name, "TXT")
+
+    def _launch(self, batch: _Batch) -> None:
+        """Send the batch to a worker once every key it needs has been looked up."""
+        pending = [len(batch.lookups)]
         lock = threading.Lock()
 
         def looked_up(_: Future[DnsAnswer] | None) -> None:
             with lock:
-                remaining[0] -= 1
-                if remaining[0] > 0:
+                pending[0] -= 1
+                if pending[0] > 0:
                     return
             try:
-                answers = tuple(f.result() for f in lookups if not f.cancelled())
+                for name, lookup in batch.lookups.items():
+                    batch.answers[name] = lookup.result()
                 job = self.workers.submit(
-                    analyze_one, message.source, message.raw, answers, self.settings
+                    analyze_batch, batch.messages, tuple(batch.answers.values()), self.settings
                 )
-            except Exception as e:  # shut down on interrupt, or a broken pool
-                if not slot.done.done():
-                    slot.done.set_exception(e)
+            except Exception as e:  # cancelled or shut down on interrupt, or a broken pool
+                if not batch.done.done():
+                    batch.done.set_exception(e)
                 return
-            job.add_done_callback(lambda f: _settle(slot.done, f))
+            job.add_done_callback(lambda f: _settle(batch.done, f))
 
-        if not lookups:
-            remaining[0] = 1
+        if not batch.lookups:
+            pending[0] = 1
             looked_up(None)
-        for lookup in lookups:
+        for lookup in batch.lookups.values():
             lookup.add_done_callback(looked_up)
-        return slot
 
 
-def _settle(target: Future[ScanResult], source: Future[ScanResult]) -> None:
+def _settle(target: Future[list[ScanResult]], source: Future[list[ScanResult]]) -> None:
     if target.done():
         return
     if source.cancelled():

@@ -31,12 +31,50 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 import generate as fx  # noqa: E402  (the fixtures' signer, keys and header helpers)
 
 T = fx.T
-WORDS = (
-    "account review invoice meeting quarter update delivery report schedule customer team "
-    "project budget launch feedback draft summary release service support weekly order "
-    "shipping payment renewal contract agenda travel webinar newsletter offer discount "
-    "security notice password reset confirm welcome onboarding thanks regards please"
-).split()
+WORDS = [
+    "account",
+    "review",
+    "invoice",
+    "meeting",
+    "quarter",
+    "update",
+    "delivery",
+    "report",
+    "schedule",
+    "customer",
+    "team",
+    "project",
+    "budget",
+    "launch",
+    "feedback",
+    "draft",
+    "summary",
+    "release",
+    "service",
+    "support",
+    "weekly",
+    "order",
+    "shipping",
+    "payment",
+    "renewal",
+    "contract",
+    "agenda",
+    "travel",
+    "webinar",
+    "newsletter",
+    "offer",
+    "discount",
+    "security",
+    "notice",
+    "password",
+    "reset",
+    "confirm",
+    "welcome",
+    "onboarding",
+    "thanks",
+    "regards",
+    "please",
+]
 SENDERS = [f"{name}.example" for name in (
     "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "wonka", "tyrell",
     "cyberdyne", "soylent", "aperture", "vandelay", "dunder", "massive", "oscorp",
@@ -51,7 +89,9 @@ def keys_and_zone(keys: dict[str, object]) -> tuple[list[tuple[str, str, str, st
     pub = {name: fx.public_b64(k) for name, k in keys.items()}
     table: list[tuple[str, str, str, str]] = []
     for i, domain in enumerate(SENDERS):
-        table.append((f"s{2024 + i % 2}", domain, "rsa1024" if i % 5 == 0 else "rsa2048", "rsa-sha256"))
+        table.append(
+            (f"s{2024 + i % 2}", domain, "rsa1024" if i % 5 == 0 else "rsa2048", "rsa-sha256")
+        )
         table.append(("ed" if i % 3 == 0 else "k2", domain, "ed25519" if i % 3 == 0 else "rsa2048-b",
                       "ed25519-sha256" if i % 3 == 0 else "rsa-sha256"))  # fmt: skip
     for domain in PROVIDERS:
@@ -78,7 +118,7 @@ def body(rng: random.Random, boundary: str) -> tuple[str, str]:
     paras = [paragraph(rng, rng.randint(20, 90)) for _ in range(max(1, size // 400))]
     text = "\n\n".join(paras)
     html = "".join(f'<p style="margin:0 0 12px;font-family:Arial">{p}</p>\n' for p in paras)
-    html = f"<html><body><table width=\"600\"><tr><td>\n{html}</td></tr></table></body></html>"
+    html = f'<html><body><table width="600"><tr><td>\n{html}</td></tr></table></body></html>'
     alt = (
         f"--{boundary}a\nContent-Type: text/plain; charset=utf-8\n\n{text}\n\n"
         f"--{boundary}a\nContent-Type: text/html; charset=utf-8\n\n{html}\n\n--{boundary}a--\n"
@@ -87,14 +127,16 @@ def body(rng: random.Random, boundary: str) -> tuple[str, str]:
         return f'multipart/alternative; boundary="{boundary}a"', alt.replace("\n", "\r\n")
     blob = base64.encodebytes(rng.randbytes(rng.randint(75_000, 375_000))).decode()
     mixed = (
-        f"--{boundary}m\nContent-Type: multipart/alternative; boundary=\"{boundary}a\"\n\n{alt}\n"
-        f"--{boundary}m\nContent-Type: application/pdf; name=\"report.pdf\"\n"
+        f'--{boundary}m\nContent-Type: multipart/alternative; boundary="{boundary}a"\n\n{alt}\n'
+        f'--{boundary}m\nContent-Type: application/pdf; name="report.pdf"\n'
         f"Content-Transfer-Encoding: base64\n\n{blob}\n--{boundary}m--\n"
     )
     return f'multipart/mixed; boundary="{boundary}m"', mixed.replace("\n", "\r\n")
 
 
-def message(i: int, rng: random.Random, table: list[tuple[str, str, str, str]], keys: dict[str, object]) -> bytes:
+def message(
+    i: int, rng: random.Random, table: list[tuple[str, str, str, str]], keys: dict[str, object]
+) -> bytes:
     sender = rng.choice(SENDERS)
     own = [row for row in table if row[1] == sender and row[0] != "old"]
     ts = T + i * 7
@@ -167,7 +209,9 @@ def generate(messages: int, out_dir: Path, seed: int = 5) -> tuple[Path, Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")

@@ -150,18 +150,20 @@ def main() -> None:
     latencies = args.latency if args.latency else [0.0, 20.0]
     mbox, zone = generate(args.messages, args.out)
     now = SIGN_TIME + args.messages * 7 + 86400
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if "model name" in line),
-        "unknown CPU",
-    )
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
     print(f"machine: {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}")
     print(f"corpus: {mbox.name}, {mbox.stat().st_size / 2**20:.1f} MiB, {args.messages} messages")
     results: list[Measured] = []
     for ms in latencies:
         with ZoneServer([zone], latency=ms / 1000) as server:
             results.append(
-                measure(f"scan, {ms:g} ms DNS", scan_cmd(mbox, server, now, args.jobs),
-                        args.messages, server)  # fmt: skip
+                measure(
+                    f"scan, {ms:g} ms DNS",
+                    scan_cmd(mbox, server, now, args.jobs),
+                    args.messages,
+                    server,
+                )
             )
     with ZoneServer([zone]) as server:
         base = measure("dkimpy loop, 0 ms DNS", dkimpy_cmd(mbox, server), args.messages, server)
@@ -171,8 +173,12 @@ def main() -> None:
         big_now = SIGN_TIME + args.large * 7 + 86400
         with ZoneServer([zone]) as server:
             results.append(
-                measure(f"scan, 0 ms DNS, {args.large} messages",
-                        scan_cmd(big, server, big_now, args.jobs), args.large, server)  # fmt: skip
+                measure(
+                    f"scan, 0 ms DNS, {args.large} messages",
+                    scan_cmd(big, server, big_now, args.jobs),
+                    args.large,
+                    server,
+                )
             )
 
     print(f"\n{'run':<38} {'messages/s':>11} {'seconds':>8} {'peak RSS':>10} {'DNS queries':>12}")
@@ -185,7 +191,9 @@ def main() -> None:
         print(f"{r.label} vs 0 ms: {r.seconds / scan0.seconds - 1:+.0%} time  (target <= +10%)")
     if args.large:
         growth = results[-1].peak_rss / scan0.peak_rss - 1
-        print(f"peak RSS, {args.large} vs {args.messages} messages: {growth:+.0%}  (target within 20%)")
+        print(
+            f"peak RSS, {args.large} vs {args.messages} messages: {growth:+.0%}  (target within 20%)"
+        )
 
 
 if __name__ == "__main__":

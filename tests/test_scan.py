@@ -238,10 +238,12 @@ def test_ctrl_c_stops_cleanly_with_valid_jsonl_and_a_summary(tmp_path: Path) -> 
             stderr=subprocess.PIPE,
             cwd=ROOT,
         )
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         first = proc.stdout.readline()  # the scan is under way
         proc.send_signal(signal.SIGINT)
-        rest, err = proc.communicate(timeout=30)
+        # Not communicate(): it reads the raw pipe and would lose what readline() buffered.
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=30)
     assert proc.returncode == 130, err
     lines = jsonl((first + rest).decode())
     assert 1 <= len(lines) < len(messages)
