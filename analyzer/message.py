@@ -21,7 +21,7 @@ _MBOX_FROM = b"From "
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
     """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
-    bare = len(_BARE_LF.findall(raw)) if b"\n" in raw else 0
+    bare = raw.count(b"\n") - raw.count(b"\r\n")  # every CRLF holds one LF; C-speed counts
     if not bare:
         return raw, LineEndings.CRLF
     crlf = raw.count(b"\r\n")

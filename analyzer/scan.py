@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import time
@@ -36,12 +37,10 @@ from typing import Any
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
 from analyzer.errors import NotAMessageError
 from analyzer.keys import key_name
-from analyzer.message import split_header_fields, to_crlf
-from analyzer.model import DkimSignature, DnsAnswer, Failure, Report
+from analyzer.model import DnsAnswer, Failure, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
-from analyzer.signatures import extract
 from analyzer.sources import RawMessage, open_paths, read_paths
 
 WINDOW_MESSAGES = 512  # messages between the reader and the writer
@@ -219,17 +218,25 @@ def failure_result(
 # --- the parent side --------------------------------------------------------------------
 
 
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_DKIM_FIELD = re.compile(rb"(?im)^dkim-signature[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)")
+_DS_TAG = re.compile(rb"(?:^|;)[ \t\r\n]*([ds])[ \t\r\n]*=([^;]*)")
+
+
 def key_names(raw: bytes) -> list[str]:
-    """The key names analyze() will ask for, found from the header section alone (cheap)."""
-    end = raw.find(b"\n\n")
-    end_crlf = raw.find(b"\r\n\r\n")
-    cut = min(e for e in (end, end_crlf, len(raw)) if e >= 0)
-    header, _ = to_crlf(raw[: cut + 4])
-    fields, _ = split_header_fields(header)
+    """The key names analyze() will ask for, read from the header section with two regular
+    expressions (the reader must stay ahead of every worker). A name this finds for a
+    signature that turns out malformed costs one needless lookup; one it misses is asked
+    for by the worker. Either way the verdicts are the same."""
+    end = _HEADER_END.search(raw)
+    header = raw[: end.start()] if end else raw
     names: list[str] = []
-    for sig in extract(fields)[:MAX_SIGNATURES]:
-        if isinstance(sig, DkimSignature):
-            name = key_name(sig.selector, sig.domain)
+    for field_value in _DKIM_FIELD.findall(header)[:MAX_SIGNATURES]:
+        tags = dict(_DS_TAG.findall(field_value))
+        domain = tags.get(b"d", b"").strip(b" \t\r\n").decode("utf-8", "replace")
+        selector = tags.get(b"s", b"").strip(b" \t\r\n").decode("utf-8", "replace")
+        if domain and selector:
+            name = key_name(selector, domain.lower().rstrip("."))
             if name not in names:
                 names.append(name)
     return names
