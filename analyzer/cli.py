@@ -215,7 +215,7 @@ def scan(
     for path, error in ((u.path, u.error) for u in open_paths(paths)[0]):
         typer.echo(f"dkim-analyzer: error: {path}: {error}", err=True)
     try:
-        with opened as out, _progress(paths) as on_result:
+        with opened as out:
 
             def write(text: str) -> None:
                 out.write(text)
@@ -227,7 +227,7 @@ def scan(
                 jobs=jobs or default_jobs(),
                 open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
                 write=write,
-                on_result=on_result,
+                progress=lambda: _progress(paths),
             )
             if fmt is ScanFormat.TEXT:
                 out.write(summary_render.render(summary))

@@ -19,6 +19,7 @@ memory stays flat whatever the mailbox size.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -246,8 +247,10 @@ def start_workers(jobs: int) -> Executor:
     """The CPU stage. Started before any thread exists, so forking is safe (and cheap)."""
     if jobs <= 1:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
+    # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_sigint
+        jobs, mp_context=multiprocessing.get_context(method), initializer=_ignore_sigint
     )
     pool.submit(int).result()  # the fork context starts every worker on the first job
     return pool
@@ -280,7 +283,7 @@ class Scanner:
 
     def close(self) -> None:
         self.dns.shutdown(wait=False, cancel_futures=True)
-        self.workers.shutdown(wait=not self.stop.is_set(), cancel_futures=True)
+        self.workers.shutdown(wait=False, cancel_futures=True)
 
     def run(self, messages: Iterable[RawMessage], emit: Callable[[ScanResult], None]) -> bool:
         window: deque[_Batch] = deque()
@@ -424,12 +427,12 @@ class Summary:
             if s.dns_status and s.dns_status != "ok" and s.dns_name:
                 self.dns_problems[(s.dns_name, s.dns_status)] += 1
 
-    def exit_code(self, unreadable_paths: Sequence[str] = ()) -> int:
+    def exit_code(self) -> int:
         """Worst first: 70 (a bug), 66 (something unreadable), 1 (some message fails),
         65 (an entry is not a message), 75 (only temporary DNS failures), 0."""
         if self.internal:
             return EXIT_INTERNAL
-        if unreadable_paths or self.unreadable:
+        if self.unreadable:
             return EXIT_NOINPUT
         if self.by_outcome["fail"]:
             return 1
@@ -450,12 +453,15 @@ def run_scan(
     jobs: int,
     open_dns: Callable[[], AbstractContextManager[CachingResolver]],
     write: Callable[[str], None],
-    on_result: Callable[[ScanResult], None] | None = None,
+    progress: Callable[[], AbstractContextManager[Callable[[ScanResult], None] | None]] = (
+        lambda: contextlib.nullcontext(None)
+    ),
 ) -> Summary:
     """Scan every PATH; write each message's output in input order; return the summary.
 
     Ctrl-C (SIGINT) stops reading, writes nothing more and returns the summary so far
-    with `interrupted` set; a second Ctrl-C raises KeyboardInterrupt at once.
+    with `interrupted` set; a second Ctrl-C raises KeyboardInterrupt at once. `progress`
+    opens a progress display once the workers exist, and is told of each result.
     """
     summary = Summary()
     bad, _ = open_paths(paths)
@@ -466,9 +472,10 @@ def run_scan(
     for u in bad:
         write(failure_result(u.path, u.error, EXIT_NOINPUT, settings.fmt).output)
     started = time.monotonic()
-    workers = start_workers(jobs)  # before the DNS threads: fork only a single-threaded parent
+    workers = start_workers(jobs)  # before any thread: fork only a single-threaded parent
+    finished = False
     try:
-        with open_dns() as resolver:
+        with open_dns() as resolver, progress() as on_result:
             inner = resolver.inner
             if isinstance(inner, DnsPythonResolver):
                 settings = replace(
@@ -486,11 +493,12 @@ def run_scan(
             previous = _on_sigint(scanner.stop)
             try:
                 summary.interrupted = scanner.run(read_paths(readable), emit)
+                finished = not summary.interrupted
             finally:
                 _restore_sigint(previous)
                 scanner.close()
     finally:
-        workers.shutdown(wait=not summary.interrupted, cancel_futures=True)
+        workers.shutdown(wait=finished, cancel_futures=True)
         summary.seconds = time.monotonic() - started
     return summary
 
