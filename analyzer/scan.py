@@ -3,11 +3,13 @@
 The stages overlap so that neither DNS latency nor one slow message stalls the stream:
 
     reader (this process)       reads the next message, finds its key names in the
-                                header section only, asks the prefetch threads for them
+                                header section only, takes cached answers or asks the
+                                prefetch threads; groups messages in batches of 16
     prefetch threads            one CachingResolver for the whole run: each key is looked
                                 up once (TTL honoured, negative answers cached), and many
                                 lookups are in flight at once
-    worker processes (--jobs)   analyze() with a resolver that answers from the prefetched
+    worker processes (--jobs)   get a batch once its keys are known, and run
+                                analyze() with a resolver that answers from the prefetched
                                 answers first; any other query (probes, DMARC) goes to the
                                 same nameservers, cached per worker
     writer (this process)       takes results in input order from a bounded window,
@@ -282,8 +284,7 @@ class Scanner:
         self.stop = threading.Event()
 
     def close(self) -> None:
-        self.dns.shutdown(wait=False, cancel_futures=True)
-        self.workers.shutdown(wait=False, cancel_futures=True)
+        self.dns.shutdown(wait=False, cancel_futures=True)  # lookups nobody waits for
 
     def run(self, messages: Iterable[RawMessage], emit: Callable[[ScanResult], None]) -> bool:
         window: deque[_Batch] = deque()

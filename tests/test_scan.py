@@ -17,6 +17,7 @@ from typing import Any
 import dkim
 import pytest
 
+from analyzer.scan import ScanFormat
 from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.test_sources import ENVELOPE, PLAIN, to_mbox
@@ -250,3 +251,13 @@ def test_ctrl_c_stops_cleanly_with_valid_jsonl_and_a_summary(tmp_path: Path) -> 
     assert [m["source"] for m in lines] == [f"{mbox}#{i}" for i in range(len(lines))]
     assert err.decode().startswith(f"INTERRUPTED: scanned {len(lines)} message")
     assert err.decode().endswith("dkim-analyzer: interrupted\n")
+
+
+@pytest.mark.parametrize("fmt", list(ScanFormat))
+def test_every_format_is_wired(fmt: ScanFormat, tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(to_mbox(PLAIN))
+    run = run_cli(*scan_args(dns_server, "--format", fmt.value, str(mbox)))
+    assert run.exit_code == 0
+    expected = "Scanned 1 message in" if fmt is ScanFormat.TEXT else f"{mbox}#0"
+    assert expected in run.stdout
