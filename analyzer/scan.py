@@ -44,7 +44,7 @@ from analyzer.model import DnsAnswer, Failure, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
-from analyzer.sources import RawMessage, open_paths, read_paths
+from analyzer.sources import RawMessage, read_paths
 
 WINDOW_MESSAGES = 512  # messages between the reader and the writer
 WINDOW_BYTES = 128 * 1024 * 1024  # ... and their raw bytes at most (one larger message passes)
@@ -406,7 +406,7 @@ class Summary:
         if r.outcome is None:
             self.by_outcome["error"] += 1
             if r.exit_code == EXIT_NOINPUT:
-                self.unreadable.append(r.source)
+                self.unreadable.append(f"{r.source}: {r.error}")
             elif r.exit_code == EXIT_INTERNAL:
                 self.internal += 1
             kind = (r.error or "").split(":")[0]
@@ -465,13 +465,8 @@ def run_scan(
     opens a progress display once the workers exist, and is told of each result.
     """
     summary = Summary()
-    bad, _ = open_paths(paths)
-    summary.unreadable.extend(f"{u.path}: {u.error}" for u in bad)
-    readable = [p for p in paths if p not in {u.path for u in bad}]
     if settings.fmt is ScanFormat.CSV:
         write(csv_render.header())
-    for u in bad:
-        write(failure_result(u.path, u.error, EXIT_NOINPUT, settings.fmt).output)
     started = time.monotonic()
     workers = start_workers(jobs)  # before any thread: fork only a single-threaded parent
     finished = False
@@ -493,7 +488,7 @@ def run_scan(
 
             previous = _on_sigint(scanner.stop)
             try:
-                summary.interrupted = scanner.run(read_paths(readable), emit)
+                summary.interrupted = scanner.run(read_paths(paths), emit)
                 finished = not summary.interrupted
             finally:
                 _restore_sigint(previous)

@@ -205,12 +205,18 @@ def read_directory(root: Path) -> Iterator[RawMessage]:
     if is_maildir(root):
         for sub in ("cur", "new"):
             folder = root / sub
-            if folder.is_dir():
-                for entry in sorted(folder.iterdir()):
-                    if not entry.name.startswith(".") and entry.is_file():
-                        yield from _one_message(entry)
+            try:
+                entries = sorted(folder.iterdir()) if folder.is_dir() else []
+            except OSError as e:
+                yield RawMessage(str(folder), b"", f"cannot list: {e.strerror or e}", 66)
+                continue
+            for entry in entries:
+                if not entry.name.startswith(".") and entry.is_file():
+                    yield from _one_message(entry)
         return
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
         here = Path(dirpath)
         dirnames.sort()
         for d in list(dirnames):
@@ -219,10 +225,20 @@ def read_directory(root: Path) -> Iterator[RawMessage]:
                 yield from read_directory(here / d)
         for name in sorted(filenames):
             lower = name.lower()
+            if not (here / name).is_file():
+                continue  # a FIFO or socket would block the scan, a dangling link fail it
             if lower.endswith(_EML_EXTENSIONS):
                 yield from _one_message(here / name)
             elif lower.endswith(_MBOX_EXTENSIONS):
                 yield from read_file(here / name)
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[RawMessage]:
+    """Folders os.walk could not list: each is an unreadable input, reported in place."""
+    while errors:
+        e = errors.pop(0)
+        yield RawMessage(str(e.filename), b"", f"cannot list: {e.strerror or e}", 66)
 
 
 def _one_message(path: Path) -> Iterator[RawMessage]:
