@@ -178,7 +178,7 @@ def scan(
     paths: Annotated[
         list[str],
         typer.Argument(
-            metavar="PATH...",
+            metavar="PATH",
             help="mbox files, maildirs, folders of .eml (recursive), .eml files; '-' = an mbox on stdin.",
         ),
     ],

@@ -82,6 +82,8 @@ def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
     text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    if "=?" not in text:
+        return text  # no encoded word: decode_header would hand it back unchanged, slowly
     try:
         return str(make_header(decode_header(text)))
     except (ValueError, LookupError, UnicodeError):

@@ -106,9 +106,13 @@ class ScanResult:
 class PrefetchedResolver:
     """Answers from the parent's prefetched answers; asks `fallback` for anything else."""
 
-    def __init__(self, answers: Iterable[DnsAnswer], fallback: Resolver) -> None:
-        self.answers = {(_norm(a.name), a.rdtype.upper()): a for a in answers}
+    def __init__(self, answers: dict[tuple[str, str], DnsAnswer], fallback: Resolver) -> None:
+        self.answers = answers  # see by_name()
         self.fallback = fallback
+
+    @staticmethod
+    def by_name(answers: Iterable[DnsAnswer]) -> dict[tuple[str, str], DnsAnswer]:
+        return {(_norm(a.name), a.rdtype.upper()): a for a in answers}
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         found = self.answers.get((_norm(name), rdtype.upper()))
@@ -140,11 +144,8 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def analyze_one(
-    source: str, raw: bytes, answers: tuple[DnsAnswer, ...], settings: Settings
-) -> ScanResult:
-    """The worker's job: analyze one message and render it in the requested format."""
-    resolver = PrefetchedResolver(answers, _fallback(settings))
+def analyze_one(source: str, raw: bytes, resolver: Resolver, settings: Settings) -> ScanResult:
+    """Analyze one message and render it in the requested format."""
     try:
         report = analyze(
             raw, resolver, now=settings.now, source=source, headers_only=settings.headers_only
@@ -170,12 +171,13 @@ def analyze_batch(
     messages: list[RawMessage], answers: tuple[DnsAnswer, ...], settings: Settings
 ) -> list[ScanResult]:
     """A worker's job: a batch of consecutive messages, results in the same order."""
+    resolver = PrefetchedResolver(PrefetchedResolver.by_name(answers), _fallback(settings))
     results = []
     for m in messages:
         if m.error is not None:
             results.append(failure_result(m.source, m.error, m.exit_code, settings.fmt))
         else:
-            results.append(analyze_one(m.source, m.raw, answers, settings))
+            results.append(analyze_one(m.source, m.raw, resolver, settings))
     return results
 
 
