@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from analyzer.classify import classify
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
 from analyzer.errors import NotAMessageError
 from analyzer.keys import key_name
@@ -251,6 +252,7 @@ def start_workers(jobs: int) -> Executor:
     """The CPU stage. Started before any thread exists, so forking is safe (and cheap)."""
     if jobs <= 1:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
+    classify("example.com", "example.com")  # loads the public suffix list once, before forking
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
