@@ -17,7 +17,8 @@ from typing import Any
 import dkim
 import pytest
 
-from analyzer.scan import ScanFormat
+from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+from analyzer.scan import PrefetchedResolver, ScanFormat
 from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.test_sources import ENVELOPE, PLAIN, to_mbox
@@ -261,3 +262,18 @@ def test_every_format_is_wired(fmt: ScanFormat, tmp_path: Path, dns_server: Zone
     assert run.exit_code == 0
     expected = "Scanned 1 message in" if fmt is ScanFormat.TEXT else f"{mbox}#0"
     assert expected in run.stdout
+
+
+def test_worker_resolver_answers_from_prefetch_and_asks_once_for_the_rest(
+    dns_server: ZoneServer,
+) -> None:
+    host, port = dns_server.address.rsplit(":", 1)
+    fallback = CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=0.5))
+    prefetched = fallback.query("s2025._domainkey.example.com")
+    resolver = PrefetchedResolver(PrefetchedResolver.by_name([prefetched]), fallback)
+    dns_server.reset_queries()
+    assert resolver.query("S2025._domainkey.example.com.", "txt") is prefetched
+    other = "ed2025._domainkey.example.org"
+    assert resolver.query(other).status.value == "ok"
+    assert resolver.query(other).status.value == "ok"
+    assert [q.name for q in dns_server.queries] == [other + "."]
