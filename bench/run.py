@@ -25,6 +25,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,13 +81,6 @@ def _rss(pids: list[int]) -> int:
         except (OSError, IndexError, ValueError):
             continue
     return total
-
-
-def best_of(repeat: int, label: str, cmd: list[str], messages: int, server: ZoneServer) -> Measured:
-    """The fastest of `repeat` runs: other load on the machine only ever slows a run down."""
-    return min(
-        (measure(label, cmd, messages, server) for _ in range(repeat)), key=lambda m: m.seconds
-    )
 
 
 def measure(label: str, cmd: list[str], messages: int, server: ZoneServer) -> Measured:
@@ -175,40 +169,37 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}")
     print(f"corpus: {mbox.name}, {mbox.stat().st_size / 2**20:.1f} MiB, {args.messages} messages")
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    results: list[Measured] = []
-    for ms in latencies:
-        with ZoneServer([zone], latency=ms / 1000) as server:
-            results.append(
-                best_of(
-                    args.repeat,
-                    f"scan, {ms:g} ms DNS",
-                    scan_cmd(mbox, server, now, args.jobs),
-                    args.messages,
-                    server,
-                )
-            )
-    baselines = []
-    for ms in args.dkimpy_latency or [0.0]:
-        with ZoneServer([zone], latency=ms / 1000) as server:
-            label = f"dkimpy loop, {ms:g} ms DNS"
-            baselines.append(
-                best_of(args.repeat, label, dkimpy_cmd(mbox, server), args.messages, server)
-            )
-    base = baselines[0]
-    results += baselines
+    # (label, messages, latency in ms, command for a server): run in turns, `--repeat` rounds,
+    # so that load from elsewhere hits every configuration alike; keep each one's best.
+    Plan = tuple[str, int, float, Callable[[ZoneServer], list[str]]]
+    plans: list[Plan] = [
+        (f"scan, {ms:g} ms DNS", args.messages, ms,
+         lambda srv: scan_cmd(mbox, srv, now, args.jobs))
+        for ms in latencies
+    ]  # fmt: skip
+    plans += [
+        (f"dkimpy loop, {ms:g} ms DNS", args.messages, ms, lambda srv: dkimpy_cmd(mbox, srv))
+        for ms in args.dkimpy_latency or [0.0]
+    ]
     if args.large:
         big, _ = generate(args.large, args.out)
         big_now = SIGN_TIME + args.large * 7 + 86400
-        with ZoneServer([zone]) as server:
-            results.append(
-                best_of(
-                    args.repeat,
-                    f"scan, 0 ms DNS, {args.large} messages",
-                    scan_cmd(big, server, big_now, args.jobs),
-                    args.large,
-                    server,
-                )
-            )
+        plans.append((f"scan, 0 ms DNS, {args.large} messages", args.large, 0.0,
+                      lambda srv: scan_cmd(big, srv, big_now, args.jobs)))  # fmt: skip
+    servers = {ms: ZoneServer([zone], latency=ms / 1000).start() for _, _, ms, _ in plans}
+    best: dict[str, Measured] = {}
+    try:
+        for _ in range(args.repeat):
+            for label, count, ms, command in plans:
+                run = measure(label, command(servers[ms]), count, servers[ms])
+                if label not in best or run.seconds < best[label].seconds:
+                    best[label] = run
+    finally:
+        for server in servers.values():
+            server.stop()
+    results = [best[label] for label, *_ in plans]
+    baselines = [r for r in results if r.label.startswith("dkimpy")]
+    base = baselines[0]
 
     print(f"load average before the runs: {load}")
     print(f"\n{'run':<34} {'messages/s':>10} {'seconds':>8} {'CPU ms/msg':>10} "
@@ -219,7 +210,7 @@ def main() -> None:
     scan0 = results[0]
     print(f"\nscan / dkimpy loop (0 ms): {scan0.rate / base.rate:.2f}x messages/s  (target >= 10x); "
           f"{base.cpu_ms / scan0.cpu_ms:.2f}x CPU per message")  # fmt: skip
-    for r in results[1 : len(latencies)]:
+    for r in results[1 : len(latencies)]:  # the other scan latencies
         print(f"{r.label} vs 0 ms: {r.seconds / scan0.seconds - 1:+.0%} time  (target <= +10%)")
     if args.large:
         growth = results[-1].peak_rss / scan0.peak_rss - 1

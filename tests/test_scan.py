@@ -33,7 +33,10 @@ MESSAGES = {
 
 
 def scan_args(server: ZoneServer, *args: str, now: str = NOW) -> list[str]:
-    return ["scan", "--nameserver", server.address, "--timeout", "0.3", "--now", now, *args]
+    """In-process runs verify in a thread (--jobs 1): forking pytest, with the DNS server's
+    threads running, is not safe. Subprocess runs pass --jobs 2 (the last one given wins)."""
+    base = ["scan", "--nameserver", server.address, "--timeout", "0.3", "--now", now, "--jobs", "1"]
+    return [*base, *args]
 
 
 def jsonl(text: str) -> list[dict[str, Any]]:
@@ -58,7 +61,7 @@ def test_jsonl_holds_check_json_message_object_for_each_message(
 ) -> None:
     mbox = tmp_path / "all.mbox"
     mbox.write_bytes(to_mbox(*MESSAGES.values()))
-    run = run_cli(*scan_args(dns_server, "--format", "jsonl", "--jobs", "1", str(mbox)))
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
     assert run.exit_code == 1 and run.stderr == ""
     scanned = jsonl(run.stdout)
     eml = [str(FIXTURES / name / "message.eml") for name in MESSAGES]
