@@ -4,7 +4,9 @@ dkimpy's own verify() hides why a key failed, treats SERVFAIL like NXDOMAIN,
 reads the clock itself and stops at the first of bh=/b= to fail. So the key is
 fetched and classified before we get here, times are checked against an
 injected clock, and dkimpy is used for what it is good at: canonicalisation
-(RFC 6376 §3.4) and RSA / Ed25519 arithmetic on the bytes we fetched.
+(RFC 6376 §3.4) and reading RSA keys from the bytes we fetched. The arithmetic runs
+in C: RSA in OpenSSL (cryptography; dkimpy's pure-Python RSA is kept only for keys
+OpenSSL refuses), Ed25519 in libsodium (PyNaCl).
 """
 
 from __future__ import annotations
