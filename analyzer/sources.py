@@ -19,13 +19,13 @@ left as they are: they are not signed, and DKIM ignores unsigned fields.
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a larger "message" is reported, not held in memory
 CHUNK = 1024 * 1024
@@ -80,10 +80,7 @@ def read_paths(paths: Iterable[str]) -> Iterator[RawMessage]:
     """Every message under every PATH, in a deterministic order."""
     for path in paths:
         if path == STDIN:
-            stdin = sys.stdin.buffer
-            if not isinstance(stdin, io.BufferedReader):  # already wrapped (a test runner)
-                stdin = io.BufferedReader(stdin)
-            yield from read_stream(stdin, "<stdin>", empty_is_error=True)
+            yield from read_stream(sys.stdin.buffer, "<stdin>", empty_is_error=True)
         elif Path(path).is_dir():
             yield from read_directory(Path(path))
         else:
@@ -100,18 +97,20 @@ def read_file(path: Path) -> Iterator[RawMessage]:
         yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
 
 
-def read_stream(f: io.BufferedReader, source: str, *, empty_is_error: bool) -> Iterator[RawMessage]:
+def read_stream(f: BinaryIO, source: str, *, empty_is_error: bool) -> Iterator[RawMessage]:
     """An mbox when the data starts with "From ", else one message.
 
     Empty data is an empty mbox (no messages) unless `empty_is_error` (an .eml).
     """
-    head = f.peek(5)[:5]
+    head = b""
+    while len(head) < 5 and (more := f.read(5 - len(head))):
+        head += more  # a pipe may deliver fewer bytes than asked: read until 5 or EOF
     if head.startswith(b"From "):
-        yield from read_mbox(f, source)
+        yield from read_mbox(f, source, head)
         return
     if not head and not empty_is_error:
         return
-    yield _whole(source, f.read(MAX_MESSAGE + 1))
+    yield _whole(source, head + f.read(MAX_MESSAGE + 1 - len(head)))
 
 
 def _whole(source: str, data: bytes) -> RawMessage:
@@ -122,13 +121,13 @@ def _whole(source: str, data: bytes) -> RawMessage:
     return RawMessage(source, data)
 
 
-def read_mbox(f: io.BufferedReader, source: str) -> Iterator[RawMessage]:
+def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessage]:
     """Stream the messages of an mbox (see the module docstring for the rules).
 
     Reads in chunks and finds boundaries with a regular expression, so no Python code
     runs per line: the reader keeps up with all the workers of a scan.
     """
-    buf = bytearray()
+    buf = bytearray(head)  # what the caller already read to recognise an mbox
     pos = 0  # where the current entry starts in buf
     index = 0
     oversized = False

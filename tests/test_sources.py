@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer import sources
 from analyzer.sources import RawMessage, read_paths, read_stream
@@ -176,3 +178,25 @@ def test_stream_that_is_one_message_or_an_mbox() -> None:
 def test_missing_path_and_unreadable_file(tmp_path: Path) -> None:
     [missing] = read(tmp_path / "nope.mbox")
     assert missing.exit_code == 66 and missing.error is not None
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from([b"", b"From here", b">From there", b">>From x", b"From", b"  ", b"\x00"]),
+        st.binary(max_size=20).map(lambda b: b.replace(b"\r", b"").replace(b"\n", b"")),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=5), st.integers(1, 64))
+def test_any_mboxrd_written_mailbox_reads_back_as_written(
+    bodies: list[list[bytes]], chunk: int
+) -> None:
+    messages = [
+        b"Subject: x\r\n\r\n" + b"".join(line + b"\r\n" for line in body) for body in bodies
+    ]
+    stream = io.BufferedReader(io.BytesIO(to_mbox(*messages)), buffer_size=chunk)
+    got = list(read_stream(stream, "m", empty_is_error=False))
+    assert [m.raw for m in got] == messages
