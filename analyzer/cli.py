@@ -6,13 +6,15 @@ documented exit code (README, "Exit codes"), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TextIO
 
 import typer
 
@@ -27,11 +29,15 @@ from analyzer.render import Format
 from analyzer.render import byodkim as byodkim_render
 from analyzer.render import doctor as doctor_render
 from analyzer.render import json as json_render
+from analyzer.render import summary as summary_render
 from analyzer.render import text as text_render
+from analyzer.scan import ScanFormat, ScanResult, Settings, default_jobs, run_scan
+from analyzer.sources import open_paths
 from analyzer.trace import route
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in this tool
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline cut short
 
 app = typer.Typer(
     add_completion=False,
@@ -205,6 +211,124 @@ def check(
         )
         typer.echo(output, nl=False, color=use_color)  # click strips ANSI off a tty otherwise
     raise typer.Exit(exit_status(items))
+
+
+@app.command()
+def scan(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PATH",
+            help="mbox files, maildirs, folders of .eml (recursive), .eml files; '-' = an mbox on stdin.",
+        ),
+    ],
+    fmt: Annotated[
+        ScanFormat, typer.Option("--format", help="text: a summary; jsonl; csv.")
+    ] = ScanFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write there instead of stdout."),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: cores)."),
+    ] = None,
+    headers_only: Annotated[
+        bool, typer.Option("--headers-only", help="Treat every message as headers only.")
+    ] = False,
+    nameserver: NameserverOpt = None,
+    timeout: TimeoutOpt = 5.0,
+    zone: ZoneOpt = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
+    ] = None,
+) -> None:
+    """Scan mailboxes: every message analyzed, in input order, with a summary (README)."""
+    try:
+        if paths.count("-") > 1:
+            raise UsageError("stdin ('-') can be read only once")
+        settings = Settings(parse_now(now), fmt, headers_only=headers_only)
+        opened = _open_output(output, paths)
+    except UsageError as e:
+        _fail(e)
+    for path, error in ((u.path, u.error) for u in open_paths(paths)[0]):
+        typer.echo(f"dkim-analyzer: error: {path}: {error}", err=True)
+    try:
+        with opened as out:
+
+            def write(text: str) -> None:
+                out.write(text)
+                out.flush()  # each line is complete on disk as soon as it is written
+
+            summary = run_scan(
+                paths,
+                settings,
+                jobs=jobs or default_jobs(),
+                open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
+                write=write,
+                progress=lambda: _progress(paths),
+            )
+            if fmt is ScanFormat.TEXT:
+                out.write(summary_render.render(summary))
+    except UsageError as e:
+        _fail(e)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a shell pipeline expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    if summary.interrupted:
+        if fmt is not ScanFormat.TEXT:  # stdout holds data: the summary goes to stderr
+            typer.echo(summary_render.render(summary), err=True, nl=False)
+        typer.echo("dkim-analyzer: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    raise typer.Exit(summary.exit_code())
+
+
+def _open_output(path: Path | None, inputs: list[str]) -> contextlib.AbstractContextManager[TextIO]:
+    """--output FILE, refusing any path among or under the inputs: inputs are never written."""
+    if path is None:
+        return contextlib.nullcontext(sys.stdout)
+    target = path.resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if given != "-" and (target == source or source in target.parents):
+            raise UsageError(f"--output {path}: is one of the inputs, or inside one")
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise UsageError(f"--output {path}: cannot write: {e.strerror or e}") from e
+
+
+@contextlib.contextmanager
+def _progress(paths: list[str]) -> Iterator[Callable[[ScanResult], None] | None]:
+    """A progress bar on stderr (messages, messages/s, ETA by bytes) when it is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = open_paths(paths)[1] if "-" not in paths else None
+    columns = (
+        TextColumn("{task.fields[messages]:,} messages"),
+        TextColumn("{task.fields[rate]:,.0f}/s"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("scan", total=total or None, messages=0, rate=0.0)
+        started = time.monotonic()
+        count = 0
+
+        def advance(result: ScanResult) -> None:
+            nonlocal count
+            count += 1
+            rate = count / max(time.monotonic() - started, 1e-6)
+            bar.update(task, advance=result.size, messages=count, rate=rate)
+
+        yield advance
 
 
 def exit_status(items: list[Report | Failure]) -> int:

@@ -208,10 +208,12 @@ def _walk_answer(
     for _ in range(MAX_CNAME_HOPS + 1):
         final = by_owner.get((current, want))
         if final is not None:
+            # An RRset has no order (RFC 2181 §5) and servers rotate it: sort, so that
+            # the same DNS data always gives the same report.
             if want == dns.rdatatype.TXT:
-                records = [tuple(rd.strings) for rd in final]
+                records = sorted(tuple(rd.strings) for rd in final)
             else:
-                records = [(rd.to_text().encode(),) for rd in final]
+                records = sorted((rd.to_text().encode(),) for rd in final)
             return chain, records, final.ttl
         cname = by_owner.get((current, dns.rdatatype.CNAME))
         if cname is None or want == dns.rdatatype.CNAME:
@@ -242,6 +244,13 @@ class CachingResolver:
         self._entries: dict[tuple[str, str], tuple[float, DnsAnswer]] = {}
         self._inflight: dict[tuple[str, str], threading.Event] = {}
         self.lookups = 0
+
+    def cached(self, name: str, rdtype: str = "TXT") -> DnsAnswer | None:
+        """The answer if the cache holds a fresh one; never asks, never waits."""
+        key = (name.lower().rstrip("."), rdtype.upper())
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > self.clock() else None
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         key = (name.lower().rstrip("."), rdtype.upper())

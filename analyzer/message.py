@@ -21,7 +21,7 @@ _MBOX_FROM = b"From "
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
     """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
-    bare = len(_BARE_LF.findall(raw)) if b"\n" in raw else 0
+    bare = raw.count(b"\n") - raw.count(b"\r\n")  # every CRLF holds one LF; C-speed counts
     if not bare:
         return raw, LineEndings.CRLF
     crlf = raw.count(b"\r\n")
@@ -82,6 +82,8 @@ def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
     text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    if "=?" not in text:
+        return text  # no encoded word: decode_header would hand it back unchanged, slowly
     try:
         return str(make_header(decode_header(text)))
     except (ValueError, LookupError, UnicodeError):

@@ -1,0 +1,54 @@
+"""`scan --format csv`: one row per signature (README, "CSV columns").
+
+A message without signatures, and an input that could not be analyzed, still get
+one row each, so every message of the scan appears.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from analyzer.model import Failure, Report
+from analyzer.pipeline import outcome
+
+COLUMNS = (
+    "source", "from_domain", "outcome", "signature_index", "domain", "selector", "algorithm",
+    "classification", "provider", "result", "reason", "detail", "dns_status", "key_type",
+    "key_bits", "error",
+)  # fmt: skip
+
+
+def _line(cells: list[list[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
+    writer.writerows(["" if c is None else c for c in row] for row in cells)
+    return out.getvalue()
+
+
+def header() -> str:
+    return _line([list(COLUMNS)])
+
+
+def report_rows(report: Report) -> str:
+    msg = report.message
+    result = outcome(report).name.lower()
+    base: list[object] = [report.source, msg.from_domain, result]
+    if not report.verdicts:
+        return _line([base + [None] * (len(COLUMNS) - len(base))])
+    rows = []
+    for v in report.verdicts:
+        evidence = v.key_evidence
+        rows.append([
+            *base,
+            v.index, v.domain, v.selector, v.algorithm, v.alignment.classification.value,
+            v.alignment.provider, v.result.value, v.reason.value if v.reason else None,
+            v.detail, evidence.answer.status.value if evidence else None,
+            v.key.key_type if v.key else None, v.key_bits, None,
+        ])  # fmt: skip
+    return _line(rows)
+
+
+def failure_rows(failure: Failure) -> str:
+    blank: list[object] = [None] * (len(COLUMNS) - 4)
+    return _line([[failure.source, None, "error", *blank, failure.error]])

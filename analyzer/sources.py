@@ -1,0 +1,251 @@
+"""PATH -> a stream of raw messages with their origin: mbox, maildir, folders of .eml, stdin.
+
+Everything here streams: an mbox is read line by line from a binary file and only
+the current message is held, so memory stays flat whatever the mailbox size. Inputs
+are only read: never written, locked or indexed in place (no mailbox module, which
+locks and builds a table of contents).
+
+mbox (RFC 4155, "default" format): a message starts at a line beginning "From "
+that is the first line of the file or follows an empty line. Lines quoted as
+">From " / ">>From " are unquoted by one ">" (mboxrd). In mboxo files, where only
+"From " was quoted, an original ">From " line cannot be told from a quoted "From "
+one; it is unquoted too, so such a body fails its body hash. The empty line that
+separates messages belongs to the mbox, not to the message, and is dropped. Lines
+end in LF in an mbox; they are read as CRLF, as on the wire (RFC 5322 §2.1). No
+Content-Length (mboxcl) is trusted. Headers prepended by the exporting client
+(Google Takeout's X-Gmail-Labels / X-GM-THRID, Thunderbird's X-Mozilla-Status) are
+left as they are: they are not signed, and DKIM ignores unsigned fields.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_MESSAGE = 64 * 1024 * 1024  # a larger "message" is reported, not held in memory
+CHUNK = 1024 * 1024
+_BOUNDARY = re.compile(rb"\n\r?\n(?=From )")  # an empty line, then a "From " line
+_QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
+_MBOX_EXTENSIONS = (".mbox", ".mbx")
+_EML_EXTENSIONS = (".eml",)
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One message as read: its bytes, or why it could not be read.
+
+    `source` is PATH#K for the K-th (zero-based) message of an mbox, else the file path.
+    """
+
+    source: str
+    raw: bytes
+    error: str | None = None
+    exit_code: int = 0  # for an error: 65 (not a message) or 66 (cannot be read)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A PATH given on the command line that cannot be read at all."""
+
+    path: str
+    error: str
+
+
+def open_paths(paths: Iterable[str]) -> tuple[list[Unreadable], int]:
+    """Check each PATH before the scan starts; return the unreadable ones and the bytes to read."""
+    bad: list[Unreadable] = []
+    total = 0
+    for path in paths:
+        if path == STDIN:
+            continue
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            bad.append(Unreadable(path, f"cannot read: {e.strerror or e}"))
+            continue
+        if not os.access(path, os.R_OK):
+            bad.append(Unreadable(path, "cannot read: permission denied"))
+        elif Path(path).is_file():
+            total += st.st_size
+    return bad, total
+
+
+def read_paths(paths: Iterable[str]) -> Iterator[RawMessage]:
+    """Every message under every PATH, in a deterministic order."""
+    for path in paths:
+        if path == STDIN:
+            yield from read_stream(sys.stdin.buffer, "<stdin>", empty_is_error=True)
+        elif Path(path).is_dir():
+            yield from read_directory(Path(path))
+        else:
+            yield from read_file(Path(path))
+
+
+def read_file(path: Path) -> Iterator[RawMessage]:
+    """An mbox, or a single message (.eml): see read_stream."""
+    try:
+        with path.open("rb") as f:
+            empty = path.suffix.lower() in _EML_EXTENSIONS
+            yield from read_stream(f, str(path), empty_is_error=empty)
+    except OSError as e:
+        yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
+
+
+def read_stream(f: BinaryIO, source: str, *, empty_is_error: bool) -> Iterator[RawMessage]:
+    """An mbox when the data starts with "From ", else one message.
+
+    Empty data is an empty mbox (no messages) unless `empty_is_error` (an .eml).
+    """
+    head = b""
+    while len(head) < 5 and (more := f.read(5 - len(head))):
+        head += more  # a pipe may deliver fewer bytes than asked: read until 5 or EOF
+    if head.startswith(b"From "):
+        yield from read_mbox(f, source, head)
+        return
+    if not head and not empty_is_error:
+        return
+    yield _whole(source, head + f.read(MAX_MESSAGE + 1 - len(head)))
+
+
+def _whole(source: str, data: bytes) -> RawMessage:
+    if len(data) > MAX_MESSAGE:
+        return RawMessage(source, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
+    if not data.strip():
+        return RawMessage(source, b"", "empty file", 65)
+    return RawMessage(source, data)
+
+
+def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessage]:
+    """Stream the messages of an mbox (see the module docstring for the rules).
+
+    Reads in chunks and finds boundaries with a regular expression, so no Python code
+    runs per line: the reader keeps up with all the workers of a scan.
+    """
+    buf = bytearray(head)  # what the caller already read to recognise an mbox
+    pos = 0  # where the current entry starts in buf
+    index = 0
+    oversized = False
+    scan_from = 0
+    first = True
+    while True:
+        chunk = f.read(CHUNK)
+        del buf[:pos]  # once per chunk, not per message: no quadratic copying
+        scan_from -= pos
+        pos = 0
+        buf += chunk
+        while (m := _BOUNDARY.search(buf, max(scan_from, pos))) is not None:
+            entry = bytes(buf[pos : m.start() + 1])  # the empty line before "From " is the mbox's
+            pos = scan_from = m.end()
+            if first and not entry.startswith(b"From "):
+                yield _garbage(source, len(entry))
+            else:
+                yield _entry(source, index, entry, oversized)
+                index += 1
+            first, oversized = False, False
+        if not chunk:
+            break
+        scan_from = max(pos, len(buf) - 8)  # a boundary may straddle two chunks
+        if len(buf) - pos > MAX_MESSAGE:
+            oversized = True  # keep reading to the next boundary, holding only the tail
+            pos = scan_from = len(buf) - 8
+    entry = bytes(buf[pos:])
+    if entry.endswith(b"\n\r\n"):
+        entry = entry[:-2]  # the empty line that ends an mbox
+    elif entry.endswith(b"\n\n"):
+        entry = entry[:-1]
+    if first and entry and not entry.startswith(b"From "):
+        yield _garbage(source, len(entry))
+    elif entry or oversized:
+        yield _entry(source, index, entry, oversized, last=True)
+
+
+def _entry(
+    source: str, index: int, entry: bytes, oversized: bool, last: bool = False
+) -> RawMessage:
+    """One mbox entry (its "From " line first) -> the message as received."""
+    where = f"{source}#{index}"
+    if oversized:
+        return RawMessage(where, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
+    _, newline, raw = entry.partition(b"\n")  # drop the "From " envelope line
+    if not newline or not raw.strip():
+        return RawMessage(where, b"", "empty mbox entry (a From line with no message)", 65)
+    if b">From " in raw:
+        raw = _QUOTED_FROM.sub(rb"\1", raw)  # mboxrd: ">From " -> "From ", ">>From " -> ">From "
+    if raw.count(b"\n") != raw.count(b"\r\n"):
+        # An mbox stores lines with LF; the wire had CRLF. (Two C passes beat a regex.)
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    if last and b"\r\n\r\n" not in raw:
+        # Truncated: a message whose header section never ended is not headers-only input.
+        return RawMessage(where, b"", "truncated: the mbox ends inside the message's header", 65)
+    return RawMessage(where, raw)
+
+
+def _garbage(source: str, size: int) -> RawMessage:
+    return RawMessage(
+        f"{source}#-", b"", f"{size} bytes before the first 'From ' line: not an mbox message", 65
+    )
+
+
+def is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() or (path / "new").is_dir()
+
+
+def read_directory(root: Path) -> Iterator[RawMessage]:
+    """A maildir (cur/ and new/), or a folder searched recursively for .eml, .mbox and maildirs.
+
+    Names are sorted, so two runs list the same messages in the same order.
+    """
+    if is_maildir(root):
+        for sub in ("cur", "new"):
+            folder = root / sub
+            try:
+                entries = sorted(folder.iterdir()) if folder.is_dir() else []
+            except OSError as e:
+                yield RawMessage(str(folder), b"", f"cannot list: {e.strerror or e}", 66)
+                continue
+            for entry in entries:
+                if not entry.name.startswith(".") and entry.is_file():
+                    yield from _one_message(entry)
+        return
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
+        yield from _unlisted(unlisted)
+        here = Path(dirpath)
+        dirnames.sort()
+        for d in list(dirnames):
+            if is_maildir(here / d):
+                dirnames.remove(d)
+                yield from read_directory(here / d)
+        for name in sorted(filenames):
+            lower = name.lower()
+            if not (here / name).is_file():
+                continue  # a FIFO or socket would block the scan, a dangling link fail it
+            if lower.endswith(_EML_EXTENSIONS):
+                yield from _one_message(here / name)
+            elif lower.endswith(_MBOX_EXTENSIONS):
+                yield from read_file(here / name)
+    yield from _unlisted(unlisted)
+
+
+def _unlisted(errors: list[OSError]) -> Iterator[RawMessage]:
+    """Folders os.walk could not list: each is an unreadable input, reported in place."""
+    while errors:
+        e = errors.pop(0)
+        yield RawMessage(str(e.filename), b"", f"cannot list: {e.strerror or e}", 66)
+
+
+def _one_message(path: Path) -> Iterator[RawMessage]:
+    """A maildir file or an .eml: one message, even if it starts with a "From " line."""
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_MESSAGE + 1)
+    except OSError as e:
+        yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
+        return
+    yield _whole(str(path), data)

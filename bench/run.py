@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Benchmark `dkim-analyzer scan` against a plain dkimpy loop over the same mbox.
+
+    python bench/run.py                      # 2,000 messages; 0 ms and 20 ms DNS latency
+    python bench/run.py --large 20000        # also: peak RSS at 20,000 messages
+    python bench/run.py --messages 500 --latency 0 --latency 50 --jobs 2
+
+The corpus (bench/corpus.py) is generated once into bench/out/ and reused. Its zone is
+served by analyzer.zoneserver on loopback with the latency asked for. Each program runs
+as its own process; the figures are its wall time (start-up included), the peak resident
+memory of its whole process tree (sampled from /proc every 20 ms) and the DNS queries
+the server received.
+
+The dkimpy loop is what one would write by hand: for each message of the mbox,
+dkim.verify(message, dnsfunc=...) with a dnsfunc that asks the same loopback server
+through dnspython, no cache. Note that dkim.verify checks only the first signature of
+each message, while scan checks all of them (1-3 here) and explains each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from analyzer.zoneserver import ZoneServer  # noqa: E402
+
+SIGN_TIME = 1763900000
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measured:
+    label: str
+    messages: int
+    seconds: float
+    peak_rss: int  # bytes, summed over the process tree
+    queries: int
+    cpu: float  # user + system seconds of the program and its workers
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per message: unlike wall time, barely moved by other load."""
+        return self.cpu / self.messages * 1000
+
+    @property
+    def rate(self) -> float:
+        return self.messages / self.seconds
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _rss(pids: list[int]) -> int:
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def measure(label: str, cmd: list[str], messages: int, server: ZoneServer) -> Measured:
+    server.reset_queries()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _rss(_tree(proc.pid)))
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    if proc.returncode not in (0, 1, 65, 75):
+        raise SystemExit(f"{label}: exit status {proc.returncode}")
+    return Measured(label, messages, seconds, peak, server.query_count, cpu)
+
+
+def scan_cmd(mbox: Path, server: ZoneServer, now: int, jobs: int | None) -> list[str]:
+    cmd = [sys.executable, "-m", "analyzer", "scan", "--format", "jsonl", "--output", os.devnull]
+    cmd += ["--nameserver", server.address, "--now", str(now), str(mbox)]
+    return cmd + (["--jobs", str(jobs)] if jobs else [])
+
+
+def dkimpy_cmd(mbox: Path, server: ZoneServer) -> list[str]:
+    return [sys.executable, __file__, "--dkimpy-loop", str(mbox), "--nameserver", server.address]
+
+
+def dkimpy_loop(mbox: str, nameserver: str) -> None:
+    """The baseline: dkim.verify per message, every key asked from DNS each time."""
+    import logging
+
+    import dkim
+    import dns.exception
+    import dns.resolver
+
+    from analyzer.sources import read_paths
+
+    logging.getLogger("dkimpy").addHandler(logging.NullHandler())
+    host, port = nameserver.rsplit(":", 1)
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers, resolver.port = [host], int(port)
+
+    def dnsfunc(name: bytes, timeout: float = 5) -> bytes | None:
+        try:
+            answer = resolver.resolve(name.decode(), "TXT", lifetime=timeout)
+        except dns.exception.DNSException:
+            return None
+        return b"".join(b"".join(rd.strings) for rd in answer)
+
+    verified = 0
+    for message in read_paths([mbox]):
+        verified += bool(dkim.verify(message.raw, dnsfunc=dnsfunc))
+    print(verified)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--latency", type=float, action="append", metavar="MS",
+                        help="DNS latency for scan runs (repeatable; default 0 and 20)")  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=None, help="scan --jobs (default: cores)")
+    parser.add_argument("--large", type=int, default=0, metavar="N",
+                        help="also scan an N-message corpus and compare peak RSS")  # fmt: skip
+    parser.add_argument("--dkimpy-latency", type=float, action="append", metavar="MS",
+                        help="DNS latency for dkimpy loop runs (repeatable; default 0)")  # fmt: skip
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs each (default 1)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--dkimpy-loop", metavar="MBOX", help=argparse.SUPPRESS)
+    parser.add_argument("--nameserver", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.dkimpy_loop:
+        dkimpy_loop(args.dkimpy_loop, args.nameserver)
+        return
+
+    from corpus import generate
+
+    latencies = args.latency if args.latency else [0.0, 20.0]
+    mbox, zone = generate(args.messages, args.out)
+    now = SIGN_TIME + args.messages * 7 + 86400
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
+    print(f"machine: {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}")
+    print(f"corpus: {mbox.name}, {mbox.stat().st_size / 2**20:.1f} MiB, {args.messages} messages")
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    # (label, messages, latency in ms, command for a server): run in turns, `--repeat` rounds,
+    # so that load from elsewhere hits every configuration alike; keep each one's best.
+    Plan = tuple[str, int, float, Callable[[ZoneServer], list[str]]]
+    plans: list[Plan] = [
+        (f"scan, {ms:g} ms DNS", args.messages, ms,
+         lambda srv: scan_cmd(mbox, srv, now, args.jobs))
+        for ms in latencies
+    ]  # fmt: skip
+    plans += [
+        (f"dkimpy loop, {ms:g} ms DNS", args.messages, ms, lambda srv: dkimpy_cmd(mbox, srv))
+        for ms in args.dkimpy_latency or [0.0]
+    ]
+    if args.large:
+        big, _ = generate(args.large, args.out)
+        big_now = SIGN_TIME + args.large * 7 + 86400
+        plans.append((f"scan, 0 ms DNS, {args.large} messages", args.large, 0.0,
+                      lambda srv: scan_cmd(big, srv, big_now, args.jobs)))  # fmt: skip
+    servers = {ms: ZoneServer([zone], latency=ms / 1000).start() for _, _, ms, _ in plans}
+    best: dict[str, Measured] = {}
+    try:
+        for _ in range(args.repeat):
+            for label, count, ms, command in plans:
+                run = measure(label, command(servers[ms]), count, servers[ms])
+                if label not in best or run.seconds < best[label].seconds:
+                    best[label] = run
+    finally:
+        for server in servers.values():
+            server.stop()
+    results = [best[label] for label, *_ in plans]
+    baselines = [r for r in results if r.label.startswith("dkimpy")]
+    base = baselines[0]
+
+    print(f"load average before the runs: {load}")
+    print(f"\n{'run':<34} {'messages/s':>10} {'seconds':>8} {'CPU ms/msg':>10} "
+          f"{'peak RSS':>9} {'DNS queries':>11}")  # fmt: skip
+    for r in results:
+        print(f"{r.label:<34} {r.rate:>10.0f} {r.seconds:>8.2f} {r.cpu_ms:>10.2f} "
+              f"{r.peak_rss / 2**20:>6.0f} MB {r.queries:>11}")  # fmt: skip
+    scan0 = results[0]
+    print(f"\nscan / dkimpy loop (0 ms): {scan0.rate / base.rate:.2f}x messages/s  (target >= 10x); "
+          f"{base.cpu_ms / scan0.cpu_ms:.2f}x CPU per message")  # fmt: skip
+    for r in results[1 : len(latencies)]:  # the other scan latencies
+        print(f"{r.label} vs 0 ms: {r.seconds / scan0.seconds - 1:+.0%} time  (target <= +10%)")
+    if args.large:
+        growth = results[-1].peak_rss / scan0.peak_rss - 1
+        print(
+            f"peak RSS, {args.large} vs {args.messages} messages: {growth:+.0%}  (target within 20%)"
+        )
+    for b in baselines[1:]:
+        same = next((r for r in results if r.label == b.label.replace("dkimpy loop", "scan")), None)
+        if same is not None:
+            print(f"{same.label} / {b.label}: {same.rate / b.rate:.1f}x messages/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,293 @@
+"""`dkim-analyzer scan` end to end: real mailboxes, the loopback DNS server, real workers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import dkim
+import pytest
+
+from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+from analyzer.scan import PrefetchedResolver, ScanFormat
+from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.test_sources import ENVELOPE, PLAIN, to_mbox
+
+NOW = "1763900100"
+SLOW = {"dns-timeout"}  # its key is never answered: each lookup waits for --timeout
+MESSAGES = {
+    p.parent.name: p.read_bytes()
+    for p in sorted(FIXTURES.glob("*/message.eml"))
+    if p.parent.name not in SLOW
+}
+
+
+def scan_args(server: ZoneServer, *args: str, now: str = NOW) -> list[str]:
+    """In-process runs verify in a thread (--jobs 1): forking pytest, with the DNS server's
+    threads running, is not safe. Subprocess runs pass --jobs 2 (the last one given wins)."""
+    base = ["scan", "--nameserver", server.address, "--timeout", "0.3", "--now", now, "--jobs", "1"]
+    return [*base, *args]
+
+
+def jsonl(text: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def run_subprocess(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """The real console program, so the worker processes are real too."""
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_jsonl_holds_check_json_message_object_for_each_message(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    mbox = tmp_path / "all.mbox"
+    mbox.write_bytes(to_mbox(*MESSAGES.values()))
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
+    assert run.exit_code == 1 and run.stderr == ""
+    scanned = jsonl(run.stdout)
+    eml = [str(FIXTURES / name / "message.eml") for name in MESSAGES]
+    checked = run_cli(
+        "check", "--format", "json", "--nameserver", dns_server.address, "--now", NOW, *eml
+    ).json()["messages"]
+    assert [m["source"] for m in scanned] == [f"{mbox}#{i}" for i in range(len(MESSAGES))]
+    for got, want in zip(scanned, checked, strict=True):
+        if want["line_endings"] == "lf":  # the fixture file itself is LF; the mbox read is CRLF
+            continue
+        assert {**got, "source": None} == {**want, "source": None}
+
+
+def test_order_kept_and_each_key_looked_up_once_with_two_workers(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    names = list(MESSAGES) * 4
+    mbox = tmp_path / "big.mbox"
+    mbox.write_bytes(to_mbox(*(MESSAGES[n] for n in names)))
+    done = run_subprocess(*scan_args(dns_server, "--format", "jsonl", "--jobs", "2", str(mbox)))
+    assert done.returncode == 1, done.stderr
+    lines = jsonl(done.stdout)
+    assert [m["source"] for m in lines] == [f"{mbox}#{i}" for i in range(len(names))]
+    ids = {n: re.search(rb"(?im)^Message-ID: *(<[^>]+>)", raw) for n, raw in MESSAGES.items()}
+    assert [m["message_id"] for m in lines] == [ids[n][1].decode() for n in names]  # type: ignore[index]
+    # Every signature's key (TXT at s._domainkey.d) is asked once per run. Probes for a
+    # failing key (other names, or CNAME) are made by the workers, once per worker.
+    keys = {s["dns"]["name"] for m in lines for s in m["signatures"] if s["dns"]}
+    asked = Counter(q.name for q in dns_server.queries if q.rdtype == "TXT" and q.name in keys)
+    assert keys and asked == dict.fromkeys(keys, 1), asked
+
+
+def test_same_key_for_many_messages_is_one_query(tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "same.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * 25))
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
+    assert run.exit_code == 0
+    assert {m["outcome"] for m in jsonl(run.stdout)} == {"pass"}
+    # One query for the key, one for the From domain's DMARC record: 25 messages, 2 queries.
+    asked = sorted(q.name for q in dns_server.queries)
+    assert asked == ["_dmarc.example.com.", "s2025._domainkey.example.com."]
+
+
+def test_summary_reads_at_a_glance(tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "all.mbox"
+    mbox.write_bytes(to_mbox(*MESSAGES.values()))
+    run = run_cli(*scan_args(dns_server, str(mbox)))
+    assert run.exit_code == 1
+    out = run.stdout
+    assert out.startswith(f"Scanned {len(MESSAGES)} messages in ")
+    for heading in (
+        "Signatures by signing domain",
+        "Why signatures did not pass",
+        "From domains without a passing author-aligned signature",
+        "DNS problems by selector",
+    ):
+        assert heading in out
+    # Each reason with its count and its first message as the example (from the fixtures).
+    with_reason = [
+        i for i, n in enumerate(MESSAGES)
+        for sig in json.loads((FIXTURES / n / "expected.json").read_text())["signatures"]
+        if sig["reason"] == "body_hash_mismatch"
+    ]  # fmt: skip
+    example = f"{re.escape(str(mbox))}#{with_reason[0]}"
+    assert re.search(rf"body_hash_mismatch +{len(with_reason)} +{example}\n", out)
+    assert re.search(r"gone\._domainkey\.example\.com\. +nxdomain +1", out)
+    assert re.search(r"amazonses\.com +provider +pass", out)
+
+
+def test_csv_has_one_row_per_signature(tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "m.mbox"
+    blob = ENVELOPE + b"\x00\x01binary\n\n"
+    mbox.write_bytes(to_mbox(MESSAGES["ses-two-signatures"], MESSAGES["no-signature"]) + blob)
+    run = run_cli(*scan_args(dns_server, "--format", "csv", str(mbox)))
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert [(r["source"][-2:], r["signature_index"], r["result"]) for r in rows] == [
+        ("#0", "0", "pass"),
+        ("#0", "1", "pass"),
+        ("#1", "", ""),
+        ("#2", "", ""),
+    ]
+    assert rows[1]["classification"] == "provider" and rows[1]["provider"]
+    assert rows[2]["outcome"] == "fail" and rows[3]["outcome"] == "error"
+    assert rows[3]["error"]
+
+
+def test_broken_messages_are_results_and_the_scan_goes_on(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    mbox = tmp_path / "broken.mbox"
+    blob = ENVELOPE + bytes(range(256)) * 8 + b"\n\n"
+    mbox.write_bytes(to_mbox(PLAIN) + blob + to_mbox(PLAIN) + ENVELOPE + b"Subject: cut")
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
+    results = jsonl(run.stdout)
+    assert [("error" in m, m.get("outcome")) for m in results] == [
+        (False, "pass"),
+        (True, None),
+        (False, "pass"),
+        (True, None),
+    ]
+    assert results[1]["exit_code"] == 65 and "truncated" in results[3]["error"]
+    assert run.exit_code == 65  # nothing failed, but some entries are not messages
+
+
+def test_from_quoted_body_and_client_headers_still_verify(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Unquoting gives back the signed bytes; unsigned headers prepended by clients are harmless."""
+    key = (FIXTURES / "keys" / "rsa2048.pem").read_bytes()
+    message = (
+        b"From: Alice <alice@example.com>\r\nTo: carol@example.net\r\nSubject: quoting\r\n"
+        b"Date: Sun, 23 Nov 2025 12:13:15 +0000\r\nMessage-ID: <q@example.com>\r\n\r\n"
+        b"Hi,\r\n\r\nFrom the desk of Alice:\r\n>From an old reply\r\n"
+    )
+    signed = dkim.sign(
+        message, b"s2025", b"example.com", key, include_headers=[b"from", b"subject"]
+    )
+    takeout = b"X-GM-THRID: 1818123456789012345\r\nX-Gmail-Labels: Inbox\r\n" + signed + message
+    thunderbird = b"X-Mozilla-Status: 0001\r\nX-Mozilla-Keys: \r\n" + signed + message
+    mbox = tmp_path / "quoted.mbox"
+    mbox.write_bytes(to_mbox(signed + message, takeout, thunderbird))
+    assert b"\n>From the desk" in mbox.read_bytes()
+    signed_at = re.search(rb"t=(\d+)", signed)
+    assert signed_at is not None  # dkimpy signs with the current time
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox), now=signed_at[1].decode()))
+    assert [m["outcome"] for m in jsonl(run.stdout)] == ["pass"] * 3
+    assert run.exit_code == 0
+
+
+def test_maildir_folder_and_stdin(tmp_path: Path, dns_server: ZoneServer) -> None:
+    md = tmp_path / "Maildir"
+    (md / "cur").mkdir(parents=True)
+    (md / "new").mkdir()
+    (md / "cur" / "1:2,S").write_bytes(PLAIN)
+    (md / "new" / "2").write_bytes(MESSAGES["body-modified"])
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(md)))
+    assert [m["outcome"] for m in jsonl(run.stdout)] == ["pass", "fail"]
+    piped = run_cli(*scan_args(dns_server, "--format", "jsonl", "-"), stdin=to_mbox(PLAIN))
+    assert [m["source"] for m in jsonl(piped.stdout)] == ["<stdin>#0"]
+
+
+def test_unreadable_path_is_66_and_the_rest_is_scanned(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    mbox = tmp_path / "ok.mbox"
+    mbox.write_bytes(to_mbox(PLAIN))
+    missing = tmp_path / "missing.mbox"
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(missing), str(mbox)))
+    assert run.exit_code == 66
+    assert run.stderr.count("\n") == 1 and str(missing) in run.stderr
+    first, second = jsonl(run.stdout)
+    assert first["source"] == str(missing) and first["exit_code"] == 66
+    assert second["outcome"] == "pass"
+
+
+def test_output_file_and_never_over_an_input(tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "ok.mbox"
+    mbox.write_bytes(to_mbox(PLAIN))
+    out = tmp_path / "out.jsonl"
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", "--output", str(out), str(mbox)))
+    assert run.exit_code == 0 and run.stdout == ""
+    assert jsonl(out.read_text())[0]["outcome"] == "pass"
+    refused = run_cli(*scan_args(dns_server, "--output", str(mbox), str(mbox)))
+    assert refused.exit_code == 2 and "inputs" in refused.stderr
+    assert mbox.read_bytes() == to_mbox(PLAIN)
+
+
+def test_empty_mbox_is_zero_messages(tmp_path: Path, dns_server: ZoneServer) -> None:
+    (tmp_path / "empty").write_bytes(b"")
+    run = run_cli(*scan_args(dns_server, str(tmp_path / "empty")))
+    assert run.exit_code == 0 and run.stdout.startswith("Scanned 0 messages")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a subprocess")
+def test_ctrl_c_stops_cleanly_with_valid_jsonl_and_a_summary(tmp_path: Path) -> None:
+    # Every message has its own selector and each answer takes 0.5 s: a slow scan.
+    header, rest = PLAIN.split(b"s=s2025;", 1)
+    messages = [header + f"s=k{i:04d};".encode() + rest for i in range(600)]
+    mbox = tmp_path / "slow.mbox"
+    mbox.write_bytes(to_mbox(*messages))
+    with ZoneServer(texts=["$TTL 60\nexample.com. IN A 192.0.2.1\n"], latency=0.5) as server:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "analyzer",
+                *scan_args(server, "--format", "jsonl", "-j", "2", str(mbox)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()  # the scan is under way
+        proc.send_signal(signal.SIGINT)
+        # Not communicate(): it reads the raw pipe and would lose what readline() buffered.
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=30)
+    assert proc.returncode == 130, err
+    lines = jsonl((first + rest).decode())
+    assert 1 <= len(lines) < len(messages)
+    assert [m["source"] for m in lines] == [f"{mbox}#{i}" for i in range(len(lines))]
+    assert err.decode().startswith(f"INTERRUPTED: scanned {len(lines)} message")
+    assert err.decode().endswith("dkim-analyzer: interrupted\n")
+
+
+@pytest.mark.parametrize("fmt", list(ScanFormat))
+def test_every_format_is_wired(fmt: ScanFormat, tmp_path: Path, dns_server: ZoneServer) -> None:
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(to_mbox(PLAIN))
+    run = run_cli(*scan_args(dns_server, "--format", fmt.value, str(mbox)))
+    assert run.exit_code == 0
+    expected = "Scanned 1 message in" if fmt is ScanFormat.TEXT else f"{mbox}#0"
+    assert expected in run.stdout
+
+
+def test_worker_resolver_answers_from_prefetch_and_asks_once_for_the_rest(
+    dns_server: ZoneServer,
+) -> None:
+    host, port = dns_server.address.rsplit(":", 1)
+    fallback = CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=0.5))
+    prefetched = fallback.query("s2025._domainkey.example.com")
+    resolver = PrefetchedResolver(PrefetchedResolver.by_name([prefetched]), fallback)
+    dns_server.reset_queries()
+    assert resolver.query("S2025._domainkey.example.com.", "txt") is prefetched
+    other = "ed2025._domainkey.example.org"
+    assert resolver.query(other).status.value == "ok"
+    assert resolver.query(other).status.value == "ok"
+    assert [q.name for q in dns_server.queries] == [other + "."]
