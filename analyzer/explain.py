@@ -765,56 +765,65 @@ _EN: dict[str, Text] = {
         True,
     ),
     # --- forensics and ARC (issue 4) ---
+    # Fields: as fields_for() in diagnose.py ({d} {s} {key} ...), plus {lines} {bytes}
+    # {first_line} (body changes), {header} {original} {received} (header changes),
+    # {signed} {rewritten} (header_unexplained), {sealer} {instance} {later} {detail} (ARC).
     "body_appended": Text(
-        "Proven: {lines} line(s) ({bytes} bytes) were added to the body after {d} (s={s}) "
-        'signed it; the first: "{first_line}".',
+        "Proven: {lines} line(s) ({bytes} bytes) were added to the body after the signature "
+        '(d={d}, s={s}) was made; the first: "{first_line}".',
         "With those lines removed, the body hashes to the signature's bh= again, so the rest of "
-        "the body is exactly what {d} signed. Added text at the end of a body or of a MIME part "
-        "is a mailing-list footer, a disclaimer or an antivirus banner.",
+        "the body is exactly what {d} signed. Text added at the end of a body or of a MIME part "
+        "is likely a mailing-list footer, a disclaimer or an antivirus banner. This is permanent "
+        "for this message.",
         "Find the hop that adds this text (the first line above names it) and have it stop, or "
         "have it sign again (DKIM or ARC) after adding it.",
         True,
     ),
     "body_prepended": Text(
         "Proven: {lines} line(s) ({bytes} bytes) were inserted at the start of the body after "
-        '{d} (s={s}) signed it; the first: "{first_line}".',
+        'the signature (d={d}, s={s}) was made; the first: "{first_line}".',
         "With those lines removed, the body hashes to bh= again. Text put at the top of a body "
-        'or of a MIME part is usually a gateway\'s warning banner ("external sender").',
+        'or of a MIME part is likely a gateway\'s warning banner ("external sender"). This is '
+        "permanent for this message.",
         "Have the gateway that adds the banner do so only after verifying DKIM and recording "
         "the result (ARC), or tag the subject or a header instead of the body.",
         True,
     ),
     "body_truncated": Text(
-        "Proven: the body is {bytes} bytes shorter than the part {d} (s={s}) signed (l=).",
+        "Proven: the body is {bytes} bytes shorter than the part the signature (d={d}, s={s}) "
+        "covers (l=).",
         "The signature's l= says how many canonical body bytes were signed, and the body "
-        "received is shorter: something cut the body (a size limit, a stripped attachment).",
+        "received is shorter: something cut the body, likely a size limit or a stripped "
+        "attachment. This is permanent for this message.",
         "Find the hop that shortens messages (attachment stripping, size limits) and exempt "
         "signed mail, or have it sign again after the change.",
         True,
     ),
     "body_line_endings": Text(
-        "Proven: {d} (s={s}) signed the body with bare LF line endings, and it was delivered "
-        "with CRLF.",
+        "Proven: the signature (d={d}, s={s}) was made over the body with bare LF line "
+        "endings, and the message was delivered with CRLF.",
         "Converted back to bare LF, the body hashes to bh= again. The signer hashed the message "
         "in Unix (LF) form, and its mail server converted it to CRLF for SMTP, as it must: the "
-        "signature was broken from the start.",
+        "signature was broken from the start. This is permanent, and likely affects every "
+        "message {d} signs this way.",
         "Make the signer hash the message in its wire form (CRLF line endings), e.g. sign in "
         "the MTA (milter) rather than in a script that writes LF files.",
         True,
     ),
     "body_whitespace": Text(
-        "Proven: whitespace at the end of {lines} line(s) was changed after {d} (s={s}) signed "
-        'with simple body canonicalization; the first: "{first_line}".',
+        "Proven: whitespace at the end of {lines} line(s) was changed after the signature "
+        '(d={d}, s={s}) was made with simple body canonicalization; the first: "{first_line}".',
         "With the line-end whitespace put back as signed, the body hashes to bh= again. Under "
         "c=.../simple every space counts; relays that strip or add trailing spaces (or break "
-        "format=flowed soft line breaks) break such signatures.",
+        "format=flowed soft line breaks) break such signatures. This is permanent for this "
+        "message.",
         "Sign with relaxed body canonicalization (c=relaxed/relaxed), which ignores trailing "
         "whitespace.",
         True,
     ),
     "mbox_from_quoting": Text(
-        'Proven: ">From " quoting of {lines} line(s) changed after {d} (s={s}) signed; the '
-        'first: "{first_line}".',
+        'Proven: ">From " quoting of {lines} line(s) changed after the signature (d={d}, '
+        's={s}) was made; the first: "{first_line}".',
         'Mailbox (mbox) storage puts ">" before body lines that start with "From ", and some '
         "readers take it off. Undoing that, the body hashes to bh= again: the message was "
         "intact in transit, and the change was made where it was stored.",
@@ -823,33 +832,40 @@ _EN: dict[str, Text] = {
         None,
     ),
     "body_unexplained": Text(
-        "No tested change explains why the body of {d} (s={s}) no longer matches bh=.",
+        "No tested change explains why the body no longer matches the signature's bh= "
+        "(d={d}, s={s}).",
         "Removing a block of lines at the end or start of the body or of a MIME part, line "
         "endings, trailing whitespace and From-quoting were each tried, and none reproduces "
-        "the signed body hash. The evidence lists what is known about the body.",
+        "the body hash that {d} signed. The evidence lists what is known about the body. "
+        "The body was changed after signing, so this is permanent for this message.",
         "Compare this copy with the message as it left the sender (its Sent folder) to see "
         "what a relay changed.",
         True,
     ),
     "body_likely_reencoded": Text(
-        "The body of {d} (s={s}) was likely re-encoded by a relay (a guess).",
+        "The body signed by d={d}, s={s} was likely re-encoded by a relay (a guess).",
         "The evidence shows signs of a transfer-encoding conversion (for example 8bit to "
         "quoted-printable); a conversion after signing changes every encoded line, which "
-        "breaks the body hash. This is likely, not proven.",
+        "breaks the body hash. This is likely, not proven. Either way the body hash fails "
+        "permanently for this message.",
         "Have the sending system encode 8-bit text itself (quoted-printable or base64) before "
         "signing, so no relay needs to convert it.",
         True,
     ),
     "header_modified": Text(
-        "Proven: the signed {header} header was changed after {d} (s={s}) signed it.",
+        "Proven: the signed {header} header was changed after the signature (d={d}, s={s}) "
+        "was made.",
         'With the original value "{original}" instead of the received "{received}", the '
-        "header signature verifies again with the key at {key}.",
+        "header signature verifies again with the key at {key}. This is permanent for this "
+        "message.",
         "",
         True,
     ),
+    # The kinds of header change: appended to header_modified's summary, explanation and
+    # remedy (forensics.py), so they name no signature themselves.
     "change.subject_tag": Text(
         "A subject tag was added.",
-        "A mailing list or a gateway put a tag into the Subject.",
+        "A mailing list or a gateway likely put the tag into the Subject.",
         "Ask the list or gateway to stop tagging subjects, or to seal its changes with ARC "
         "so receivers can trust the original result.",
         True,
@@ -907,11 +923,11 @@ _EN: dict[str, Text] = {
         True,
     ),
     "header_unexplained": Text(
-        "No tested change explains why the header signature of {d} (s={s}) fails.",
+        "No tested change explains why the header signature (d={d}, s={s}) fails.",
         "Plausible originals of the signed headers ({signed}) were re-verified and none "
         "verifies. Of these, {rewritten} are commonly rewritten in transit; this does not say "
-        "which one changed. If every message from {d} fails this way, the private key may not "
-        "match the key at {key}.",
+        "which one changed. If every message from {d} fails this way, the private key likely "
+        "does not match the key at {key}. This is permanent for this message.",
         "Compare the signed headers with the copy in the sender's Sent folder, and the private "
         "key the signer uses with the key published at {key}.",
         True,
@@ -921,18 +937,19 @@ _EN: dict[str, Text] = {
         "before {sealer} handled the message.",
         "ARC set i={instance}, sealed by {sealer}, recorded dkim=pass for {d} when the message "
         "reached it, and the chain verifies (cv=pass). So {sealer} most likely changed the "
-        "message afterwards, as mailing lists do (later sealers: {later}). Receivers that trust "
-        "{sealer} can use this result (RFC 8617 §7.2).",
+        "message afterwards, as mailing lists do, which broke the signature (d={d}, s={s}) "
+        "(later sealers: {later}). Receivers that trust {sealer} can use this result "
+        "(RFC 8617 §7.2).",
         "Nothing to fix at {d}. If your messages are rejected, ask {sealer} to keep ARC-sealing "
         "and the receiver to trust its seals.",
         None,
     ),
     "arc_saw_original_fail": Text(
-        "The signature of {d} (s={s}) had already failed when {sealer}, the first ARC sealer, "
+        "The signature (d={d}, s={s}) had already failed when {sealer}, the first ARC sealer, "
         "received the message.",
         "ARC set i={instance}, sealed by {sealer}, recorded dkim=fail for {d}. The change "
         "that broke it happened before that hop: at the sender's own systems or a relay "
-        "before {sealer}, not at {sealer} or later.",
+        "before {sealer}, not at {sealer} or later. This is permanent for this message.",
         "Look at the sending side: what rewrites messages after {d} signs them, or whether "
         "the signer's key matches {key}.",
         True,
@@ -940,15 +957,15 @@ _EN: dict[str, Text] = {
     "arc_chain_failed": Text(
         "The ARC chain on this message does not verify (cv=fail).",
         "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "
-        "Receivers ignore what a broken chain says.",
+        "Receivers ignore what a broken chain says. This is permanent for this message.",
         "The sealer whose set fails must fix its ARC signing (keys, header order, instance "
         "numbers); or the message was changed after the last seal.",
         True,
     ),
     "arc_temporary": Text(
         "The ARC chain could not be verified: a DNS lookup failed temporarily.",
-        "A key for an ARC set sealed by {sealer} could not be fetched (SERVFAIL or timeout); "
-        "this is not a missing key: {detail}.",
+        "A key for an ARC set sealed by {sealer} could not be fetched (SERVFAIL or timeout). "
+        "This is temporary, not a missing key: {detail}.",
         "Try again later.",
         False,
     ),
