@@ -480,36 +480,39 @@ _EN: dict[str, Text] = {
     # {doubled}, {servers}, {having}, {total}, {count}, {ttl}, {status}. Entries named
     # "code.variant" are wordings of an existing code for a check made without a message.
     "key_not_found.nxdomain": Text(
-        "There is no DKIM key for {d} at {key}: the name does not exist.",
+        "There is no DKIM key (d={d}, s={s}) at {key}: the name does not exist.",
         "DNS answered NXDOMAIN: nothing at all is published at {key}, so a receiver "
-        "checking mail signed with s={s} finds no key.",
+        "checking mail signed with s={s} finds no key. This is permanent until the record "
+        "is published.",
         "Publish the record (the TXT key, or the CNAME your provider gave you) at {key}. "
         "Many DNS consoles want only the part before your domain "
         "({s}._domainkey) in the name field.",
         True,
     ),
     "key_not_found.nodata": Text(
-        "There is no DKIM key for {d} at {key}: the name exists but holds no TXT record.",
+        "There is no DKIM key (d={d}, s={s}) at {key}: the name exists but holds no TXT record.",
         "DNS answered that {key} exists but has no TXT record (NODATA): something else "
-        "is published there, or only names below it exist.",
+        "is published there, or only names below it exist. This is permanent until the key "
+        "is published.",
         "Add the key as a TXT record at {key} (or the CNAME your provider gave you, "
         "instead of any other record there).",
         True,
     ),
     "dns_name_doubled.dns": Text(
-        "The record for {d} (s={s}) was published under the wrong name: {doubled}.",
+        "The record for d={d}, s={s} was published under the wrong name: {doubled}.",
         "Nothing answers at {key}, but a record exists at {doubled}: the domain is in "
         "the name twice. Some DNS providers add the domain to whatever is typed in the "
-        "name field, so typing the full name gives it twice. This is likely what happened.",
+        "name field, so typing the full name gives it twice. This is likely what happened. "
+        "This is permanent until the record is fixed.",
         "Delete the record at {doubled} and create it again with only the part before "
         "your domain in the name field ({s}._domainkey), then check again.",
         True,
     ),
     "cname_missing": Text(
-        "The Easy DKIM CNAME for {d} (token {s}) is missing.",
+        "The Easy DKIM CNAME for d={d}, s={s} (an SES token) is missing.",
         "Amazon SES Easy DKIM needs {key} to be a CNAME pointing to {expected}. DNS has "
         "no CNAME at {key}, so SES keeps the domain pending (or, if the record was "
-        "removed, will revoke the DKIM set-up).",
+        "removed, will revoke the DKIM set-up). This is permanent until the CNAME is created.",
         "Create the CNAME record {key} -> {expected} with your DNS provider, exactly as "
         "the SES console lists it. If SES already revoked the set-up, start the Easy DKIM "
         "set-up again to get new tokens.",
@@ -519,15 +522,15 @@ _EN: dict[str, Text] = {
         "{key} holds a TXT record where Easy DKIM needs a CNAME.",
         "Amazon SES Easy DKIM checks that {key} is a CNAME to {expected}. A TXT record "
         "was published there instead (likely a key meant for another set-up), so SES "
-        "does not see its CNAME.",
+        "does not see its CNAME. This is permanent until the record is replaced.",
         "Replace the TXT record at {key} with the CNAME {key} -> {expected}.",
         True,
     ),
     "cname_wrong_target": Text(
-        "The Easy DKIM CNAME for {d} (token {s}) points to the wrong place.",
+        "The Easy DKIM CNAME for d={d}, s={s} (an SES token) points to the wrong place.",
         "{key} is a CNAME to {target}, but Amazon SES expects {expected}. A target with "
         "your own domain appended is the typical result of a DNS console that adds the "
-        "zone to the value as well.",
+        "zone to the value as well. This is permanent until the target is corrected.",
         "Change the CNAME's target to exactly {expected} (with a final dot if your DNS "
         "console wants fully qualified names).",
         True,
@@ -536,7 +539,8 @@ _EN: dict[str, Text] = {
         "The CNAME at {key} points to {target}, which holds no key.",
         "The CNAME itself is in place, but its target answered {status}: whoever serves "
         "{target} (your sending provider) no longer publishes a key there. The provider "
-        "likely removed it because the DKIM set-up was revoked, or it was never finished.",
+        "likely removed it because the DKIM set-up was revoked, or it was never finished. "
+        "This is permanent until the provider publishes a key there again.",
         "Check the DKIM status in your provider's console. For Amazon SES, a revoked "
         "set-up must be started again, which gives new CNAME records to publish.",
         True,
@@ -546,7 +550,8 @@ _EN: dict[str, Text] = {
         "The CNAME to {target} resolves, yet asking for the TXT record through it fails "
         "at {server}. Receivers and Amazon SES ask for TXT, not CNAME, so they cannot "
         "fetch the key. Some DNS hosting services likely cannot answer TXT queries "
-        "through a CNAME; DKIM needs both kinds of query answered.",
+        "through a CNAME; DKIM needs both kinds of query answered. The failure is temporary "
+        "in form, but it will likely repeat until the DNS host is fixed.",
         "Ask your DNS provider to fix TXT lookups through the CNAME. If they cannot, move "
         "the domain's DNS to a host that can (Amazon Route 53, for example).",
         False,
@@ -554,7 +559,8 @@ _EN: dict[str, Text] = {
     "key_record_has_pem_armor": Text(
         "The record at {key} contains PEM header or footer lines.",
         "The value holds '-----BEGIN ...-----' or '-----END ...-----'. Those lines "
-        "belong to the key file, not to DNS; p= must hold only the base64 text between them.",
+        "belong to the key file, not to DNS; p= must hold only the base64 text between them. "
+        "This is permanent until the record is corrected.",
         "Publish `v=DKIM1; k=rsa; p=` followed by the key's base64 on one line, without "
         "the header and footer lines.",
         True,
@@ -562,7 +568,8 @@ _EN: dict[str, Text] = {
     "key_record_has_quotes": Text(
         "The record at {key} contains quote characters.",
         "Quotes were typed into the value, and the DNS console kept them as part of the "
-        "text, so receivers see them inside the key record.",
+        "text, so receivers see them inside the key record. This is permanent until the "
+        "record is corrected.",
         "Edit the record and remove every quote character from the value; the DNS "
         "console adds whatever quoting DNS needs.",
         True,
@@ -570,14 +577,14 @@ _EN: dict[str, Text] = {
     "key_record_has_line_breaks": Text(
         "The record at {key} contains line breaks.",
         "The value was pasted with line breaks inside it. Some receivers and providers "
-        "likely reject such a key.",
+        "likely reject such a key. This is permanent until the record is corrected.",
         "Publish the value on one line: remove every line break from the key.",
         True,
     ),
     "key_too_short.dns": Text(
-        "The key for {d} (s={s}) is too short to be trusted ({bits} bits).",
+        "The key for d={d}, s={s} is too short to be trusted ({bits} bits).",
         "RFC 8301 forbids accepting RSA keys shorter than 1024 bits: receivers ignore "
-        "signatures made with the key at {key}.",
+        "signatures made with the key at {key}. This is permanent until the key is replaced.",
         "Generate a 2048-bit RSA key, publish it under a new selector and sign with it.",
         True,
     ),
@@ -591,7 +598,8 @@ _EN: dict[str, Text] = {
     "authoritative_unreachable": Text(
         "Some authoritative servers did not answer for {key}: {servers}.",
         "Asked directly, these servers of the zone gave no usable answer (a timeout, "
-        "SERVFAIL or REFUSED). Resolvers that happen to ask them may fail too.",
+        "SERVFAIL or REFUSED). Resolvers that happen to ask them may fail too. This is "
+        "temporary as far as this tool can tell.",
         "Check those servers with your DNS provider; retry later if it is an outage.",
         False,
     ),
@@ -599,7 +607,7 @@ _EN: dict[str, Text] = {
         "The record at {key} is not on every authoritative server yet.",
         "Serving it: {having}. Not serving it: {servers}. The record was published but has not "
         "reached every server of the zone; until it has, some receivers see it and some "
-        "do not. This usually settles within minutes to hours; allow up to 72 hours "
+        "do not. This is temporary: it usually settles within minutes to hours; allow up to 72 hours "
         "before treating it as a fault.",
         "Wait, and check again. If the same servers still lack it after 72 hours, ask "
         "your DNS provider why they do not serve the zone's current data.",
@@ -609,7 +617,7 @@ _EN: dict[str, Text] = {
         "The authoritative servers give {count} different answers for {key}.",
         "Asked directly, the {total} servers of the zone do not hold the same record, "
         "likely because a change (a new key, say) has reached only some of them. "
-        "Receivers get one answer or the other at random.",
+        "Receivers get one answer or the other at random. This is likely temporary.",
         "Wait for the change to reach every server (allow up to 72 hours); if they still "
         "differ, ask your DNS provider.",
         False,
@@ -618,7 +626,8 @@ _EN: dict[str, Text] = {
         "None of the {total} authoritative servers holds {key}: this is not a delay.",
         "Asked directly, every server of the zone says nothing is published at {key}. "
         "Waiting will not help: the record is missing, or was created in another zone, "
-        "another DNS provider's account, or under another name.",
+        "another DNS provider's account, or under another name. This is permanent until "
+        "the record is created where the world looks for it.",
         "Create the record where the domain's DNS is really hosted (the servers listed "
         "as the domain's NS records).",
         True,
@@ -627,7 +636,7 @@ _EN: dict[str, Text] = {
         "Your resolver's answer for {key} differs from the authoritative servers'.",
         "The zone's servers agree on what is published, but the resolver asked here "
         "still returns an older answer it has cached (a 'no such record' from before "
-        "the record was created, say). It expires within {ttl} seconds.",
+        "the record was created, say). This is temporary: it expires within {ttl} seconds.",
         "Nothing to fix: wait for the cached answer to expire. Amazon SES and receivers "
         "will see the new record by then at the latest.",
         False,
@@ -643,14 +652,16 @@ _EN: dict[str, Text] = {
     "dmarc_invalid": Text(
         "The DMARC record at {name} is malformed.",
         "The record '{detail}' is not a valid DMARC record (tags separated by ';', "
-        "v=DMARC1 first, a p= policy), so receivers likely ignore it.",
+        "v=DMARC1 first, a p= policy), so receivers likely ignore it. This is permanent until "
+        "the record is fixed.",
         "Rewrite it as `v=DMARC1; p=none; rua=mailto:...`, with tags separated by ';'.",
         True,
     ),
     "no_common_selector": Text(
         "No DKIM key was found for {d} under any of {count} common selectors.",
         "The selectors tried were: {detail}. Your signer may well use another name: "
-        "the selector is the s= tag of a DKIM-Signature in mail you send.",
+        "the selector is the s= tag of a DKIM-Signature in mail you send. This is permanent "
+        "for this check: name the selector to look further.",
         "Find s= in a message you sent (or in your provider's DKIM settings) and run "
         "again with --selector.",
         True,
@@ -661,14 +672,16 @@ _EN: dict[str, Text] = {
         "The selector '{s}' is not one Amazon SES accepts.",
         "For BYODKIM a selector must be 1 to 63 characters, letters and digits only: no "
         "periods, hyphens, underscores or other symbols. This one has {length} characters; "
-        "not allowed in it: {bad}.",
+        "not allowed in it: {bad}. This is permanent: SES refuses it until the selector "
+        "changes.",
         "Choose a selector of letters and digits only, such as `ses2025`.",
         True,
     ),
     "key_unreadable": Text(
         "The key could not be read: it is neither PEM nor base64.",
         "A key file holds base64 text, usually between '-----BEGIN ...-----' and "
-        "'-----END ...-----' lines. This input has neither a PEM key nor valid base64.",
+        "'-----END ...-----' lines. This input has neither a PEM key nor valid base64. This "
+        "is permanent until the key is given in one of those forms.",
         "Export the key again from the tool that made it, or make a new one with "
         "`openssl genrsa -traditional -out private.pem 2048`.",
         True,
@@ -676,34 +689,38 @@ _EN: dict[str, Text] = {
     "key_unreadable.truncated": Text(
         "The key could not be read: the PEM text has no end line (likely truncated).",
         "The key starts with '-----BEGIN ...-----' but the matching '-----END ...-----' "
-        "line is missing, so part of the key was likely lost in copying.",
+        "line is missing, so part of the key was likely lost in copying. This is permanent "
+        "until the whole key is given.",
         "Copy the whole key file again, from the BEGIN line to the END line.",
         True,
     ),
     "key_unreadable.damaged": Text(
         "The key could not be read: its base64 does not decode to a key.",
         "The text is valid base64, but what it holds is not a complete key: likely "
-        "truncated or damaged in copying, or a file of another kind.",
+        "truncated or damaged in copying, or a file of another kind. This is permanent until "
+        "the whole key is given.",
         "Copy the key file again, whole; if it still fails, make a new key pair.",
         True,
     ),
     "key_unreadable.public": Text(
         "This is a public key; a private key was expected.",
         "--private-key needs the private key that SES will sign with. A public key "
-        "(a 'BEGIN PUBLIC KEY' file) cannot sign.",
+        "(a 'BEGIN PUBLIC KEY' file) cannot sign. This is permanent until the private key "
+        "is given.",
         "Give the private key file, or check the public key with --public-key.",
         True,
     ),
     "key_unreadable.encrypted": Text(
         "The key is protected by a passphrase.",
-        "The PEM key is encrypted. Amazon SES needs the key itself, unencrypted, to sign with it.",
+        "The PEM key is encrypted. Amazon SES needs the key itself, unencrypted, to sign with "
+        "it. This is permanent until the key is decrypted.",
         "Decrypt it (`openssl rsa -in encrypted.pem -traditional -out private.pem`) and "
         "keep the result as safe as you would the passphrase.",
         True,
     ),
     "key_not_rsa": Text(
         "The key is {detail}, not RSA.",
-        "Amazon SES BYODKIM signs with RSA keys only.",
+        "Amazon SES BYODKIM signs with RSA keys only. This is permanent: this key cannot be used.",
         "Make an RSA key: `openssl genrsa -traditional -out private.pem 2048` (OpenSSL 3; "
         "leave out -traditional with OpenSSL 1.1).",
         True,
@@ -711,7 +728,8 @@ _EN: dict[str, Text] = {
     "key_size_unsupported": Text(
         "The key is {bits}-bit RSA, a size Amazon SES does not accept.",
         "The troubleshooting guide asks for 1024-bit RSA, and the SES API takes "
-        "1024- or 2048-bit keys; other sizes are refused.",
+        "1024- or 2048-bit keys; other sizes are refused. This is permanent: this key cannot "
+        "be used.",
         "Make a 2048-bit key: `openssl genrsa -traditional -out private.pem 2048` (OpenSSL "
         "3; leave out -traditional with OpenSSL 1.1).",
         True,
@@ -728,7 +746,8 @@ _EN: dict[str, Text] = {
     "key_not_pkcs1.openssh": Text(
         "The private key is in OpenSSH form ('BEGIN OPENSSH PRIVATE KEY'), not PKCS #1.",
         "ssh-keygen writes keys in its own format, which Amazon SES does not read. The "
-        "key itself can be used once it is rewritten as PKCS #1.",
+        "key itself can be used once it is rewritten as PKCS #1. This is permanent until it "
+        "is rewritten.",
         "Rewrite a copy in PKCS #1 form: `cp id_rsa ses.pem && ssh-keygen -p -N '' -m PEM "
         "-f ses.pem` (better still, make a key for DKIM alone with `openssl genrsa`).",
         True,
@@ -736,21 +755,23 @@ _EN: dict[str, Text] = {
     "public_key_has_pem_armor": Text(
         "The public key still has its PEM header and footer lines.",
         "The '-----BEGIN PUBLIC KEY-----' and '-----END PUBLIC KEY-----' lines are part "
-        "of the file, not of the key; Amazon SES refuses a key that includes them.",
+        "of the file, not of the key; Amazon SES refuses a key that includes them. This is "
+        "permanent until they are removed.",
         "Paste only the base64 text between those lines (the record shown below is ready to use).",
         True,
     ),
     "public_key_has_line_breaks": Text(
         "The public key is split over several lines.",
         "Amazon SES and DNS consoles need the key as one unbroken line; line breaks "
-        "make the request fail.",
+        "make the request fail. This is permanent until they are removed.",
         "Remove every line break so the key is one line (the record shown below is ready to use).",
         True,
     ),
     "public_key_is_private": Text(
         "This is a private key, not a public key.",
         "It must never be published in DNS or pasted where a public key is asked for. "
-        "Its public half can be derived from it.",
+        "Its public half can be derived from it. This is permanent: publishing it would "
+        "give the private key away.",
         "Run again with --private-key FILE to get the public key record, and keep the "
         "private key secret.",
         True,
@@ -759,7 +780,8 @@ _EN: dict[str, Text] = {
         "The key published at {key} is not the public half of this private key.",
         "DNS serves an RSA key with another modulus, so mail signed with this private "
         "key would fail to verify. The record was likely not updated after a new key "
-        "was made, or belongs to another key pair.",
+        "was made, or belongs to another key pair. This is permanent until the record or "
+        "the private key changes.",
         "Publish the record shown here at {key}, replacing the old one, or sign with the "
         "private key that matches what DNS serves.",
         True,

@@ -654,7 +654,9 @@ def arc_findings(
     chain: ArcChain, msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
     """RFC 8617 §7.2: an intact chain may vouch for a signature that passed before a hop."""
-    base: dict[str, object] = {"from_domain": msg.from_domain or explain.phrase("unknown.domain", lang)}
+    base: dict[str, object] = {
+        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang)
+    }
     if chain.cv is ArcCv.FAIL:
         f = {
             **base,
