@@ -480,36 +480,39 @@ _EN: dict[str, Text] = {
     # {doubled}, {servers}, {having}, {total}, {count}, {ttl}, {status}. Entries named
     # "code.variant" are wordings of an existing code for a check made without a message.
     "key_not_found.nxdomain": Text(
-        "There is no DKIM key for {d} at {key}: the name does not exist.",
+        "There is no DKIM key (d={d}, s={s}) at {key}: the name does not exist.",
         "DNS answered NXDOMAIN: nothing at all is published at {key}, so a receiver "
-        "checking mail signed with s={s} finds no key.",
+        "checking mail signed with s={s} finds no key. This is permanent until the record "
+        "is published.",
         "Publish the record (the TXT key, or the CNAME your provider gave you) at {key}. "
         "Many DNS consoles want only the part before your domain "
         "({s}._domainkey) in the name field.",
         True,
     ),
     "key_not_found.nodata": Text(
-        "There is no DKIM key for {d} at {key}: the name exists but holds no TXT record.",
+        "There is no DKIM key (d={d}, s={s}) at {key}: the name exists but holds no TXT record.",
         "DNS answered that {key} exists but has no TXT record (NODATA): something else "
-        "is published there, or only names below it exist.",
+        "is published there, or only names below it exist. This is permanent until the key "
+        "is published.",
         "Add the key as a TXT record at {key} (or the CNAME your provider gave you, "
         "instead of any other record there).",
         True,
     ),
     "dns_name_doubled.dns": Text(
-        "The record for {d} (s={s}) was published under the wrong name: {doubled}.",
+        "The record for d={d}, s={s} was published under the wrong name: {doubled}.",
         "Nothing answers at {key}, but a record exists at {doubled}: the domain is in "
         "the name twice. Some DNS providers add the domain to whatever is typed in the "
-        "name field, so typing the full name gives it twice. This is likely what happened.",
+        "name field, so typing the full name gives it twice. This is likely what happened. "
+        "This is permanent until the record is fixed.",
         "Delete the record at {doubled} and create it again with only the part before "
         "your domain in the name field ({s}._domainkey), then check again.",
         True,
     ),
     "cname_missing": Text(
-        "The Easy DKIM CNAME for {d} (token {s}) is missing.",
+        "The Easy DKIM CNAME for d={d}, s={s} (an SES token) is missing.",
         "Amazon SES Easy DKIM needs {key} to be a CNAME pointing to {expected}. DNS has "
         "no CNAME at {key}, so SES keeps the domain pending (or, if the record was "
-        "removed, will revoke the DKIM set-up).",
+        "removed, will revoke the DKIM set-up). This is permanent until the CNAME is created.",
         "Create the CNAME record {key} -> {expected} with your DNS provider, exactly as "
         "the SES console lists it. If SES already revoked the set-up, start the Easy DKIM "
         "set-up again to get new tokens.",
@@ -519,15 +522,15 @@ _EN: dict[str, Text] = {
         "{key} holds a TXT record where Easy DKIM needs a CNAME.",
         "Amazon SES Easy DKIM checks that {key} is a CNAME to {expected}. A TXT record "
         "was published there instead (likely a key meant for another set-up), so SES "
-        "does not see its CNAME.",
+        "does not see its CNAME. This is permanent until the record is replaced.",
         "Replace the TXT record at {key} with the CNAME {key} -> {expected}.",
         True,
     ),
     "cname_wrong_target": Text(
-        "The Easy DKIM CNAME for {d} (token {s}) points to the wrong place.",
+        "The Easy DKIM CNAME for d={d}, s={s} (an SES token) points to the wrong place.",
         "{key} is a CNAME to {target}, but Amazon SES expects {expected}. A target with "
         "your own domain appended is the typical result of a DNS console that adds the "
-        "zone to the value as well.",
+        "zone to the value as well. This is permanent until the target is corrected.",
         "Change the CNAME's target to exactly {expected} (with a final dot if your DNS "
         "console wants fully qualified names).",
         True,
@@ -536,7 +539,8 @@ _EN: dict[str, Text] = {
         "The CNAME at {key} points to {target}, which holds no key.",
         "The CNAME itself is in place, but its target answered {status}: whoever serves "
         "{target} (your sending provider) no longer publishes a key there. The provider "
-        "likely removed it because the DKIM set-up was revoked, or it was never finished.",
+        "likely removed it because the DKIM set-up was revoked, or it was never finished. "
+        "This is permanent until the provider publishes a key there again.",
         "Check the DKIM status in your provider's console. For Amazon SES, a revoked "
         "set-up must be started again, which gives new CNAME records to publish.",
         True,
@@ -546,7 +550,8 @@ _EN: dict[str, Text] = {
         "The CNAME to {target} resolves, yet asking for the TXT record through it fails "
         "at {server}. Receivers and Amazon SES ask for TXT, not CNAME, so they cannot "
         "fetch the key. Some DNS hosting services likely cannot answer TXT queries "
-        "through a CNAME; DKIM needs both kinds of query answered.",
+        "through a CNAME; DKIM needs both kinds of query answered. The failure is temporary "
+        "in form, but it will likely repeat until the DNS host is fixed.",
         "Ask your DNS provider to fix TXT lookups through the CNAME. If they cannot, move "
         "the domain's DNS to a host that can (Amazon Route 53, for example).",
         False,
@@ -554,7 +559,8 @@ _EN: dict[str, Text] = {
     "key_record_has_pem_armor": Text(
         "The record at {key} contains PEM header or footer lines.",
         "The value holds '-----BEGIN ...-----' or '-----END ...-----'. Those lines "
-        "belong to the key file, not to DNS; p= must hold only the base64 text between them.",
+        "belong to the key file, not to DNS; p= must hold only the base64 text between them. "
+        "This is permanent until the record is corrected.",
         "Publish `v=DKIM1; k=rsa; p=` followed by the key's base64 on one line, without "
         "the header and footer lines.",
         True,
@@ -562,7 +568,8 @@ _EN: dict[str, Text] = {
     "key_record_has_quotes": Text(
         "The record at {key} contains quote characters.",
         "Quotes were typed into the value, and the DNS console kept them as part of the "
-        "text, so receivers see them inside the key record.",
+        "text, so receivers see them inside the key record. This is permanent until the "
+        "record is corrected.",
         "Edit the record and remove every quote character from the value; the DNS "
         "console adds whatever quoting DNS needs.",
         True,
@@ -570,14 +577,14 @@ _EN: dict[str, Text] = {
     "key_record_has_line_breaks": Text(
         "The record at {key} contains line breaks.",
         "The value was pasted with line breaks inside it. Some receivers and providers "
-        "likely reject such a key.",
+        "likely reject such a key. This is permanent until the record is corrected.",
         "Publish the value on one line: remove every line break from the key.",
         True,
     ),
     "key_too_short.dns": Text(
-        "The key for {d} (s={s}) is too short to be trusted ({bits} bits).",
+        "The key for d={d}, s={s} is too short to be trusted ({bits} bits).",
         "RFC 8301 forbids accepting RSA keys shorter than 1024 bits: receivers ignore "
-        "signatures made with the key at {key}.",
+        "signatures made with the key at {key}. This is permanent until the key is replaced.",
         "Generate a 2048-bit RSA key, publish it under a new selector and sign with it.",
         True,
     ),
@@ -591,7 +598,8 @@ _EN: dict[str, Text] = {
     "authoritative_unreachable": Text(
         "Some authoritative servers did not answer for {key}: {servers}.",
         "Asked directly, these servers of the zone gave no usable answer (a timeout, "
-        "SERVFAIL or REFUSED). Resolvers that happen to ask them may fail too.",
+        "SERVFAIL or REFUSED). Resolvers that happen to ask them may fail too. This is "
+        "temporary as far as this tool can tell.",
         "Check those servers with your DNS provider; retry later if it is an outage.",
         False,
     ),
@@ -599,7 +607,7 @@ _EN: dict[str, Text] = {
         "The record at {key} is not on every authoritative server yet.",
         "Serving it: {having}. Not serving it: {servers}. The record was published but has not "
         "reached every server of the zone; until it has, some receivers see it and some "
-        "do not. This usually settles within minutes to hours; allow up to 72 hours "
+        "do not. This is temporary: it usually settles within minutes to hours; allow up to 72 hours "
         "before treating it as a fault.",
         "Wait, and check again. If the same servers still lack it after 72 hours, ask "
         "your DNS provider why they do not serve the zone's current data.",
@@ -609,7 +617,7 @@ _EN: dict[str, Text] = {
         "The authoritative servers give {count} different answers for {key}.",
         "Asked directly, the {total} servers of the zone do not hold the same record, "
         "likely because a change (a new key, say) has reached only some of them. "
-        "Receivers get one answer or the other at random.",
+        "Receivers get one answer or the other at random. This is likely temporary.",
         "Wait for the change to reach every server (allow up to 72 hours); if they still "
         "differ, ask your DNS provider.",
         False,
@@ -618,7 +626,8 @@ _EN: dict[str, Text] = {
         "None of the {total} authoritative servers holds {key}: this is not a delay.",
         "Asked directly, every server of the zone says nothing is published at {key}. "
         "Waiting will not help: the record is missing, or was created in another zone, "
-        "another DNS provider's account, or under another name.",
+        "another DNS provider's account, or under another name. This is permanent until "
+        "the record is created where the world looks for it.",
         "Create the record where the domain's DNS is really hosted (the servers listed "
         "as the domain's NS records).",
         True,
@@ -627,7 +636,7 @@ _EN: dict[str, Text] = {
         "Your resolver's answer for {key} differs from the authoritative servers'.",
         "The zone's servers agree on what is published, but the resolver asked here "
         "still returns an older answer it has cached (a 'no such record' from before "
-        "the record was created, say). It expires within {ttl} seconds.",
+        "the record was created, say). This is temporary: it expires within {ttl} seconds.",
         "Nothing to fix: wait for the cached answer to expire. Amazon SES and receivers "
         "will see the new record by then at the latest.",
         False,
@@ -643,14 +652,16 @@ _EN: dict[str, Text] = {
     "dmarc_invalid": Text(
         "The DMARC record at {name} is malformed.",
         "The record '{detail}' is not a valid DMARC record (tags separated by ';', "
-        "v=DMARC1 first, a p= policy), so receivers likely ignore it.",
+        "v=DMARC1 first, a p= policy), so receivers likely ignore it. This is permanent until "
+        "the record is fixed.",
         "Rewrite it as `v=DMARC1; p=none; rua=mailto:...`, with tags separated by ';'.",
         True,
     ),
     "no_common_selector": Text(
         "No DKIM key was found for {d} under any of {count} common selectors.",
         "The selectors tried were: {detail}. Your signer may well use another name: "
-        "the selector is the s= tag of a DKIM-Signature in mail you send.",
+        "the selector is the s= tag of a DKIM-Signature in mail you send. This is permanent "
+        "for this check: name the selector to look further.",
         "Find s= in a message you sent (or in your provider's DKIM settings) and run "
         "again with --selector.",
         True,
@@ -661,14 +672,16 @@ _EN: dict[str, Text] = {
         "The selector '{s}' is not one Amazon SES accepts.",
         "For BYODKIM a selector must be 1 to 63 characters, letters and digits only: no "
         "periods, hyphens, underscores or other symbols. This one has {length} characters; "
-        "not allowed in it: {bad}.",
+        "not allowed in it: {bad}. This is permanent: SES refuses it until the selector "
+        "changes.",
         "Choose a selector of letters and digits only, such as `ses2025`.",
         True,
     ),
     "key_unreadable": Text(
         "The key could not be read: it is neither PEM nor base64.",
         "A key file holds base64 text, usually between '-----BEGIN ...-----' and "
-        "'-----END ...-----' lines. This input has neither a PEM key nor valid base64.",
+        "'-----END ...-----' lines. This input has neither a PEM key nor valid base64. This "
+        "is permanent until the key is given in one of those forms.",
         "Export the key again from the tool that made it, or make a new one with "
         "`openssl genrsa -traditional -out private.pem 2048`.",
         True,
@@ -676,34 +689,38 @@ _EN: dict[str, Text] = {
     "key_unreadable.truncated": Text(
         "The key could not be read: the PEM text has no end line (likely truncated).",
         "The key starts with '-----BEGIN ...-----' but the matching '-----END ...-----' "
-        "line is missing, so part of the key was likely lost in copying.",
+        "line is missing, so part of the key was likely lost in copying. This is permanent "
+        "until the whole key is given.",
         "Copy the whole key file again, from the BEGIN line to the END line.",
         True,
     ),
     "key_unreadable.damaged": Text(
         "The key could not be read: its base64 does not decode to a key.",
         "The text is valid base64, but what it holds is not a complete key: likely "
-        "truncated or damaged in copying, or a file of another kind.",
+        "truncated or damaged in copying, or a file of another kind. This is permanent until "
+        "the whole key is given.",
         "Copy the key file again, whole; if it still fails, make a new key pair.",
         True,
     ),
     "key_unreadable.public": Text(
         "This is a public key; a private key was expected.",
         "--private-key needs the private key that SES will sign with. A public key "
-        "(a 'BEGIN PUBLIC KEY' file) cannot sign.",
+        "(a 'BEGIN PUBLIC KEY' file) cannot sign. This is permanent until the private key "
+        "is given.",
         "Give the private key file, or check the public key with --public-key.",
         True,
     ),
     "key_unreadable.encrypted": Text(
         "The key is protected by a passphrase.",
-        "The PEM key is encrypted. Amazon SES needs the key itself, unencrypted, to sign with it.",
+        "The PEM key is encrypted. Amazon SES needs the key itself, unencrypted, to sign with "
+        "it. This is permanent until the key is decrypted.",
         "Decrypt it (`openssl rsa -in encrypted.pem -traditional -out private.pem`) and "
         "keep the result as safe as you would the passphrase.",
         True,
     ),
     "key_not_rsa": Text(
         "The key is {detail}, not RSA.",
-        "Amazon SES BYODKIM signs with RSA keys only.",
+        "Amazon SES BYODKIM signs with RSA keys only. This is permanent: this key cannot be used.",
         "Make an RSA key: `openssl genrsa -traditional -out private.pem 2048` (OpenSSL 3; "
         "leave out -traditional with OpenSSL 1.1).",
         True,
@@ -711,7 +728,8 @@ _EN: dict[str, Text] = {
     "key_size_unsupported": Text(
         "The key is {bits}-bit RSA, a size Amazon SES does not accept.",
         "The troubleshooting guide asks for 1024-bit RSA, and the SES API takes "
-        "1024- or 2048-bit keys; other sizes are refused.",
+        "1024- or 2048-bit keys; other sizes are refused. This is permanent: this key cannot "
+        "be used.",
         "Make a 2048-bit key: `openssl genrsa -traditional -out private.pem 2048` (OpenSSL "
         "3; leave out -traditional with OpenSSL 1.1).",
         True,
@@ -728,7 +746,8 @@ _EN: dict[str, Text] = {
     "key_not_pkcs1.openssh": Text(
         "The private key is in OpenSSH form ('BEGIN OPENSSH PRIVATE KEY'), not PKCS #1.",
         "ssh-keygen writes keys in its own format, which Amazon SES does not read. The "
-        "key itself can be used once it is rewritten as PKCS #1.",
+        "key itself can be used once it is rewritten as PKCS #1. This is permanent until it "
+        "is rewritten.",
         "Rewrite a copy in PKCS #1 form: `cp id_rsa ses.pem && ssh-keygen -p -N '' -m PEM "
         "-f ses.pem` (better still, make a key for DKIM alone with `openssl genrsa`).",
         True,
@@ -736,21 +755,23 @@ _EN: dict[str, Text] = {
     "public_key_has_pem_armor": Text(
         "The public key still has its PEM header and footer lines.",
         "The '-----BEGIN PUBLIC KEY-----' and '-----END PUBLIC KEY-----' lines are part "
-        "of the file, not of the key; Amazon SES refuses a key that includes them.",
+        "of the file, not of the key; Amazon SES refuses a key that includes them. This is "
+        "permanent until they are removed.",
         "Paste only the base64 text between those lines (the record shown below is ready to use).",
         True,
     ),
     "public_key_has_line_breaks": Text(
         "The public key is split over several lines.",
         "Amazon SES and DNS consoles need the key as one unbroken line; line breaks "
-        "make the request fail.",
+        "make the request fail. This is permanent until they are removed.",
         "Remove every line break so the key is one line (the record shown below is ready to use).",
         True,
     ),
     "public_key_is_private": Text(
         "This is a private key, not a public key.",
         "It must never be published in DNS or pasted where a public key is asked for. "
-        "Its public half can be derived from it.",
+        "Its public half can be derived from it. This is permanent: publishing it would "
+        "give the private key away.",
         "Run again with --private-key FILE to get the public key record, and keep the "
         "private key secret.",
         True,
@@ -759,62 +780,72 @@ _EN: dict[str, Text] = {
         "The key published at {key} is not the public half of this private key.",
         "DNS serves an RSA key with another modulus, so mail signed with this private "
         "key would fail to verify. The record was likely not updated after a new key "
-        "was made, or belongs to another key pair.",
+        "was made, or belongs to another key pair. This is permanent until the record or "
+        "the private key changes.",
         "Publish the record shown here at {key}, replacing the old one, or sign with the "
         "private key that matches what DNS serves.",
         True,
     ),
     # --- forensics and ARC (issue 4) ---
+    # Fields: as fields_for() in diagnose.py ({d} {s} {key} ...), plus {lines} {bytes}
+    # {first_line} (body changes), {header} {original} {received} (header changes),
+    # {signed} {rewritten} (header_unexplained), {sealer} {instance} {later} {detail} (ARC).
     "body_appended": Text(
-        "Proven: {lines} line(s) ({bytes} bytes) were added to the body after {d} (s={s}) "
-        'signed it; the first: "{first_line}".',
+        "Proven: {lines} line(s) ({bytes} bytes) were added to the body after the signature "
+        '(d={d}, s={s}) was made; the first: "{first_line}".',
         "With those lines removed, the body hashes to the signature's bh= again, so the rest of "
-        "the body is exactly what {d} signed. Added text at the end of a body or of a MIME part "
-        "is a mailing-list footer, a disclaimer or an antivirus banner.",
+        "the body is exactly what {d} signed. Text added at the end of a body or of a MIME part "
+        "is likely a mailing-list footer, a disclaimer or an antivirus banner. This is permanent "
+        "for this message.",
         "Find the hop that adds this text (the first line above names it) and have it stop, or "
         "have it sign again (DKIM or ARC) after adding it.",
         True,
     ),
     "body_prepended": Text(
         "Proven: {lines} line(s) ({bytes} bytes) were inserted at the start of the body after "
-        '{d} (s={s}) signed it; the first: "{first_line}".',
+        'the signature (d={d}, s={s}) was made; the first: "{first_line}".',
         "With those lines removed, the body hashes to bh= again. Text put at the top of a body "
-        'or of a MIME part is usually a gateway\'s warning banner ("external sender").',
+        'or of a MIME part is likely a gateway\'s warning banner ("external sender"). This is '
+        "permanent for this message.",
         "Have the gateway that adds the banner do so only after verifying DKIM and recording "
         "the result (ARC), or tag the subject or a header instead of the body.",
         True,
     ),
     "body_truncated": Text(
-        "Proven: the body is {bytes} bytes shorter than the part {d} (s={s}) signed (l=).",
+        "Proven: the body is {bytes} bytes shorter than the part the signature (d={d}, s={s}) "
+        "covers (l=).",
         "The signature's l= says how many canonical body bytes were signed, and the body "
-        "received is shorter: something cut the body (a size limit, a stripped attachment).",
+        "received is shorter: something cut the body, likely a size limit or a stripped "
+        "attachment. This is permanent for this message.",
         "Find the hop that shortens messages (attachment stripping, size limits) and exempt "
         "signed mail, or have it sign again after the change.",
         True,
     ),
     "body_line_endings": Text(
-        "Proven: {d} (s={s}) signed the body with bare LF line endings, and it was delivered "
-        "with CRLF.",
+        "Proven: the signature (d={d}, s={s}) was made over the body with bare LF line "
+        "endings, and the message was delivered with CRLF.",
         "Converted back to bare LF, the body hashes to bh= again. The signer hashed the message "
         "in Unix (LF) form, and its mail server converted it to CRLF for SMTP, as it must: the "
-        "signature was broken from the start.",
+        "signature was broken from the start. This is permanent, and likely affects every "
+        "message {d} signs this way.",
         "Make the signer hash the message in its wire form (CRLF line endings), e.g. sign in "
         "the MTA (milter) rather than in a script that writes LF files.",
         True,
     ),
     "body_whitespace": Text(
-        "Proven: whitespace at the end of {lines} line(s) was changed after {d} (s={s}) signed "
-        'with simple body canonicalization; the first: "{first_line}".',
+        "Proven: whitespace at the end of {lines} line(s) was changed after the signature "
+        '(d={d}, s={s}) was made with simple body canonicalization; the first: "{first_line}".',
         "With the line-end whitespace put back as signed, the body hashes to bh= again. Under "
         "c=.../simple every space counts; relays that strip or add trailing spaces (or break "
-        "format=flowed soft line breaks) break such signatures.",
+        "format=flowed soft line breaks) break such signatures. This is permanent for this "
+        "message.",
         "Sign with relaxed body canonicalization (c=relaxed/relaxed), which ignores trailing "
         "whitespace.",
         True,
     ),
     "mbox_from_quoting": Text(
-        'Proven: ">From " quoting of {lines} line(s) changed after {d} (s={s}) signed; the '
-        'first: "{first_line}".',
+        'Proven: ">From " quoting of {lines} line(s) changed after the signature (d={d}, '
+        's={s}) was made; the first: "{first_line}".',
         'Mailbox (mbox) storage puts ">" before body lines that start with "From ", and some '
         "readers take it off. Undoing that, the body hashes to bh= again: the message was "
         "intact in transit, and the change was made where it was stored.",
@@ -823,33 +854,40 @@ _EN: dict[str, Text] = {
         None,
     ),
     "body_unexplained": Text(
-        "No tested change explains why the body of {d} (s={s}) no longer matches bh=.",
+        "No tested change explains why the body no longer matches the signature's bh= "
+        "(d={d}, s={s}).",
         "Removing a block of lines at the end or start of the body or of a MIME part, line "
         "endings, trailing whitespace and From-quoting were each tried, and none reproduces "
-        "the signed body hash. The evidence lists what is known about the body.",
+        "the body hash that {d} signed. The evidence lists what is known about the body. "
+        "The body was changed after signing, so this is permanent for this message.",
         "Compare this copy with the message as it left the sender (its Sent folder) to see "
         "what a relay changed.",
         True,
     ),
     "body_likely_reencoded": Text(
-        "The body of {d} (s={s}) was likely re-encoded by a relay (a guess).",
+        "The body signed by d={d}, s={s} was likely re-encoded by a relay (a guess).",
         "The evidence shows signs of a transfer-encoding conversion (for example 8bit to "
         "quoted-printable); a conversion after signing changes every encoded line, which "
-        "breaks the body hash. This is likely, not proven.",
+        "breaks the body hash. This is likely, not proven. Either way the body hash fails "
+        "permanently for this message.",
         "Have the sending system encode 8-bit text itself (quoted-printable or base64) before "
         "signing, so no relay needs to convert it.",
         True,
     ),
     "header_modified": Text(
-        "Proven: the signed {header} header was changed after {d} (s={s}) signed it.",
+        "Proven: the signed {header} header was changed after the signature (d={d}, s={s}) "
+        "was made.",
         'With the original value "{original}" instead of the received "{received}", the '
-        "header signature verifies again with the key at {key}.",
+        "header signature verifies again with the key at {key}. This is permanent for this "
+        "message.",
         "",
         True,
     ),
+    # The kinds of header change: appended to header_modified's summary, explanation and
+    # remedy (forensics.py), so they name no signature themselves.
     "change.subject_tag": Text(
         "A subject tag was added.",
-        "A mailing list or a gateway put a tag into the Subject.",
+        "A mailing list or a gateway likely put the tag into the Subject.",
         "Ask the list or gateway to stop tagging subjects, or to seal its changes with ARC "
         "so receivers can trust the original result.",
         True,
@@ -907,11 +945,11 @@ _EN: dict[str, Text] = {
         True,
     ),
     "header_unexplained": Text(
-        "No tested change explains why the header signature of {d} (s={s}) fails.",
+        "No tested change explains why the header signature (d={d}, s={s}) fails.",
         "Plausible originals of the signed headers ({signed}) were re-verified and none "
         "verifies. Of these, {rewritten} are commonly rewritten in transit; this does not say "
-        "which one changed. If every message from {d} fails this way, the private key may not "
-        "match the key at {key}.",
+        "which one changed. If every message from {d} fails this way, the private key likely "
+        "does not match the key at {key}. This is permanent for this message.",
         "Compare the signed headers with the copy in the sender's Sent folder, and the private "
         "key the signer uses with the key published at {key}.",
         True,
@@ -921,18 +959,19 @@ _EN: dict[str, Text] = {
         "before {sealer} handled the message.",
         "ARC set i={instance}, sealed by {sealer}, recorded dkim=pass for {d} when the message "
         "reached it, and the chain verifies (cv=pass). So {sealer} most likely changed the "
-        "message afterwards, as mailing lists do (later sealers: {later}). Receivers that trust "
-        "{sealer} can use this result (RFC 8617 §7.2).",
+        "message afterwards, as mailing lists do, which broke the signature (d={d}, s={s}) "
+        "(later sealers: {later}). Receivers that trust {sealer} can use this result "
+        "(RFC 8617 §7.2).",
         "Nothing to fix at {d}. If your messages are rejected, ask {sealer} to keep ARC-sealing "
         "and the receiver to trust its seals.",
         None,
     ),
     "arc_saw_original_fail": Text(
-        "The signature of {d} (s={s}) had already failed when {sealer}, the first ARC sealer, "
+        "The signature (d={d}, s={s}) had already failed when {sealer}, the first ARC sealer, "
         "received the message.",
         "ARC set i={instance}, sealed by {sealer}, recorded dkim=fail for {d}. The change "
         "that broke it happened before that hop: at the sender's own systems or a relay "
-        "before {sealer}, not at {sealer} or later.",
+        "before {sealer}, not at {sealer} or later. This is permanent for this message.",
         "Look at the sending side: what rewrites messages after {d} signs them, or whether "
         "the signer's key matches {key}.",
         True,
@@ -940,15 +979,15 @@ _EN: dict[str, Text] = {
     "arc_chain_failed": Text(
         "The ARC chain on this message does not verify (cv=fail).",
         "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "
-        "Receivers ignore what a broken chain says.",
+        "Receivers ignore what a broken chain says. This is permanent for this message.",
         "The sealer whose set fails must fix its ARC signing (keys, header order, instance "
         "numbers); or the message was changed after the last seal.",
         True,
     ),
     "arc_temporary": Text(
         "The ARC chain could not be verified: a DNS lookup failed temporarily.",
-        "A key for an ARC set sealed by {sealer} could not be fetched (SERVFAIL or timeout); "
-        "this is not a missing key: {detail}.",
+        "A key for an ARC set sealed by {sealer} could not be fetched (SERVFAIL or timeout). "
+        "This is temporary, not a missing key: {detail}.",
         "Try again later.",
         False,
     ),
@@ -1369,6 +1408,421 @@ _ZH_TW: dict[str, Text] = {
         "無法取得 {from_domain} 的 DMARC 記錄（DNS 暫時性故障）。",
         "查詢 {dmarc_name} 失敗（{status}）。遇到這種情況的收件端會將 DMARC 視為暫時性錯誤。這是暫時性的。",
         "確認 {from_domain} 的權威伺服器會回應 {dmarc_name} 的查詢，然後再檢查一次。",
+        False,
+    ),
+    # --- dns doctor and BYODKIM (issue 6) ---
+    "key_not_found.nxdomain": Text(
+        "{key} 上沒有 DKIM 金鑰（d={d}，s={s}）：這個名稱不存在。",
+        "DNS 回應 NXDOMAIN：{key} 上完全沒有發佈任何東西，所以收件端在檢查以 s={s} 簽署的郵件時找不到金鑰。"
+        "在記錄發佈之前，這是永久性的問題。",
+        "在 {key} 發佈記錄（TXT 金鑰，或服務供應商提供的 CNAME）。"
+        "許多 DNS 管理介面的名稱欄位只需要填入網域之前的部分（{s}._domainkey）。",
+        True,
+    ),
+    "key_not_found.nodata": Text(
+        "{key} 上沒有 DKIM 金鑰（d={d}，s={s}）：這個名稱存在，但沒有 TXT 記錄。",
+        "DNS 回應 {key} 存在但沒有 TXT 記錄（NODATA）：那裡發佈的是其他類型的記錄，或只有它底下的名稱存在。"
+        "在金鑰發佈之前，這是永久性的問題。",
+        "在 {key} 以 TXT 記錄新增金鑰（或改為服務供應商提供的 CNAME，取代那裡的其他記錄）。",
+        True,
+    ),
+    "dns_name_doubled.dns": Text(
+        "d={d}，s={s} 的記錄發佈在錯誤的名稱下：{doubled}。",
+        "{key} 沒有任何回應，但 {doubled} 上有記錄：名稱中出現了兩次網域。"
+        "有些 DNS 服務商會自動在名稱欄位輸入的內容後面加上網域，所以輸入完整名稱就會變成兩次。"
+        "很可能就是這樣造成的。在記錄修正之前，這是永久性的問題。",
+        "刪除 {doubled} 上的記錄，重新建立時名稱欄位只填入網域之前的部分（{s}._domainkey），然後再檢查一次。",
+        True,
+    ),
+    "cname_missing": Text(
+        "d={d}，s={s}（SES 權杖）的 Easy DKIM CNAME 不存在。",
+        "Amazon SES Easy DKIM 需要 {key} 是指向 {expected} 的 CNAME。DNS 中 {key} 沒有 CNAME，"
+        "所以 SES 會讓網域維持在等待驗證狀態（如果記錄是被刪除的，則會撤銷 DKIM 設定）。"
+        "在建立 CNAME 之前，這是永久性的問題。",
+        "在 DNS 服務商建立 CNAME 記錄 {key} -> {expected}，內容須與 SES 主控台列出的完全一致。"
+        "如果 SES 已撤銷設定，請重新進行 Easy DKIM 設定以取得新的權杖。",
+        True,
+    ),
+    "cname_missing.txt": Text(
+        "{key} 上是 TXT 記錄，但 Easy DKIM 需要的是 CNAME。",
+        "Amazon SES Easy DKIM 會檢查 {key} 是否為指向 {expected} 的 CNAME。那裡發佈的卻是 TXT 記錄"
+        "（可能是為其他設定準備的金鑰），所以 SES 看不到它的 CNAME。在記錄替換之前，這是永久性的問題。",
+        "將 {key} 上的 TXT 記錄替換為 CNAME {key} -> {expected}。",
+        True,
+    ),
+    "cname_wrong_target": Text(
+        "d={d}，s={s}（SES 權杖）的 Easy DKIM CNAME 指向錯誤的位置。",
+        "{key} 是指向 {target} 的 CNAME，但 Amazon SES 預期的是 {expected}。"
+        "目標後面多了您自己的網域，通常是因為 DNS 管理介面連記錄值也自動加上了區域名稱。"
+        "在目標修正之前，這是永久性的問題。",
+        "將 CNAME 的目標改為正好是 {expected}（如果 DNS 管理介面要求完整網域名稱，請在結尾加上句點）。",
+        True,
+    ),
+    "cname_target_missing.dns": Text(
+        "{key} 上的 CNAME 指向 {target}，而那裡沒有金鑰。",
+        "CNAME 本身沒有問題，但它的目標回應 {status}：負責 {target} 的一方（您的寄件服務商）已不再於該處發佈金鑰。"
+        "服務商可能因為 DKIM 設定被撤銷而移除了它，或設定從未完成。在服務商重新於該處發佈金鑰之前，這是永久性的問題。",
+        "到服務商的主控台查看 DKIM 狀態。若是 Amazon SES，已撤銷的設定必須重新進行，屆時會產生新的 CNAME 記錄供您發佈。",
+        True,
+    ),
+    "dns_servfail.cname": Text(
+        "{key} 以 CNAME 回應，但對它的 TXT 查詢失敗（SERVFAIL）。",
+        "指向 {target} 的 CNAME 可以解析，但透過它查詢 TXT 記錄時，{server} 卻回應失敗。"
+        "收件端與 Amazon SES 查詢的是 TXT 而不是 CNAME，所以取不到金鑰。"
+        "有些 DNS 代管服務可能無法順著 CNAME 回應 TXT 查詢；DKIM 需要兩種查詢都能得到回應。"
+        "這個失敗在形式上是暫時性的，但在 DNS 主機修正之前，很可能會一再發生。",
+        "請 DNS 服務商修正透過 CNAME 的 TXT 查詢。如果做不到，請將網域的 DNS 移到能做到的主機"
+        "（例如 Amazon Route 53）。",
+        False,
+    ),
+    "key_record_has_pem_armor": Text(
+        "{key} 上的記錄含有 PEM 開頭或結尾行。",
+        "記錄值中有 '-----BEGIN ...-----' 或 '-----END ...-----'。這些行屬於金鑰檔案，不屬於 DNS；"
+        "p= 只能放它們之間的 base64 文字。在記錄修正之前，這是永久性的問題。",
+        "發佈 `v=DKIM1; k=rsa; p=`，後面接上寫成一行的金鑰 base64，不要包含開頭與結尾行。",
+        True,
+    ),
+    "key_record_has_quotes": Text(
+        "{key} 上的記錄含有引號。",
+        "記錄值中輸入了引號，而 DNS 管理介面把它們當成文字的一部分保留下來，所以收件端會在金鑰記錄中看到引號。"
+        "在記錄修正之前，這是永久性的問題。",
+        "編輯記錄，移除記錄值中的所有引號；DNS 需要的引號由 DNS 管理介面自動加上。",
+        True,
+    ),
+    "key_record_has_line_breaks": Text(
+        "{key} 上的記錄含有換行。",
+        "記錄值是連同換行一起貼上的。部分收件端與服務商可能會拒絕這種金鑰。在記錄修正之前，這是永久性的問題。",
+        "將記錄值寫成一行：移除金鑰中的所有換行。",
+        True,
+    ),
+    "key_too_short.dns": Text(
+        "d={d}，s={s} 的金鑰太短，無法信任（{bits} 位元）。",
+        "RFC 8301 禁止接受短於 1024 位元的 RSA 金鑰：收件端會忽略以 {key} 上的金鑰所做的簽章。"
+        "在更換金鑰之前，這是永久性的問題。",
+        "產生 2048 位元的 RSA 金鑰，以新的選取器發佈，並改用它簽署。",
+        True,
+    ),
+    "authoritative_unknown": Text(
+        "找不到 {d} 的權威 DNS 伺服器；未檢查記錄的傳播情況。",
+        "{d} 及其上層區域都找不到 NS 記錄，或這些伺服器的位址無法解析，所以無法直接向任何伺服器查詢。",
+        "以 --authoritative HOST[:PORT] 指定伺服器，即可檢查傳播情況。",
+        None,
+    ),
+    "authoritative_unreachable": Text(
+        "部分權威伺服器沒有回應 {key} 的查詢：{servers}。",
+        "直接查詢時，這個區域的這些伺服器沒有給出可用的回應（逾時、SERVFAIL 或 REFUSED）。"
+        "剛好向它們查詢的解析器也可能失敗。就本工具所知，這是暫時性的問題。",
+        "請與 DNS 服務商一起檢查這些伺服器；如果是服務中斷，請稍後再試。",
+        False,
+    ),
+    "propagation_incomplete": Text(
+        "{key} 上的記錄尚未出現在每一台權威伺服器上。",
+        "已提供記錄的伺服器：{having}。尚未提供的伺服器：{servers}。記錄已經發佈，但還沒有傳到這個區域的每一台伺服器；"
+        "在那之前，有些收件端看得到，有些看不到。這是暫時性的：通常在幾分鐘到幾小時內就會完成；"
+        "請等候最多 72 小時，再把它當成故障處理。",
+        "請等候後再檢查一次。如果 72 小時後同樣的伺服器仍然沒有這筆記錄，請詢問 DNS 服務商為何它們沒有提供區域的最新資料。",
+        False,
+    ),
+    "authoritative_disagree": Text(
+        "權威伺服器對 {key} 給出 {count} 種不同的回應。",
+        "直接查詢時，這個區域的 {total} 台伺服器存放的記錄並不相同，"
+        "可能是某項變更（例如新的金鑰）只傳到了其中幾台。收件端會隨機得到其中一種回應。這可能是暫時性的。",
+        "等候變更傳到每一台伺服器（最多 72 小時）；如果仍然不一致，請詢問 DNS 服務商。",
+        False,
+    ),
+    "not_on_authoritative": Text(
+        "{total} 台權威伺服器都沒有 {key}：這不是傳播延遲。",
+        "直接查詢時，這個區域的每一台伺服器都表示 {key} 上沒有發佈任何東西。"
+        "等待不會有幫助：記錄不存在，或建立在另一個區域、另一個 DNS 服務商帳戶，或另一個名稱下。"
+        "在記錄建立於外界實際查詢的位置之前，這是永久性的問題。",
+        "在網域 DNS 實際代管的地方建立記錄（也就是網域 NS 記錄所列的伺服器）。",
+        True,
+    ),
+    "resolver_cache_stale": Text(
+        "您的解析器對 {key} 的回應與權威伺服器不同。",
+        "這個區域的伺服器對發佈內容的看法一致，但這裡查詢的解析器仍回傳它快取的舊回應"
+        "（例如記錄建立之前的「沒有此記錄」）。這是暫時性的：它會在 {ttl} 秒內過期。",
+        "不需要修正：等快取的回應過期即可。最晚到那時，Amazon SES 與收件端都會看到新記錄。",
+        False,
+    ),
+    "dmarc_not_found": Text(
+        "{d} 沒有 DMARC 記錄。",
+        "{names} 上沒有發佈 v=DMARC1 記錄，所以無論 DKIM 結果如何，收件端都不會對來自 {d} 的郵件套用任何 DMARC 政策。",
+        "在 _dmarc.{org} 發佈 DMARC 記錄，先從 `v=DMARC1; p=none;` 加上報告地址開始，"
+        "等報告顯示您的郵件都已對齊後，再收緊 p=。",
+        None,
+    ),
+    "dmarc_invalid": Text(
+        "{name} 上的 DMARC 記錄格式錯誤。",
+        "記錄 '{detail}' 不是有效的 DMARC 記錄（標籤以 ';' 分隔、v=DMARC1 在最前面、要有 p= 政策），"
+        "所以收件端可能會忽略它。在記錄修正之前，這是永久性的問題。",
+        "將它改寫為 `v=DMARC1; p=none; rua=mailto:...`，標籤之間以 ';' 分隔。",
+        True,
+    ),
+    "no_common_selector": Text(
+        "在 {count} 個常見的選取器下，都找不到 {d} 的 DKIM 金鑰。",
+        "嘗試過的選取器：{detail}。您的簽署者很可能使用其他名稱：選取器就是您寄出郵件中 DKIM-Signature 的 s= 標籤。"
+        "就這次檢查而言，這是永久性的：請指定選取器再查詢。",
+        "在您寄出的郵件中（或服務商的 DKIM 設定中）找出 s=，然後加上 --selector 再執行一次。",
+        True,
+    ),
+    "selector_invalid": Text(
+        "選取器 '{s}' 不是 Amazon SES 接受的格式。",
+        "BYODKIM 的選取器必須是 1 到 63 個字元，只能使用英文字母與數字：不能有句點、連字號、底線或其他符號。"
+        "這個選取器有 {length} 個字元；其中不允許的字元：{bad}。這是永久性的：在更換選取器之前，SES 都會拒絕。",
+        "選擇只含英文字母與數字的選取器，例如 `ses2025`。",
+        True,
+    ),
+    "key_unreadable": Text(
+        "無法讀取金鑰：它既不是 PEM，也不是 base64。",
+        "金鑰檔案存放的是 base64 文字，通常位於 '-----BEGIN ...-----' 與 '-----END ...-----' 兩行之間。"
+        "這份輸入既沒有 PEM 金鑰，也不是有效的 base64。在以其中一種形式提供金鑰之前，這是永久性的問題。",
+        "從產生金鑰的工具重新匯出，或以 `openssl genrsa -traditional -out private.pem 2048` 產生新的金鑰。",
+        True,
+    ),
+    "key_unreadable.truncated": Text(
+        "無法讀取金鑰：PEM 文字沒有結尾行（可能被截斷了）。",
+        "金鑰以 '-----BEGIN ...-----' 開頭，但缺少對應的 '-----END ...-----' 行，所以金鑰可能有一部分在複製時遺失了。"
+        "在提供完整金鑰之前，這是永久性的問題。",
+        "從 BEGIN 行到 END 行，重新複製整個金鑰檔案。",
+        True,
+    ),
+    "key_unreadable.damaged": Text(
+        "無法讀取金鑰：它的 base64 解碼後不是金鑰。",
+        "文字是有效的 base64，但內容不是完整的金鑰：可能在複製時被截斷或損壞，或是其他類型的檔案。"
+        "在提供完整金鑰之前，這是永久性的問題。",
+        "重新完整複製金鑰檔案；如果仍然失敗，請產生新的金鑰組。",
+        True,
+    ),
+    "key_unreadable.public": Text(
+        "這是公開金鑰；這裡需要的是私密金鑰。",
+        "--private-key 需要 SES 用來簽署的私密金鑰。公開金鑰（'BEGIN PUBLIC KEY' 檔案）無法簽署。"
+        "在提供私密金鑰之前，這是永久性的問題。",
+        "請提供私密金鑰檔案，或以 --public-key 檢查公開金鑰。",
+        True,
+    ),
+    "key_unreadable.encrypted": Text(
+        "金鑰受密碼保護。",
+        "這把 PEM 金鑰經過加密。Amazon SES 需要未加密的金鑰本身才能簽署。在解密之前，這是永久性的問題。",
+        "將它解密（`openssl rsa -in encrypted.pem -traditional -out private.pem`），"
+        "並像保管密碼一樣妥善保管解密後的檔案。",
+        True,
+    ),
+    "key_not_rsa": Text(
+        "這把金鑰是 {detail}，不是 RSA。",
+        "Amazon SES BYODKIM 只使用 RSA 金鑰簽署。這是永久性的：這把金鑰無法使用。",
+        "產生 RSA 金鑰：`openssl genrsa -traditional -out private.pem 2048`"
+        "（OpenSSL 3；使用 OpenSSL 1.1 時請省略 -traditional）。",
+        True,
+    ),
+    "key_size_unsupported": Text(
+        "這把金鑰是 {bits} 位元 RSA，Amazon SES 不接受這個長度。",
+        "疑難排解指南要求 1024 位元的 RSA，而 SES API 接受 1024 或 2048 位元的金鑰；其他長度都會被拒絕。"
+        "這是永久性的：這把金鑰無法使用。",
+        "產生 2048 位元的金鑰：`openssl genrsa -traditional -out private.pem 2048`"
+        "（OpenSSL 3；使用 OpenSSL 1.1 時請省略 -traditional）。",
+        True,
+    ),
+    "key_not_pkcs1": Text(
+        "私密金鑰是 PKCS #8 格式（'BEGIN PRIVATE KEY'），不是 PKCS #1。",
+        "指南要求 PKCS #1 金鑰（'BEGIN RSA PRIVATE KEY'）。金鑰本身沒有問題，只是包裝格式不同。"
+        "較新的 SES 文件也提到 PKCS #8，但 PKCS #1 金鑰在任何地方都能使用。",
+        "轉換格式：`openssl rsa -in private.pem -traditional -out private-pkcs1.pem`"
+        "（OpenSSL 1.1 不加 -traditional 就會輸出 PKCS #1）。",
+        None,
+    ),
+    "key_not_pkcs1.openssh": Text(
+        "私密金鑰是 OpenSSH 格式（'BEGIN OPENSSH PRIVATE KEY'），不是 PKCS #1。",
+        "ssh-keygen 以自己的格式寫出金鑰，Amazon SES 無法讀取。金鑰本身在改寫成 PKCS #1 後即可使用。"
+        "在改寫之前，這是永久性的問題。",
+        "將一份副本改寫為 PKCS #1 格式：`cp id_rsa ses.pem && ssh-keygen -p -N '' -m PEM -f ses.pem`"
+        "（更好的做法是以 `openssl genrsa` 另外產生一把專供 DKIM 使用的金鑰）。",
+        True,
+    ),
+    "public_key_has_pem_armor": Text(
+        "公開金鑰仍帶有 PEM 開頭與結尾行。",
+        "'-----BEGIN PUBLIC KEY-----' 與 '-----END PUBLIC KEY-----' 這兩行屬於檔案，不屬於金鑰；"
+        "Amazon SES 會拒絕包含它們的金鑰。在移除之前，這是永久性的問題。",
+        "只貼上這兩行之間的 base64 文字（下方顯示的記錄可直接使用）。",
+        True,
+    ),
+    "public_key_has_line_breaks": Text(
+        "公開金鑰被拆成好幾行。",
+        "Amazon SES 與 DNS 管理介面需要金鑰是不間斷的一行；有換行會導致請求失敗。在移除換行之前，這是永久性的問題。",
+        "移除所有換行，讓金鑰成為一行（下方顯示的記錄可直接使用）。",
+        True,
+    ),
+    "public_key_is_private": Text(
+        "這是私密金鑰，不是公開金鑰。",
+        "它絕不能發佈到 DNS，也不能貼到要求公開金鑰的地方。它的公開部分可以從它推導出來。"
+        "這是永久性的：發佈它就等於洩漏私密金鑰。",
+        "加上 --private-key FILE 再執行一次，即可取得公開金鑰記錄；請妥善保管私密金鑰。",
+        True,
+    ),
+    "dns_key_mismatch": Text(
+        "{key} 上發佈的金鑰不是這把私密金鑰的公開部分。",
+        "DNS 提供的 RSA 金鑰模數不同，所以用這把私密金鑰簽署的郵件會驗證失敗。"
+        "記錄可能在產生新金鑰後沒有更新，或屬於另一組金鑰。在記錄或私密金鑰變更之前，這是永久性的問題。",
+        "在 {key} 發佈這裡顯示的記錄，取代舊記錄；或改用與 DNS 上金鑰相符的私密金鑰簽署。",
+        True,
+    ),
+    # --- forensics and ARC (issue 4) ---
+    "body_appended": Text(
+        "已證實：簽章（d={d}，s={s}）製作後，內文被加上了 {lines} 行（{bytes} 位元組）；"
+        "第一行：「{first_line}」。",
+        "移除這幾行後，內文的雜湊值又與簽章的 bh= 相符，所以其餘內文與 {d} 簽署時完全相同。"
+        "加在內文或 MIME 部分結尾的文字，可能是郵寄清單的頁尾、免責聲明或防毒橫幅。"
+        "對這封郵件而言，這是永久性的問題。",
+        "找出加上這段文字的環節（上面的第一行會透露是誰），請它停止，或在加上文字後重新簽署（DKIM 或 ARC）。",
+        True,
+    ),
+    "body_prepended": Text(
+        "已證實：簽章（d={d}，s={s}）製作後，內文開頭被插入了 {lines} 行（{bytes} 位元組）；"
+        "第一行：「{first_line}」。",
+        "移除這幾行後，內文的雜湊值又與 bh= 相符。放在內文或 MIME 部分最上方的文字，"
+        "可能是閘道加上的警告橫幅（「外部寄件者」）。對這封郵件而言，這是永久性的問題。",
+        "讓加上橫幅的閘道先驗證 DKIM 並記錄結果（ARC）後再加，或改為在主旨或標頭加上標記，而不要改動內文。",
+        True,
+    ),
+    "body_truncated": Text(
+        "已證實：內文比簽章（d={d}，s={s}）涵蓋的部分（l=）短了 {bytes} 位元組。",
+        "簽章的 l= 註明了簽署的正規化內文位元組數，而收到的內文比它短：有某個環節截短了內文，"
+        "可能是大小限制或移除了附件。對這封郵件而言，這是永久性的問題。",
+        "找出會截短郵件的環節（移除附件、大小限制），讓已簽署的郵件不受影響，或讓它在修改後重新簽署。",
+        True,
+    ),
+    "body_line_endings": Text(
+        "已證實：簽章（d={d}，s={s}）是以單獨 LF 換行的內文製作的，而郵件送達時是 CRLF 換行。",
+        "轉回單獨的 LF 後，內文的雜湊值又與 bh= 相符。簽署者是以 Unix（LF）形式計算郵件的雜湊值，"
+        "而它的郵件伺服器依規定在 SMTP 傳送時轉成了 CRLF：這個簽章從一開始就是壞的。"
+        "這是永久性的問題，而且 {d} 以這種方式簽署的每封郵件可能都會受影響。",
+        "讓簽署者以郵件實際傳送的形式（CRLF 換行）計算雜湊值，例如在 MTA（milter）中簽署，"
+        "而不是在寫出 LF 檔案的腳本中簽署。",
+        True,
+    ),
+    "body_whitespace": Text(
+        "已證實：簽章（d={d}，s={s}）以 simple 內文正規化製作後，有 {lines} 行的行尾空白被改動；"
+        "第一行：「{first_line}」。",
+        "把行尾空白還原成簽署時的樣子後，內文的雜湊值又與 bh= 相符。在 c=.../simple 下，每個空白都算數；"
+        "會刪除或加上行尾空白（或破壞 format=flowed 軟換行）的轉送伺服器，會讓這種簽章失效。"
+        "對這封郵件而言，這是永久性的問題。",
+        "改用 relaxed 內文正規化簽署（c=relaxed/relaxed），它會忽略行尾空白。",
+        True,
+    ),
+    "mbox_from_quoting": Text(
+        "已證實：簽章（d={d}，s={s}）製作後，有 {lines} 行的「>From 」引用方式被改動；"
+        "第一行：「{first_line}」。",
+        "信箱（mbox）儲存時會在以「From 」開頭的內文行前加上「>」，有些郵件程式讀取時會再把它拿掉。"
+        "還原這項改動後，內文的雜湊值又與 bh= 相符：郵件在傳送途中完好無缺，改動是在儲存的地方發生的。",
+        "寄件端不需要修正。請以送達時、存入信箱之前的郵件驗證，或使用 maildir 或「下載原始郵件」匯出的檔案。",
+        None,
+    ),
+    "body_unexplained": Text(
+        "測試過的改動都無法解釋為何內文不再符合簽章的 bh=（d={d}，s={s}）。",
+        "已分別嘗試移除內文或 MIME 部分結尾或開頭的一段文字、換行字元、行尾空白與 From 引用，"
+        "但都無法重現 {d} 簽署時的內文雜湊值。證據中列出了目前所知的內文資訊。"
+        "內文在簽署後遭到修改，所以對這封郵件而言，這是永久性的問題。",
+        "將這份郵件與寄件者送出時的版本（寄件備份）比對，找出轉送途中被改動的地方。",
+        True,
+    ),
+    "body_likely_reencoded": Text(
+        "d={d}，s={s} 簽署的內文可能被轉送伺服器重新編碼了（推測）。",
+        "證據顯示有傳輸編碼轉換的跡象（例如從 8bit 轉成 quoted-printable）；簽署後的轉換會改動每一行編碼過的內容，"
+        "使內文雜湊值不再相符。這只是可能，並未證實。無論如何，對這封郵件而言，內文雜湊值的失敗是永久性的。",
+        "讓寄件系統在簽署前自行將 8 位元文字編碼（quoted-printable 或 base64），就不需要任何轉送伺服器轉換。",
+        True,
+    ),
+    "header_modified": Text(
+        "已證實：簽章（d={d}，s={s}）製作後，已簽署的 {header} 標頭遭到修改。",
+        "以原本的值「{original}」取代收到的「{received}」後，標頭簽章又能以 {key} 上的金鑰通過驗證。"
+        "對這封郵件而言，這是永久性的問題。",
+        "",
+        True,
+    ),
+    "change.subject_tag": Text(
+        "主旨被加上了標記。",
+        "可能是郵寄清單或閘道在 Subject 中加上了標記。",
+        "請郵寄清單或閘道停止在主旨加上標記，或以 ARC 封存它的改動，讓收件端能信任原本的驗證結果。",
+        True,
+    ),
+    "change.refolded": Text(
+        "標頭被重新摺行。",
+        "轉送伺服器改變了標頭的換行位置；在 simple 標頭正規化下，這會讓簽章失效。",
+        "改用 relaxed 標頭正規化簽署（c=relaxed/...），它會忽略摺行。",
+        True,
+    ),
+    "change.respaced": Text(
+        "標頭中的空白被改動。",
+        "轉送伺服器改動了標頭中的空白；在 simple 標頭正規化下，每個空白都算數。",
+        "改用 relaxed 標頭正規化簽署（c=relaxed/...），它會忽略這類改動。",
+        True,
+    ),
+    "change.name_case": Text(
+        "標頭名稱的大小寫被改動。",
+        "轉送伺服器改寫了欄位名稱的大小寫；simple 標頭正規化會保留大小寫，所以簽章失效。",
+        "改用 relaxed 標頭正規化簽署（c=relaxed/...），它會將名稱轉為小寫。",
+        True,
+    ),
+    "change.reencoded": Text(
+        "8 位元字元被重新編碼。",
+        "標頭是以原始 UTF-8 簽署的，而不支援 SMTPUTF8 的轉送伺服器將它轉成了 RFC 2047 encoded-word。",
+        "在簽署前將非 ASCII 的標頭文字編碼為 RFC 2047 encoded-word，或確認每一站都支援 SMTPUTF8。",
+        True,
+    ),
+    "change.from_rewritten": Text(
+        "From 被改寫（郵寄清單的「via」地址）。",
+        "郵寄清單把作者的地址換成自己的地址，以免作者網域的 DMARC 政策拒收它轉發的郵件；原本的地址保留在另一個標頭中。",
+        "會改寫 From 的郵寄清單本來就會這樣；收件端評估的是清單自己的簽章與 ARC 封印。作者這端不需要修正。",
+        True,
+    ),
+    "change.added": Text(
+        "標頭多了一個實例。",
+        "有一站加上了 {header} 欄位，但簽署者已簽署這個名稱（或以超額簽署禁止新增）；"
+        "新增的欄位現在成了 h= 所選取的內容之一。去掉它，簽章就能通過驗證。",
+        "找出加上這個欄位的一站並讓它停止；超額簽署在這裡正發揮作用。",
+        True,
+    ),
+    "change.removed": Text(
+        "已簽署的標頭被移除。",
+        "有一站移除了 {header} 欄位（它的值以另一個名稱保留下來）；還原後，簽章就能通過驗證。",
+        "找出移除或重新命名這個欄位的一站，並讓它停止。",
+        True,
+    ),
+    "header_unexplained": Text(
+        "測試過的改動都無法解釋為何標頭簽章（d={d}，s={s}）驗證失敗。",
+        "已重新驗證已簽署標頭（{signed}）各種合理的原始值，但都無法通過。其中 {rewritten} 常在傳送途中被改寫；"
+        "這並不代表就是它們被改動。如果 {d} 寄出的每封郵件都這樣失敗，私密金鑰可能與 {key} 上的金鑰不相符。"
+        "對這封郵件而言，這是永久性的問題。",
+        "將已簽署的標頭與寄件者寄件備份中的版本比對，並將簽署者使用的私密金鑰與 {key} 上發佈的金鑰比對。",
+        True,
+    ),
+    "arc_attests_original_pass": Text(
+        "{d}（s={s}）的簽章現在驗證失敗，但完整的 ARC 鏈顯示它在 {sealer} 處理郵件之前是通過的。",
+        "由 {sealer} 封印的 ARC 組 i={instance}，在郵件抵達時為 {d} 記錄了 dkim=pass，而且整條鏈驗證通過（cv=pass）。"
+        "所以很可能是 {sealer} 之後改動了郵件（郵寄清單常會這樣做），使簽章（d={d}，s={s}）失效"
+        "（之後的封印者：{later}）。信任 {sealer} 的收件端可以採用這個結果（RFC 8617 §7.2）。",
+        "{d} 這端不需要修正。如果您的郵件被拒收，請 {sealer} 持續加上 ARC 封印，並請收件端信任它的封印。",
+        None,
+    ),
+    "arc_saw_original_fail": Text(
+        "第一個 ARC 封印者 {sealer} 收到郵件時，簽章（d={d}，s={s}）就已經驗證失敗。",
+        "由 {sealer} 封印的 ARC 組 i={instance} 為 {d} 記錄了 dkim=fail。破壞簽章的改動發生在那一站之前："
+        "在寄件者自己的系統，或 {sealer} 之前的轉送伺服器，而不是在 {sealer} 或之後。"
+        "對這封郵件而言，這是永久性的問題。",
+        "請檢查寄件端：{d} 簽署後有什麼改寫了郵件，或簽署者的金鑰是否與 {key} 相符。",
+        True,
+    ),
+    "arc_chain_failed": Text(
+        "這封郵件的 ARC 鏈驗證失敗（cv=fail）。",
+        "郵件中有 {sealer} 封印的 ARC 組，但整條鏈已經斷裂：{detail}。收件端會忽略斷裂的鏈所記錄的內容。"
+        "對這封郵件而言，這是永久性的問題。",
+        "ARC 組驗證失敗的封印者必須修正它的 ARC 簽署（金鑰、標頭順序、實例編號）；或郵件在最後一次封印後遭到修改。",
+        True,
+    ),
+    "arc_temporary": Text(
+        "無法驗證 ARC 鏈：DNS 查詢暫時失敗。",
+        "無法取得 {sealer} 封印的 ARC 組所用的金鑰（SERVFAIL 或逾時）。這是暫時性的，並不是金鑰不存在：{detail}。",
+        "稍後再試。",
         False,
     ),
 }

@@ -554,7 +554,7 @@ def forensic_findings(
         sig = v.signature
         if sig is None or v.result is not Result.FAIL:
             continue  # passing messages cost nothing
-        base = fields_for(v, msg)
+        base = fields_for(v, msg, lang)
         if v.body_hash_valid is False:
             out += _body_findings(v, sig, msg, base, lang)
         if v.header_signature_valid is False and v.key is not None:
@@ -654,7 +654,9 @@ def arc_findings(
     chain: ArcChain, msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
     """RFC 8617 §7.2: an intact chain may vouch for a signature that passed before a hop."""
-    base: dict[str, object] = {"from_domain": msg.from_domain or "the sender's domain"}
+    base: dict[str, object] = {
+        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang)
+    }
     if chain.cv is ArcCv.FAIL:
         f = {
             **base,
@@ -675,7 +677,7 @@ def arc_findings(
         if not vouching and chain.sets and v.domain in chain.sets[0].dkim_fail_domains:
             # Broken before the first intermediary: the lists and forwarders are not to blame.
             first = chain.sets[0]
-            f = {**fields_for(v, msg), "sealer": first.domain, "instance": first.instance}
+            f = {**fields_for(v, msg, lang), "sealer": first.domain, "instance": first.instance}
             evidence = [
                 f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
             ]
@@ -687,7 +689,7 @@ def arc_findings(
         first = vouching[0]
         later = [s.domain for s in chain.sets if s.instance > first.instance]
         f = {
-            **fields_for(v, msg), "sealer": first.domain, "instance": first.instance,
+            **fields_for(v, msg, lang), "sealer": first.domain, "instance": first.instance,
             "later": ", ".join(later) or "none",
         }  # fmt: skip
         evidence = [
