@@ -58,6 +58,10 @@ TimeoutOpt = Annotated[
         "--timeout", metavar="SECONDS", min=0.1, help="Wait this long for each DNS server."
     ),
 ]
+NowOpt = Annotated[
+    str | None,
+    typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
+]
 ZoneOpt = Annotated[
     list[Path] | None,
     typer.Option("--zone", metavar="FILE",
@@ -147,10 +151,7 @@ def check(
     nameserver: NameserverOpt = None,
     timeout: TimeoutOpt = 5.0,
     zone: ZoneOpt = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
-    ] = None,
+    now: NowOpt = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show all DNS evidence.")
     ] = False,
@@ -239,10 +240,7 @@ def scan(
     nameserver: NameserverOpt = None,
     timeout: TimeoutOpt = 5.0,
     zone: ZoneOpt = None,
-    now: Annotated[
-        str | None,
-        typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
-    ] = None,
+    now: NowOpt = None,
 ) -> None:
     """Scan mailboxes: every message analyzed, in input order, with a summary (README)."""
     try:

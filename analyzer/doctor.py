@@ -20,9 +20,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from analyzer import dmarc as dmarc_lookup
-from analyzer import explain
 from analyzer.classify import organizational_domain
-from analyzer.diagnose import WEAK_RSA_BITS, describe_answer
+from analyzer.diagnose import WEAK_RSA_BITS, describe_answer, finding
 from analyzer.dns import MAX_CNAME_HOPS, DnsPythonResolver, Nameserver, Resolver
 from analyzer.keys import MAX_KEY_RECORDS, key_name, parse_key_record, service_allows_email
 from analyzer.model import (
@@ -413,18 +412,9 @@ def _finding(
     text: str | None = None,
     evidence: Iterable[DnsAnswer] = (),
 ) -> Finding:
-    """A finding whose words come from the catalogue entry `text` (default: the code)."""
-    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
-    return Finding(
-        code,
-        severity,
-        summary,
-        explanation,
-        remedy,
-        permanent,
-        None,
-        tuple(describe_answer(a) for a in evidence),
-    )
+    """diagnose.finding, with DNS answers as its evidence."""
+    ev = [describe_answer(a) for a in evidence]
+    return finding(code, severity, fields, lang=lang, text=text, evidence=ev)
 
 
 def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
