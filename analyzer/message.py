@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses
+from typing import Any
 
 from analyzer.errors import NotAMessageError
 from analyzer.model import HeaderField, LineEndings, ParsedMessage
 
-_BARE_LF = re.compile(rb"(?<!\r)\n")
 # RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 _MBOX_FROM = b"From "
@@ -21,11 +21,13 @@ _MBOX_FROM = b"From "
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
     """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
-    bare = len(_BARE_LF.findall(raw)) if b"\n" in raw else 0
+    crlf = raw.count(b"\r\n")
+    bare = raw.count(b"\n") - crlf
     if not bare:
         return raw, LineEndings.CRLF
-    crlf = raw.count(b"\r\n")
-    return _BARE_LF.sub(b"\r\n", raw), LineEndings.LF if not crlf else LineEndings.MIXED
+    # Counting and str.replace stay linear on a 50 MB file; a regex substitution does not.
+    converted = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return converted, LineEndings.LF if not crlf else LineEndings.MIXED
 
 
 def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
@@ -34,28 +36,29 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     The body starts after the first empty line. A line that is neither a field nor a
     continuation ends the header section there, as MTAs treat it (no empty line: -1).
     """
-    fields: list[HeaderField] = []
-    pos = 0
+    spans: list[list[Any]] = []  # [name, value start, value end]: sliced once at the end,
+    pos = 0  # so a field folded over many lines is not copied once per line
     size = len(block)
+    body_start = -1
     while pos < size:
         end = block.find(b"\r\n", pos)
         line_end = size if end < 0 else end + 2
-        line = block[pos:line_end]
-        if line == b"\r\n":
-            return fields, line_end
-        if line[:1] in (b" ", b"\t") and fields:
-            last = fields[-1]
-            fields[-1] = HeaderField(last.name, last.value + line)
+        if end == pos:
+            body_start = line_end
+            break
+        if block[pos : pos + 1] in (b" ", b"\t") and spans:
+            spans[-1][2] = line_end
         else:
-            m = _FIELD.match(line)
+            m = _FIELD.match(block, pos, line_end)
             if m is None:
-                if not fields and line.startswith(_MBOX_FROM):
+                if not spans and block.startswith(_MBOX_FROM, pos):
                     pos = line_end  # an mbox "From " envelope line left on an exported file
                     continue
-                return fields, pos if fields else -2
-            fields.append(HeaderField(line[: m.end() - 1], line[m.end() :]))
+                body_start = pos if spans else -2
+                break
+            spans.append([block[pos : m.end() - 1], m.end(), line_end])
         pos = line_end
-    return fields, -1
+    return [HeaderField(name, block[start:stop]) for name, start, stop in spans], body_start
 
 
 def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:

@@ -24,6 +24,7 @@ from dkim.crypto import (
     parse_public_key,
 )
 
+from analyzer.canonicalize import canonical_body
 from analyzer.keys import service_allows_email
 from analyzer.model import (
     Alignment,
@@ -76,17 +77,20 @@ def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
 
 
 def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None]:
-    """RFC 6376 §3.7 body hash, with l= applied (§3.4.5)."""
-    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
-    canonical = policy.canonicalize_body(body)
-    if sig.length is not None:
-        if sig.length > len(canonical):
-            return False, (
-                f"l={sig.length} is longer than the canonicalised body ({len(canonical)} bytes)"
-            )
-        canonical = canonical[: sig.length]
-    digest = hashlib.new(_HASHES[sig.algorithm], canonical).digest()
-    return digest == sig.body_hash, None
+    """RFC 6376 §3.7 body hash, with l= applied (§3.4.5), in bounded memory."""
+    hasher = hashlib.new(_HASHES[sig.algorithm])
+    budget = sig.length  # bytes of canonical body still to hash (None: all of it)
+    total = 0
+    for piece in canonical_body(body, sig.body_canon):
+        total += len(piece)
+        if budget is None:
+            hasher.update(piece)
+        elif budget > 0:
+            hasher.update(piece[:budget])
+            budget -= min(budget, len(piece))
+    if sig.length is not None and sig.length > total:
+        return False, f"l={sig.length} is longer than the canonicalised body ({total} bytes)"
+    return hasher.digest() == sig.body_hash, None
 
 
 def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
