@@ -18,6 +18,7 @@ import typer
 from analyzer import __version__
 from analyzer.dns import open_resolver
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
+from analyzer.message import MAX_MESSAGE_BYTES, too_large
 from analyzer.model import Failure, Report
 from analyzer.pipeline import Outcome, analyze, outcome
 from analyzer.render import Format
@@ -86,10 +87,15 @@ def parse_now(value: str | None) -> int:
 def read_input(path: str) -> tuple[str, bytes]:
     """Raw bytes of PATH, or of stdin for "-". Raises InputError / NotAMessageError."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
         source = "<stdin>"
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise NotAMessageError(f"{source}: {too_large()}")
     else:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_MESSAGE_BYTES and Path(path).is_file():
+                raise NotAMessageError(f"{path}: {too_large(size)}")
             data = Path(path).read_bytes()
         except IsADirectoryError as e:
             raise InputError(

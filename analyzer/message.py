@@ -14,6 +14,9 @@ from typing import Any
 from analyzer.errors import NotAMessageError
 from analyzer.model import HeaderField, LineEndings, ParsedMessage
 
+# Larger inputs are refused, not analysed: cost is linear (README "Limits"), but memory is
+# about three times the message. Receivers cap messages lower (Gmail: 50 MB).
+MAX_MESSAGE_BYTES = 100 * 2**20
 # RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 _MBOX_FROM = b"From "
@@ -63,6 +66,8 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
 
 def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     """Parse raw message bytes. Raises NotAMessageError when there is no header section."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise NotAMessageError(too_large(len(raw)))
     if b"\x00" in raw[:4096] and not re.match(rb"[\x21-\x7e]+:", raw):
         raise NotAMessageError("input is binary data, not an email message")
     data, endings = to_crlf(raw)
@@ -80,6 +85,11 @@ def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
         subject=_display(fields, "subject"),
         message_id=_display(fields, "message-id"),
     )
+
+
+def too_large(size: int | None = None) -> str:
+    what = f"{size} bytes" if size is not None else "more than that"
+    return f"input is larger than the {MAX_MESSAGE_BYTES >> 20} MiB limit ({what}); not analysed"
 
 
 def field_text(value: bytes) -> str:

@@ -27,3 +27,16 @@ class DictResolver:
             return found
         status = DnsStatus.OK if found else DnsStatus.NODATA
         return DnsAnswer(qname, rdtype, status, tuple(found), ttl=300, server="dict")
+
+
+def records_from_zone(text: str) -> dict[str, DnsAnswer | Records]:
+    """TXT records of a master-file text (one record per line, quoted strings), as a dict."""
+    import re
+
+    data: dict[str, DnsAnswer | Records] = {}
+    for m in re.finditer(r"^(\S+)\s+(?:\d+\s+)?IN\s+TXT\s+(.*)$", text, re.M):
+        strings = tuple(s.encode() for s in re.findall(r'"((?:[^"\\]|\\.)*)"', m[2]))
+        records = data.setdefault(m[1].lower().rstrip("."), [])
+        assert isinstance(records, list)
+        records.append(strings)
+    return data

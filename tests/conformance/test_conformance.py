@@ -6,14 +6,13 @@ this runs it under pytest so CI holds the line. Skips when the corpus is absent.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, ROOT, run_cli
+from tests.bench_modules import load
+from tests.conftest import CORPUS, run_cli
 
 TARGET = 0.98  # of asserted DKIM verdicts (issue 7)
 
@@ -27,15 +26,6 @@ KNOWN_DISAGREEMENTS = {
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no conformance corpus at {CORPUS}")
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("conformance", ROOT / "bench" / "conformance.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["conformance"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def _run(*args: str) -> tuple[int, str]:
     result = run_cli(*args)
     return result.exit_code, result.stdout
@@ -43,7 +33,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def conformance() -> ModuleType:
-    return _load()
+    return load("conformance")
 
 
 @pytest.fixture(scope="module")
