@@ -20,6 +20,8 @@ MAX_MESSAGE_BYTES = 100 * 2**20
 # RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 _MBOX_FROM = b"From "
+_MAX_GROUPS = 100
+_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+")
 
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
@@ -108,6 +110,10 @@ def _display(fields: list[HeaderField], name: str) -> str | None:
 
 def _addresses(fields: list[HeaderField], name: str) -> list[str]:
     values = [field_text(f.value) for f in fields if f.lname == name]
+    # getaddresses() recurses once per ":" (group syntax, RFC 5322 §3.4) and hits the
+    # recursion limit on a hostile value: then pick the addresses out by pattern.
+    if sum(v.count(":") for v in values) > _MAX_GROUPS:
+        return _ADDRESS.findall(" ".join(values))
     return [addr for _, addr in getaddresses(values) if "@" in addr]
 
 

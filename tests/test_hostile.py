@@ -147,3 +147,10 @@ def test_safe_leaves_no_control_characters(text: str) -> None:
         for c in shown
     )  # fmt: skip
     assert safe(text) == shown
+
+
+def test_from_with_thousands_of_groups_does_not_recurse_out() -> None:
+    """email.utils.getaddresses recurses per ':' (found by bench/fuzz.py)."""
+    raw = b'From: "x@y" <@>' * 2000 + b"\r\nFrom: a:" * 300 + b"\r\n\r\nbody\r\n"
+    msg = parse_message(raw)
+    assert msg.from_domain == "y"
