@@ -39,6 +39,7 @@ from analyzer.model import (
 
 MIN_RSA_BITS = 1024  # RFC 8301 §3.2
 MAX_RSA_BITS = 8192  # refuse before doing the arithmetic: a bigger key is a denial of service
+MAX_RSA_DER = MAX_RSA_BITS // 8 + 256  # DER bytes: modulus, exponent and ASN.1 framing, padded
 MAX_RSA_EXPONENT = 2**31 - 1  # as Go's crypto/rsa: a bigger e makes verifying arbitrarily slow
 FUTURE_SLOP = 300  # seconds of clock skew tolerated for t= (RFC 6376 §3.5 lets us ignore it)
 _HASHES = {"rsa-sha256": "sha256", "rsa-sha1": "sha1", "ed25519-sha256": "sha256"}
@@ -64,10 +65,20 @@ def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
             return PublicKey("ed25519", 256, nacl.signing.VerifyKey(record.public_key))
         except (nacl.exceptions.ValueError, TypeError) as e:
             return KeyProblem(Reason.KEY_SYNTAX, f"unusable ed25519 key: {e}", record.raw)
+    # dkimpy's ASN.1 reader is quadratic in the key's size (0.4 s for a 64 KB p=): a p=
+    # too long to hold an acceptable key is refused unread.
+    if len(record.public_key) > MAX_RSA_DER:
+        return KeyProblem(
+            Reason.KEY_TOO_LONG,
+            f"p= holds {len(record.public_key)} bytes; a {MAX_RSA_BITS}-bit RSA key needs about "
+            f"{MAX_RSA_BITS // 8 + 40}",
+            record.raw,
+        )
     try:
         rsa = parse_public_key(record.public_key)
         bits = int(rsa["modulus"]).bit_length()
-    except (UnparsableKeyError, KeyError, IndexError, TypeError, ValueError) as e:
+    # dkimpy's ASN.1 reader also rejects with a bare assert (a NULL with a length).
+    except (UnparsableKeyError, AssertionError, KeyError, IndexError, TypeError, ValueError) as e:
         return KeyProblem(Reason.KEY_SYNTAX, f"p= is not an RSA public key ({e})"[:200], record.raw)
     if bits > MAX_RSA_BITS:
         return KeyProblem(

@@ -223,12 +223,16 @@ def _loopback_message(rng: random.Random, raw: bytes) -> bytes:
     return raw.replace(b"DKIM-Signature:", b"DKIM-Signature: s=g%d; d=fuzz.test;" % i, 1)
 
 
-def inputs(seed: int, count: int, only: int | None) -> Iterator[tuple[int, random.Random]]:
-    for n in range(count) if only is None else [only]:
+def inputs(
+    seed: int, count: int, only: int | None, start: int = 0
+) -> Iterator[tuple[int, random.Random]]:
+    for n in range(start, count) if only is None else [only]:
         yield n, random.Random(f"{seed}:{n}")
 
 
-def run(count: int, seed: int = 1, only: int | None = None, out: bool = False) -> Stats:
+def run(
+    count: int, seed: int = 1, only: int | None = None, out: bool = False, start: int = 0
+) -> Stats:
     pool = seeds()
     stats = Stats()
     zone_rng = random.Random(seed)
@@ -242,7 +246,7 @@ def run(count: int, seed: int = 1, only: int | None = None, out: bool = False) -
                 DnsPythonResolver([Nameserver(server.host, server.port)], timeout=0.5),
                 DnsPythonResolver([Nameserver("127.0.0.1", garbage.port)], timeout=0.5),
             ]
-            for n, rng in inputs(seed, count, only):
+            for n, rng in inputs(seed, count, only, start):
                 case = make_input(rng, pool)
                 raw = case.raw
                 resolver: DictResolver | CachingResolver = DictResolver(case.dns)
@@ -262,6 +266,8 @@ def run(count: int, seed: int = 1, only: int | None = None, out: bool = False) -
                     where = traceback.extract_tb(e.__traceback__)[-1]
                     what = f"{type(e).__name__}: {e}"[:200]
                     stats.crashes.append(f"input {n}: {what} at {where.filename}:{where.lineno}")
+                    if out:
+                        print(stats.crashes[-1], file=sys.stderr)
                 elapsed = time.perf_counter() - start
                 stats.slowest = max(stats.slowest, elapsed)
                 if elapsed > SLOW:
@@ -278,9 +284,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", type=int, help="replay one input by its number")
+    parser.add_argument("--start", type=int, default=0, help="first input number")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    stats = run(args.count, args.seed, args.only, out=True)
+    stats = run(args.count, args.seed, args.only, out=True, start=args.start)
     elapsed = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(

@@ -77,7 +77,7 @@ def test_huge_l_is_a_body_hash_failure_that_says_why() -> None:
         (16384, 65537, Reason.KEY_TOO_LONG),
         (2048, (1 << 2000) + 1, Reason.KEY_TOO_LONG),  # valid, but costs ~0.5 s per verify
         (2048, 2, Reason.KEY_SYNTAX),
-        (2048, (1 << 300_000) + 1, Reason.KEY_SYNTAX),  # not below the modulus
+        (2048, (1 << 2100) + 1, Reason.KEY_SYNTAX),  # not below the modulus
     ],
     ids=["16384-bit", "2000-bit-exponent", "even-exponent", "exponent-over-modulus"],
 )
@@ -146,3 +146,11 @@ def test_fuzz_smoke() -> None:
     stats = load("fuzz").run(count=int(os.environ.get("FUZZ_COUNT", "500")), seed=7)
     assert not stats.crashes, stats.crashes
     assert not stats.slow, stats.slow
+
+
+def test_a_64_kb_rsa_key_is_refused_unread() -> None:
+    p = base64.b64encode(limits._der_rsa((1 << 390_000) | 1, 65537)).decode()
+    key = "s2025._domainkey.example.com"
+    [v] = analyze(PLAIN, dictdns.DictResolver({key: [(f"p={p}".encode(),)]}), now=NOW).verdicts
+    assert (v.result, v.reason) == (Result.PERMERROR, Reason.KEY_TOO_LONG)
+    assert v.detail is not None and "p= holds" in v.detail
