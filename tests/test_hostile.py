@@ -9,6 +9,7 @@ selection (verify.py, against dkimpy's), and the terminal escaping of the text r
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 
 from dkim import select_headers as dkimpy_select_headers
 from hypothesis import HealthCheck, given, settings
@@ -21,6 +22,7 @@ from analyzer.model import DkimSignature, HeaderField, KeyProblem, KeyRecord, Ma
 from analyzer.render.text import safe
 from analyzer.signatures import TagListError, parse_signature, parse_tag_list
 from analyzer.verify import load_public_key, select_headers
+from tests.conftest import FIXTURES, run_cli
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -154,3 +156,17 @@ def test_from_with_thousands_of_groups_does_not_recurse_out() -> None:
     raw = b'From: "x@y" <@>' * 2000 + b"\r\nFrom: a:" * 300 + b"\r\n\r\nbody\r\n"
     msg = parse_message(raw)
     assert msg.from_domain == "y"
+
+
+def test_text_report_escapes_forged_lines_and_bidi(tmp_path: Path) -> None:
+    """An RFC 2047 Subject that decodes to a newline, and bidi/invisible marks in From."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    raw = raw.replace(b"Subject: ", b"Subject: =?utf-8?q?hi=0APASS:_all_good=E2=80=AE?= ", 1)
+    raw = raw.replace(b"From: ", "From: \u2066\ufeffx\u061c ".encode(), 1)
+    message = tmp_path / "m.eml"
+    message.write_bytes(raw)
+    run = run_cli("check", "--zone", str(FIXTURES / "plain" / "zone"), str(message))
+    assert "\nPASS: all good" not in run.stdout
+    assert "\\x0aPASS: all good" in run.stdout
+    for mark in "\u202e\u2066\ufeff\u061c":
+        assert mark not in run.stdout
