@@ -104,7 +104,8 @@ def mutate_bytes(rng: random.Random, data: bytes, tokens: list[bytes], rounds: i
             start = buf.rfind(b"\n", 0, pos) + 1
             end = buf.find(b"\n", pos)
             line = bytes(buf[start : end + 1 if end >= 0 else len(buf)])
-            buf[start:start] = line * rng.randrange(1, 200)
+            times = min(rng.randrange(1, 200), MAX_INPUT // max(len(line), 1) + 1)
+            buf[start:start] = line * times
     return bytes(buf)
 
 
