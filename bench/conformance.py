@@ -89,8 +89,13 @@ def cases(corpus: Path) -> Iterator[tuple[Path, dict[str, Any]]]:
 
 
 def compare_case(
-    corpus: str, case: Path, expected: dict[str, Any], message: dict[str, Any]
+    corpus: str,
+    case: Path,
+    expected: dict[str, Any],
+    message: dict[str, Any],
+    arc_message: dict[str, Any] | None = None,
 ) -> list[Comparison]:
+    """`arc_message` is the report on the file the ARC verdict applies to, when not message.eml."""
     ours = {s["index"]: s for s in message.get("signatures", [])}
     out: list[Comparison] = []
     for sig in expected.get("signatures", []):
@@ -111,7 +116,7 @@ def compare_case(
         )  # fmt: skip
     arc = expected.get("arc")
     if arc and "cv" in arc:
-        ours_arc = message.get("arc")
+        ours_arc = (arc_message or message).get("arc")
         got = "unavailable" if not isinstance(ours_arc, dict) else str(ours_arc.get("cv"))
         out.append(
             Comparison(corpus, case.name, -1, str(arc["cv"]).lower(), got.lower(), got,
@@ -131,10 +136,19 @@ def run_corpus(corpus: Path, run: RunCli) -> list[Comparison]:
             args += ["--timeout", DNS_TIMEOUT]
             if expected.get("verify_time") is not None:
                 args += ["--now", str(expected["verify_time"])]
-            _, stdout = run(*args, str(case / "message.eml"))
-            [message] = json.loads(stdout)["messages"]
-            out.extend(compare_case(corpus.name, case, expected, message))
+            [message] = _check(run, args, case / "message.eml")
+            applies_to = (expected.get("arc") or {}).get("applies_to", "message.eml")
+            arc_message = None
+            if applies_to != "message.eml":  # valimail_arc_sign: the derived sealed.eml
+                [arc_message] = _check(run, args, case / applies_to)
+            out.extend(compare_case(corpus.name, case, expected, message, arc_message))
     return out
+
+
+def _check(run: RunCli, args: list[str], path: Path) -> list[dict[str, Any]]:
+    _, stdout = run(*args, str(path))
+    messages: list[dict[str, Any]] = json.loads(stdout)["messages"]
+    return messages
 
 
 def corpora(root: Path = CORPUS) -> list[Path]:
