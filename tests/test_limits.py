@@ -154,3 +154,15 @@ def test_a_64_kb_rsa_key_is_refused_unread() -> None:
     [v] = analyze(PLAIN, dictdns.DictResolver({key: [(f"p={p}".encode(),)]}), now=NOW).verdicts
     assert (v.result, v.reason) == (Result.PERMERROR, Reason.KEY_TOO_LONG)
     assert v.detail is not None and "p= holds" in v.detail
+
+
+def test_corrupted_dns_answers_are_temporary_errors_or_judged() -> None:
+    """A responder that corrupts every answer (bench/fuzz.py's): each lookup ends in a status."""
+    garbage = load("fuzz").GarbageResponder(seed=3)
+    try:
+        resolver = DnsPythonResolver([Nameserver("127.0.0.1", garbage.port)], timeout=0.5)
+        statuses = {fetch_key(resolver, f"s{i}", "example.com").answer.status for i in range(40)}
+    finally:
+        garbage.close()
+    assert DnsStatus.ERROR in statuses  # unparseable answers say so, as a temporary error
+    assert DnsStatus.TIMEOUT not in statuses
