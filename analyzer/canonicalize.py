@@ -15,7 +15,9 @@ from collections.abc import Iterator
 
 CHUNK = 1 << 20  # bytes of body canonicalised at a time (rounded up to a line end)
 _CRLF = b"\r\n"
-_TRAILING_WSP = re.compile(rb"[\t ]+\r\n")
+# Anchored at the start of a WSP run (lookbehind) and possessive: a long run of spaces not
+# followed by CRLF is then scanned once, not once per space (quadratic; found by the fuzzer).
+_TRAILING_WSP = re.compile(rb"(?<![\t ])[\t ]++\r\n")
 # A run of WSP that is not already a single SP (matching lone spaces, the common case,
 # would make re.sub five times slower).
 _WSP_RUN = re.compile(rb"(?: [\t ]|\t)[\t ]*")

@@ -21,7 +21,9 @@ MAX_MESSAGE_BYTES = 100 * 2**20
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 _MBOX_FROM = b"From "
 _MAX_GROUPS = 100
-_ADDRESS = re.compile(r"[^\s<>()\[\]\",;:@]+@[^\s<>()\[\]\",;:@]+")
+_MAX_ENCODED_WORDS = 200
+_MAX_DECODED = 16384  # characters of a display field decoded from RFC 2047
+_ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
@@ -97,6 +99,10 @@ def too_large(size: int | None = None) -> str:
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
     text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    # decode_header() rescans to the end for every "=?" without a closing "?=" (32 s for
+    # 160 KB): past a sane size or number of encoded words (RFC 2047 §2), show it as it is.
+    if len(text) > _MAX_DECODED or text.count("=?") > _MAX_ENCODED_WORDS:
+        return text
     try:
         return str(make_header(decode_header(text)))
     except (ValueError, LookupError, UnicodeError):

@@ -167,6 +167,23 @@ def case_txt_many_records() -> tuple[bytes, dict[str, Any]]:
     return _signed(b"hi\r\n"), {"big._domainkey.example.com": records}
 
 
+def case_body_spaces_no_newline() -> tuple[bytes, dict[str, Any]]:
+    """A 1 MB run of spaces with no line end, under relaxed (was quadratic: 13 s)."""
+    msg = _signed(b"x\r\n", canon=b"relaxed/relaxed")
+    return msg + b" " * (1 << 20), _zone()
+
+
+def case_subject_unclosed_encoded_words() -> tuple[bytes, dict[str, Any]]:
+    """A Subject of 20,000 unclosed RFC 2047 encoded words (stdlib decode: 32 s)."""
+    return b"Subject: " + b" =?a?q?x" * 20_000 + b"\r\n" + _signed(b"hi\r\n"), _zone()
+
+
+def case_from_groups_and_long_token() -> tuple[bytes, dict[str, Any]]:
+    """A From with 5,000 groups and a 1 MB token (stdlib parser: recursion limit)."""
+    value = b"g:" * 5000 + b"a" * (1 << 20) + b" <alice@example.com>"
+    return _signed(b"hi\r\n").replace(b"From: ", b"From: " + value + b", ", 1), _zone()
+
+
 CASES: dict[str, Callable[[], tuple[bytes, dict[str, Any]]]] = {
     name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")
 }
