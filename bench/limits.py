@@ -184,6 +184,17 @@ def case_from_groups_and_long_token() -> tuple[bytes, dict[str, Any]]:
     return _signed(b"hi\r\n").replace(b"From: ", b"From: " + value + b", ", 1), _zone()
 
 
+def case_signature_b_200kb() -> tuple[bytes, dict[str, Any]]:
+    """b= of 200 KB (dkimpy's byte-to-integer conversion is quadratic: seconds)."""
+    huge = base64.b64encode(b"\x01" * 200_000)
+    msg = _signed(b"hi\r\n")
+    start = msg.index(b" b=") + 3
+    end = msg.index(b"\r\n", start)
+    while msg[end + 2 : end + 3] in (b" ", b"\t"):
+        end = msg.index(b"\r\n", end + 2)
+    return msg[:start] + huge + msg[end:], _zone()
+
+
 CASES: dict[str, Callable[[], tuple[bytes, dict[str, Any]]]] = {
     name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")
 }

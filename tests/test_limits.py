@@ -166,3 +166,10 @@ def test_corrupted_dns_answers_are_temporary_errors_or_judged() -> None:
         garbage.close()
     assert DnsStatus.ERROR in statuses  # unparseable answers say so, as a temporary error
     assert DnsStatus.TIMEOUT not in statuses
+
+
+def test_a_signature_longer_than_the_modulus_is_invalid_unread() -> None:
+    raw, data = limits.case_signature_b_200kb()
+    [v] = analyze(raw, dictdns.DictResolver(data), now=limits.NOW).verdicts
+    assert (v.result, v.reason) == (Result.FAIL, Reason.SIGNATURE_MISMATCH)
+    assert v.header_signature_valid is False
