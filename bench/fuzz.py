@@ -47,6 +47,7 @@ from analyzer.zoneserver import ZoneServer  # noqa: E402
 SLOW = 1.0  # seconds: an input slower than this is reported
 LOOPBACK_EVERY = 50
 GARBAGE_NAMES = 64
+DNS_MAX = 65_000  # bytes of TXT data in one answer: a DNS message is at most 64 KB
 MAX_INPUT = 1 << 20  # mutations stop growing an input past this (the 100 MiB limit has its test)
 TOKENS = [
     b"DKIM-Signature: ", b"v=1; ", b"a=rsa-sha256; ", b"a=ed25519-sha256; ", b"a=rsa-sha1; ",
@@ -119,6 +120,8 @@ def mutate_answer(rng: random.Random, name: str, records: Records) -> DnsAnswer 
         recs = [tuple(rng.choice([b"", b"x"]) + s for s in r) for r in recs] * rng.randrange(1, 12)
     if rng.random() < 0.05:  # a 64 KB record
         recs.append(tuple(rng.randbytes(255) for _ in range(256)))
+    while sum(len(x) for r in recs for x in r) > DNS_MAX:  # what one DNS message can carry
+        recs.pop()
     if roll < 0.5:
         return recs
     chain = tuple(
