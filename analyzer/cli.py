@@ -23,6 +23,7 @@ from analyzer import byodkim as byodkim_check
 from analyzer.dns import open_resolver, parse_nameserver
 from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
+from analyzer.message import MAX_MESSAGE_BYTES, too_large
 from analyzer.model import Failure, Hop, Report
 from analyzer.pipeline import Outcome, analyze, outcome
 from analyzer.render import Format
@@ -113,10 +114,15 @@ def parse_lang(value: str | None) -> str:
 def read_input(path: str) -> tuple[str, bytes]:
     """Raw bytes of PATH, or of stdin for "-". Raises InputError / NotAMessageError."""
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
         source = "<stdin>"
+        if len(data) > MAX_MESSAGE_BYTES:
+            raise NotAMessageError(f"{source}: {too_large()}")
     else:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_MESSAGE_BYTES and Path(path).is_file():
+                raise NotAMessageError(f"{path}: {too_large(size)}")
             data = Path(path).read_bytes()
         except IsADirectoryError as e:
             raise InputError(

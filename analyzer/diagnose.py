@@ -169,13 +169,17 @@ def _explain_failure(
 def _signature_failures(
     msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 ) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
     # The receiver's own verdict matters only for a signature that may have lost its key.
     rotated = any(v.reason in _ROTATION for v in verdicts)
     receiver = trace.trusted_dkim_results(msg) if rotated else ()
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue
+        if v.reason is Reason.TOO_MANY_SIGNATURES and any(
+            f.code == Reason.TOO_MANY_SIGNATURES.value for f in out
+        ):
+            continue  # the finding for the first one past the limit speaks for them all
         author = v.alignment.classification is Classification.AUTHOR
         code, entry, extra, evidence = _explain_failure(v, receiver)
         if v.result is Result.NEUTRAL:

@@ -9,23 +9,32 @@ from __future__ import annotations
 import re
 from email.header import decode_header, make_header
 from email.utils import getaddresses
+from typing import Any
 
 from analyzer.errors import NotAMessageError
 from analyzer.model import HeaderField, LineEndings, ParsedMessage
 
-_BARE_LF = re.compile(rb"(?<!\r)\n")
+# Larger inputs are refused, not analysed: cost is linear (README "Limits"), but memory is
+# about three times the message. Receivers cap messages lower (Gmail: 50 MB).
+MAX_MESSAGE_BYTES = 100 * 2**20
 # RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
 _MBOX_FROM = b"From "
+_MAX_GROUPS = 100
+_MAX_ENCODED_WORDS = 200
+_MAX_DECODED = 16384  # characters of a display field decoded from RFC 2047
+_ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
     """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
-    bare = raw.count(b"\n") - raw.count(b"\r\n")  # every CRLF holds one LF; C-speed counts
+    crlf = raw.count(b"\r\n")
+    bare = raw.count(b"\n") - crlf
     if not bare:
         return raw, LineEndings.CRLF
-    crlf = raw.count(b"\r\n")
-    return _BARE_LF.sub(b"\r\n", raw), LineEndings.LF if not crlf else LineEndings.MIXED
+    # Counting and str.replace stay linear on a 50 MB file; a regex substitution does not.
+    converted = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    return converted, LineEndings.LF if not crlf else LineEndings.MIXED
 
 
 def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
@@ -34,32 +43,35 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     The body starts after the first empty line. A line that is neither a field nor a
     continuation ends the header section there, as MTAs treat it (no empty line: -1).
     """
-    fields: list[HeaderField] = []
-    pos = 0
+    spans: list[list[Any]] = []  # [name, value start, value end]: sliced once at the end,
+    pos = 0  # so a field folded over many lines is not copied once per line
     size = len(block)
+    body_start = -1
     while pos < size:
         end = block.find(b"\r\n", pos)
         line_end = size if end < 0 else end + 2
-        line = block[pos:line_end]
-        if line == b"\r\n":
-            return fields, line_end
-        if line[:1] in (b" ", b"\t") and fields:
-            last = fields[-1]
-            fields[-1] = HeaderField(last.name, last.value + line)
+        if end == pos:
+            body_start = line_end
+            break
+        if block[pos : pos + 1] in (b" ", b"\t") and spans:
+            spans[-1][2] = line_end
         else:
-            m = _FIELD.match(line)
+            m = _FIELD.match(block, pos, line_end)
             if m is None:
-                if not fields and line.startswith(_MBOX_FROM):
+                if not spans and block.startswith(_MBOX_FROM, pos):
                     pos = line_end  # an mbox "From " envelope line left on an exported file
                     continue
-                return fields, pos if fields else -2
-            fields.append(HeaderField(line[: m.end() - 1], line[m.end() :]))
+                body_start = pos if spans else -2
+                break
+            spans.append([block[pos : m.end() - 1], m.end(), line_end])
         pos = line_end
-    return fields, -1
+    return [HeaderField(name, block[start:stop]) for name, start, stop in spans], body_start
 
 
 def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     """Parse raw message bytes. Raises NotAMessageError when there is no header section."""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raise NotAMessageError(too_large(len(raw)))
     if b"\x00" in raw[:4096] and not re.match(rb"[\x21-\x7e]+:", raw):
         raise NotAMessageError("input is binary data, not an email message")
     data, endings = to_crlf(raw)
@@ -79,9 +91,18 @@ def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
     )
 
 
+def too_large(size: int | None = None) -> str:
+    what = f"{size} bytes" if size is not None else "more than that"
+    return f"input is larger than the {MAX_MESSAGE_BYTES >> 20} MiB limit ({what}); not analysed"
+
+
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
     text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    # decode_header() rescans to the end for every "=?" without a closing "?=" (32 s for
+    # 160 KB): past a sane size or number of encoded words (RFC 2047 §2), show it as it is.
+    if len(text) > _MAX_DECODED or text.count("=?") > _MAX_ENCODED_WORDS:
+        return text
     if "=?" not in text:
         return text  # no encoded word: decode_header would hand it back unchanged, slowly
     try:
@@ -97,6 +118,10 @@ def _display(fields: list[HeaderField], name: str) -> str | None:
 
 def _addresses(fields: list[HeaderField], name: str) -> list[str]:
     values = [field_text(f.value) for f in fields if f.lname == name]
+    # getaddresses() recurses once per ":" (group syntax, RFC 5322 §3.4) and hits the
+    # recursion limit on a hostile value: then pick the addresses out by pattern.
+    if sum(v.count(":") for v in values) > _MAX_GROUPS:
+        return _ADDRESS.findall(" ".join(values))
     return [addr for _, addr in getaddresses(values) if "@" in addr]
 
 

@@ -18,6 +18,7 @@ CANONICALIZATIONS = ("simple", "relaxed")
 _TAG_NAME = re.compile(rb"[A-Za-z][A-Za-z0-9_]*\Z")
 _WSP = re.compile(rb"[ \t\r\n]+")
 _DIGITS = re.compile(rb"[0-9]{1,76}\Z")  # RFC 6376 §3.5: l=, t=, x= are at most 76 digits
+_QP_OCTET = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
 
 
@@ -120,7 +121,8 @@ def parse_signature(index: int, header: HeaderField) -> DkimSignature | Malforme
     if t is not None and x is not None and x < t:
         return bad(Reason.SIGNATURE_SYNTAX, "x", "x= (expiry) is earlier than t= (signing time)")
     domain = domain.lower().rstrip(".")
-    identity = _text(values["i"]) if "i" in values else None
+    # RFC 6376 §3.5: i= is dkim-quoted-printable (§2.11), so "=40" is "@" and "=2E" is ".".
+    identity = _text(_qp_decode(values["i"])) if "i" in values else None
     if identity is not None:
         idomain = identity.rpartition("@")[2].lower().rstrip(".")
         if "@" not in identity or not (idomain == domain or idomain.endswith("." + domain)):
@@ -147,6 +149,11 @@ def parse_signature(index: int, header: HeaderField) -> DkimSignature | Malforme
 
 def _text(value: bytes | None) -> str:
     return "" if value is None else value.decode("utf-8", "replace")
+
+
+def _qp_decode(value: bytes) -> bytes:
+    """dkim-quoted-printable (RFC 6376 §2.11): =XX hex octets; whitespace is ignored."""
+    return _QP_OCTET.sub(lambda m: bytes([int(m[1], 16)]), _WSP.sub(b"", value))
 
 
 def _b64(value: bytes) -> bytes | None:

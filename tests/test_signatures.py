@@ -83,3 +83,17 @@ def test_identity_in_a_subdomain_is_fine() -> None:
 def test_huge_expiry_does_not_overflow() -> None:
     s = sig(GOOD.replace(b"s=s1;", b"s=s1; x=99999999999999999999;"))
     assert isinstance(s, DkimSignature) and s.expiration == 99999999999999999999
+
+
+@pytest.mark.parametrize(
+    "value", [b"jlong@messiah=2Eedu", b"jlong=40messiah.edu", b"=40mess iah.edu"]
+)
+def test_identity_is_dkim_quoted_printable(value: bytes) -> None:
+    """RFC 6376 §3.5: i= is dkim-quoted-printable (§2.11); Mail::DKIM's good_qp_2/3."""
+    s = sig(
+        GOOD.replace(b"d=example.com", b"d=messiah.edu").replace(
+            b"s=s1;", b"s=s1; i=" + value + b";"
+        )
+    )
+    assert isinstance(s, DkimSignature)
+    assert s.identity is not None and s.identity.endswith("@messiah.edu")

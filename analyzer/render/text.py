@@ -29,7 +29,11 @@ from analyzer.model import (
 from analyzer.pipeline import Outcome, outcome
 from analyzer.verify import signed_header_fields
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# LF too (an RFC 2047 word can decode to one and forge a report line); U+061C, U+2060-2064
+# and U+FEFF are invisible or bidi marks that hide or reorder text.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
 _STYLES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
 _RESULT_STYLE = {
     Result.PASS: "green",

@@ -1,0 +1,41 @@
+"""The streaming body canonicalisation must be byte-for-byte dkimpy's (RFC 6376 §3.4.3-4)."""
+
+from __future__ import annotations
+
+import pytest
+from dkim.canonicalization import Relaxed, Simple
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer.canonicalize import canonical_body
+
+# Bodies built from the bytes the rules care about: WSP, CR, LF, CRLF, text.
+bodies = st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"x y"])).map(b"".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=bodies, chunk=st.sampled_from([1, 2, 3, 5, 64, 1 << 20]))
+def test_matches_dkimpy(body: bytes, chunk: int) -> None:
+    assert b"".join(canonical_body(body, "simple", chunk)) == Simple.canonicalize_body(body)
+    assert b"".join(canonical_body(body, "relaxed", chunk)) == Relaxed.canonicalize_body(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "simple", "relaxed"),
+    [
+        (b"", b"\r\n", b""),  # RFC 6376 §3.4.3 / §3.4.4: the empty body
+        (b"\r\n\r\n", b"\r\n", b""),
+        (b" C \r\nD \t E\r\n\r\n\r\n", b" C \r\nD \t E\r\n", b" C\r\nD E\r\n"),  # §3.4.6
+        (b"no final newline", b"no final newline\r\n", b"no final newline\r\n"),
+    ],
+)
+def test_rfc_examples(body: bytes, simple: bytes, relaxed: bytes) -> None:
+    assert b"".join(canonical_body(body, "simple")) == simple
+    assert b"".join(canonical_body(body, "relaxed")) == relaxed
+
+
+def test_many_trailing_empty_lines_are_dropped_in_bounded_pieces() -> None:
+    body = b"text\r\n" + b"\r\n" * 3_000_000 + b"more\r\n" + b"\r\n" * 10
+    pieces = list(canonical_body(body, "simple", chunk=1 << 16))
+    assert b"".join(pieces) == b"text\r\n" + b"\r\n" * 3_000_000 + b"more\r\n"
+    assert max(len(p) for p in pieces) <= 1 << 20
