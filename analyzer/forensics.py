@@ -199,6 +199,8 @@ def body_change(
     body = msg.body
     if body is None:
         return None, True
+    if len(body) > budget.hashed_bytes:
+        return None, False  # one candidate alone would spend the whole budget: no search
     meter = _Meter(budget)
     return _body_change(sig, msg, body, meter, budget), not meter.short
 
