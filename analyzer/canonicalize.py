@@ -1,4 +1,4 @@
-"""Body canonicalisation (RFC 6376 §3.4.3, §3.4.4) in bounded memory.
+"""Body canonicalisation (RFC 6376 §3.4.3, §3.4.4) in bounded memory; relaxed header fields.
 
 dkimpy canonicalises a body with whole-body regular expressions, which on a 50 MB
 body with a million lines costs about 2 GB: re.sub keeps every match as a separate
@@ -15,9 +15,6 @@ from collections.abc import Iterator
 
 CHUNK = 1 << 20  # bytes of body canonicalised at a time (rounded up to a line end)
 _CRLF = b"\r\n"
-# Anchored at the start of a WSP run (lookbehind) and possessive: a long run of spaces not
-# followed by CRLF is then scanned once, not once per space (quadratic; found by the fuzzer).
-_TRAILING_WSP = re.compile(rb"(?<![\t ])[\t ]++\r\n")
 # A run of WSP that is not already a single SP (matching lone spaces, the common case,
 # would make re.sub five times slower).
 _WSP_RUN = re.compile(rb"(?: [\t ]|\t)[\t ]*")
@@ -35,7 +32,9 @@ def canonical_body(body: bytes, algorithm: str, chunk: int = CHUNK) -> Iterator[
         piece = body[pos:cut]
         pos = cut
         if relaxed:  # §3.4.4: drop WSP at line ends, then reduce WSP runs to one SP
-            piece = _WSP_RUN.sub(b" ", _TRAILING_WSP.sub(_CRLF, piece))
+            piece = _strip_line_ends(piece)
+            if b"\t" in piece or b"  " in piece:  # a substring test is ten times faster
+                piece = _WSP_RUN.sub(b" ", piece)
         core, crlfs = _split_trailing_crlfs(piece)
         if core:
             yield from _crlfs(pending)
@@ -47,6 +46,27 @@ def canonical_body(body: bytes, algorithm: str, chunk: int = CHUNK) -> Iterator[
     # gets one. §3.4.4: ...except that an empty relaxed body stays empty.
     if content or not relaxed:
         yield _CRLF
+
+
+def relaxed_header(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """RFC 6376 §3.4.2 relaxed header canonicalisation, byte-for-byte dkimpy's: name
+    lowercased, value unfolded (every CRLF or bare LF removed), WSP runs reduced to one SP,
+    stripped, CRLF-terminated. Without its whole-value regular expressions: 2x faster."""
+    value = value.replace(_CRLF, b"").replace(b"\n", b"")
+    if b"\t" in value or b"  " in value:
+        value = _WSP_RUN.sub(b" ", value)
+    return name.lower().rstrip(), value.strip() + _CRLF
+
+
+def _strip_line_ends(piece: bytes) -> bytes:
+    """`piece` without the WSP before each CRLF. Splitting into lines is nine times faster
+    than a regular expression, which tries a match at every byte, and stays linear on a
+    long run of spaces (a pattern without lookbehind was quadratic; found by the fuzzer)."""
+    lines = piece.split(_CRLF)
+    last = lines.pop()  # not followed by CRLF: its WSP stays
+    lines = [line.rstrip(b"\t ") for line in lines]
+    lines.append(last)
+    return _CRLF.join(lines)
 
 
 def _split_trailing_crlfs(piece: bytes) -> tuple[bytes, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from publicsuffixlist import PublicSuffixList
@@ -30,6 +30,7 @@ def _providers() -> dict[str, str]:
     return {d: p["name"] for p in data["provider"] for d in p["domains"]}
 
 
+@lru_cache(maxsize=4096)  # asked for d= and From of every message: the same domains recur
 def organizational_domain(domain: str) -> str:
     """RFC 7489 §3.2: the registrable domain; the name itself when it has none."""
     domain = domain.lower().rstrip(".")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 
 from analyzer.dns import Resolver
@@ -32,6 +33,7 @@ def fetch_key(resolver: Resolver, selector: str, domain: str) -> KeyEvidence:
     return KeyEvidence(answer, tuple(parse_key_record(r) for r in records))
 
 
+@functools.lru_cache(maxsize=256)  # a batch run meets the same few key records again and again
 def parse_key_record(raw: bytes) -> KeyRecord | KeyProblem:
     """Parse one TXT record's joined strings."""
     try:

@@ -174,10 +174,11 @@ class HeaderField:
 
     name: bytes
     value: bytes
+    # Computed once: every stage looks fields up by lowercase name (~55 times per message).
+    lname: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def lname(self) -> str:
-        return self.name.decode("ascii", "replace").strip().lower()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lname", self.name.decode("ascii", "replace").strip().lower())
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey, RSAPublicNumbers
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from dkim import ARC, DKIMException
-from dkim.canonicalization import CanonicalizationPolicy
 from dkim.crypto import (
     DigestTooLargeError,
     RSASSA_PKCS1_v1_5_verify,
@@ -167,24 +166,24 @@ def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None
 
 def signed_header_fields(sig: DkimSignature, msg: ParsedMessage) -> list[tuple[bytes, bytes]]:
     """The fields h= selects (RFC 6376 §5.4.2, bottom-up), canonicalised as they are hashed."""
-    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
     # Select on the raw names (as each algorithm would name them), then canonicalise
     # only the chosen fields: unsigned fields may be huge and cost nothing.
     relaxed = sig.header_canon == "relaxed"
     fields = [(h.name.lower().rstrip() if relaxed else h.name, h.value) for h in msg.headers]
     wanted = [h.encode() for h in sig.signed_headers]
-    return list(policy.canonicalize_headers(select_headers(fields, wanted)))
+    chosen = select_headers(fields, wanted)
+    return [canonicalize.relaxed_header(n, v) for n, v in chosen] if relaxed else chosen
 
 
 def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
     """The hash the b= signature covers (RFC 6376 §3.7): signed fields, then this field, b= empty."""
-    policy = CanonicalizationPolicy.from_c_value(f"{sig.header_canon}/{sig.body_canon}".encode())
     chosen = signed_header_fields(sig, msg)
     b_tag = sig.tag("b")
-    value = sig.header.value
+    name, own = sig.header.name, sig.header.value
     if b_tag is not None:  # cut the b= value out by its span: no regex guessing
-        value = value[: b_tag.start] + value[b_tag.end :]
-    [(name, own)] = policy.canonicalize_headers([(sig.header.name, value)])
+        own = own[: b_tag.start] + own[b_tag.end :]
+    if sig.header_canon == "relaxed":
+        name, own = canonicalize.relaxed_header(name, own)
     if own.endswith(b"\r\n"):
         own = own[:-2]
     hasher = hashlib.new(_HASHES[sig.algorithm])

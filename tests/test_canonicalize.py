@@ -7,7 +7,7 @@ from dkim.canonicalization import Relaxed, Simple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.canonicalize import canonical_body
+from analyzer.canonicalize import canonical_body, relaxed_header
 
 # Bodies built from the bytes the rules care about: WSP, CR, LF, CRLF, text.
 bodies = st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"x y"])).map(b"".join)
@@ -18,6 +18,12 @@ bodies = st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"x
 def test_matches_dkimpy(body: bytes, chunk: int) -> None:
     assert b"".join(canonical_body(body, "simple", chunk)) == Simple.canonicalize_body(body)
     assert b"".join(canonical_body(body, "relaxed", chunk)) == Relaxed.canonicalize_body(body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(name=st.sampled_from([b"Subject", b"X-A ", b"FROM\t"]), value=bodies)
+def test_relaxed_header_matches_dkimpy(name: bytes, value: bytes) -> None:
+    assert [relaxed_header(name, value)] == Relaxed.canonicalize_headers([(name, value)])
 
 
 @pytest.mark.parametrize(
