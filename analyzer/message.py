@@ -116,6 +116,12 @@ def _display(fields: list[HeaderField], name: str) -> str | None:
     return field_text(found[0].value) if found else None
 
 
+def from_domain(fields: list[HeaderField]) -> str | None:
+    """The domain of the first From address (RFC 7489 §3.1: the domain DMARC is about)."""
+    addresses = _addresses(fields, "from")
+    return _domain_of(addresses[0]) if addresses else None
+
+
 def _addresses(fields: list[HeaderField], name: str) -> list[str]:
     values = [field_text(f.value) for f in fields if f.lname == name]
     # getaddresses() recurses once per ":" (group syntax, RFC 5322 §3.4) and hits the

@@ -37,12 +37,15 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from analyzer import dmarc
 from analyzer.classify import classify
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
 from analyzer.errors import NotAMessageError
-from analyzer.keys import key_name
-from analyzer.model import DnsAnswer, Failure, Report
+from analyzer.keys import key_name, parse_key_record
+from analyzer.message import from_domain, split_header_fields
+from analyzer.model import DnsAnswer, Failure, KeyRecord, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
+from analyzer.probes import probe_key
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
 from analyzer.sources import RawMessage, read_paths
@@ -228,27 +231,58 @@ def failure_result(
 
 
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_DKIM_FIELD = re.compile(rb"(?im)^dkim-signature[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)")
+# DKIM signatures, and the ARC seals and message signatures whose keys arc.py asks for.
+_DKIM_FIELD = re.compile(
+    rb"(?im)^(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)"
+)
 _DS_TAG = re.compile(rb"(?:^|;)[ \t\r\n]*([ds])[ \t\r\n]*=([^;]*)")
+_FROM_FIELD = re.compile(rb"(?im)^from[ \t]*:[^\n]*\n(?:[ \t][^\n]*\n)*")
 
 
-def key_names(raw: bytes) -> list[str]:
-    """The key names analyze() will ask for, read from the header section with two regular
-    expressions (the reader must stay ahead of every worker). A name this finds for a
-    signature that turns out malformed costs one needless lookup; one it misses is asked
-    for by the worker. Either way the verdicts are the same."""
+def key_names(raw: bytes) -> list[tuple[str, str]]:
+    """(selector, domain) of each key analyze() will ask for, read from the header section
+    with two regular expressions (the reader must stay ahead of every worker). A key this
+    finds for a signature that turns out malformed costs one needless lookup; one it misses
+    is asked for by the worker. Either way the verdicts are the same."""
     end = _HEADER_END.search(raw)
     header = raw[: end.start()] if end else raw
-    names: list[str] = []
-    for field_value in _DKIM_FIELD.findall(header)[:MAX_SIGNATURES]:
+    keys: list[tuple[str, str]] = []
+    for field_value in _DKIM_FIELD.findall(header)[: 2 * MAX_SIGNATURES]:
         tags = dict(_DS_TAG.findall(field_value))
         domain = tags.get(b"d", b"").strip(b" \t\r\n").decode("utf-8", "replace")
         selector = tags.get(b"s", b"").strip(b" \t\r\n").decode("utf-8", "replace")
-        if domain and selector:
-            name = key_name(selector, domain.lower().rstrip("."))
-            if name not in names:
-                names.append(name)
-    return names
+        if domain and selector and (selector, domain.lower().rstrip(".")) not in keys:
+            keys.append((selector, domain.lower().rstrip(".")))
+    return keys
+
+
+def sender_domain(raw: bytes) -> str | None:
+    """The From domain, as analyze() will see it (its DMARC record is asked for)."""
+    end = _HEADER_END.search(raw)
+    fields = _FROM_FIELD.findall(raw[: end.start()] if end else raw)
+    return from_domain(split_header_fields(b"".join(fields) + b"\r\n")[0]) if fields else None
+
+
+def key_lookups(
+    resolver: Resolver, selector: str, domain: str, sender: str | None
+) -> list[DnsAnswer]:
+    """The key, and the probes analyze() makes when it has no usable key (pipeline.py):
+    asked here so that no worker waits for DNS itself."""
+    answer = resolver.query(key_name(selector, domain), "TXT")
+    if usable(answer):
+        return [answer]
+    probes = probe_key(resolver, selector, domain, answer, from_domain=sender)
+    return [answer, *(p.answer for p in probes)]
+
+
+def usable(answer: DnsAnswer) -> bool:
+    """Holds a key record with a key: the case where analyze() makes no probes."""
+    parsed = (parse_key_record(r) for r in answer.joined())
+    return any(isinstance(k, KeyRecord) and k.public_key for k in parsed)
+
+
+def dmarc_lookups(resolver: Resolver, sender: str) -> list[DnsAnswer]:
+    return list(dmarc.lookup(resolver, sender).answers)
 
 
 def start_workers(jobs: int) -> Executor:
@@ -275,8 +309,8 @@ class _Batch:
 
     messages: list[RawMessage] = field(default_factory=list)
     size: int = 0
-    answers: dict[str, DnsAnswer] = field(default_factory=dict)
-    lookups: dict[str, Future[DnsAnswer]] = field(default_factory=dict)
+    answers: dict[tuple[str, str], DnsAnswer] = field(default_factory=dict)
+    lookups: dict[str, Future[list[DnsAnswer]]] = field(default_factory=dict)
     done: Future[list[ScanResult]] = field(default_factory=Future)
 
 
@@ -337,28 +371,37 @@ class Scanner:
         batch.size += len(message.raw)
         if message.error is not None:
             return
-        for name in key_names(message.raw):
-            if name in batch.answers or name in batch.lookups:
+        sender = sender_domain(message.raw)
+        for selector, domain in key_names(message.raw):
+            name = key_name(selector, domain)
+            if name in batch.lookups or (_norm(name), "TXT") in batch.answers:
                 continue
             answer = self.resolver.cached(name)
-            if answer is not None:
-                batch.answers[name] = answer
+            if answer is not None and usable(answer):
+                batch.answers[(_norm(name), "TXT")] = answer  # no thread hop for a known key
             else:
-                batch.lookups[name] = self.dns.submit(self.resolver.query, name, "TXT")
+                batch.lookups[name] = self.dns.submit(
+                    key_lookups, self.resolver, selector, domain, sender
+                )
+        if sender and dmarc.applicable(sender) and f"_dmarc.{sender}" not in batch.lookups:
+            batch.lookups[f"_dmarc.{sender}"] = self.dns.submit(
+                dmarc_lookups, self.resolver, sender
+            )
 
     def _launch(self, batch: _Batch) -> None:
         """Send the batch to a worker once every key it needs has been looked up."""
         pending = [len(batch.lookups)]
         lock = threading.Lock()
 
-        def looked_up(_: Future[DnsAnswer] | None) -> None:
+        def looked_up(_: Future[list[DnsAnswer]] | None) -> None:
             with lock:
                 pending[0] -= 1
                 if pending[0] > 0:
                     return
             try:
-                for name, lookup in batch.lookups.items():
-                    batch.answers[name] = lookup.result()
+                for lookup in batch.lookups.values():
+                    for answer in lookup.result():
+                        batch.answers[(_norm(answer.name), answer.rdtype)] = answer
                 job = self.workers.submit(
                     analyze_batch, batch.messages, tuple(batch.answers.values()), self.settings
                 )
