@@ -55,6 +55,7 @@ WINDOW_BYTES = 128 * 1024 * 1024  # ... and their raw bytes at most (one larger 
 BATCH_MESSAGES = 16  # messages per worker job
 BATCH_BYTES = 4 * 1024 * 1024
 DNS_THREADS = 32
+ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache keeps TTLs)
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 EXIT_NOINPUT = 66  # EX_NOINPUT
 
@@ -323,6 +324,7 @@ class Scanner:
         self.settings = settings
         self.dns = ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns")
         self.stop = threading.Event()
+        self.asked: dict[str, tuple[float, Future[list[DnsAnswer]]]] = {}
 
     def close(self) -> None:
         self.dns.shutdown(wait=False, cancel_futures=True)  # lookups nobody waits for
@@ -374,19 +376,26 @@ class Scanner:
         sender = sender_domain(message.raw)
         for selector, domain in key_names(message.raw):
             name = key_name(selector, domain)
-            if name in batch.lookups or (_norm(name), "TXT") in batch.answers:
-                continue
-            answer = self.resolver.cached(name)
-            if answer is not None and usable(answer):
-                batch.answers[(_norm(name), "TXT")] = answer  # no thread hop for a known key
-            else:
-                batch.lookups[name] = self.dns.submit(
-                    key_lookups, self.resolver, selector, domain, sender
-                )
+            if name not in batch.lookups:
+                batch.lookups[name] = self._ask(name, key_lookups, selector, domain, sender)
         if sender and dmarc.applicable(sender) and f"_dmarc.{sender}" not in batch.lookups:
-            batch.lookups[f"_dmarc.{sender}"] = self.dns.submit(
-                dmarc_lookups, self.resolver, sender
+            batch.lookups[f"_dmarc.{sender}"] = self._ask(f"_dmarc.{sender}", dmarc_lookups, sender)
+
+    def _ask(
+        self, job: str, lookups: Callable[..., list[DnsAnswer]], *args: str | None
+    ) -> Future[list[DnsAnswer]]:
+        """One lookup job per name, shared by every batch that needs it (re-asked after
+        ASK_AGAIN seconds, when the CachingResolver below decides what its TTLs allow).
+        Batches whose answers are known take the finished job: no thread hop, and the
+        lookup threads stay idle (their allocator arenas otherwise grow the parent's RSS)."""
+        now = self.resolver.clock()
+        known = self.asked.get(job)
+        if known is None or known[0] <= now:
+            known = self.asked[job] = (
+                now + ASK_AGAIN,
+                self.dns.submit(lookups, self.resolver, *args),
             )
+        return known[1]
 
     def _launch(self, batch: _Batch) -> None:
         """Send the batch to a worker once every key it needs has been looked up."""
