@@ -245,13 +245,6 @@ class CachingResolver:
         self._inflight: dict[tuple[str, str], threading.Event] = {}
         self.lookups = 0
 
-    def cached(self, name: str, rdtype: str = "TXT") -> DnsAnswer | None:
-        """The answer if the cache holds a fresh one; never asks, never waits."""
-        key = (name.lower().rstrip("."), rdtype.upper())
-        with self._lock:
-            entry = self._entries.get(key)
-        return entry[1] if entry is not None and entry[0] > self.clock() else None
-
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         key = (name.lower().rstrip("."), rdtype.upper())
         while True:

@@ -41,7 +41,7 @@ from analyzer import dmarc
 from analyzer.classify import classify
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
 from analyzer.errors import NotAMessageError
-from analyzer.keys import key_name, parse_key_record
+from analyzer.keys import fetch_key, key_name
 from analyzer.message import from_domain, split_header_fields
 from analyzer.model import DnsAnswer, Failure, KeyRecord, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
@@ -269,17 +269,11 @@ def key_lookups(
 ) -> list[DnsAnswer]:
     """The key, and the probes analyze() makes when it has no usable key (pipeline.py):
     asked here so that no worker waits for DNS itself."""
-    answer = resolver.query(key_name(selector, domain), "TXT")
-    if usable(answer):
-        return [answer]
-    probes = probe_key(resolver, selector, domain, answer, from_domain=sender)
-    return [answer, *(p.answer for p in probes)]
-
-
-def usable(answer: DnsAnswer) -> bool:
-    """Holds a key record with a key: the case where analyze() makes no probes."""
-    parsed = (parse_key_record(r) for r in answer.joined())
-    return any(isinstance(k, KeyRecord) and k.public_key for k in parsed)
+    evidence = fetch_key(resolver, selector, domain)
+    if any(isinstance(k, KeyRecord) and k.public_key for k in evidence.keys):
+        return [evidence.answer]
+    probes = probe_key(resolver, selector, domain, evidence.answer, from_domain=sender)
+    return [evidence.answer, *(p.answer for p in probes)]
 
 
 def dmarc_lookups(resolver: Resolver, sender: str) -> list[DnsAnswer]:
