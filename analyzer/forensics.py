@@ -670,9 +670,18 @@ def forensic_findings(
     out: list[Finding] = []
     for v in verdicts:
         sig = v.signature
-        if sig is None or v.result is not Result.FAIL:
+        if sig is None or v.result is Result.PASS:
             continue  # passing messages cost nothing
         base = fields_for(v, msg, lang)
+        if v.result is not Result.FAIL:
+            # The key could not be used (missing, revoked, DNS failing, ...), so the verdict
+            # names that; but bh= needs no key (RFC 6376 §3.7: the body hash is computed over
+            # the body alone), and verify() computed it. When it fails, say so, and search the
+            # body; the header signature needs the key, so the headers cannot be searched.
+            if v.body_hash_valid is False:
+                out.append(_body_hash_also_fails(v, base, lang))
+                out += _body_findings(v, sig, msg, base, lang)
+            continue
         if v.body_hash_valid is False:
             out += _body_findings(v, sig, msg, base, lang)
         if v.header_signature_valid is False and v.key is not None:
@@ -680,6 +689,25 @@ def forensic_findings(
             if isinstance(key, PublicKey):
                 out += _header_findings(v, sig, msg, key, base, lang)
     return out
+
+
+def _body_hash_also_fails(v: SignatureVerdict, base: dict[str, object], lang: str) -> Finding:
+    """bh= fails for a signature whose verdict is about something else: its key (missing,
+    revoked, unusable, DNS failing) or its times."""
+    why = v.reason.value if v.reason else v.result.value
+    f = {**base, "reason": why}
+    evidence = [
+        f"bh= recomputed over the received body ({v.signature.body_canon if v.signature else '?'} "
+        "canonicalization): does not match",
+        "header signature (b=): "
+        + {True: "verifies", False: "does not verify", None: f"not checked ({why})"}[
+            v.header_signature_valid
+        ],
+    ]
+    return finding(
+        "body_hash_also_fails", Severity.WARNING, f, lang=lang, index=v.index,
+        evidence=evidence,
+    )  # fmt: skip
 
 
 def _body_findings(

@@ -357,3 +357,47 @@ def test_wide_h_charges_each_verification() -> None:
     assert changes == () and unsearched[0].startswith("not searched: over budget (100")
     # on the real h=, every candidate is tried within budget
     assert header_search(sig, msg, key) == ((), ())
+
+
+# --- body forensics without a key (issue 10 item 6) ------------------------------------------
+
+
+def test_footer_is_proven_though_the_key_is_gone(dns_server: ZoneServer) -> None:
+    message = _json(Case("x", FIXTURES / "list-footer-key-gone"), dns_server)
+    [sig] = message["signatures"]  # type: ignore[misc]
+    assert (sig["result"], sig["reason"], sig["body_hash_valid"]) == (
+        "permerror",
+        "key_not_found",
+        False,
+    )
+    by_code = {f["code"]: f for f in message["findings"]}  # type: ignore[attr-defined]
+    fails = by_code["body_hash_also_fails"]
+    assert fails["evidence"] == [
+        "bh= recomputed over the received body (relaxed canonicalization): does not match",
+        "header signature (b=): not checked (key_not_found)",
+    ]
+    assert "3 line(s) (168 bytes)" in by_code["body_appended"]["summary"]
+    # the header part needs the key: not searched, not claimed
+    assert not {"header_modified", "header_unexplained"} & set(by_code)
+
+
+REALMAIL = FIXTURES.parent.parent / "shared" / "realmail"
+
+
+@pytest.mark.parametrize("name", ["cipml-ses-mailman2-a.eml", "cipml-ses-mailman2-b.eml"])
+def test_real_mailman_footer_is_proven_without_keys(name: str) -> None:
+    """Both signatures (ciplatform.org and amazonses.com) have no key in keys.zone; bh= of
+    each fails, and removing Mailman's 4-line footer makes both match again."""
+    path = REALMAIL / "messages" / name
+    if not path.exists():
+        pytest.skip("realmail is not available")
+    run = run_cli("check", "--format", "json", "--zone", str(REALMAIL / "keys.zone"), str(path))
+    [message] = run.json()["messages"]
+    for v in message["signatures"]:
+        assert (v["reason"], v["body_hash_valid"]) == ("key_not_found", False)
+        mine = [f for f in message["findings"] if f["signature_index"] == v["index"]]
+        codes = [f["code"] for f in mine]
+        assert "body_hash_also_fails" in codes and "body_appended" in codes
+        [appended] = [f for f in mine if f["code"] == "body_appended"]
+        assert "4 line(s) (194 bytes)" in appended["summary"]
+        assert "_______________________________________________" in appended["summary"]
