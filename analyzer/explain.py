@@ -874,6 +874,20 @@ _EN: dict[str, Text] = {
         "signing, so no relay needs to convert it.",
         True,
     ),
+    # Field {reason}: the reason code of the verdict (the key could not be used, or a time).
+    "body_hash_also_fails": Text(
+        "The body hash of the signature (d={d}, s={s}) fails as well: the body was changed "
+        "after signing.",
+        "The verdict names why the signature could not be checked ({reason}), but bh= is a hash "
+        "of the body alone and needs no key (RFC 6376 §3.7): recomputed over the body received, "
+        "it does not match, so this body is not the one {d} signed, independently of {reason}. "
+        "Even with that solved, this signature fails for this message. The header signature "
+        "is {header_state} (it needs the key: when the key could not be used, whether signed "
+        "header fields were changed too is not known). This is permanent for this message.",
+        "Solve {reason} for future mail; for this message, find what changed the body in "
+        "transit (a finding beside this one names the change when it can be proven).",
+        True,
+    ),
     "header_modified": Text(
         "Proven: the signed {header} header was changed after the signature (d={d}, s={s}) "
         "was made.",
@@ -1730,6 +1744,15 @@ _ZH_TW: dict[str, Text] = {
         "證據顯示有傳輸編碼轉換的跡象（例如從 8bit 轉成 quoted-printable）；簽署後的轉換會改動每一行編碼過的內容，"
         "使內文雜湊值不再相符。這只是可能，並未證實。無論如何，對這封郵件而言，內文雜湊值的失敗是永久性的。",
         "讓寄件系統在簽署前自行將 8 位元文字編碼（quoted-printable 或 base64），就不需要任何轉送伺服器轉換。",
+        True,
+    ),
+    "body_hash_also_fails": Text(
+        "簽章（d={d}，s={s}）的內文雜湊值也不相符：內文在簽署後遭到修改。",
+        "判定結果說明了簽章為何無法驗證（{reason}），但 bh= 只是內文本身的雜湊值，不需要金鑰"
+        "（RFC 6376 §3.7）：依收到的內文重新計算後並不相符，所以這份內文不是 {d} 簽署的那一份，"
+        "與 {reason} 無關。即使解決了這個問題，這個簽章對這封郵件仍會失敗。標頭簽章狀態：{header_state}"
+        "（它需要金鑰：金鑰無法使用時，無法得知已簽署的標頭欄位是否也被修改）。對這封郵件而言，這是永久性的問題。",
+        "為日後的郵件解決 {reason}；至於這封郵件，請找出傳送途中修改內文的環節（能夠證實時，旁邊的發現會指出修改內容）。",
         True,
     ),
     "header_modified": Text(

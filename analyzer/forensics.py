@@ -6,8 +6,10 @@ hash equals bh=, a header change only when the header signature verifies
 again with the key. When nothing verifies, only facts are given.
 
 Forensics run only for signatures that failed (zero cost for a passing
-message), each within a fixed, counted budget (attempts and bytes hashed), so
-the result never depends on how fast the machine is.
+message), each within a fixed, counted budget (attempts, bytes hashed and the
+set-up work before the first attempt: lines split and scanned, MIME delimiters,
+h= names), so the result never depends on how fast the machine is, and what was
+not searched is said.
 """
 
 from __future__ import annotations
@@ -52,23 +54,51 @@ class Budget:
     window: int = 120  # lines an added block may span next to a MIME boundary or part start
     pair_window: int = 12  # lines each of two added blocks may span (a disclaimer in two parts)
     header_attempts: int = 300
+    # Set-up, counted like the attempts: a hostile message must not cost more before the
+    # first attempt than the attempts themselves (a count() per h= name: 99 s; a scan per
+    # MIME delimiter: 31 s; a candidate list per nesting level: 556 MB).
+    steps: int = 2_000_000  # body lines scanned, plus h= names and header fields per verification
+    max_delimiters: int = 1_000  # MIME delimiter and </body> lines where an added block may end
+    max_boundaries: int = 100  # distinct MIME boundaries: nesting (Postfix mime_nesting_limit)
 
 
 class _Meter:
-    """What is left of a Budget; spend() says no once it is used up."""
+    """What is left of a Budget; spend() and work() say no once it is used up, and what
+    was left unsearched is noted (the finding's evidence says it)."""
 
-    def __init__(self, budget: Budget) -> None:
-        self.attempts = budget.attempts
+    def __init__(self, budget: Budget, attempts: int | None = None) -> None:
+        self.attempts = budget.attempts if attempts is None else attempts
         self.bytes = budget.hashed_bytes
+        self.steps = budget.steps
         self.short = False  # set once a spend was refused
+        self.notes: list[str] = []  # what was not searched, and why
 
     def spend(self, nbytes: int = 0) -> bool:
+        """One attempt hashing (or verifying over) `nbytes`."""
         if self.attempts <= 0 or self.bytes < nbytes:
             self.short = True
             return False
         self.attempts -= 1
         self.bytes -= nbytes
         return True
+
+    def work(self, steps: int) -> bool:
+        """Set-up work: `steps` lines, names or fields examined."""
+        if self.steps < steps:
+            self.short = True
+            return False
+        self.steps -= steps
+        return True
+
+    def give_up(self, note: str) -> None:
+        self.short = True
+        self.notes.append(note)
+
+    def unsearched(self) -> tuple[str, ...]:
+        """Empty when every candidate was tried."""
+        if not self.short:
+            return ()
+        return (*self.notes, "the search stopped at its budget: not every candidate was tried")
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,13 +226,26 @@ def body_change(
 ) -> tuple[BodyChange | None, bool]:
     """(the change that explains a body hash mismatch or None, whether every candidate was
     tried): None with True means nothing reproduces bh=; with False, the budget ran out."""
+    change, unsearched = body_search(sig, msg, budget)
+    return change, not unsearched
+
+
+def body_search(
+    sig: DkimSignature, msg: ParsedMessage, budget: Budget = DEFAULT_BUDGET
+) -> tuple[BodyChange | None, tuple[str, ...]]:
+    """(the change that explains a body hash mismatch or None, what was not searched and why:
+    empty when every candidate was tried)."""
     body = msg.body
     if body is None:
-        return None, True
-    if len(body) > budget.hashed_bytes:
-        return None, False  # one candidate alone would spend the whole budget: no search
+        return None, ()
     meter = _Meter(budget)
-    return _body_change(sig, msg, body, meter, budget), not meter.short
+    if len(body) > budget.hashed_bytes:  # one candidate alone would spend the whole budget
+        meter.give_up(
+            f"not searched: over budget (a body of {len(body)} bytes, "
+            f"more than the {budget.hashed_bytes} that may be hashed)"
+        )
+        return None, meter.unsearched()
+    return _body_change(sig, msg, body, meter, budget), meter.unsearched()
 
 
 def _body_change(
@@ -249,13 +292,17 @@ def _block_search(
     One running hash over the canonical lines, copied at each line boundary, gives the hash
     state of every prefix; a candidate is a prefix state plus the (short) rest after the block.
     """
-    lines = _lines(canon)
-    n = len(lines)
+    # Set-up, charged before it is done: split once, scan each line a bounded number of times.
+    n = canon.count(b"\r\n") + int(bool(canon) and not canon.endswith(b"\r\n"))
     if n > budget.max_lines:
-        meter.short = True
+        meter.give_up(
+            f"block search not run: over budget ({n} canonical body lines, "
+            f"more than {budget.max_lines})"
+        )
         return None
-    if not meter.spend(len(canon)):
+    if not meter.work(4 * n) or not meter.spend(len(canon)):  # split, prefixes, MIME, ends
         return None
+    lines = _lines(canon)
     running = new_hash(sig)
     states = [running.copy()]
     offsets = [0]
@@ -274,7 +321,7 @@ def _block_search(
         hasher.update(rest)
         return bool(hasher.digest() == sig.body_hash)
 
-    delimiters, part_starts = _mime_points(msg, lines)
+    delimiters, part_starts = _mime_points(msg, canon, lines, meter, budget)
     # Where an added block may end: a MIME delimiter, or the empty line before one (text added
     # to the end of a part's content), or the end of an HTML document (banners and
     # disclaimers go just before </body>).
@@ -282,19 +329,29 @@ def _block_search(
         {*delimiters, *(d - 1 for d in delimiters if d and lines[d - 1] == b"\r\n")}
         | {k for k, ln in enumerate(lines) if _HTML_END.match(ln)}
     )
-    candidates: list[tuple[str, int, int]] = []
-    # The canonical form drops trailing empty lines (§3.4.3, §3.4.4): a prefix ending in one
-    # is the same candidate as a shorter one.
-    candidates += [("body_appended", k, n) for k in range(n - 1, 0, -1) if lines[k - 1] != b"\r\n"]
-    for j in ends:
-        candidates += [
-            ("body_appended", i, j) for i in range(j - 1, max(j - budget.window, 0) - 1, -1)
-        ]
-    for i in [0, *part_starts]:
-        candidates += [
-            ("body_prepended", i, j) for j in range(i + 1, min(i + budget.window, n - 1) + 1)
-        ]
-    for code, i, j in candidates:
+    if len(ends) > budget.max_delimiters:
+        meter.give_up(
+            f"MIME parts and HTML ends not searched: over budget ({len(ends)} places where "
+            f"an added block may end, more than {budget.max_delimiters})"
+        )
+        ends, part_starts = [], []
+
+    def candidates() -> Iterator[tuple[str, int, int]]:
+        """Generated as they are tried: their number is bounded by the attempts, never
+        held in a list (a window per nesting level was 556 MB)."""
+        # The canonical form drops trailing empty lines (§3.4.3, §3.4.4): a prefix ending
+        # in one is the same candidate as a shorter one.
+        for k in range(n - 1, 0, -1):
+            if lines[k - 1] != b"\r\n":
+                yield "body_appended", k, n
+        for j in ends:
+            for i in range(j - 1, max(j - budget.window, 0) - 1, -1):
+                yield "body_appended", i, j
+        for i in [0, *part_starts]:
+            for j in range(i + 1, min(i + budget.window, n - 1) + 1):
+                yield "body_prepended", i, j
+
+    for code, i, j in candidates():
         matched = removal_matches(i, j)
         if matched is None:
             return None
@@ -355,18 +412,42 @@ def _block_change(
     return BodyChange(code, len(block), sum(len(b) for b in block), escape(first), (where,))
 
 
-def _mime_points(msg: ParsedMessage, lines: list[bytes]) -> tuple[list[int], list[int]]:
+def _mime_points(
+    msg: ParsedMessage, canon: bytes, lines: list[bytes], meter: _Meter, budget: Budget
+) -> tuple[list[int], list[int]]:
     """Line indexes of MIME delimiter lines (RFC 2046 §5.1.1), and of the first body line of
-    each part (after the part's header fields)."""
-    declared = b"".join(h.value for h in msg.fields("content-type")) + b"".join(lines)
-    boundaries = {declared[m.start(1) : m.end(1)] for m in _BOUNDARY.finditer(declared.lower())}
+    each part (after the part's header fields). Linear: one pass for the boundaries, one
+    over the lines, one backwards for the next empty line. Past max_boundaries distinct
+    boundaries (the nesting depth) or max_delimiters delimiter lines, no MIME point is used
+    and the meter says so."""
+    declared = b"".join(h.value for h in msg.fields("content-type"))
+    boundaries: set[bytes] = set()
+    for text in (declared, canon):
+        for m in _BOUNDARY.finditer(text.lower()):
+            boundaries.add(text[m.start(1) : m.end(1)])
+            if len(boundaries) > budget.max_boundaries:
+                meter.give_up(
+                    f"MIME parts not searched: over budget (more than {budget.max_boundaries} "
+                    "MIME boundaries, i.e. nesting levels)"
+                )
+                return [], []
     if not boundaries:
         return [], []
     marks = {b"--" + b for b in boundaries} | {b"--" + b + b"--" for b in boundaries}
-    delimiters = [k for k, ln in enumerate(lines) if ln.rstrip() in marks]
+    delimiters = [k for k, ln in enumerate(lines) if ln[:2] == b"--" and ln.rstrip() in marks]
+    if len(delimiters) > budget.max_delimiters:
+        meter.give_up(
+            f"MIME parts not searched: over budget ({len(delimiters)} MIME delimiter lines, "
+            f"more than {budget.max_delimiters})"
+        )
+        return [], []
+    # The empty line that ends each part's header fields: the next one after its delimiter.
+    next_blank: list[int | None] = [None] * (len(lines) + 1)
+    for k in range(len(lines) - 1, -1, -1):
+        next_blank[k] = k if lines[k] == b"\r\n" else next_blank[k + 1]
     starts = []
     for d in delimiters:
-        blank = next((k for k in range(d + 1, len(lines)) if lines[k] == b"\r\n"), None)
+        blank = next_blank[d + 1]
         if blank is not None and not lines[d].rstrip().endswith(b"--"):
             starts.append(blank + 1)
     return delimiters, starts
@@ -400,12 +481,24 @@ def body_facts(sig: DkimSignature, msg: ParsedMessage) -> BodyFacts:
 # --- headers ------------------------------------------------------------------------------
 
 
+def _by_name(headers: tuple[HeaderField, ...]) -> dict[str, list[int]]:
+    """Indexes of the fields of each (lower-cased) name, top to bottom: built once."""
+    index: dict[str, list[int]] = {}
+    for k, h in enumerate(headers):
+        index.setdefault(h.lname, []).append(k)
+    return index
+
+
 def _selected(sig: DkimSignature, headers: tuple[HeaderField, ...]) -> list[int]:
-    """Indexes of the instances h= picks (RFC 6376 §5.4.2: from the bottom up)."""
-    picked: list[int] = []
-    for name in dict.fromkeys(sig.signed_headers):
-        want = sig.signed_headers.count(name)
-        picked += [k for k, h in enumerate(headers) if h.lname == name][::-1][:want]
+    """Indexes of the instances h= picks (RFC 6376 §5.4.2: each name takes its next instance
+    from the bottom up). One index by name, one pass over h=: linear (a count() and a scan
+    per name cost 99 s for 100,000 names)."""
+    unused = _by_name(headers)
+    picked = []
+    for name in sig.signed_headers:
+        left = unused.get(name)
+        if left:
+            picked.append(left.pop())
     return sorted(picked)
 
 
@@ -486,13 +579,14 @@ def _variants(sig: DkimSignature, msg: ParsedMessage) -> Iterator[tuple[HeaderCh
             title = h.name.decode("ascii", "replace").strip()
             yield HeaderChange(ChangeKind.ADDED, title, show(h.value), "(absent)"), _Edit(k, None)
     # A signed field removed, when a relay kept its value under another name.
-    for gone in sorted(signed - {h.lname for h in headers}):
+    by_name = _by_name(headers)
+    for gone in sorted(signed - by_name.keys()):
         for prefix in ("x-original-", "original-"):
-            for k, h in enumerate(headers):
-                if h.lname == prefix + gone:
-                    restored = HeaderField(_NAME_CASE.get(gone, gone.encode()), h.value)
-                    change = HeaderChange(ChangeKind.REMOVED, gone, "(absent)", show(h.value))
-                    yield change, _Edit(k, restored, insert=True)
+            for k in by_name.get(prefix + gone, ()):
+                h = headers[k]
+                restored = HeaderField(_NAME_CASE.get(gone, gone.encode()), h.value)
+                change = HeaderChange(ChangeKind.REMOVED, gone, "(absent)", show(h.value))
+                yield change, _Edit(k, restored, insert=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,29 +613,51 @@ def _apply(headers: tuple[HeaderField, ...], *edits: _Edit) -> tuple[HeaderField
 def header_changes(
     sig: DkimSignature, msg: ParsedMessage, key: PublicKey, budget: Budget = DEFAULT_BUDGET
 ) -> tuple[HeaderChange, ...]:
-    """The change(s) to signed header fields that explain a b= failure; () when none verifies.
+    """The change(s) to signed header fields that explain a b= failure; () when none verifies."""
+    return header_search(sig, msg, key, budget)[0]
+
+
+def header_search(
+    sig: DkimSignature, msg: ParsedMessage, key: PublicKey, budget: Budget = DEFAULT_BUDGET
+) -> tuple[tuple[HeaderChange, ...], tuple[str, ...]]:
+    """(the change(s) that explain a b= failure or (), what was not searched and why).
 
     Single changes first, then pairs on two different fields (a list that tags the Subject
     and rewrites From, or adds a Reply-To), within budget.header_attempts verifications.
+    Each verification selects over h= and the header fields and copies the field list, so
+    each is charged that many steps: a hostile h= stops the search early, said honestly.
     """
-    left = budget.header_attempts
+    meter = _Meter(budget, attempts=budget.header_attempts)
+    cost = len(sig.signed_headers) + len(msg.headers)  # one selection or one verification
+
+    def matches(*edits: _Edit) -> bool | None:
+        if not meter.work(cost) or not meter.spend():
+            return None
+        return signature_matches(sig, replace(msg, headers=_apply(msg.headers, *edits)), key)
+
+    if not meter.work(cost):  # the selection _variants makes first
+        meter.give_up(
+            f"not searched: over budget ({len(sig.signed_headers)} names in h= and "
+            f"{len(msg.headers)} header fields)"
+        )
+        return (), meter.unsearched()
     singles = []
     for change, edit in _variants(sig, msg):
-        if left <= 0:
-            return ()
-        left -= 1
-        if signature_matches(sig, replace(msg, headers=_apply(msg.headers, edit)), key):
-            return (change,)
+        matched = matches(edit)
+        if matched is None:
+            return (), meter.unsearched()
+        if matched:
+            return (change,), ()
         singles.append((change, edit))
     for (a, ea), (b, eb) in combinations(singles, 2):
         if a.name.lower() == b.name.lower() or ea.index == eb.index:
             continue
-        if left <= 0:
-            return ()
-        left -= 1
-        if signature_matches(sig, replace(msg, headers=_apply(msg.headers, ea, eb)), key):
-            return (a, b)
-    return ()
+        matched = matches(ea, eb)
+        if matched is None:
+            return (), meter.unsearched()
+        if matched:
+            return (a, b), ()
+    return (), meter.unsearched()
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -554,9 +670,18 @@ def forensic_findings(
     out: list[Finding] = []
     for v in verdicts:
         sig = v.signature
-        if sig is None or v.result is not Result.FAIL:
+        if sig is None or v.result is Result.PASS:
             continue  # passing messages cost nothing
         base = fields_for(v, msg, lang)
+        if v.result is not Result.FAIL:
+            # The key could not be used (missing, revoked, DNS failing, ...), so the verdict
+            # names that; but bh= needs no key (RFC 6376 §3.7: the body hash is computed over
+            # the body alone), and verify() computed it. When it fails, say so, and search the
+            # body; the header signature needs the key, so the headers cannot be searched.
+            if v.body_hash_valid is False:
+                out.append(_body_hash_also_fails(v, base, lang))
+                out += _body_findings(v, sig, msg, base, lang)
+            continue
         if v.body_hash_valid is False:
             out += _body_findings(v, sig, msg, base, lang)
         if v.header_signature_valid is False and v.key is not None:
@@ -566,10 +691,29 @@ def forensic_findings(
     return out
 
 
+def _body_hash_also_fails(v: SignatureVerdict, base: dict[str, object], lang: str) -> Finding:
+    """bh= fails for a signature whose verdict is about something else: its key (missing,
+    revoked, unusable, DNS failing) or its times."""
+    why = v.reason.value if v.reason else v.result.value
+    f = {**base, "reason": why}
+    evidence = [
+        f"bh= recomputed over the received body ({v.signature.body_canon if v.signature else '?'} "
+        "canonicalization): does not match",
+        "header signature (b=): "
+        + {True: "verifies", False: "does not verify", None: f"not checked ({why})"}[
+            v.header_signature_valid
+        ],
+    ]
+    return finding(
+        "body_hash_also_fails", Severity.WARNING, f, lang=lang, index=v.index,
+        evidence=evidence,
+    )  # fmt: skip
+
+
 def _body_findings(
     v: SignatureVerdict, sig: DkimSignature, msg: ParsedMessage, base: dict[str, object], lang: str
 ) -> list[Finding]:
-    change, complete = body_change(sig, msg)
+    change, unsearched = body_search(sig, msg)
     if change is not None:
         f = {**base, "lines": change.lines, "bytes": change.size, "first_line": change.sample}
         evidence = (
@@ -586,8 +730,7 @@ def _body_findings(
         f"l=: {facts.length if facts.length is not None else 'not used'}",
         f"transfer encodings: {', '.join(facts.encodings)}",
     ]
-    if not complete:
-        evidence.append("the search stopped at its budget: not every candidate was tried")
+    evidence += unsearched
     out = [
         finding(
             "body_unexplained", Severity.WARNING, base, lang=lang, index=v.index, evidence=evidence
@@ -609,7 +752,7 @@ def _header_findings(
     base: dict[str, object],
     lang: str,
 ) -> list[Finding]:
-    changes = header_changes(sig, msg, key)
+    changes, unsearched = header_search(sig, msg, key)
     out = []
     for c in changes:
         f = {**base, "header": c.name, "received": c.received, "original": c.original}
@@ -630,20 +773,27 @@ def _header_findings(
     names = list(dict.fromkeys(sig.signed_headers))
     rewritten = [n for n in names if n in COMMONLY_REWRITTEN and n in present]
     missing = [n for n in names if n not in present]
-    f = {**base, "signed": ", ".join(names), "rewritten": ", ".join(rewritten) or "none"}
+    f = {**base, "signed": _some(names, ", "), "rewritten": ", ".join(rewritten) or "none"}
     evidence = [
-        f"signed (h=): {':'.join(sig.signed_headers)}",
+        f"signed (h=): {_some(sig.signed_headers, ':')}",
         f"commonly rewritten in transit: {', '.join(rewritten) or 'none'}",
     ]
     if missing:
         evidence.append(
-            f"in h= but not in the message (oversigned, or removed): {', '.join(missing)}"
+            f"in h= but not in the message (oversigned, or removed): {_some(missing, ', ')}"
         )
+    evidence += unsearched
     return [
         finding(
             "header_unexplained", Severity.WARNING, f, lang=lang, index=v.index, evidence=evidence
         )
     ]
+
+
+def _some(names: list[str] | tuple[str, ...], sep: str, limit: int = 40) -> str:
+    """At most `limit` names: a hostile h= of 100,000 names must not fill the report."""
+    shown = sep.join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}{sep}… ({len(names) - limit} more)"
 
 
 def _change_text(

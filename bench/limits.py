@@ -195,6 +195,48 @@ def case_signature_b_200kb() -> tuple[bytes, dict[str, Any]]:
     return msg[:start] + huge + msg[end:], _zone()
 
 
+# --- forensics (a failing signature: the search for what changed runs) --------------------
+
+
+def _spoiled(msg: bytes) -> bytes:
+    """The body changed in its middle, where no tested change explains it: the forensic
+    search tries every candidate until its budget runs out."""
+    head, body = msg.split(b"\r\n\r\n", 1)
+    middle = len(body) // 2
+    while body[middle : middle + 1] in b"\r\n":  # a byte, never a line end
+        middle += 1
+    return head + b"\r\n\r\n" + body[:middle] + b"X" + body[middle + 1 :]
+
+
+def case_forensics_h_100k_names() -> tuple[bytes, dict[str, Any]]:
+    """h= with 100,000 distinct names and b= failing: the header search (was a count() per
+    name: 99 s)."""
+    msg = _signed(b"hi\r\n")
+    wide = b":".join(b"x-h%d" % i for i in range(100_000))
+    return msg.replace(b"h=", b"h=" + wide + b":", 1), _zone()
+
+
+_MIXED = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b"\r\n'
+
+
+def case_forensics_mime_49k_delimiters() -> tuple[bytes, dict[str, Any]]:
+    """49,000 MIME delimiter lines with no part headers, bh= failing (was 31 s, 684 MB)."""
+    return _spoiled(_signed(b"--b\r\n" * 49_000 + b"--b--\r\n", extra=_MIXED)), _zone()
+
+
+def case_forensics_mime_nested_10000() -> tuple[bytes, dict[str, Any]]:
+    """MIME nested 10,000 levels deep (a boundary each), bh= failing (was 2.6 s, 556 MB)."""
+    depth = 10_000
+    opening = b"".join(
+        b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+        for i in range(depth)
+    )
+    closing = b"".join(b"--b%d--\r\n" % i for i in range(depth, -1, -1))
+    extra = b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b0"\r\n'
+    body = opening + b"--b%d\r\n\r\ntext\r\n" % depth + closing
+    return _spoiled(_signed(body, extra=extra)), _zone()
+
+
 CASES: dict[str, Callable[[], tuple[bytes, dict[str, Any]]]] = {
     name.removeprefix("case_"): fn for name, fn in globals().items() if name.startswith("case_")
 }

@@ -4,16 +4,19 @@ where nothing verifies, and nothing spent on passing signatures."""
 from __future__ import annotations
 
 import dataclasses
+import re
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from analyzer import forensics
 from analyzer.dns import open_resolver
-from analyzer.forensics import Budget, body_change, header_changes
+from analyzer.forensics import Budget, body_change, body_search, header_changes, header_search
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
-from analyzer.model import DkimSignature, KeyRecord, ParsedMessage
+from analyzer.model import DkimSignature, HeaderField, KeyRecord, ParsedMessage
 from analyzer.signatures import extract
 from analyzer.verify import PublicKey, load_public_key
 from analyzer.zoneserver import ZoneServer
@@ -238,3 +241,163 @@ def test_disclaimer_in_both_alternatives_is_two_blocks(dns_server: ZoneServer) -
     assert f["evidence"][0] == "two blocks: canonical body lines 17-19 and 30-32 of 123"  # type: ignore[index]
     msg, sig, _ = _signed("disclaimer-both-parts")
     assert body_change(sig, msg, Budget(pair_window=2)) == (None, True)  # blocks too long
+
+
+# --- the set-up is counted and linear (issue 11 item 4): counts and sizes, never timings ---
+
+
+def _with_body(case: str, body: bytes, content_type: bytes) -> tuple[ParsedMessage, DkimSignature]:
+    """A fixture's signature over a hostile body (its bh= fails, so the search runs)."""
+    _, sig, _ = _signed(case)
+    raw = (FIXTURES / case / "message.eml").read_bytes()
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    head = re.sub(rb"(?mi)^Content-Type:.*(\r\n[ \t].*)*", b"Content-Type: " + content_type, head)
+    return parse_message(head + b"\r\n\r\n" + body), sig
+
+
+def _nested(depth: int) -> bytes:
+    opening = b"".join(
+        b'--b%d\r\nContent-Type: multipart/mixed; boundary="b%d"\r\n\r\n' % (i, i + 1)
+        for i in range(depth)
+    )
+    closing = b"".join(b"--b%d--\r\n" % i for i in range(depth, -1, -1))
+    return opening + b"--b%d\r\n\r\ntext\r\n" % depth + closing
+
+
+def test_setup_is_charged_to_the_meter() -> None:
+    msg, sig, _ = _signed("list-footer-mime")
+    assert body_search(sig, msg)[0] is not None
+    # The block search's set-up (split, prefix states, MIME scan) is paid before it is done.
+    change, unsearched = body_search(sig, msg, Budget(steps=10))
+    assert change is None
+    assert unsearched[-1] == "the search stopped at its budget: not every candidate was tried"
+
+
+def test_many_mime_delimiters_are_not_searched_and_said() -> None:
+    msg, sig = _with_body(
+        "list-footer-mime", b"--b\r\n" * 2_000 + b"--b--\r\n", b'multipart/mixed; boundary="b"'
+    )
+    change, unsearched = body_search(sig, msg)
+    assert change is None
+    assert "MIME parts not searched: over budget (2001 MIME delimiter lines, more than 1000)" in (
+        unsearched
+    )
+    assert not any("MIME" in n for n in body_search(sig, msg, Budget(max_delimiters=5_000))[1])
+
+
+def test_deep_mime_nesting_is_not_searched_and_costs_little_memory() -> None:
+    msg, sig = _with_body("list-footer-mime", _nested(10_000), b'multipart/mixed; boundary="b0"')
+    tracemalloc.start()
+    try:
+        change, unsearched = body_search(sig, msg)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert change is None
+    assert any(
+        n.startswith("MIME parts not searched: over budget (more than 100") for n in unsearched
+    )
+    # a list of (code, i, j) candidates per nesting level was 500 MB; the body is 0.7 MB
+    assert peak < 30 << 20, peak
+
+
+def test_mime_points_are_found_below_the_caps() -> None:
+    """The linear scan finds what the old one did: a footer before a closing delimiter of a
+    part nested a few levels deep."""
+    body = _nested(5).replace(b"text\r\n", b"text\r\nfooter added\r\n")
+    msg, sig = _with_body("list-footer-mime", body, b'multipart/mixed; boundary="b0"')
+    lines = forensics._lines(forensics.canonical_body(sig, msg.body or b""))
+    meter = forensics._Meter(Budget())
+    delimiters, starts = forensics._mime_points(msg, b"".join(lines), lines, meter, Budget())
+    assert [lines[d].rstrip() for d in delimiters][:2] == [b"--b0", b"--b1"]
+    assert len(delimiters) == 12 and not meter.short
+    assert lines[starts[-1]] == b"text\r\n"  # after the innermost part's empty line
+
+
+class _CountedFields(tuple[HeaderField, ...]):
+    """Header fields that count how often they are walked."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[HeaderField]:
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_header_selection_walks_the_fields_once() -> None:
+    msg, sig, _ = _signed("header-reencoded")
+    wide = dataclasses.replace(
+        sig, signed_headers=(*sig.signed_headers, *(f"x-h{i}" for i in range(1_000)))
+    )
+    fields = _CountedFields(msg.headers)
+    _CountedFields.walks = 0
+    picked = forensics._selected(wide, fields)
+    assert _CountedFields.walks == 1  # a scan per name in h= was 1,000+ walks (99 s at 100,000)
+    assert picked == forensics._selected(sig, msg.headers)
+
+
+def test_header_selection_is_bottom_up_per_name() -> None:
+    fields = tuple(HeaderField(n, b" v\r\n") for n in (b"A", b"B", b"a", b"C", b"A"))
+    _, sig, _ = _signed("header-reencoded")
+    two = dataclasses.replace(sig, signed_headers=("a", "c", "a", "x", "b"))
+    assert forensics._selected(two, fields) == [1, 2, 3, 4]  # a: the bottom two (RFC 6376 §5.4.2)
+    one = dataclasses.replace(sig, signed_headers=("a",))
+    assert forensics._selected(one, fields) == [4]
+
+
+def test_wide_h_charges_each_verification() -> None:
+    msg, sig, key = _signed("unexplained-change")  # no header variant verifies
+    wide = dataclasses.replace(
+        sig, signed_headers=(*sig.signed_headers, *(f"x-h{i}" for i in range(100_000)))
+    )
+    changes, unsearched = header_search(wide, msg, key, Budget(steps=300_000))
+    assert changes == ()
+    assert unsearched == ("the search stopped at its budget: not every candidate was tried",)
+    changes, unsearched = header_search(wide, msg, key, Budget(steps=50_000))
+    assert changes == () and unsearched[0].startswith("not searched: over budget (100")
+    # on the real h=, every candidate is tried within budget
+    assert header_search(sig, msg, key) == ((), ())
+
+
+# --- body forensics without a key (issue 10 item 6) ------------------------------------------
+
+
+def test_footer_is_proven_though_the_key_is_gone(dns_server: ZoneServer) -> None:
+    message = _json(Case("x", FIXTURES / "list-footer-key-gone"), dns_server)
+    [sig] = message["signatures"]  # type: ignore[misc]
+    assert (sig["result"], sig["reason"], sig["body_hash_valid"]) == (
+        "permerror",
+        "key_not_found",
+        False,
+    )
+    by_code = {f["code"]: f for f in message["findings"]}  # type: ignore[attr-defined]
+    fails = by_code["body_hash_also_fails"]
+    assert fails["evidence"] == [
+        "bh= recomputed over the received body (relaxed canonicalization): does not match",
+        "header signature (b=): not checked (key_not_found)",
+    ]
+    assert "3 line(s) (168 bytes)" in by_code["body_appended"]["summary"]
+    # the header part needs the key: not searched, not claimed
+    assert not {"header_modified", "header_unexplained"} & set(by_code)
+
+
+REALMAIL = FIXTURES.parent.parent / "shared" / "realmail"
+
+
+@pytest.mark.parametrize("name", ["cipml-ses-mailman2-a.eml", "cipml-ses-mailman2-b.eml"])
+def test_real_mailman_footer_is_proven_without_keys(name: str) -> None:
+    """Both signatures (ciplatform.org and amazonses.com) have no key in keys.zone; bh= of
+    each fails, and removing Mailman's 4-line footer makes both match again."""
+    path = REALMAIL / "messages" / name
+    if not path.exists():
+        pytest.skip("realmail is not available")
+    run = run_cli("check", "--format", "json", "--zone", str(REALMAIL / "keys.zone"), str(path))
+    [message] = run.json()["messages"]
+    for v in message["signatures"]:
+        assert (v["reason"], v["body_hash_valid"]) == ("key_not_found", False)
+        mine = [f for f in message["findings"] if f["signature_index"] == v["index"]]
+        codes = [f["code"] for f in mine]
+        assert "body_hash_also_fails" in codes and "body_appended" in codes
+        [appended] = [f for f in mine if f["code"] == "body_appended"]
+        assert "4 line(s) (194 bytes)" in appended["summary"]
+        assert "_______________________________________________" in appended["summary"]
