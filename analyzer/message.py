@@ -29,7 +29,7 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 # What email.header raises on a malformed encoded word: CharsetError for a non-ASCII charset
 # name (=?é?q?x?=), HeaderParseError for base64 of length 1 mod 4 (both MessageError),
 # LookupError for an unknown charset, UnicodeError and ValueError for bad text.
-_DECODE_ERRORS = (MessageError, ValueError, LookupError, UnicodeError, TypeError)
+DECODE_ERRORS = (MessageError, ValueError, LookupError, UnicodeError, TypeError)
 _ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
@@ -114,7 +114,7 @@ def field_text(value: bytes) -> str:
         return text  # no encoded word: decode_header would hand it back unchanged, slowly
     try:
         return _decoded(text)
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         # One malformed word (a truncating mailer cuts base64 anywhere) must not lose the
         # others, nor stop the analysis: decode word by word, a bad word shown as written.
         return _ENCODED_WORD.sub(lambda m: _word(m.group()), text)
@@ -127,7 +127,7 @@ def _decoded(text: str) -> str:
 def _word(word: str) -> str:
     try:
         return _decoded(word)
-    except _DECODE_ERRORS:
+    except DECODE_ERRORS:
         return word
 
 

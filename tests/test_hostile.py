@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from dkim import select_headers as dkimpy_select_headers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -325,3 +326,19 @@ def test_json_escapes_bidi_zero_width_and_c1(tmp_path: Path) -> None:
     _cli("scan", "--format", "jsonl", "-o", str(out), *zone, str(path))
     lines = out.read_bytes().decode("utf-8")
     assert not UNSAFE_SHOWN.search(lines.rstrip("\n")) and lines.count("\n") == 1
+
+
+@pytest.mark.parametrize("word", ["=?utf-8?b?abcde?=", "=?é?q?x?=", "=?x-none?q?x?="])
+def test_malformed_encoded_word_in_a_signed_field_of_a_failing_signature(
+    word: str, tmp_path: Path
+) -> None:
+    """11.1: the forensic search decodes signed fields too; HeaderParseError escaped it (70)."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    path = tmp_path / "m.eml"
+    path.write_bytes(raw.replace(b"Subject: ", f"Subject: {word} ".encode(), 1))
+    run = run_cli(
+        "check", "--format", "json", "--zone", str(FIXTURES / "plain" / "zone"), str(path)
+    )
+    assert run.exit_code == 1, run.stderr
+    [sig] = run.json()["messages"][0]["signatures"]
+    assert sig["reason"] == "signature_mismatch"
