@@ -34,7 +34,7 @@ from analyzer.render import doctor as doctor_render
 from analyzer.render import json as json_render
 from analyzer.render import summary as summary_render
 from analyzer.render import text as text_render
-from analyzer.render.escape import safe
+from analyzer.render.escape import safe, source_text
 from analyzer.scan import ScanFormat, ScanResult, Settings, default_jobs, run_scan
 from analyzer.sources import RawMessage, open_paths, read_mbox
 from analyzer.trace import route
@@ -169,7 +169,7 @@ def _check_one(
 ) -> Report | Failure:
     """One message: its report, or a Failure with its one error line (collect, don't abort)."""
     if message.error is not None:
-        _say_error(f"{message.source}: {message.error}")
+        _say_error(f"{source_text(message.source)}: {message.error}")
         return Failure(message.source, message.error, message.exit_code)
     try:
         return analyze(
@@ -181,13 +181,15 @@ def _check_one(
             lang=lang,
         )
     except NotAMessageError as e:
-        _say_error(f"{message.source}: {e}")
+        _say_error(f"{source_text(message.source)}: {e}")
         return Failure(message.source, str(e), e.exit_code)
     except Exception as e:  # a bug on one message: the other inputs are still reported
         if os.environ.get("DKIM_ANALYZER_DEBUG"):
             raise
         error = f"internal error: {type(e).__name__}: {e}"[:300]
-        _say_error(f"{message.source}: {error} (set DKIM_ANALYZER_DEBUG=1 for the traceback)")
+        _say_error(
+            f"{source_text(message.source)}: {error} (set DKIM_ANALYZER_DEBUG=1 for the traceback)"
+        )
         return Failure(message.source, error, EXIT_INTERNAL)
 
 
@@ -270,7 +272,7 @@ def check(
                 except (InputError, NotAMessageError) as e:
                     source = "<stdin>" if path == "-" else path
                     error = str(e).removeprefix(f"{source}: ")  # the source is said apart
-                    _say_error(f"{source}: {error}")
+                    _say_error(f"{source_text(source)}: {error}")
                     items.append(Failure(source, error, e.exit_code))
     except UsageError as e:
         _fail(e)

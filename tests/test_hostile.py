@@ -271,6 +271,10 @@ def test_file_name_that_is_not_utf8_in_every_format(tmp_path: Path) -> None:
     text = as_text.stdout.decode("utf-8")
     assert "\x1b" not in text and "caf\\xff\\\\x1b \\x1b[31m.eml" in text
 
+    missing = _cli("check", *zone, name + b".missing")  # the error line on stderr too
+    assert missing.returncode == 66
+    assert "caf\\xff\\\\x1b \\x1b[31m.eml.missing: cannot read" in missing.stderr.decode("utf-8")
+
     jsonl, csv_out = tmp_path / "out.jsonl", tmp_path / "out.csv"
     scan = _cli("scan", "--format", "jsonl", "-o", str(jsonl), *zone, name)
     assert scan.returncode == 0, scan.stderr
