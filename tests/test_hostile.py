@@ -346,3 +346,17 @@ def test_malformed_encoded_word_in_a_signed_field_of_a_failing_signature(
     assert run.exit_code == 1, run.stderr
     [sig] = run.json()["messages"][0]["signatures"]
     assert sig["reason"] == "signature_mismatch"
+
+
+def test_dns_json_escapes_bidi_and_c1_from_dns(tmp_path: Path) -> None:
+    """11.9: a TXT record is attacker text too; `dns --format json` showed it raw."""
+    zone = tmp_path / "bidi.zone"
+    zone.write_text(
+        '$TTL 60\nsel._domainkey.example.com. IN TXT "v=DKIM1; p=\\226\\128\\174\\194\\133"\n'
+    )
+    run = run_cli(
+        "dns", "example.com", "--selector", "sel", "--zone", str(zone), "--format", "json"
+    )
+    assert "\u202e" not in run.stdout and "\x85" not in run.stdout
+    assert "p=\\u202e\\u0085" in run.stdout
+    json.loads(run.stdout)
