@@ -7,8 +7,10 @@ documented exit code (README, "Exit codes"), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +22,7 @@ import typer
 
 from analyzer import __version__, doctor, explain
 from analyzer import byodkim as byodkim_check
-from analyzer.dns import open_resolver, parse_nameserver
+from analyzer.dns import Resolver, open_resolver, parse_nameserver
 from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
 from analyzer.message import MAX_MESSAGE_BYTES, too_large
@@ -32,11 +34,13 @@ from analyzer.render import doctor as doctor_render
 from analyzer.render import json as json_render
 from analyzer.render import summary as summary_render
 from analyzer.render import text as text_render
+from analyzer.render.escape import safe, source_text
 from analyzer.scan import ScanFormat, ScanResult, Settings, default_jobs, run_scan
-from analyzer.sources import open_paths
+from analyzer.sources import RawMessage, open_paths, read_mbox
 from analyzer.trace import route
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in this tool
+EXIT_IOERR = 74  # EX_IOERR (sysexits.h): the output could not be written (a full disk)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline cut short
 
@@ -111,34 +115,100 @@ def parse_lang(value: str | None) -> str:
     return lang
 
 
-def read_input(path: str) -> tuple[str, bytes]:
-    """Raw bytes of PATH, or of stdin for "-". Raises InputError / NotAMessageError."""
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1)
-        source = "<stdin>"
-        if len(data) > MAX_MESSAGE_BYTES:
-            raise NotAMessageError(f"{source}: {too_large()}")
-    else:
-        try:
-            size = Path(path).stat().st_size
-            if size > MAX_MESSAGE_BYTES and Path(path).is_file():
-                raise NotAMessageError(f"{path}: {too_large(size)}")
-            data = Path(path).read_bytes()
-        except IsADirectoryError as e:
-            raise InputError(
-                f"{path}: is a directory (use `dkim-analyzer scan` for folders)"
-            ) from e
-        except OSError as e:
-            raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
-        source = path
+def read_input(path: str) -> Iterator[RawMessage]:
+    """The message(s) of PATH, or of stdin for "-". Raises InputError / NotAMessageError.
+
+    Every read is capped by the bytes read (MAX_MESSAGE_BYTES), not by st_size: /dev/zero,
+    a pipe or <(yes) is refused at the limit, never held whole. An mbox with several
+    messages yields each (source PATH#K, through the reader scan uses); an mbox of one
+    message (a Thunderbird export) is that message, source PATH, as a plain file is.
+    """
+    source = "<stdin>" if path == "-" else path
+    data = sys.stdin.buffer.read(MAX_MESSAGE_BYTES + 1) if path == "-" else _read_file(path)
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise NotAMessageError(f"{source}: {too_large()}")
     if not data.strip():
         raise NotAMessageError(f"{source}: empty input")
-    return source, data
+    if data.startswith(b"From "):
+        entries = read_mbox(io.BytesIO(data), source)
+        first = next(entries, None)
+        second = next(entries, None)
+        if first is not None and second is not None:
+            yield first
+            yield second
+            yield from entries
+            return
+    yield RawMessage(source, data)
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISREG(st.st_mode) and st.st_size > MAX_MESSAGE_BYTES:
+                raise NotAMessageError(f"{path}: {too_large(st.st_size)}")  # refused unread
+            return f.read(MAX_MESSAGE_BYTES + 1)
+    except IsADirectoryError as e:
+        raise InputError(f"{path}: is a directory (use `dkim-analyzer scan` for folders)") from e
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
+
+
+def _say_error(message: str) -> None:
+    """One line on stderr; every character that could act on a terminal shown escaped."""
+    typer.echo(f"dkim-analyzer: error: {safe(message)}", err=True)
 
 
 def _fail(error: AnalyzerError) -> NoReturn:
-    typer.echo(f"dkim-analyzer: error: {error}", err=True)
+    _say_error(str(error))
     raise typer.Exit(error.exit_code)
+
+
+def _check_one(
+    message: RawMessage, resolver: Resolver, *, now: int, headers_only: bool, lang: str
+) -> Report | Failure:
+    """One message: its report, or a Failure with its one error line (collect, don't abort)."""
+    if message.error is not None:
+        _say_error(f"{source_text(message.source)}: {message.error}")
+        return Failure(message.source, message.error, message.exit_code)
+    try:
+        return analyze(
+            message.raw,
+            resolver,
+            now=now,
+            source=message.source,
+            headers_only=headers_only,
+            lang=lang,
+        )
+    except NotAMessageError as e:
+        _say_error(f"{source_text(message.source)}: {e}")
+        return Failure(message.source, str(e), e.exit_code)
+    except Exception as e:  # a bug on one message: the other inputs are still reported
+        if os.environ.get("DKIM_ANALYZER_DEBUG"):
+            raise
+        error = f"internal error: {type(e).__name__}: {e}"[:300]
+        _say_error(
+            f"{source_text(message.source)}: {error} (set DKIM_ANALYZER_DEBUG=1 for the traceback)"
+        )
+        return Failure(message.source, error, EXIT_INTERNAL)
+
+
+def _write_stdout(text: str, *, color: bool | None = None) -> None:
+    """Write and flush stdout. A closed pipe is 141; any other write failure (ENOSPC, EIO)
+    is one line and 74, never a half-written document that looks complete."""
+    try:
+        typer.echo(text, nl=False, color=color)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a shell pipeline expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+    except OSError as e:
+        # Nothing more can reach that file; the interpreter's own final flush must not fail.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _say_error(f"cannot write the output: {e.strerror or e}")
+        raise typer.Exit(EXIT_IOERR) from None
 
 
 @app.command()
@@ -189,25 +259,26 @@ def check(
         with open_resolver(nameserver or [], timeout, zone or []) as resolver:
             for path in inputs:
                 try:
-                    source, raw = read_input(path)
-                    items.append(
-                        analyze(
-                            raw,
-                            resolver,
-                            now=when,
-                            source=source,
-                            headers_only=headers_only,
-                            lang=language,
+                    for message in read_input(path):
+                        items.append(
+                            _check_one(
+                                message,
+                                resolver,
+                                now=when,
+                                headers_only=headers_only,
+                                lang=language,
+                            )
                         )
-                    )
                 except (InputError, NotAMessageError) as e:
-                    typer.echo(f"dkim-analyzer: error: {e}", err=True)
-                    items.append(Failure(path, str(e), e.exit_code))
+                    source = "<stdin>" if path == "-" else path
+                    error = str(e).removeprefix(f"{source}: ")  # the source is said apart
+                    _say_error(f"{source_text(source)}: {error}")
+                    items.append(Failure(source, error, e.exit_code))
     except UsageError as e:
         _fail(e)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt is Format.JSON:
-        typer.echo(json_render.render(items))
+        _write_stdout(json_render.render(items) + "\n")
     else:
         # The route is for people only: parsed here, for the text report (it costs a few ms).
         routes: list[tuple[Hop, ...]] = [
@@ -216,7 +287,7 @@ def check(
         output = text_render.render(
             items, color=use_color, verbose=verbose, lang=language, routes=routes
         )
-        typer.echo(output, nl=False, color=use_color)  # click strips ANSI off a tty otherwise
+        _write_stdout(output, color=use_color)  # click strips ANSI off a tty otherwise
     raise typer.Exit(exit_status(items))
 
 
@@ -336,7 +407,8 @@ def _progress(paths: list[str]) -> Iterator[Callable[[ScanResult], None] | None]
 
 
 def exit_status(items: list[Report | Failure]) -> int:
-    """Input errors first, then the worst message: fail (1) > temporary (75) > pass (0)."""
+    """Entries that failed first, the highest code winning (70 a bug > 66 unreadable > 65
+    not a message), then the worst message: fail (1) > temporary (75) > pass (0)."""
     failures = [i.exit_code for i in items if isinstance(i, Failure)]
     if failures:
         return max(failures)
@@ -355,13 +427,15 @@ def main() -> None:
         typer.echo("dkim-analyzer: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except AnalyzerError as e:
-        typer.echo(f"dkim-analyzer: error: {e}", err=True)
+        _say_error(str(e))
         sys.exit(e.exit_code)
     except Exception as e:  # a bug: say so on one line unless asked for the traceback
         if os.environ.get("DKIM_ANALYZER_DEBUG"):
             raise
-        typer.echo(f"dkim-analyzer: internal error: {type(e).__name__}: {e} "
-                   "(set DKIM_ANALYZER_DEBUG=1 for the traceback)", err=True)  # fmt: skip
+        # The exception's text can hold bytes of the input (escape sequences): escaped.
+        line = safe(f"internal error: {type(e).__name__}: {e}")[:1000]
+        typer.echo(f"dkim-analyzer: {line} (set DKIM_ANALYZER_DEBUG=1 for the traceback)",
+                   err=True)  # fmt: skip
         sys.exit(EXIT_INTERNAL)
 
 
@@ -533,9 +607,22 @@ def _show(fmt: Format, as_json: str, as_text: str) -> None:
     typer.echo(as_json if fmt is Format.JSON else as_text, nl=fmt is Format.JSON)
 
 
+# An 8192-bit RSA private key is under 7 KB in PEM; a key file larger than this is not a
+# key (and /dev/zero would otherwise be read until memory runs out).
+MAX_KEY_BYTES = 64 * 1024
+
+
 def _read_key(path: Path) -> bytes:
+    """A key file, read up to MAX_KEY_BYTES: a larger one is refused (exit 65, README)."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(MAX_KEY_BYTES + 1)
+        if len(data) > MAX_KEY_BYTES:
+            raise AnalyzerError(  # exit 65 (EX_DATAERR): this is not a key
+                f"{path}: larger than the {MAX_KEY_BYTES // 1024} KiB limit for a key file; "
+                "not read further"
+            )
+        return data
     except IsADirectoryError as e:
         raise InputError(f"{path}: is a directory") from e
     except OSError as e:

@@ -24,6 +24,7 @@ from typing import Any
 
 from analyzer import explain
 from analyzer.diagnose import describe_answer, fields_for, finding
+from analyzer.message import DECODE_ERRORS
 from analyzer.model import (
     ArcChain,
     ArcCv,
@@ -549,7 +550,7 @@ def _decoded(value: bytes) -> bytes:
         for chunk, charset in decode_header(text):
             raw = chunk if isinstance(chunk, bytes) else chunk.encode()
             out += raw.decode(charset, "replace").encode() if charset else raw
-    except (ValueError, LookupError):  # a malformed word or an unknown charset
+    except DECODE_ERRORS:  # a malformed word (HeaderParseError too) or an unknown charset
         return value
     return lead + out + b"\r\n"
 

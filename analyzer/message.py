@@ -7,6 +7,7 @@ verifies bytes, so nothing here re-serialises a field (RFC 6376 §3.4).
 from __future__ import annotations
 
 import re
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.utils import getaddresses
 from typing import Any
@@ -23,6 +24,12 @@ _MBOX_FROM = b"From "
 _MAX_GROUPS = 100
 _MAX_ENCODED_WORDS = 200
 _MAX_DECODED = 16384  # characters of a display field decoded from RFC 2047
+# RFC 2047 §2: encoded-word = "=?" charset "?" encoding "?" encoded-text "?="
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
+# What email.header raises on a malformed encoded word: CharsetError for a non-ASCII charset
+# name (=?é?q?x?=), HeaderParseError for base64 of length 1 mod 4 (both MessageError),
+# LookupError for an unknown charset, UnicodeError and ValueError for bad text.
+DECODE_ERRORS = (MessageError, ValueError, LookupError, UnicodeError, TypeError)
 _ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
@@ -106,9 +113,22 @@ def field_text(value: bytes) -> str:
     if "=?" not in text:
         return text  # no encoded word: decode_header would hand it back unchanged, slowly
     try:
-        return str(make_header(decode_header(text)))
-    except (ValueError, LookupError, UnicodeError):
-        return text
+        return _decoded(text)
+    except DECODE_ERRORS:
+        # One malformed word (a truncating mailer cuts base64 anywhere) must not lose the
+        # others, nor stop the analysis: decode word by word, a bad word shown as written.
+        return _ENCODED_WORD.sub(lambda m: _word(m.group()), text)
+
+
+def _decoded(text: str) -> str:
+    return str(make_header(decode_header(text)))
+
+
+def _word(word: str) -> str:
+    try:
+        return _decoded(word)
+    except DECODE_ERRORS:
+        return word
 
 
 def _display(fields: list[HeaderField], name: str) -> str | None:

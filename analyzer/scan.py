@@ -22,7 +22,6 @@ memory stays flat whatever the mailbox size.
 from __future__ import annotations
 
 import contextlib
-import json
 import multiprocessing
 import os
 import re
@@ -48,6 +47,7 @@ from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
 from analyzer.probes import probe_key
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
+from analyzer.render.json import line as json_line
 from analyzer.sources import RawMessage, read_paths
 
 WINDOW_MESSAGES = 512  # messages between the reader and the writer
@@ -163,16 +163,9 @@ def analyze_one(source: str, raw: bytes, resolver: Resolver, settings: Settings)
     return report_result(report, settings.fmt, len(raw))
 
 
-_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
-
-
 def _jsonl(obj: dict[str, Any]) -> str:
-    """One JSON line. Unicode line separators are escaped too: readers that split lines on
-    them (Python's str.splitlines, JavaScript) must still see one object per line."""
-    line = json.dumps(obj, ensure_ascii=False)
-    if "\u2028" in line or "\u2029" in line or "\x85" in line:  # rare: searching is cheaper
-        line = line.translate(_LINE_BREAKS)  # than translating every line
-    return line + "\n"
+    """One JSON line, escaped as every JSON output is (render/json.py `line`)."""
+    return json_line(obj)
 
 
 def analyze_batch(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,3 +228,178 @@ def test_every_code_and_option_is_documented() -> None:
         for param in commands[name].params:
             missing += [o for o in param.opts if o.startswith("--") and f"`{o}" not in readme]
     assert not missing
+
+
+# --- hostile input and output for `check` (issue 11 items 1, 12, 15; issue 10 item 7) ----
+
+ZONE = ("--zone", str(FIXTURES / "plain" / "zone"))
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def _cli(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[bytes]:
+    """The CLI as a user runs it: a subprocess, so stdout can be a real file or pipe."""
+    if "stdout" not in kwargs:
+        kwargs["capture_output"] = True
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        cwd=ROOT, timeout=120, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)}, **kwargs,
+    )  # fmt: skip
+
+
+def test_malformed_encoded_words_do_not_stop_check(tmp_path: Path) -> None:
+    """11.1: `=?é?q?x?=` and base64 of length 1 mod 4 made check exit 70 with no report."""
+    bad = tmp_path / "bad.eml"
+    bad.write_bytes(
+        "From: =?é?q?x?= <a@example.com>\r\nSubject: =?utf-8?b?abcde?= \x1b]0;x\x07\r\n"
+        "Message-ID: =?utf-8?b?abcde?=\r\n\r\nhi\r\n".encode()
+    )
+    good = str(FIXTURES / "plain" / "message.eml")
+    run = run_cli("check", "--format", "json", *ZONE, good, str(bad))
+    assert run.exit_code == 1, run.stderr  # the bad one has no signature: fail wins over pass
+    ok, unsigned = run.json()["messages"]
+    assert ok["outcome"] == "pass"
+    assert (unsigned["from_domain"], unsigned["subject"]) == (
+        "example.com",
+        "=?utf-8?b?abcde?= \x1b]0;x\x07",
+    )
+    text = run_cli("check", *ZONE, good, str(bad))
+    assert text.stdout.count("Message: ") == 2 and not UNSAFE.search(text.stdout)
+
+
+def test_a_bug_on_one_message_keeps_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message that hits a bug gets its one escaped error line and exit 70; the others
+    are still reported."""
+    import analyzer.cli
+
+    real = analyzer.cli.analyze
+
+    def analyze(raw: bytes, *args: Any, **kwargs: Any) -> Any:
+        if b"trigger" in raw:
+            raise RuntimeError("boom \x1b]0;pwned\x07 \x1b[2J")
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(analyzer.cli, "analyze", analyze)
+    bad = tmp_path / "bad.eml"
+    bad.write_bytes(b"From: a@example.com\r\nSubject: trigger\r\n\r\nx\r\n")
+    run = run_cli("check", "--format", "json", *ZONE, str(FIXTURES / "plain" / "message.eml"),
+                  str(bad))  # fmt: skip
+    assert run.exit_code == 70
+    ok, failed = run.json()["messages"]
+    assert ok["outcome"] == "pass" and failed["exit_code"] == 70
+    assert failed["error"].startswith("internal error: RuntimeError")
+    assert run.stderr.count("\n") == 1 and "\x1b" not in run.stderr and "\\x1b]0;" in run.stderr
+
+
+def test_internal_error_line_is_escaped(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import analyzer.cli
+
+    def app() -> None:
+        raise ValueError("\x1b]8;;http://evil/\x07click\x1b[0m \u202e\n forged line")
+
+    monkeypatch.setattr(analyzer.cli, "app", app)
+    monkeypatch.delenv("DKIM_ANALYZER_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        analyzer.cli.main()
+    assert exit_.value.code == 70
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and not UNSAFE.search(err) and "\u202e" not in err
+    assert "\\x1b]8;;http://evil/\\x07click" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", *ZONE, "/dev/zero"],
+        ["byodkim", "--private-key", "/dev/zero"],
+    ],
+)
+def test_endless_inputs_are_refused_at_the_limit(command: list[str]) -> None:
+    """11.12: /dev/zero grew to 1.9 GB and ended in MemoryError (exit 70)."""
+    proc = _cli(*command)
+    assert proc.returncode == 65, proc.stderr
+    assert proc.stderr.count(b"\n") == 1 and b"limit" in proc.stderr
+
+
+def test_endless_pipe_is_refused_at_the_limit() -> None:
+    yes = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+    try:
+        proc = _cli("check", *ZONE, "-", stdin=yes.stdout)
+    finally:
+        yes.kill()
+        yes.wait()
+    assert proc.returncode == 65 and b"100 MiB limit" in proc.stderr
+    fifo = _cli("check", *ZONE, "/dev/stdin", stdin=subprocess.DEVNULL)
+    assert fifo.returncode == 65 and b"empty input" in fifo.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_write_failure_is_an_io_error(fmt: str) -> None:
+    """11.15: a full disk (/dev/full: ENOSPC) is one line and exit 74, not a silent cut."""
+    with open("/dev/full", "wb") as full:
+        proc = _cli("check", "--format", fmt, *ZONE, str(FIXTURES / "plain" / "message.eml"),
+                    stdout=full, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.returncode == 74
+    assert (
+        proc.stderr == b"dkim-analyzer: error: cannot write the output: No space left on device\n"
+    )
+
+
+def test_closed_pipe_is_141() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer", "check", *ZONE, str(FIXTURES / "plain" / "message.eml")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the report is written
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141 and err == b""
+
+
+def _mbox(*messages: Path) -> bytes:
+    """Messages stored as an mbox writer does: envelope line, LF, mboxrd quoting."""
+    out = []
+    for m in messages:
+        text = m.read_bytes().replace(b"\r\n", b"\n")
+        out.append(b"From MAILER-DAEMON Sun Nov 23 12:13:26 2025\n" + text + b"\n")
+    return b"".join(out)
+
+
+def test_check_on_an_mbox_reports_each_message(tmp_path: Path) -> None:
+    """10.7: an mbox was analysed as one message, the second "appended" to the first."""
+    plain, ses = FIXTURES / "plain", FIXTURES / "ses-two-signatures"
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(_mbox(plain / "message.eml", ses / "message.eml"))
+    zones = ("--zone", str(plain / "zone"), "--zone", str(ses / "zone"))
+    run = run_cli("check", "--format", "json", *zones, str(mbox))
+    assert run.exit_code == 0, run.stdout
+    first, second = run.json()["messages"]
+    assert (first["source"], second["source"]) == (f"{mbox}#0", f"{mbox}#1")
+    assert [s["result"] for s in first["signatures"]] == ["pass"]
+    assert [s["result"] for s in second["signatures"]] == ["pass", "pass"]
+    piped = run_cli("check", *zones, "-", stdin=mbox.read_bytes())
+    assert piped.exit_code == 0 and "<stdin>#1" in piped.stdout
+    assert piped.stdout.count("Message: ") == 2
+
+
+def test_a_one_message_mbox_is_that_message(tmp_path: Path) -> None:
+    """A Thunderbird export (one "From " line) keeps its source and verdict."""
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml"))
+    run = run_cli("check", "--format", "json", *ZONE, str(mbox))
+    [msg] = run.json()["messages"]
+    assert run.exit_code == 0 and msg["source"] == str(mbox)
+
+
+def test_a_broken_mbox_entry_is_an_error_entry(tmp_path: Path) -> None:
+    mbox = tmp_path / "cut.mbox"
+    mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml") + b"From x\nSubject: cut")
+    run = run_cli("check", "--format", "json", *ZONE, str(mbox))
+    ok, cut = run.json()["messages"]
+    assert ok["outcome"] == "pass" and cut["source"] == f"{mbox}#1"
+    assert run.exit_code == 65 and "truncated" in cut["error"]
+    assert run.stderr.count("\n") == 1

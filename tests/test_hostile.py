@@ -9,8 +9,16 @@ selection (verify.py, against dkimpy's), and the terminal escaping of the text r
 from __future__ import annotations
 
 import base64
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from dkim import select_headers as dkimpy_select_headers
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,10 +27,11 @@ from analyzer.errors import NotAMessageError
 from analyzer.keys import parse_key_record
 from analyzer.message import field_text, parse_message, split_header_fields, to_crlf
 from analyzer.model import DkimSignature, HeaderField, KeyProblem, KeyRecord, MalformedSignature
+from analyzer.render.escape import csv_cell, json_text, source_text
 from analyzer.render.text import safe
 from analyzer.signatures import TagListError, parse_signature, parse_tag_list
 from analyzer.verify import load_public_key, select_headers
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -170,3 +179,184 @@ def test_text_report_escapes_forged_lines_and_bidi(tmp_path: Path) -> None:
     assert "\\x0aPASS: all good" in run.stdout
     for mark in "\u202e\u2066\ufeff\u061c":
         assert mark not in run.stdout
+
+
+# --- every output format against hostile bytes (issue 11 items 7, 9, 10) ---------------
+
+
+def unescape_source(text: str) -> bytes:
+    """The README's rule read backwards: \\\\ a backslash, \\xNN byte NN, \\uNNNN that character."""
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and text[i + 1] == "\\":
+            out += b"\\"
+            i += 2
+        elif text[i] == "\\" and text[i + 1] == "x":
+            out.append(int(text[i + 2 : i + 4], 16))
+            i += 4
+        elif text[i] == "\\" and text[i + 1] == "u":
+            out += chr(int(text[i + 2 : i + 6], 16)).encode()
+            i += 6
+        else:
+            out += text[i].encode()
+            i += 1
+    return bytes(out)
+
+
+def strip_csv_quote(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell
+
+
+UNSAFE_SHOWN = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+@SETTINGS
+@given(name=st.binary(max_size=40))
+def test_source_text_is_valid_text_and_lossless(name: bytes) -> None:
+    shown = source_text(os.fsdecode(name))
+    assert not UNSAFE_SHOWN.search(shown)
+    shown.encode("utf-8")  # strict: no surrogate left
+    assert unescape_source(shown) == name
+
+
+@SETTINGS
+@given(text=st.text())
+def test_json_text_escapes_and_keeps_the_value(text: str) -> None:
+    doc = json_text(json.dumps({"v": text}, ensure_ascii=False, indent=2))
+    doc.encode("utf-8")
+    assert not UNSAFE_SHOWN.search(doc.replace("\n", ""))
+    if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        assert json.loads(doc) == {"v": text}  # a JSON escape, not a change of the value
+
+
+@SETTINGS
+@given(text=st.text())
+def test_csv_cell_is_never_a_formula_nor_a_control(text: str) -> None:
+    cell = csv_cell(text)
+    assert isinstance(cell, str)
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not UNSAFE_SHOWN.search(cell)
+    assert strip_csv_quote(cell) == safe(text)
+
+
+def _cli(*args: str | bytes, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The installed CLI in a subprocess: real stdout bytes, under a UTF-8 locale."""
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONIOENCODING", None)
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        capture_output=True, timeout=120, env=env, cwd=cwd, check=False,
+    )  # fmt: skip
+
+
+def test_file_name_that_is_not_utf8_in_every_format(tmp_path: Path) -> None:
+    """Byte 0xff and a backslash in a file name: valid UTF-8 out, the name recoverable."""
+    folder = os.fsencode(tmp_path)
+    name = folder + b"/caf\xff\\x1b \x1b[31m.eml"
+    with open(name, "wb") as f:
+        f.write((FIXTURES / "plain" / "message.eml").read_bytes())
+    zone = ("--zone", str(FIXTURES / "plain" / "zone"))
+
+    as_json = _cli("check", "--format", "json", *zone, name)
+    assert as_json.returncode == 0, as_json.stderr
+    [msg] = json.loads(as_json.stdout.decode("utf-8"))["messages"]
+    assert unescape_source(msg["source"]) == name
+    assert b"\x1b" not in as_json.stdout
+
+    as_text = _cli("check", *zone, name)
+    assert as_text.returncode == 0, as_text.stderr
+    text = as_text.stdout.decode("utf-8")
+    assert "\x1b" not in text and "caf\\xff\\\\x1b \\x1b[31m.eml" in text
+
+    missing = _cli("check", *zone, name + b".missing")  # the error line on stderr too
+    assert missing.returncode == 66
+    assert "caf\\xff\\\\x1b \\x1b[31m.eml.missing: cannot read" in missing.stderr.decode("utf-8")
+
+    jsonl, csv_out = tmp_path / "out.jsonl", tmp_path / "out.csv"
+    scan = _cli("scan", "--format", "jsonl", "-o", str(jsonl), *zone, name)
+    assert scan.returncode == 0, scan.stderr
+    [line] = jsonl.read_bytes().decode("utf-8").splitlines()
+    assert unescape_source(json.loads(line)["source"]) == name
+
+    scan = _cli("scan", "--format", "csv", "-o", str(csv_out), *zone, name)
+    assert scan.returncode == 0, scan.stderr
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_bytes().decode("utf-8"), newline="")))
+    assert unescape_source(strip_csv_quote(rows[0]["source"])) == name
+
+
+def _hostile_message(tmp_path: Path) -> Path:
+    """Formula starts, ESC, bidi, zero-width and C1 characters in every field a cell shows."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    raw = raw.replace(b"From: ", "From: =cmd <a@-x\u202e.example>\r\nX-Old-From: ".encode(), 1)
+    raw = raw.replace(b"Subject: ", "Subject: \u202e\u200b\x85\x1b]0;t\x07 ".encode(), 1)
+    raw = raw.replace(b"d=example.com;", "d==HYPERLINK(\x1b[2J\u202e);".encode(), 1)
+    raw = raw.replace(b"s=s2025;", b"s=@SUM(1);", 1)
+    path = tmp_path / "=1+2.eml"
+    path.write_bytes(raw)
+    return path
+
+
+def test_csv_cells_carry_no_formula_and_no_control(tmp_path: Path) -> None:
+    path = _hostile_message(tmp_path)
+    out = tmp_path / "out.csv"
+    scan = _cli("scan", "--format", "csv", "-o", str(out), "--zone",
+                str(FIXTURES / "plain" / "zone"), str(path))  # fmt: skip
+    assert scan.returncode in (0, 1), scan.stderr
+    text = out.read_bytes().decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    cells = [c for row in rows[1:] for c in row]
+    assert rows[1][0].endswith("=1+2.eml")  # the path starts with "/": no quote needed
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))], rows
+    assert not UNSAFE_SHOWN.search(text.replace("\r\n", ""))
+    columns = dict(zip(rows[0], rows[1], strict=True))
+    assert columns["selector"] == "'@SUM(1)"
+    assert columns["domain"].startswith("'=hyperlink(\\x1b[2j\\u202e")
+    assert columns["from_domain"].startswith("'-x")
+
+
+def test_json_escapes_bidi_zero_width_and_c1(tmp_path: Path) -> None:
+    path = _hostile_message(tmp_path)
+    zone = ("--zone", str(FIXTURES / "plain" / "zone"))
+    run = _cli("check", "--format", "json", *zone, str(path))
+    doc = run.stdout.decode("utf-8")
+    assert not UNSAFE_SHOWN.search(doc.replace("\n", "")), doc
+    assert "\\u202e\\u200b\\u0085\\u001b]0;t\\u0007" in doc
+    [msg] = json.loads(doc)["messages"]
+    assert msg["subject"].startswith("\u202e\u200b\x85\x1b]0;t\x07")  # the value is kept
+    out = tmp_path / "out.jsonl"
+    _cli("scan", "--format", "jsonl", "-o", str(out), *zone, str(path))
+    lines = out.read_bytes().decode("utf-8")
+    assert not UNSAFE_SHOWN.search(lines.rstrip("\n")) and lines.count("\n") == 1
+
+
+@pytest.mark.parametrize("word", ["=?utf-8?b?abcde?=", "=?é?q?x?=", "=?x-none?q?x?="])
+def test_malformed_encoded_word_in_a_signed_field_of_a_failing_signature(
+    word: str, tmp_path: Path
+) -> None:
+    """11.1: the forensic search decodes signed fields too; HeaderParseError escaped it (70)."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    path = tmp_path / "m.eml"
+    path.write_bytes(raw.replace(b"Subject: ", f"Subject: {word} ".encode(), 1))
+    run = run_cli(
+        "check", "--format", "json", "--zone", str(FIXTURES / "plain" / "zone"), str(path)
+    )
+    assert run.exit_code == 1, run.stderr
+    [sig] = run.json()["messages"][0]["signatures"]
+    assert sig["reason"] == "signature_mismatch"
+
+
+def test_dns_json_escapes_bidi_and_c1_from_dns(tmp_path: Path) -> None:
+    """11.9: a TXT record is attacker text too; `dns --format json` showed it raw."""
+    zone = tmp_path / "bidi.zone"
+    zone.write_text(
+        '$TTL 60\nsel._domainkey.example.com. IN TXT "v=DKIM1; p=\\226\\128\\174\\194\\133"\n'
+    )
+    run = run_cli(
+        "dns", "example.com", "--selector", "sel", "--zone", str(zone), "--format", "json"
+    )
+    assert "\u202e" not in run.stdout and "\x85" not in run.stdout
+    assert "p=\\u202e\\u0085" in run.stdout
+    json.loads(run.stdout)

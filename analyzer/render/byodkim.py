@@ -13,6 +13,7 @@ from analyzer import __version__
 from analyzer.byodkim import ByodkimReport
 from analyzer.model import SCHEMA_VERSION
 from analyzer.render.doctor import finding_lines, selector_dict
+from analyzer.render.escape import json_text
 from analyzer.render.text import safe
 
 
@@ -56,7 +57,7 @@ def render_json(r: ByodkimReport) -> str:
     }
     if r.console_key is not None:
         doc["console_private_key"] = r.console_key
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
 
 def render_text(r: ByodkimReport) -> str:

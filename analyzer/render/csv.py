@@ -1,7 +1,9 @@
 """`scan --format csv`: one row per signature (README, "CSV columns").
 
 A message without signatures, and an input that could not be analyzed, still get
-one row each, so every message of the scan appears.
+one row each, so every message of the scan appears. Every cell goes through
+render/escape.py: control characters escaped, the source name lossless, and a leading
+"'" where a spreadsheet would read a formula (README, "Output safety").
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import io
 
 from analyzer.model import Failure, Report
 from analyzer.pipeline import outcome
+from analyzer.render.escape import csv_cell, source_text
 
 COLUMNS = (
     "source", "from_domain", "outcome", "signature_index", "domain", "selector", "algorithm",
@@ -22,7 +25,7 @@ COLUMNS = (
 def _line(cells: list[list[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerows(["" if c is None else c for c in row] for row in cells)
+    writer.writerows(["" if c is None else csv_cell(c) for c in row] for row in cells)
     return out.getvalue()
 
 
@@ -33,7 +36,7 @@ def header() -> str:
 def report_rows(report: Report) -> str:
     msg = report.message
     result = outcome(report).name.lower()
-    base: list[object] = [report.source, msg.from_domain, result]
+    base: list[object] = [source_text(report.source), msg.from_domain, result]
     if not report.verdicts:
         return _line([base + [None] * (len(COLUMNS) - len(base))])
     rows = []
@@ -51,4 +54,4 @@ def report_rows(report: Report) -> str:
 
 def failure_rows(failure: Failure) -> str:
     blank: list[object] = [None] * (len(COLUMNS) - 4)
-    return _line([[failure.source, None, "error", *blank, failure.error]])
+    return _line([[source_text(failure.source), None, "error", *blank, failure.error]])

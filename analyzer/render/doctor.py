@@ -22,6 +22,7 @@ from analyzer.model import (
     Severity,
 )
 from analyzer.pipeline import Outcome
+from analyzer.render.escape import json_text
 from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
 from analyzer.render.text import safe
 
@@ -112,7 +113,7 @@ def render_json(r: DoctorReport) -> str:
         "dmarc": dmarc_dict(r.dmarc),
         "findings": [finding_dict(f) for f in r.findings],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
 
 # --- text -------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The versioned JSON schema (README, "JSON output"). Scripts depend on every key here."""
+"""The versioned JSON schema (README, "JSON output"). Scripts depend on every key here.
+
+Every document and line is written through `dumps`: unsafe characters as JSON escapes and
+the source name lossless (render/escape.py, README "Output safety")."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from analyzer.model import (
     SignatureVerdict,
 )
 from analyzer.pipeline import outcome
+from analyzer.render.escape import json_text, source_text
 
 
 def _text(b: bytes) -> str:
@@ -114,7 +118,7 @@ def message_dict(r: Report) -> dict[str, Any]:
     msg = r.message
     result = outcome(r)
     return {
-        "source": r.source,
+        "source": source_text(r.source),
         "from_domain": msg.from_domain,
         "from": list(msg.from_addresses),
         "subject": msg.subject,
@@ -156,7 +160,7 @@ def arc_dict(chain: ArcChain) -> dict[str, Any]:
 
 
 def failure_dict(f: Failure) -> dict[str, Any]:
-    return {"source": f.source, "error": f.error, "exit_code": f.exit_code}
+    return {"source": source_text(f.source), "error": f.error, "exit_code": f.exit_code}
 
 
 def item_dict(item: Report | Failure) -> dict[str, Any]:
@@ -170,4 +174,15 @@ def render(items: Iterable[Report | Failure]) -> str:
         "tool_version": __version__,
         "messages": [item_dict(i) for i in items],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    return dumps(doc, indent=2)
+
+
+def dumps(obj: object, indent: int | None = None) -> str:
+    """JSON text that is valid UTF-8 and shows no control, bidi or invisible character raw."""
+    return json_text(json.dumps(obj, indent=indent, ensure_ascii=False))
+
+
+def line(obj: object) -> str:
+    """One JSON Lines record. U+2028, U+2029 and U+0085 are escaped too (by `dumps`): readers
+    that split lines on them (Python's str.splitlines, JavaScript) still see one object."""
+    return dumps(obj) + "\n"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tabulate import tabulate
 
-from analyzer.render.text import safe
+from analyzer.render.escape import safe, source_text
 
 if TYPE_CHECKING:
     from analyzer.scan import Summary
@@ -65,7 +65,7 @@ def render(s: Summary) -> str:
         out.append("Why signatures did not pass")
         out += _table(
             ["reason", "signatures", "example"],
-            ([reason, k, safe(s.reason_example[reason])] for reason, k in _top(s.reasons)),
+            ([reason, k, source_text(s.reason_example[reason])] for reason, k in _top(s.reasons)),
             len(s.reasons),
         )
     if s.from_unaligned:
@@ -89,7 +89,7 @@ def render(s: Summary) -> str:
         out.append("Messages that could not be analyzed")
         out += _table(
             ["error", "messages", "example"],
-            ([safe(e), k, safe(s.error_example[e])] for e, k in _top(s.errors)),
+            ([safe(e), k, source_text(s.error_example[e])] for e, k in _top(s.errors)),
             len(s.errors),
         )
     return "\n".join(out).rstrip("\n") + "\n"

@@ -1,13 +1,13 @@
 """The report a person reads: verdict sentence, signatures table, findings, evidence.
 
-Every value that came from the message or from DNS goes through `safe()`, so
-escape sequences in a header can never reach the terminal.
+Every value that came from the message or from DNS goes through `safe()`, and the
+source name through `source_text()` (render/escape.py), so escape sequences in a
+header or a file name can never reach the terminal.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 
 from tabulate import tabulate
@@ -27,13 +27,10 @@ from analyzer.model import (
     SignatureVerdict,
 )
 from analyzer.pipeline import Outcome, outcome
+from analyzer.render.escape import safe as safe  # re-exported: doctor and byodkim use it
+from analyzer.render.escape import source_text
 from analyzer.verify import signed_header_fields
 
-# LF too (an RFC 2047 word can decode to one and forge a report line); U+061C, U+2060-2064
-# and U+FEFF are invisible or bidi marks that hide or reorder text.
-_CONTROL = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
 _STYLES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
 _RESULT_STYLE = {
     Result.PASS: "green",
@@ -44,12 +41,6 @@ _RESULT_STYLE = {
     Result.PERMERROR: "red",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
-
-
-def safe(value: object) -> str:
-    """Show control characters (and bidi overrides) escaped, never raw."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                        else f"\\u{ord(m.group()):04x}", str(value))  # fmt: skip
 
 
 class _Style:
@@ -187,7 +178,7 @@ def render_report(
     lines = [
         f"{style(p(f'outcome.{result.name.lower()}'), head_style)}: {headline(report, lang)}",
         "",
-        field(labels[0], report.source),
+        field(labels[0], source_text(report.source)),
         field(labels[1], ", ".join(msg.from_addresses) or p("label.none")),
         field(labels[2], msg.subject or p("label.none")),
     ]
@@ -232,7 +223,7 @@ def render(
     parts = []
     for i, item in enumerate(items):
         if isinstance(item, Failure):
-            parts.append(f"ERROR: {safe(item.source)}: {safe(item.error)}\n")
+            parts.append(f"ERROR: {source_text(item.source)}: {safe(item.error)}\n")
         else:
             route = routes[i] if i < len(routes) else ()
             parts.append(render_report(item, color=color, verbose=verbose, lang=lang, route=route))
