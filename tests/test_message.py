@@ -56,6 +56,20 @@ def test_mbox_from_line_is_skipped() -> None:
     assert msg.headers[0].lname == "from"
 
 
+@pytest.mark.parametrize("lead", [b" " * 255 + b"\n", b"\n", b"\t \r\n\r\n"])
+def test_blank_lines_before_the_first_field_are_skipped(lead: bytes) -> None:
+    # Real archives pad files so (a line of 255 spaces before Delivered-To:, in flanker's
+    # Yahoo and iPhone samples); pasted headers often start with an empty line.
+    msg = parse_message(lead + b"From: a@example.com\nSubject: s\n\nbody\n")
+    assert [h.lname for h in msg.headers] == ["from", "subject"]
+    assert msg.body == b"body\r\n"
+
+
+def test_only_blank_lines_are_not_a_message() -> None:
+    with pytest.raises(NotAMessageError):
+        parse_message(b"   \n\n  \nno field here\n")
+
+
 def test_space_before_colon_is_a_field() -> None:
     fields, _ = split_header_fields(b"Subject : hi\r\n\r\n")
     assert fields[0].name == b"Subject " and fields[0].lname == "subject"
