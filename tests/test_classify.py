@@ -161,3 +161,14 @@ def test_a_list_id_with_a_space_inside() -> None:
     msg = parse_message(b"From: n@ggg.com\r\nList-Id: <770 capital.ggg.com>\r\n\r\nx\r\n")
     lst = mailing_list(msg)
     assert lst is not None and lst.name == "capital.ggg.com"
+
+
+def test_google_groups_list_signature() -> None:
+    msg = parse_message(
+        b"From: a@example.com\r\nList-ID: <dev.googlegroups.com>\r\n"
+        b"X-Google-Group-Id: 123456\r\n\r\nx\r\n"
+    )
+    lst = mailing_list(msg)
+    assert lst is not None and any(e.startswith("X-Google-Group-Id") for e in lst.evidence)
+    a = classify("googlegroups.com", "example.com", lst)
+    assert a.classification is Classification.LIST
