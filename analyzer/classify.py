@@ -1,19 +1,30 @@
-"""d= vs the From domain: author-aligned, a sending provider's own, or a third party.
+"""Who signed: the author's own domain, a sending platform's, a mailing list's, or a third party.
 
 Alignment follows RFC 7489 §3.1.1: relaxed when both share an organizational
-domain (public suffix list), strict when they are identical.
+domain (public suffix list), strict when they are identical. Both sides are
+compared as A-labels (RFC 5890 §2.3.2.1): a From domain of `bücher.example` is
+aligned with d=xn--bcher-kva.example, and the reverse (RFC 8616 §4 lets d= be
+written with U-labels).
+
+The order decides: author first (it is what DMARC counts), then a platform of
+data/providers.toml, then the mailing list the message says it went through
+(its List-Id or list address is in d='s organizational domain), else a third
+party.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
 from publicsuffixlist import PublicSuffixList
 
-from analyzer.model import Alignment, Classification
+from analyzer.message import field_text
+from analyzer.model import Alignment, Classification, ParsedMessage
 
 
 @cache
@@ -28,6 +39,35 @@ def _providers() -> dict[str, str]:
     """Signing domain -> platform name, from data/providers.toml."""
     data = tomllib.loads(files("analyzer").joinpath("data/providers.toml").read_text("utf-8"))
     return {d: p["name"] for p in data["provider"] for d in p["domains"]}
+
+
+@lru_cache(maxsize=4096)
+def a_label(domain: str) -> str:
+    """The domain in A-labels, lowercase, without a trailing dot (for comparing, not display).
+
+    IDNA 2008 (UTS #46 mapping) when the `idna` package is installed; else the standard
+    library's IDNA 2003 codec, label by label. A label neither can encode is kept as it is
+    (lowercased): two such names compare equal only when written the same way.
+    """
+    domain = domain.lower().rstrip(".")
+    if domain.isascii():
+        return domain
+    try:
+        import idna  # type: ignore[import-not-found,unused-ignore]  # optional: IDNA 2008
+
+        encoded: bytes = idna.encode(domain, uts46=True)
+        return encoded.decode("ascii")
+    except ImportError:
+        pass
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        pass
+    labels = []
+    for label in domain.split("."):
+        try:
+            labels.append(label.encode("idna").decode("ascii") if not label.isascii() else label)
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)
 
 
 @lru_cache(maxsize=4096)  # asked for d= and From of every message: the same domains recur
@@ -46,7 +86,7 @@ def organizational_domain(domain: str) -> str:
 
 def provider_for(domain: str) -> str | None:
     """The sending platform whose own domain d= is (or is under), if any."""
-    labels = domain.lower().rstrip(".").split(".")
+    labels = a_label(domain).split(".")
     providers = _providers()
     for i in range(len(labels) - 1):
         name = providers.get(".".join(labels[i:]))
@@ -55,17 +95,97 @@ def provider_for(domain: str) -> str | None:
     return None
 
 
-def classify(domain: str | None, from_domain: str | None) -> Alignment:
+# --- mailing lists ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MailingList:
+    """What the header fields say about the list a message went through."""
+
+    name: str  # the List-Id (RFC 2919), else the list's address
+    domains: tuple[str, ...]  # organizational domains of the List-Id and the list addresses
+    evidence: tuple[str, ...]  # the fields that show it, as "Name: value"
+
+
+_ANGLE = re.compile(r"<([^<>]*)>")
+_MAILTO = re.compile(r"mailto:([^?>,\s]+@[^?>,\s]+)", re.I)
+_ADDR = re.compile(r"([^\s<>\"();:,]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+# Fields only a list manager writes, without a domain in them: evidence, not identity.
+_MARKERS = ("x-mailman-version", "x-google-group-id", "x-google-loop", "x-groupsio-msgnum")
+# Fields that carry the list's address: Mailman's X-BeenThere, groups.io's and ezmlm's
+# Mailing-List ("list x@domain; contact ..."), Sympa's X-Sympa-To.
+_ADDRESS_FIELDS = ("x-beenthere", "mailing-list", "x-sympa-to")
+_MAX_EVIDENCE = 4
+
+
+def _domain_of(address: str) -> str | None:
+    domain = address.rpartition("@")[2].strip().strip(".").lower()
+    return domain if "." in domain else None
+
+
+def mailing_list(msg: ParsedMessage) -> MailingList | None:
+    """The mailing list the message was redistributed by, from its List-Id (RFC 2919) or the
+    list address a list manager wrote (List-Post, RFC 2369 §3.4; X-BeenThere; Mailing-List;
+    X-Sympa-To); None when the fields show no list.
+
+    List-Unsubscribe alone is not a list (every newsletter has one, RFC 8058): its mailto
+    domain only widens the list's domains once a List-Id or a list address shows a list.
+    """
+    name: str | None = None
+    domains: list[str] = []
+    evidence: list[str] = []
+    for f in msg.headers:
+        lname = f.lname
+        if lname not in ("list-id", "list-post", "list-unsubscribe", *_ADDRESS_FIELDS, *_MARKERS):
+            continue
+        text = " ".join(field_text(f.value).split())
+        found: list[str] = []
+        if lname == "list-id":
+            # list-id = list-label "." list-id-namespace, in angle brackets (RFC 2919 §2);
+            # some write a space inside (`<770 capital.ggg.com>`): the dotted word is the id.
+            m = _ANGLE.search(text)
+            words = (m.group(1) if m else text).split()
+            if words and "." in words[-1]:
+                ident = words[-1].lower().strip(".")
+                found.append(ident)
+                name = name or ident
+        elif lname in ("list-post", "list-unsubscribe"):
+            found = [d for d in (_domain_of(a) for a in _MAILTO.findall(text)) if d]
+            if lname == "list-post" and found:
+                name = name or _MAILTO.findall(text)[0].lower()
+        elif lname in _ADDRESS_FIELDS:
+            addresses = _ADDR.findall(text)
+            found = [d for d in (_domain_of(a) for a in addresses) if d]
+            if addresses:
+                name = name or addresses[0].lower()
+        domains += found
+        if lname in _MARKERS or (found and lname != "list-unsubscribe"):
+            evidence.append(f"{f.name.decode('ascii', 'replace').strip()}: {text[:120]}")
+    if name is None:
+        return None
+    orgs = tuple(dict.fromkeys(organizational_domain(a_label(d)) for d in domains))
+    return MailingList(name, orgs, tuple(evidence[:_MAX_EVIDENCE]))
+
+
+# --- the classification -------------------------------------------------------------------------
+
+
+def classify(
+    domain: str | None, from_domain: str | None, lst: MailingList | None = None
+) -> Alignment:
     if not domain:
         return Alignment(Classification.THIRD_PARTY, False, False, None)
-    domain = domain.lower().rstrip(".")
-    strict = from_domain is not None and domain == from_domain
-    relaxed = from_domain is not None and (
-        strict or organizational_domain(domain) == organizational_domain(from_domain)
+    domain = a_label(domain)
+    author = a_label(from_domain) if from_domain else None
+    strict = author is not None and domain == author
+    relaxed = author is not None and (
+        strict or organizational_domain(domain) == organizational_domain(author)
     )
     provider = provider_for(domain)
     if relaxed:
         return Alignment(Classification.AUTHOR, True, strict, provider)
     if provider:
         return Alignment(Classification.PROVIDER, False, False, provider)
+    if lst is not None and organizational_domain(domain) in lst.domains:
+        return Alignment(Classification.LIST, False, False, None, lst.name)
     return Alignment(Classification.THIRD_PARTY, False, False, None)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from analyzer import explain, trace
-from analyzer.classify import organizational_domain, provider_for
+from analyzer.classify import mailing_list, organizational_domain, provider_for
 from analyzer.model import (
     Classification,
     DkimSignature,
@@ -112,6 +112,27 @@ def finding(
 Rule = Callable[[ParsedMessage, tuple[SignatureVerdict, ...], str], list[Finding]]
 
 
+# Reasons whose default remedy is addressed to whoever runs d= (publish, re-key, re-sign):
+# for a platform's or a list's own signature that is not the author, but the platform or
+# the list, so these read differently there (`<reason>.signer`).
+_SIGNER_VARIANTS = frozenset({
+    Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX, Reason.KEY_TOO_SHORT,
+    Reason.WEAK_ALGORITHM, Reason.BODY_HASH_MISMATCH, Reason.SIGNATURE_MISMATCH,
+})  # fmt: skip
+# Platforms whose default signature means the domain's own DKIM is not turned on there.
+_GOOGLE = frozenset({"Google Workspace", "Google"})
+
+
+def owner(v: SignatureVerdict, lang: str = "en") -> str | None:
+    """Who runs d= when it is not the author: the platform, or the mailing list."""
+    a = v.alignment
+    if a.classification is Classification.PROVIDER:
+        return a.provider
+    if a.classification is Classification.LIST:
+        return explain.phrase("owner.list", lang, list=v.domain or a.mailing_list or "?")
+    return None
+
+
 def _dns_evidence(v: SignatureVerdict) -> list[str]:
     out = [describe_answer(v.key_evidence.answer)] if v.key_evidence else []
     return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
@@ -132,6 +153,13 @@ def _explain_failure(
         entry = "key_rotated.replaced" if reason is Reason.SIGNATURE_MISMATCH else "key_rotated"
         ar = f"Authentication-Results: {seen.field}"
         return "key_rotated", entry, {"authserv": seen.authserv_id}, [ar, *evidence]
+    # A platform's or a list's own key and signing are its business: never ask the author to
+    # publish a key under amazonses.com or to re-sign for sendgrid.info (nor run the probes'
+    # stories, which are about a domain owner's DNS mistakes).
+    if reason in _SIGNER_VARIANTS and v.alignment.classification in (
+        Classification.PROVIDER, Classification.LIST,
+    ):  # fmt: skip
+        return reason.value, f"{reason.value}.signer", {}, evidence
     if reason in _TEMPORARY:
         cname = probes.get(ProbeKind.SELECTOR_CNAME)
         if cname and cname.found and v.key_evidence:
@@ -182,6 +210,7 @@ def _signature_failures(
             continue  # the finding for the first one past the limit speaks for them all
         author = v.alignment.classification is Classification.AUTHOR
         code, entry, extra, evidence = _explain_failure(v, receiver)
+        extra = {"owner": owner(v, lang) or "", **extra}
         if v.result is Result.NEUTRAL:
             severity = Severity.INFO
         elif v.result is Result.TEMPERROR or not author or code == "key_rotated":
@@ -207,14 +236,38 @@ def _coverage(
     authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
     if authors:
         return []
+    code = "author_signature_missing"
+    # The best explanation first: a list that re-signed (and so likely removed or broke the
+    # author's signature) explains more than how the author's mail was first sent.
+    lists = [v for v in verdicts if v.alignment.classification is Classification.LIST]
+    if lists:
+        lst = mailing_list(msg)
+        fields |= {"list": lists[0].alignment.mailing_list or "?", "list_d": lists[0].domain}
+        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=lst.evidence if lst else (),
+                        text=f"{code}.list")]  # fmt: skip
+    providers = {
+        v.alignment.provider
+        for v in verdicts
+        if v.alignment.classification is Classification.PROVIDER and v.alignment.provider
+    }
+    signed_by = [f"DKIM-Signature: d={v.domain}; s={v.selector}" for v in verdicts if v.domain]
+    if providers & _GOOGLE:
+        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
+                        text=f"{code}.google_workspace")]  # fmt: skip
+    if "Microsoft 365" in providers:
+        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
+                        text=f"{code}.microsoft365")]  # fmt: skip
+    # SES's causes only when the headers say SES sent it and no other platform signed.
     ses = trace.ses_origin(msg)
-    if ses is None:
-        return [finding("author_signature_missing", Severity.ERROR, fields, lang=lang)]
-    fields["region"] = ses.region or explain.phrase("unknown.region", lang)
-    return [
-        finding("author_signature_missing", Severity.ERROR, fields, lang=lang,
-                evidence=ses.evidence, text="author_signature_missing.ses")
-    ]  # fmt: skip
+    if ses is not None and providers <= {"Amazon SES"}:
+        fields["region"] = ses.region or explain.phrase("unknown.region", lang)
+        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=ses.evidence,
+                        text=f"{code}.ses")]  # fmt: skip
+    if providers:
+        fields["provider"] = ", ".join(sorted(providers))
+        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
+                        text=f"{code}.provider")]  # fmt: skip
+    return [finding(code, Severity.ERROR, fields, lang=lang)]
 
 
 def _providers(
@@ -244,7 +297,10 @@ def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str)
     for v in verdicts:
         f = fields_for(v, msg, lang)
         if v.key and v.key.key_type == "rsa" and v.key_bits and 1024 <= v.key_bits < WEAK_RSA_BITS:
-            out.append(finding("weak_key", Severity.WARNING, f, lang=lang, index=v.index))
+            # A platform's or a list's key is its own to replace, not the author's.
+            who = owner(v, lang)
+            out.append(finding("weak_key", Severity.WARNING, {**f, "owner": who or ""}, lang=lang,
+                               index=v.index, text="weak_key.signer" if who else None))  # fmt: skip
         if v.key and v.key.testing:
             out.append(finding("key_testing_mode", Severity.WARNING, f, lang=lang, index=v.index))
         ev = v.key_evidence

@@ -253,6 +253,145 @@ _EN: dict[str, Text] = {
         "regions or accounts, set up DKIM in each and publish every CNAME record they give.",
         True,
     ),
+    "author_signature_missing.list": Text(
+        "The mailing list {list} re-signed this message (d={list_d}); no signature of "
+        "{from_domain} is left: the list likely removed or broke the author's.",
+        "The message was redistributed by the list {list} (its header fields show it), and the "
+        "only signatures on it now are other domains' ({signers}), the list's own among them. "
+        "Lists that change a message (a subject tag, a footer, re-encoding) break the author's "
+        "signature, and some then remove it and sign as themselves; either way what arrived "
+        "is the list's message, not the one {from_domain} signed. This does not show that "
+        "{from_domain}'s own DKIM is wrong. The list's signature does not align with "
+        "{from_domain}, so DMARC gets nothing from DKIM: permanent for this message.",
+        "For the list owner: ARC-seal the messages the list forwards (RFC 8617), so receivers "
+        "can see that the author's signature passed when the list received it; for authors "
+        "whose domain publishes DMARC p=quarantine or p=reject, apply DMARC mitigation (rewrite "
+        "From to the list's address, 'Name via List'; Mailman: dmarc_moderation_action = Munge "
+        "From); or stop modifying messages (no subject tag or footer) and keep the author's "
+        "signature instead of removing it. For the author ({from_domain}): check a message you "
+        "sent directly, not through the list; with p=reject, delivery of your list mail "
+        "depends on the list's mitigation.",
+        True,
+    ),
+    "author_signature_missing.google_workspace": Text(
+        "Google signed this message with its own domain ({signers}), not with {from_domain}: "
+        "DKIM for {from_domain} is likely not turned on in Google Workspace.",
+        "Google Workspace signs the mail of a domain with d=<domain>.<date>.gappssmtp.com "
+        "(Google's own services with d=google.com) until DKIM is set up and started for the "
+        "domain itself. That signature is not aligned with {from_domain}, so DMARC gets nothing "
+        "from DKIM. This is permanent for this message.",
+        "In the Google Admin console open Apps > Google Workspace > Gmail > Authenticate email, "
+        "select {from_domain} and generate a new record (2048-bit, selector prefix `google`). "
+        "Publish the TXT record it shows at google._domainkey.{from_domain}, wait until DNS "
+        "answers with it (up to 48 hours), then click Start authentication: Gmail then signs "
+        "with d={from_domain}.",
+        True,
+    ),
+    "author_signature_missing.microsoft365": Text(
+        "Microsoft 365 signed this message with the tenant's default domain ({signers}), not "
+        "with {from_domain}: DKIM for {from_domain} is likely not enabled.",
+        "Microsoft 365 signs outgoing mail with d=<tenant>.onmicrosoft.com until DKIM signing "
+        "is enabled for the custom domain. That signature is not aligned with {from_domain}, "
+        "so DMARC gets nothing from DKIM. This is permanent for this message.",
+        "In the Microsoft Defender portal open Email & collaboration > Policies & rules > "
+        "Threat policies > Email authentication settings > DKIM and select {from_domain}. "
+        "Publish the two CNAME records it shows (selector1._domainkey.{from_domain} and "
+        "selector2._domainkey.{from_domain}, pointing to the names given there), then turn on "
+        "'Sign messages for this domain with DKIM signatures' (PowerShell: "
+        "Set-DkimSigningConfig -Identity {from_domain} -Enabled $true).",
+        True,
+    ),
+    "author_signature_missing.provider": Text(
+        "Only {provider}'s own signature is on this message ({signers}): nothing signed it as "
+        "{from_domain}.",
+        "{provider} signs the mail it sends with its own domain, automatically; it signs with "
+        "{from_domain} only once its custom-domain authentication (often called domain "
+        "authentication or custom DKIM) is set up for {from_domain}. Without it DKIM does not "
+        "align with the From domain and gives DMARC nothing. This is permanent for this message.",
+        "In {provider}'s settings set up DKIM (domain authentication) for {from_domain} and "
+        "publish the records it gives you under {from_domain}; it then signs with "
+        "d={from_domain}.",
+        True,
+    ),
+    # --- a platform's or a list's own signature: its owner's business, not the author's ---
+    "key_not_found.signer": Text(
+        "The key of {owner}'s own signature (d={d}, s={s}) is gone: likely rotated since this "
+        "message was sent, or a problem at {owner}.",
+        "DNS says {detail}. This signature is {owner}'s, made with its own domain {d}; {owner} "
+        "publishes and rotates its keys itself, and for old mail a selector that no longer "
+        "answers is expected. It does not count for DMARC of {from_domain} either way. This is "
+        "permanent for this message.",
+        "Nothing for you to publish: {key} is {owner}'s DNS name, not yours. If this is fresh "
+        "mail and the key is still missing, it is {owner}'s problem to fix: tell them.",
+        True,
+    ),
+    "key_revoked.signer": Text(
+        "The key of {owner}'s own signature (d={d}, s={s}) has been revoked (empty p=).",
+        "The record at {key} has an empty p= tag: {owner} has retired this selector, likely "
+        "rotated to a new key since this message was sent, which is normal for old mail. It "
+        "does not count for DMARC of {from_domain}. This is permanent for this message.",
+        "Nothing for you to do: {key} is {owner}'s key, not yours.",
+        True,
+    ),
+    "key_syntax.signer": Text(
+        "The key record of {owner}'s own signature (d={d}, s={s}) is malformed.",
+        "The TXT record at {key} is not a valid DKIM key record: {detail}. It is {owner}'s "
+        "record under its own domain; the signature does not count for DMARC of {from_domain} "
+        "either way. This is permanent until {owner} corrects it.",
+        "Nothing for you to publish: {key} is {owner}'s DNS name. If it persists on fresh "
+        "mail, tell {owner}.",
+        True,
+    ),
+    "key_too_short.signer": Text(
+        "The key of {owner}'s own signature (d={d}, s={s}) is too short to be trusted "
+        "({bits} bits).",
+        "RFC 8301 forbids accepting RSA keys shorter than 1024 bits, so receivers ignore this "
+        "signature. The key is {owner}'s, under its own domain {d}; the signature does not "
+        "count for DMARC of {from_domain}. This is permanent until {owner} replaces the key.",
+        "Nothing for you to do: {key} is {owner}'s key, not yours.",
+        True,
+    ),
+    "weak_algorithm.signer": Text(
+        "{owner}'s own signature (d={d}, s={s}) uses rsa-sha1, which receivers no longer accept.",
+        "{detail}. SHA-1 signatures are not valid under RFC 8301. {owner} chose how to sign "
+        "with its own domain {d}; the signature does not count for DMARC of {from_domain} "
+        "either way. This is permanent for this message.",
+        "Nothing for you to change: how {owner} signs with {d} is {owner}'s business. Look at "
+        "the signature of your own domain instead.",
+        True,
+    ),
+    "weak_key.signer": Text(
+        "{owner}'s key for its own signature (d={d}, s={s}) is {bits}-bit RSA: still "
+        "accepted, but weak.",
+        "1024-bit RSA keys still verify, but they are considered breakable. This key is "
+        "{owner}'s, under its own domain {d}: replacing it is up to {owner}. This lasts until "
+        "{owner} replaces it (permanent).",
+        "Nothing for you to do: {key} is {owner}'s key, not yours.",
+        True,
+    ),
+    "body_hash_mismatch.signer": Text(
+        "{owner}'s own signature (d={d}, s={s}) fails: the body was changed after {owner} "
+        "signed it.",
+        "The body hash in bh= no longer matches the body, so something after {owner} altered "
+        "it (a list footer, a banner, re-encoding, line endings). The header signature is "
+        "{header_state}. This signature does not count for DMARC of {from_domain}; what changed "
+        "the body likely broke any other signature on it too. This is permanent for this "
+        "message.",
+        "Nothing to fix at {owner}: look for what rewrote the body after it was sent (the "
+        "other findings say what changed) and have it leave the body alone.",
+        True,
+    ),
+    "signature_mismatch.signer": Text(
+        "{owner}'s own signature (d={d}, s={s}) fails: a signed header was changed, or the "
+        "key no longer matches.",
+        "The header signature in b= does not verify with the key at {key}. Either a header "
+        "listed in h= was changed after {owner} signed (a subject tag, a re-folded header), "
+        "or {owner} has likely replaced the key under this selector since. The signature does "
+        "not count for DMARC of {from_domain}. This is permanent for this message.",
+        "Nothing for you to publish: {key} is {owner}'s key. If headers were changed in "
+        "transit, look for the relay or list that edits them.",
+        True,
+    ),
     "provider_signature": Text(
         "{provider} added its own signature (d={d}, s={s}): this is normal.",
         "{provider} signs the mail it sends with its own domain {d}, automatically. "
@@ -1061,6 +1200,7 @@ PHRASES_EN: dict[str, str] = {
     "state.none": "not checked",
     "unknown.domain": "the sender's domain",
     "unknown.region": "(not stated in the headers)",
+    "owner.list": "the list {list}",
     "unknown.server": "the resolver",
 }
 
@@ -1251,6 +1391,117 @@ _ZH_TW: dict[str, Text] = {
         "在寄出這封郵件的帳戶、{region} 區域的 SES 主控台中開啟身分 {from_domain}，確認 DKIM 已啟用並驗證完成。"
         "如果寄件地址另外也列為一個身分，請刪除該地址身分（之後就會沿用網域的設定），或為它啟用 DKIM。"
         "如果您從多個區域或帳戶寄信，請在每一處都設定 DKIM，並發佈它們提供的所有 CNAME 記錄。",
+        True,
+    ),
+    "author_signature_missing.list": Text(
+        "郵件論壇 {list} 重新簽署了這封郵件（d={list_d}）；已沒有 {from_domain} 的簽章："
+        "論壇可能移除或破壞了作者的簽章。",
+        "這封郵件經由論壇 {list} 轉發（標頭欄位顯示如此），現在郵件上只有其他網域的簽章（{signers}），"
+        "其中包括論壇自己的。論壇若修改郵件（主旨標籤、頁尾、重新編碼）就會破壞作者的簽章，"
+        "有些論壇接著會移除它並以自己的身分簽署；無論哪一種，送達的是論壇的郵件，而不是 {from_domain} "
+        "簽署的那一封。這並不表示 {from_domain} 自己的 DKIM 有問題。論壇的簽章與 {from_domain} 不對齊，"
+        "DMARC 因此從 DKIM 得不到任何結果：對這封郵件而言是永久性的。",
+        "論壇管理者：為論壇轉發的郵件加上 ARC 封印（RFC 8617），讓收件端看得出論壇收到時作者的簽章是通過的；"
+        "對於網域發佈 DMARC p=quarantine 或 p=reject 的作者，採用 DMARC 緩解措施"
+        "（把 From 改寫成論壇的地址，「某人 via 論壇」；Mailman：dmarc_moderation_action = Munge From）；"
+        "或不再修改郵件（不加主旨標籤或頁尾），並保留作者的簽章而不是移除它。"
+        "作者（{from_domain}）：請檢查一封直接寄出、沒有經過論壇的郵件；若採用 p=reject，"
+        "您的論壇郵件能否送達取決於論壇的緩解措施。",
+        True,
+    ),
+    "author_signature_missing.google_workspace": Text(
+        "Google 以它自己的網域簽署了這封郵件（{signers}），而不是 {from_domain}："
+        "{from_domain} 可能尚未在 Google Workspace 啟用 DKIM。",
+        "在網域本身設定並啟動 DKIM 之前，Google Workspace 會以 d=<網域>.<日期>.gappssmtp.com "
+        "簽署該網域的郵件（Google 自己的服務則以 d=google.com）。這個簽章與 {from_domain} 不對齊，"
+        "DMARC 因此從 DKIM 得不到任何結果。對這封郵件而言，這是永久性的問題。",
+        "在 Google 管理控制台開啟「應用程式 > Google Workspace > Gmail > 驗證電子郵件」，"
+        "選擇 {from_domain} 並產生新記錄（2048 位元，選擇器前置字串 `google`）。"
+        "把它顯示的 TXT 記錄發佈在 google._domainkey.{from_domain}，等 DNS 能查到它（最多 48 小時），"
+        "再按「開始驗證」：之後 Gmail 就會以 d={from_domain} 簽署。",
+        True,
+    ),
+    "author_signature_missing.microsoft365": Text(
+        "Microsoft 365 以租用戶的預設網域簽署了這封郵件（{signers}），而不是 {from_domain}："
+        "{from_domain} 可能尚未啟用 DKIM。",
+        "在自訂網域啟用 DKIM 簽署之前，Microsoft 365 會以 d=<租用戶>.onmicrosoft.com 簽署外寄郵件。"
+        "這個簽章與 {from_domain} 不對齊，DMARC 因此從 DKIM 得不到任何結果。"
+        "對這封郵件而言，這是永久性的問題。",
+        "在 Microsoft Defender 入口網站開啟「電子郵件與共同作業 > 原則與規則 > 威脅原則 > "
+        "電子郵件驗證設定 > DKIM」並選擇 {from_domain}。發佈它顯示的兩筆 CNAME 記錄"
+        "（selector1._domainkey.{from_domain} 與 selector2._domainkey.{from_domain}，指向該處列出的名稱），"
+        "再開啟「使用 DKIM 簽章簽署此網域的郵件」（PowerShell：Set-DkimSigningConfig -Identity "
+        "{from_domain} -Enabled $true）。",
+        True,
+    ),
+    "author_signature_missing.provider": Text(
+        "這封郵件上只有 {provider} 自己的簽章（{signers}）：沒有任何簽章是以 {from_domain} 簽署的。",
+        "{provider} 會自動以自己的網域簽署它寄出的郵件；只有在為 {from_domain} 設定好它的自訂網域驗證"
+        "（常稱為網域驗證或自訂 DKIM）之後，才會以 {from_domain} 簽署。沒有它，DKIM 就不與寄件網域對齊，"
+        "DMARC 也得不到任何結果。對這封郵件而言，這是永久性的問題。",
+        "在 {provider} 的設定中為 {from_domain} 設定 DKIM（網域驗證），並在 {from_domain} 下發佈它提供的記錄；"
+        "之後它就會以 d={from_domain} 簽署。",
+        True,
+    ),
+    # --- platform or list signatures: their owner acts, not the author ---
+    "key_not_found.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）的金鑰已不存在：可能在這封郵件寄出後已輪替，或是 {owner} 那邊的問題。",
+        "DNS 回應：{detail}。這是 {owner} 以自己的網域 {d} 做的簽章；{owner} 自行發佈與輪替它的金鑰，"
+        "對舊郵件而言，選擇器已查不到是預料中的事。無論如何它都不計入 {from_domain} 的 DMARC。"
+        "對這封郵件而言，這是永久性的。",
+        "您不需要發佈任何東西：{key} 是 {owner} 的 DNS 名稱，不是您的。如果這是新郵件而金鑰仍然不存在，"
+        "那是 {owner} 要修正的問題：請通知他們。",
+        True,
+    ),
+    "key_revoked.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）的金鑰已被撤銷（p= 為空）。",
+        "{key} 的記錄 p= 為空：{owner} 已停用這個選擇器，可能是在這封郵件寄出後已輪替為新金鑰，"
+        "這對舊郵件而言是正常的。它不計入 {from_domain} 的 DMARC。對這封郵件而言，這是永久性的。",
+        "您不需要處理：{key} 是 {owner} 的金鑰，不是您的。",
+        True,
+    ),
+    "key_syntax.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）的金鑰記錄格式錯誤。",
+        "{key} 的 TXT 記錄不是有效的 DKIM 金鑰記錄：{detail}。這是 {owner} 在自己網域下的記錄；"
+        "無論如何這個簽章都不計入 {from_domain} 的 DMARC。在 {owner} 修正之前，這是永久性的。",
+        "您不需要發佈任何東西：{key} 是 {owner} 的 DNS 名稱。如果新郵件也一樣，請通知 {owner}。",
+        True,
+    ),
+    "key_too_short.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）的金鑰太短，無法信任（{bits} 位元）。",
+        "RFC 8301 禁止接受短於 1024 位元的 RSA 金鑰，因此收件端會忽略這個簽章。這是 {owner} 在自己網域 {d} "
+        "下的金鑰；這個簽章不計入 {from_domain} 的 DMARC。在 {owner} 更換金鑰之前，這是永久性的。",
+        "您不需要處理：{key} 是 {owner} 的金鑰，不是您的。",
+        True,
+    ),
+    "weak_algorithm.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）使用 rsa-sha1，收件端已不再接受。",
+        "{detail}。依 RFC 8301，SHA-1 簽章無效。以自己的網域 {d} 如何簽署是 {owner} 的選擇；"
+        "無論如何這個簽章都不計入 {from_domain} 的 DMARC。對這封郵件而言，這是永久性的。",
+        "您不需要更改任何設定：{owner} 如何以 {d} 簽署是 {owner} 的事。請改看您自己網域的簽章。",
+        True,
+    ),
+    "weak_key.signer": Text(
+        "{owner} 自己簽章（d={d}，s={s}）的金鑰是 {bits} 位元 RSA：仍被接受，但強度不足。",
+        "1024 位元的 RSA 金鑰仍能驗證，但被認為可被破解。這是 {owner} 在自己網域 {d} 下的金鑰："
+        "是否更換由 {owner} 決定。在 {owner} 更換之前會一直如此（永久性）。",
+        "您不需要處理：{key} 是 {owner} 的金鑰，不是您的。",
+        True,
+    ),
+    "body_hash_mismatch.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）驗證失敗：郵件內文在 {owner} 簽署後被修改了。",
+        "bh= 中的內文雜湊值與內文不再相符，表示 {owner} 之後有東西修改了內文（論壇頁尾、橫幅、"
+        "重新編碼、換行字元）。標頭簽章狀態：{header_state}。這個簽章不計入 {from_domain} 的 DMARC；"
+        "修改內文的東西可能也破壞了郵件上的其他簽章。對這封郵件而言，這是永久性的。",
+        "{owner} 那邊不需要修正：請找出寄出後改寫內文的環節（其他發現會說明改了什麼），並讓它不要更動內文。",
+        True,
+    ),
+    "signature_mismatch.signer": Text(
+        "{owner} 自己的簽章（d={d}，s={s}）驗證失敗：有已簽署的標頭被修改，或金鑰已不相符。",
+        "b= 中的標頭簽章無法以 {key} 的金鑰驗證。可能是 h= 列出的某個標頭在 {owner} 簽署後被修改"
+        "（主旨標籤、重新折行的標頭），或是 {owner} 之後可能已在同一個選擇器下更換了金鑰。"
+        "這個簽章不計入 {from_domain} 的 DMARC。對這封郵件而言，這是永久性的。",
+        "您不需要發佈任何東西：{key} 是 {owner} 的金鑰。如果標頭在傳送途中被修改，請找出修改它們的轉送站或論壇。",
         True,
     ),
     "provider_signature": Text(
@@ -1901,6 +2152,7 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "state.none": "未檢查",
     "unknown.domain": "寄件者的網域",
     "unknown.region": "（標頭中未註明）",
+    "owner.list": "論壇 {list}",
     "unknown.server": "解析器",
 }
 

@@ -11,6 +11,7 @@ import binascii
 import functools
 import re
 
+from analyzer.classify import a_label
 from analyzer.dns import Resolver
 from analyzer.model import DnsStatus, KeyEvidence, KeyProblem, KeyRecord, Reason
 from analyzer.signatures import TagListError, parse_tag_list
@@ -21,7 +22,9 @@ _WSP = re.compile(rb"[ \t\r\n]+")
 
 
 def key_name(selector: str, domain: str) -> str:
-    return f"{selector}._domainkey.{domain}"
+    # RFC 8616 §4: a d= written in U-labels is looked up as A-labels (the answer's owner
+    # name is in A-labels too, so the CNAME walk in dns.py finds it).
+    return f"{selector}._domainkey.{a_label(domain)}"
 
 
 def fetch_key(resolver: Resolver, selector: str, domain: str) -> KeyEvidence:

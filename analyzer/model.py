@@ -68,8 +68,11 @@ class DnsStatus(StrEnum):
 
 
 class Classification(StrEnum):
-    AUTHOR = "author"
-    PROVIDER = "provider"
+    """Who signed: decided in classify.py, in this order of precedence."""
+
+    AUTHOR = "author"  # d= aligned with the From domain (RFC 7489 §3.1.1)
+    PROVIDER = "provider"  # a sending platform's own domain (data/providers.toml)
+    LIST = "list"  # the mailing list that redistributed the message (its List-Id's domain)
     THIRD_PARTY = "third_party"
 
 
@@ -253,6 +256,7 @@ class Alignment:
     relaxed: bool
     strict: bool
     provider: str | None
+    mailing_list: str | None = None  # LIST: the list's identity (List-Id, else its address)
 
 
 @dataclass(frozen=True, slots=True)

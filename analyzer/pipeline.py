@@ -7,7 +7,7 @@ from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
 from analyzer.arc import check_arc
-from analyzer.classify import classify
+from analyzer.classify import classify, mailing_list
 from analyzer.diagnose import diagnose
 from analyzer.dns import Resolver
 from analyzer.forensics import arc_findings, forensic_findings
@@ -80,7 +80,7 @@ def analyze(
 def _verdict(
     sig: DkimSignature | MalformedSignature, msg: ParsedMessage, resolver: Resolver, now: int
 ) -> SignatureVerdict:
-    alignment = classify(sig.domain, msg.from_domain)
+    alignment = classify(sig.domain, msg.from_domain, mailing_list(msg))
     if isinstance(sig, MalformedSignature):
         return SignatureVerdict(
             sig.index, sig.domain, sig.selector, sig.algorithm, Result.PERMERROR, sig.reason,

@@ -85,6 +85,47 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
         {"dmarc_alignment"},
         ("adkim=s needs d= to be exactly secure.bank.example",),
     ),
+    # --- who signed (issue 10): the party named is the one who can act ---
+    "list-resigned-stripped": (
+        {"author_signature_missing"},
+        (
+            "The mailing list planning.lists.example.org re-signed this message "
+            "(d=lists.example.org)",
+            "likely removed or broke the author's",
+            "ARC-seal",
+            "DMARC mitigation",
+            "stop modifying messages",
+            "For the author (example.com)",
+        ),
+    ),
+    "list-mailman-ses": (
+        {"body_hash_mismatch", "body_appended", "provider_signature"},
+        (
+            "Amazon SES's own signature (d=amazonses.com, s=ug7nbtf4gccmlpwj322ax3p6ow6yfsug) "
+            "fails: the body was changed after Amazon SES signed it",
+            "Nothing to fix at Amazon SES",
+        ),
+    ),
+    "provider-key-gone": (
+        {"key_not_found", "provider_signature"},
+        (
+            "The key of Amazon SES's own signature (d=amazonses.com, "
+            "s=r2xq5sonp7k3jbd4vyc6tmu4e5lgh2wf) is gone: likely rotated",
+            "Nothing for you to publish: r2xq5sonp7k3jbd4vyc6tmu4e5lgh2wf._domainkey.amazonses.com "
+            "is Amazon SES's DNS name, not yours.",
+        ),
+    ),
+    "idn-aligned": (
+        set(),
+        ("PASS: The signature of the sender's own domain xn--bcher-kva.example (d=bücher.example",),
+    ),
+}
+
+# fixture -> words no report of it may contain (a remedy addressed to the wrong party)
+NEVER: dict[str, tuple[str, ...]] = {
+    "list-resigned-stripped": ("Amazon SES did not sign", "In the SES console"),
+    "provider-key-gone": ("Publish the key record", "_domainkey.amazonses.com, exactly"),
+    "idn-aligned": ("No signature is from the sender's own domain",),
 }
 
 
@@ -110,6 +151,8 @@ def test_each_situation_is_recognised(name: str, dns_server: ZoneServer) -> None
     assert text.exit_code == case.expected["exit_code"]
     for w in words:
         assert w in text.stdout, w
+    for w in NEVER.get(name, ()):
+        assert w not in text.stdout, w
 
 
 def test_the_headline_answers_first(dns_server: ZoneServer) -> None:

@@ -16,7 +16,10 @@ INFERRED = [
     "key_not_found.no_domainkey", "signature_future", "author_signature_missing.ses",
     "dns_name_doubled", "cname_target_missing", "cname_target_missing.provider",
     "key_at_other_domain", "key_at_other_domain.from", "dns_temporary.cname", "key_rotated",
-    "key_rotated.replaced",
+    "key_rotated.replaced", "author_signature_missing.list",
+    "author_signature_missing.google_workspace", "author_signature_missing.microsoft365",
+    "key_not_found.signer", "key_revoked.signer", "signature_mismatch.signer",
+    "body_hash_mismatch.signer",
 ]  # fmt: skip
 _LIKELY = {"en": "likely", "zh-TW": "可能"}
 
