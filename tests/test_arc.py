@@ -18,6 +18,7 @@ from tests.conftest import CORPUS, FIXTURES, run_cli
 
 LIST_ARC = FIXTURES / "list-arc" / "message.eml"
 VALIMAIL = CORPUS / "valimail_arc_validation"
+NOW = 1_764_600_000  # 2025-12-01: after every t= of the suites
 
 
 def _message(path: Path, server: ZoneServer) -> dict[str, Any]:
@@ -123,7 +124,7 @@ def test_valimail_arc_validation_agreement(capsys: pytest.CaptureFixture[str]) -
         for case in cases:
             want = json.loads((case / "expected.json").read_text())["arc"]["cv"]
             try:
-                got = check_arc(parse_message((case / "message.eml").read_bytes()), resolver)
+                got = check_arc(parse_message((case / "message.eml").read_bytes()), resolver, NOW)
                 cv = got.cv.value
             except NotAMessageError:  # the two (almost) empty messages carry no chain at all
                 cv = "none"

@@ -196,7 +196,8 @@ def render_report(
     if report.verdicts:
         lines += ["", _table(report, style, lang)]
     if report.arc.sets or report.arc.cv.value != "none":
-        lines += ["", f"ARC: cv={report.arc.cv.value}" + "".join(
+        why = f" ({report.arc.reason.value})" if report.arc.reason else ""
+        lines += ["", f"ARC: cv={report.arc.cv.value}{why}" + "".join(
             f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)} message "
             f"{_mark(a.message_signature_valid)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
             for a in report.arc.sets
