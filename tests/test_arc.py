@@ -36,7 +36,11 @@ def test_arc_json_names_every_hop(dns_server: ZoneServer) -> None:
         "domain": "lists.example.org",
         "selector": "arc2025",
         "seal_result": "pass",
+        "seal_reason": None,
         "message_signature_result": "pass",
+        "message_signature_reason": None,
+        "message_signature_domain": "lists.example.org",
+        "message_signature_selector": "arc2025",
         "chain_status": "none",
         "authentication_results": first["authentication_results"],
         "dkim_pass_seen": True,
@@ -89,7 +93,8 @@ def test_change_after_the_last_seal_breaks_the_chain(
 def test_no_arc_fields_no_lookups(dns_server: ZoneServer) -> None:
     message = _message(FIXTURES / "plain" / "message.eml", dns_server)
     assert message["arc"] == {
-        "cv": "none", "detail": None, "temporary": False, "dns": [], "sets": []
+        "cv": "none", "detail": None, "temporary": False, "reason": None,
+        "failed_instance": None, "failed_field": None, "dns": [], "sets": [],
     }  # fmt: skip
     # Only the DKIM key and the DMARC record were asked for: no ARC key lookups.
     asked = {q.name for q in dns_server.queries}
