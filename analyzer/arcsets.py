@@ -197,6 +197,8 @@ def _signature(
         raise _Bad(f"d={domain[:80]} is not a domain name")
     if not _SELECTOR.match(selector):
         raise _Bad(f"s={selector[:80]} is not a selector")
+    if len(f"{selector}._domainkey.{domain}") > 253:  # RFC 1035 §2.3.4: not a name DNS can ask
+        raise _Bad("s=._domainkey.d= is longer than a DNS name can be (253 characters)")
     signature = _b64(values["b"])
     if not signature:
         raise _Bad("b= is not valid base64")

@@ -1015,8 +1015,8 @@ _EN: dict[str, Text] = {
     ),
     "arc_chain_failed.sealer_reported_fail": Text(
         "The ARC chain was already broken when {sealer} sealed the message (cv=fail).",
-        "The ARC-Seal of set i={instance}, by {sealer}, says cv=fail: the sets before it "
-        "did not verify when {sealer} received the message. A chain marked failed stays "
+        "The ARC-Seal of set i={instance}, by {sealer}, says cv=fail: by its own account, the "
+        "sets before it did not verify when {sealer} received the message. A chain marked failed stays "
         "failed (RFC 8617 §5.2 step 2), and receivers ignore it. This is permanent for this "
         "message.",
         "Nothing to fix at {sealer}: it recorded what it saw. Look at the hops before it: "
@@ -1026,8 +1026,8 @@ _EN: dict[str, Text] = {
     "arc_chain_failed.body_changed": Text(
         "The ARC chain does not verify: the body changed after {sealer} sealed the message "
         "(cv=fail).",
-        "The newest ARC-Message-Signature (set i={instance}, d={d}, s={s}) does not match the "
-        "body as it is now: {detail}. So the body was changed after that set was made, by a "
+        "The body hash (bh=) of the newest ARC-Message-Signature (set i={instance}, d={d}, "
+        "s={s}) does not match the body as it is now. So the body was changed after that set was made, by a "
         "later hop that added no ARC set of its own or in the saved copy, or {sealer} "
         "hashes bodies incorrectly. Receivers ignore the chain (RFC 8617 §5.2 step 4). This "
         "is permanent for this message.",
@@ -1039,8 +1039,8 @@ _EN: dict[str, Text] = {
     "arc_chain_failed.headers_changed": Text(
         "The ARC chain does not verify: the newest ARC-Message-Signature (d={d}, s={s}) "
         "fails (cv=fail).",
-        "The header signature of set i={instance} does not verify with the key at {key}: "
-        "{detail}. Either a header field it signs was changed after {sealer} sealed the "
+        "The header signature of set i={instance} does not verify with the key at {key}. "
+        "Either a header field it signs was changed after {sealer} sealed the "
         "message (by a later hop or in the saved copy), or the key at {key} is not the one "
         "the set was signed with. Receivers ignore the chain (RFC 8617 §5.2 step 4). This is "
         "permanent for this message.",
@@ -1052,7 +1052,7 @@ _EN: dict[str, Text] = {
     "arc_chain_failed.seal_failed": Text(
         "The ARC chain does not verify: the ARC-Seal of set i={instance} (d={d}, s={s}) "
         "fails (cv=fail).",
-        "The seal does not verify with the key at {key}: {detail}. Either an ARC header field "
+        "The seal does not verify with the key at {key}. Either an ARC header field "
         "of sets 1 to {instance} was changed after sealing, or the key at {key} is not the "
         "one {d} sealed with. Receivers ignore the chain (RFC 8617 §5.2 step 6). This is "
         "permanent for this message.",
@@ -1931,7 +1931,7 @@ _ZH_TW: dict[str, Text] = {
     ),
     "arc_chain_failed.sealer_reported_fail": Text(
         "{sealer} 封印這封郵件時，ARC 鏈就已經斷裂（cv=fail）。",
-        "{sealer} 的 ARC 組 i={instance} 的 ARC-Seal 寫著 cv=fail：{sealer} 收到郵件時，之前的 ARC "
+        "{sealer} 的 ARC 組 i={instance} 的 ARC-Seal 寫著 cv=fail：依它自己的記錄，{sealer} 收到郵件時，之前的 ARC "
         "組已無法驗證。被標為失敗的鏈會一直是失敗的（RFC 8617 §5.2 第 2 步），收件端會忽略它。"
         "對這封郵件而言，這是永久性的問題。",
         "{sealer} 不需要修正：它只是記錄了它所看到的。請檢查它之前的轉送站：它們的 ARC 組，或郵件在抵達 "
@@ -1940,7 +1940,7 @@ _ZH_TW: dict[str, Text] = {
     ),
     "arc_chain_failed.body_changed": Text(
         "ARC 鏈驗證失敗：{sealer} 封印郵件之後，內文遭到修改（cv=fail）。",
-        "最新的 ARC-Message-Signature（ARC 組 i={instance}，d={d}，s={s}）與目前的內文不符：{detail}。"
+        "最新的 ARC-Message-Signature（ARC 組 i={instance}，d={d}，s={s}）的內文雜湊（bh=）與目前的內文不符。"
         "所以內文是在該 ARC 組製作之後被修改的：被一個沒有加上自己 ARC 組的後續轉送站，或在儲存的副本中；"
         "或是 {sealer} 計算內文雜湊的方式有誤。收件端會忽略這條鏈（RFC 8617 §5.2 第 4 步）。"
         "對這封郵件而言，這是永久性的問題。",
@@ -1950,7 +1950,7 @@ _ZH_TW: dict[str, Text] = {
     ),
     "arc_chain_failed.headers_changed": Text(
         "ARC 鏈驗證失敗：最新的 ARC-Message-Signature（d={d}，s={s}）驗證失敗（cv=fail）。",
-        "ARC 組 i={instance} 的標頭簽章無法用 {key} 的金鑰驗證：{detail}。可能是它所簽署的某個標頭欄位在 "
+        "ARC 組 i={instance} 的標頭簽章無法用 {key} 的金鑰驗證。可能是它所簽署的某個標頭欄位在 "
         "{sealer} 封印後遭到修改（被後續的轉送站，或在儲存的副本中），也可能是 {key} 的金鑰並不是簽署這個 "
         "ARC 組所用的金鑰。收件端會忽略這條鏈（RFC 8617 §5.2 第 4 步）。對這封郵件而言，這是永久性的問題。",
         "如果只有這封郵件失敗，請找出會修改已簽署標頭欄位的後續轉送站。如果 {sealer} 封印的每封郵件都失敗，"
@@ -1959,7 +1959,7 @@ _ZH_TW: dict[str, Text] = {
     ),
     "arc_chain_failed.seal_failed": Text(
         "ARC 鏈驗證失敗：ARC 組 i={instance} 的 ARC-Seal（d={d}，s={s}）驗證失敗（cv=fail）。",
-        "這個封印無法用 {key} 的金鑰驗證：{detail}。可能是第 1 到 {instance} 組中的某個 ARC 標頭欄位在封印後"
+        "這個封印無法用 {key} 的金鑰驗證。可能是第 1 到 {instance} 組中的某個 ARC 標頭欄位在封印後"
         "遭到修改，也可能是 {key} 的金鑰並不是 {d} 封印時所用的金鑰。收件端會忽略這條鏈"
         "（RFC 8617 §5.2 第 6 步）。對這封郵件而言，這是永久性的問題。",
         "如果 {d} 封印的每封郵件都失敗，請比對它的 ARC 私鑰與 {key} 的金鑰；如果只有這一封，請找出會改寫 "

@@ -370,3 +370,13 @@ def test_a_temporary_failure_does_not_hide_a_permanent_one() -> None:
         {"flaky._domainkey.lists.example.org": flaky}), NOW)  # fmt: skip
     assert chain.temporary is False and chain.reason is not None
     assert chain.reason.value == "key_not_found" and chain.failed_instance == 2
+
+
+def test_a_key_name_dns_cannot_ask_is_malformed_not_temporary() -> None:
+    """s= and d= each valid, but together longer than a DNS name: no query, no temperror."""
+    long = ".".join(["a" * 60] * 3)
+    raw = _arc_fields(1).replace(b"d=lists.example.org", f"d={long}.example".encode()) + _plain()
+    resolver = _fixture_resolver()
+    chain = check_arc(parse_message(raw.replace(b"s=arc2025", f"s={long}".encode())), resolver, NOW)
+    assert chain.reason is not None and chain.reason.value == "structure"
+    assert chain.temporary is False and resolver.lookups == 0
