@@ -980,8 +980,8 @@ _EN: dict[str, Text] = {
         "The ARC chain on this message does not verify (cv=fail).",
         "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "
         "Receivers ignore what a broken chain says. This is permanent for this message.",
-        "The sealer whose set fails must fix its ARC signing (keys, header order, instance "
-        "numbers); or the message was changed after the last seal.",
+        "If every message sealed by {sealer} fails like this, its ARC sealing is at fault; if "
+        "only this one does, the message or its ARC header fields were changed after sealing.",
         True,
     ),
     "arc_temporary": Text(
@@ -1903,7 +1903,8 @@ _ZH_TW: dict[str, Text] = {
         "這封郵件的 ARC 鏈驗證失敗（cv=fail）。",
         "郵件中有 {sealer} 封印的 ARC 組，但整條鏈已經斷裂：{detail}。收件端會忽略斷裂的鏈所記錄的內容。"
         "對這封郵件而言，這是永久性的問題。",
-        "ARC 組驗證失敗的封印者必須修正它的 ARC 簽署（金鑰、標頭順序、實例編號）；或郵件在最後一次封印後遭到修改。",
+        "如果 {sealer} 封印的每封郵件都這樣失敗，問題在它的 ARC 封印；如果只有這一封，表示郵件或它的 ARC "
+        "標頭欄位在封印後遭到修改。",
         True,
     ),
     "arc_temporary": Text(
