@@ -321,7 +321,7 @@ class ArcSet:
     seal_valid: bool | None
     message_signature_valid: bool | None
     chain_status: str  # the seal's own cv= tag
-    authentication_results: str  # the ARC-Authentication-Results value after i=
+    authentication_results: str  # the ARC-Authentication-Results value, whitespace collapsed
     dkim_pass_domains: tuple[str, ...]  # header.d= of each dkim=pass that hop recorded
     dkim_fail_domains: tuple[str, ...] = ()  # ... and of each dkim=fail
     seal_reason: Reason | None = None  # why seal_valid is False (DKIM's reason codes)
