@@ -1133,8 +1133,8 @@ _EN: dict[str, Text] = {
         "The ARC chain on this message does not verify (cv=fail).",
         "ARC sets sealed by {sealer} are present, but the chain is broken: {detail}. "
         "Receivers ignore what a broken chain says. This is permanent for this message.",
-        "The sealer whose set fails must fix its ARC signing (keys, header order, instance "
-        "numbers); or the message was changed after the last seal.",
+        "If every message sealed by {sealer} fails like this, its ARC sealing is at fault; if "
+        "only this one does, the message or its ARC header fields were changed after sealing.",
         True,
     ),
     "arc_temporary": Text(
@@ -1143,6 +1143,93 @@ _EN: dict[str, Text] = {
         "This is temporary, not a missing key: {detail}.",
         "Try again later.",
         False,
+    ),
+    "arc_key_not_found": Text(
+        "The ARC chain cannot be verified now: the key d={d}, s={s} is not in DNS.",
+        "The {field} of ARC set i={instance} (sealed by {sealer}) was made with the key at "
+        "{key}, and DNS answers {status} for that name. ARC keys are rotated like DKIM keys, so for archived "
+        "mail this is the normal case: the key was likely withdrawn after the message was "
+        "delivered. Nothing shows that the set was wrong when it was made; it cannot be "
+        "checked today, so anyone verifying the chain now gets cv=fail. This is permanent "
+        "for this message.",
+        "Nothing to do for an old message. If the message is recent, the key at {key} is "
+        "missing from {d}'s DNS: only {d} can publish it.",
+        True,
+    ),
+    "arc_chain_failed.structure": Text(
+        "The ARC header fields on this message do not form a valid chain (cv=fail).",
+        "RFC 8617 §5.2 checks the structure before any signature: {detail}. Receivers "
+        "ignore a chain like this. The sets were sealed by {sealer}. This is permanent for "
+        "this message.",
+        "If every message sealed by {sealer} looks like this, its ARC sealing writes "
+        "malformed fields; if only this one does, its ARC header fields were edited after "
+        "sealing (by a later hop or in the saved copy).",
+        True,
+    ),
+    "arc_chain_failed.sealer_reported_fail": Text(
+        "The ARC chain was already broken when {sealer} sealed the message (cv=fail).",
+        "The ARC-Seal of set i={instance}, by {sealer}, says cv=fail: by its own account, the "
+        "sets before it did not verify when {sealer} received the message. A chain marked failed stays "
+        "failed (RFC 8617 §5.2 step 2), and receivers ignore it. This is permanent for this "
+        "message.",
+        "Nothing to fix at {sealer}: it recorded what it saw. Look at the hops before it: "
+        "their ARC sets, or a change made to the message before it reached {sealer}.",
+        True,
+    ),
+    "arc_chain_failed.body_changed": Text(
+        "The ARC chain does not verify: the body changed after {sealer} sealed the message "
+        "(cv=fail).",
+        "The body hash (bh=) of the newest ARC-Message-Signature (set i={instance}, d={d}, "
+        "s={s}) does not match the body as it is now. So the body was changed after that set was made, by a "
+        "later hop that added no ARC set of its own or in the saved copy, or {sealer} "
+        "hashes bodies incorrectly. Receivers ignore the chain (RFC 8617 §5.2 step 4). This "
+        "is permanent for this message.",
+        "If only this message fails, find what changed the body after {sealer} (a relay, a "
+        "gateway, an edit of the file). If every message {sealer} seals fails, its ARC "
+        "signing is broken.",
+        True,
+    ),
+    "arc_chain_failed.headers_changed": Text(
+        "The ARC chain does not verify: the newest ARC-Message-Signature (d={d}, s={s}) "
+        "fails (cv=fail).",
+        "The header signature of set i={instance} does not verify with the key at {key}. "
+        "Either a header field it signs was changed after {sealer} sealed the "
+        "message (by a later hop or in the saved copy), or the key at {key} is not the one "
+        "the set was signed with. Receivers ignore the chain (RFC 8617 §5.2 step 4). This is "
+        "permanent for this message.",
+        "If only this message fails, look for a later hop that edits signed header fields. "
+        "If every message {sealer} seals fails, compare its ARC private key with the key at "
+        "{key}.",
+        True,
+    ),
+    "arc_chain_failed.seal_failed": Text(
+        "The ARC chain does not verify: the ARC-Seal of set i={instance} (d={d}, s={s}) "
+        "fails (cv=fail).",
+        "The seal does not verify with the key at {key}. Either an ARC header field "
+        "of sets 1 to {instance} was changed after sealing, or the key at {key} is not the "
+        "one {d} sealed with. Receivers ignore the chain (RFC 8617 §5.2 step 6). This is "
+        "permanent for this message.",
+        "If every message {d} seals fails, compare its ARC private key with the key at "
+        "{key}; if only this one does, look for a hop that rewrites ARC header fields.",
+        True,
+    ),
+    "arc_chain_failed.key_unusable": Text(
+        "The ARC chain cannot be verified: the key d={d}, s={s} at {key} is not usable (cv=fail).",
+        "The {field} of set i={instance} (sealed by {sealer}) needs the key at {key}, and "
+        "that record cannot verify it: {detail}. Without a usable key the chain fails, and "
+        "receivers ignore it. This is permanent for this message.",
+        "If the message is recent, {d} must publish a valid key record at {key}. A revoked "
+        "key (empty p=) on an old message was likely rotated since: nothing to do.",
+        True,
+    ),
+    "arc_chain_failed.time": Text(
+        "The ARC chain does not verify at the time used: the {field} of set i={instance} "
+        "(d={d}, s={s}) is out of its validity.",
+        "{detail}. A set that is not yet valid or has expired does not verify, so the chain "
+        "fails (cv=fail) as of that time. This is permanent if that time is right.",
+        "For an archived message, check it as of its delivery time (--now). Otherwise the "
+        "sealer's clock, or the x= it writes, is wrong.",
+        True,
     ),
 }
 
@@ -2090,7 +2177,8 @@ _ZH_TW: dict[str, Text] = {
         "這封郵件的 ARC 鏈驗證失敗（cv=fail）。",
         "郵件中有 {sealer} 封印的 ARC 組，但整條鏈已經斷裂：{detail}。收件端會忽略斷裂的鏈所記錄的內容。"
         "對這封郵件而言，這是永久性的問題。",
-        "ARC 組驗證失敗的封印者必須修正它的 ARC 簽署（金鑰、標頭順序、實例編號）；或郵件在最後一次封印後遭到修改。",
+        "如果 {sealer} 封印的每封郵件都這樣失敗，問題在它的 ARC 封印；如果只有這一封，表示郵件或它的 ARC "
+        "標頭欄位在封印後遭到修改。",
         True,
     ),
     "arc_temporary": Text(
@@ -2098,6 +2186,75 @@ _ZH_TW: dict[str, Text] = {
         "無法取得 {sealer} 封印的 ARC 組所用的金鑰（SERVFAIL 或逾時）。這是暫時性的，並不是金鑰不存在：{detail}。",
         "稍後再試。",
         False,
+    ),
+    "arc_key_not_found": Text(
+        "目前無法驗證 ARC 鏈：金鑰 d={d}，s={s} 不在 DNS 中。",
+        "ARC 組 i={instance}（由 {sealer} 封印）的 {field} 是用 {key} 的金鑰製作的，而 DNS 對這個名稱"
+        "回答 {status}。ARC 金鑰和 DKIM 金鑰一樣會輪替，所以對封存的郵件而言這是常態：金鑰很可能在郵件送達後"
+        "才被撤下。沒有任何跡象顯示這個 ARC 組在製作時有錯；只是今天已無法檢查，因此現在驗證這條鏈的人"
+        "都會得到 cv=fail。對這封郵件而言，這是永久性的問題。",
+        "舊郵件不需要做任何事。如果郵件是最近的，表示 {d} 的 DNS 中缺少 {key} 的金鑰：只有 {d} 能發布它。",
+        True,
+    ),
+    "arc_chain_failed.structure": Text(
+        "這封郵件的 ARC 標頭欄位構不成有效的鏈（cv=fail）。",
+        "RFC 8617 §5.2 在檢查任何簽章之前先檢查結構：{detail}。收件端會忽略這樣的鏈。這些 ARC 組由 "
+        "{sealer} 封印。對這封郵件而言，這是永久性的問題。",
+        "如果 {sealer} 封印的每封郵件都是這樣，表示它的 ARC 封印寫出格式錯誤的欄位；如果只有這一封，"
+        "表示它的 ARC 標頭欄位在封印後遭到修改（被後續的轉送站，或在儲存的副本中）。",
+        True,
+    ),
+    "arc_chain_failed.sealer_reported_fail": Text(
+        "{sealer} 封印這封郵件時，ARC 鏈就已經斷裂（cv=fail）。",
+        "{sealer} 的 ARC 組 i={instance} 的 ARC-Seal 寫著 cv=fail：依它自己的記錄，{sealer} 收到郵件時，之前的 ARC "
+        "組已無法驗證。被標為失敗的鏈會一直是失敗的（RFC 8617 §5.2 第 2 步），收件端會忽略它。"
+        "對這封郵件而言，這是永久性的問題。",
+        "{sealer} 不需要修正：它只是記錄了它所看到的。請檢查它之前的轉送站：它們的 ARC 組，或郵件在抵達 "
+        "{sealer} 之前遭到的修改。",
+        True,
+    ),
+    "arc_chain_failed.body_changed": Text(
+        "ARC 鏈驗證失敗：{sealer} 封印郵件之後，內文遭到修改（cv=fail）。",
+        "最新的 ARC-Message-Signature（ARC 組 i={instance}，d={d}，s={s}）的內文雜湊（bh=）與目前的內文不符。"
+        "所以內文是在該 ARC 組製作之後被修改的：被一個沒有加上自己 ARC 組的後續轉送站，或在儲存的副本中；"
+        "或是 {sealer} 計算內文雜湊的方式有誤。收件端會忽略這條鏈（RFC 8617 §5.2 第 4 步）。"
+        "對這封郵件而言，這是永久性的問題。",
+        "如果只有這封郵件失敗，請找出在 {sealer} 之後修改內文的環節（轉送站、閘道器、檔案被編輯）。"
+        "如果 {sealer} 封印的每封郵件都失敗，表示它的 ARC 簽署有問題。",
+        True,
+    ),
+    "arc_chain_failed.headers_changed": Text(
+        "ARC 鏈驗證失敗：最新的 ARC-Message-Signature（d={d}，s={s}）驗證失敗（cv=fail）。",
+        "ARC 組 i={instance} 的標頭簽章無法用 {key} 的金鑰驗證。可能是它所簽署的某個標頭欄位在 "
+        "{sealer} 封印後遭到修改（被後續的轉送站，或在儲存的副本中），也可能是 {key} 的金鑰並不是簽署這個 "
+        "ARC 組所用的金鑰。收件端會忽略這條鏈（RFC 8617 §5.2 第 4 步）。對這封郵件而言，這是永久性的問題。",
+        "如果只有這封郵件失敗，請找出會修改已簽署標頭欄位的後續轉送站。如果 {sealer} 封印的每封郵件都失敗，"
+        "請比對它的 ARC 私鑰與 {key} 的金鑰。",
+        True,
+    ),
+    "arc_chain_failed.seal_failed": Text(
+        "ARC 鏈驗證失敗：ARC 組 i={instance} 的 ARC-Seal（d={d}，s={s}）驗證失敗（cv=fail）。",
+        "這個封印無法用 {key} 的金鑰驗證。可能是第 1 到 {instance} 組中的某個 ARC 標頭欄位在封印後"
+        "遭到修改，也可能是 {key} 的金鑰並不是 {d} 封印時所用的金鑰。收件端會忽略這條鏈"
+        "（RFC 8617 §5.2 第 6 步）。對這封郵件而言，這是永久性的問題。",
+        "如果 {d} 封印的每封郵件都失敗，請比對它的 ARC 私鑰與 {key} 的金鑰；如果只有這一封，請找出會改寫 "
+        "ARC 標頭欄位的轉送站。",
+        True,
+    ),
+    "arc_chain_failed.key_unusable": Text(
+        "無法驗證 ARC 鏈：{key} 的金鑰 d={d}，s={s} 無法使用（cv=fail）。",
+        "ARC 組 i={instance}（由 {sealer} 封印）的 {field} 需要 {key} 的金鑰，而這筆記錄無法驗證它："
+        "{detail}。沒有可用的金鑰，這條鏈就驗證失敗，收件端會忽略它。對這封郵件而言，這是永久性的問題。",
+        "如果郵件是最近的，{d} 必須在 {key} 發布有效的金鑰記錄。舊郵件上被撤銷的金鑰（p= 為空）很可能是"
+        "之後輪替掉的：不需要做任何事。",
+        True,
+    ),
+    "arc_chain_failed.time": Text(
+        "在所用的時間點上 ARC 鏈驗證失敗：ARC 組 i={instance} 的 {field}（d={d}，s={s}）不在有效期間內。",
+        "{detail}。尚未生效或已過期的 ARC 組無法通過驗證，所以在那個時間點這條鏈驗證失敗（cv=fail）。"
+        "如果那個時間點正確，這是永久性的問題。",
+        "封存的郵件請以送達時間檢查（--now）。否則就是封印者的時鐘或它寫的 x= 有誤。",
+        True,
     ),
 }
 

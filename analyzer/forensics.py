@@ -28,10 +28,13 @@ from analyzer.message import DECODE_ERRORS
 from analyzer.model import (
     ArcChain,
     ArcCv,
+    ArcField,
+    ArcReason,
     DkimSignature,
     Finding,
     HeaderField,
     ParsedMessage,
+    Reason,
     Result,
     Severity,
     SignatureVerdict,
@@ -811,15 +814,7 @@ def arc_findings(
         "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang)
     }
     if chain.cv is ArcCv.FAIL:
-        f = {
-            **base,
-            "detail": chain.detail or "",
-            "sealer": ", ".join(s.domain for s in chain.sets) or "?",
-        }
-        code = "arc_temporary" if chain.temporary else "arc_chain_failed"
-        lookups = [describe_answer(a) for a in chain.dns if a.status.value != "ok"]
-        evidence = [chain.detail or "", *lookups]
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence)]
+        return [_arc_failure(chain, base, lang)]
     if chain.cv is not ArcCv.PASS:
         return []
     out = []
@@ -851,3 +846,55 @@ def arc_findings(
         out.append(finding("arc_attests_original_pass", Severity.INFO, f, lang=lang,
                            index=v.index, evidence=evidence))  # fmt: skip
     return out
+
+
+# The wording of a failed chain, by the reason of the failed set (RFC 8617 §5.2 order).
+_ARC_TEXT = {
+    Reason.BODY_HASH_MISMATCH: "arc_chain_failed.body_changed",
+    Reason.SIGNATURE_EXPIRED: "arc_chain_failed.time",
+    Reason.SIGNATURE_FUTURE: "arc_chain_failed.time",
+}
+_ARC_REASON_TEXT = {
+    ArcReason.STRUCTURE: "arc_chain_failed.structure",
+    ArcReason.SEALER_REPORTED_FAIL: "arc_chain_failed.sealer_reported_fail",
+    ArcReason.SEAL_FAILED: "arc_chain_failed.seal_failed",
+    ArcReason.MESSAGE_SIGNATURE_FAILED: "arc_chain_failed.headers_changed",
+    ArcReason.KEY_UNUSABLE: "arc_chain_failed.key_unusable",
+}
+
+
+def _arc_failure(chain: ArcChain, base: dict[str, object], lang: str) -> Finding:
+    """One finding for a failed chain that names the set, the key and the DNS answers."""
+    failed = chain.failed_set
+    ams = chain.failed_field is ArcField.MESSAGE_SIGNATURE
+    d = (failed.message_signature_domain if ams else failed.domain) if failed else ""
+    s = (failed.message_signature_selector if ams else failed.selector) if failed else ""
+    key = f"{s}._domainkey.{d}" if failed else ""
+    answers = [a for a in chain.dns if a.name.rstrip(".").lower() == key.lower()]
+    status = answers[0].status if answers else None
+    f = {
+        **base,
+        "detail": chain.detail or "",
+        # The set the reason is about, else every sealer (a malformed chain has no one set).
+        "sealer": failed.domain if failed else ", ".join(x.domain for x in chain.sets) or "?",
+        "instance": chain.failed_instance or "?",
+        "field": chain.failed_field.value if chain.failed_field else "?",
+        "d": d or "?",
+        "s": s or "?",
+        "key": key or "?",
+        "status": status.value.upper() if status else "?",  # NXDOMAIN or NODATA
+    }
+    evidence = [chain.detail or "", *(describe_answer(a) for a in answers)]
+    evidence += [
+        describe_answer(a) for a in chain.dns if a not in answers and a.status.value != "ok"
+    ]
+    if chain.temporary:
+        return finding("arc_temporary", Severity.WARNING, f, lang=lang, evidence=evidence)
+    if chain.reason is ArcReason.KEY_NOT_FOUND:
+        # A key that is gone is the normal case for archived mail: information, no blame.
+        return finding("arc_key_not_found", Severity.INFO, f, lang=lang, evidence=evidence)
+    per_set = (failed.message_signature_reason if ams else failed.seal_reason) if failed else None
+    text = _ARC_TEXT.get(per_set) if per_set else None
+    text = text or (_ARC_REASON_TEXT.get(chain.reason) if chain.reason else None)
+    return finding("arc_chain_failed", Severity.WARNING, f, lang=lang, evidence=evidence,
+                   text=text)  # fmt: skip

@@ -292,19 +292,46 @@ class ArcCv(StrEnum):
     FAIL = "fail"
 
 
+class ArcReason(StrEnum):
+    """Why a chain is cv=fail: the first failure in RFC 8617 §5.2 order (README "ARC")."""
+
+    STRUCTURE = "structure"  # §5.2 step 3: sets missing, duplicated, malformed, out of order
+    SEALER_REPORTED_FAIL = "sealer_reported_fail"  # §5.2 step 2: a seal says cv=fail
+    MESSAGE_SIGNATURE_FAILED = "message_signature_failed"  # step 4: the newest AMS
+    SEAL_FAILED = "seal_failed"  # step 6: an ARC-Seal
+    KEY_NOT_FOUND = "key_not_found"  # a sealer's key is not in DNS (NXDOMAIN / NODATA)
+    KEY_UNUSABLE = "key_unusable"  # the key record is there but cannot verify (see detail)
+    DNS_TEMPORARY = "dns_temporary"  # SERVFAIL, timeout: try again later
+
+
+class ArcField(StrEnum):
+    SEAL = "ARC-Seal"
+    MESSAGE_SIGNATURE = "ARC-Message-Signature"
+    AUTHENTICATION_RESULTS = "ARC-Authentication-Results"
+
+
 @dataclass(frozen=True, slots=True)
 class ArcSet:
-    """One ARC set (RFC 8617 §4.1): who sealed it, whether it verifies, what that hop saw."""
+    """One ARC set (RFC 8617 §4.1): who sealed it, whether it verifies, what that hop saw.
+
+    A validity of None means not checked: the chain's structure stopped validation first
+    (ArcChain.reason), or (an older ARC-Message-Signature, information only) checking it
+    would have cost a DNS lookup or work beyond the budget the chain itself needs.
+    """
 
     instance: int
     domain: str  # the ARC-Seal's d=
     selector: str
-    seal_valid: bool
-    message_signature_valid: bool
+    seal_valid: bool | None
+    message_signature_valid: bool | None
     chain_status: str  # the seal's own cv= tag
-    authentication_results: str  # the ARC-Authentication-Results value after i=
+    authentication_results: str  # the ARC-Authentication-Results value, whitespace collapsed
     dkim_pass_domains: tuple[str, ...]  # header.d= of each dkim=pass that hop recorded
     dkim_fail_domains: tuple[str, ...] = ()  # ... and of each dkim=fail
+    seal_reason: Reason | None = None  # why seal_valid is False (DKIM's reason codes)
+    message_signature_reason: Reason | None = None
+    message_signature_domain: str = ""  # the ARC-Message-Signature's d= and s=
+    message_signature_selector: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +343,13 @@ class ArcChain:
     detail: str | None = None
     temporary: bool = False
     dns: tuple[DnsAnswer, ...] = ()
+    reason: ArcReason | None = None  # why cv=fail
+    failed_instance: int | None = None  # the set the reason is about (None: the whole chain)
+    failed_field: ArcField | None = None
+
+    @property
+    def failed_set(self) -> ArcSet | None:
+        return next((s for s in self.sets if s.instance == self.failed_instance), None)
 
 
 @dataclass(frozen=True, slots=True)

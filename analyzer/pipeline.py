@@ -66,7 +66,7 @@ def analyze(
     dmarc = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
-    chain = check_arc(msg, resolver)
+    chain = check_arc(msg, resolver, now)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
         *diagnose(msg, verdicts, lang, dmarc=dmarc),

@@ -3,8 +3,9 @@
 dkimpy's own verify() hides why a key failed, treats SERVFAIL like NXDOMAIN,
 reads the clock itself and stops at the first of bh=/b= to fail. So the key is
 fetched and classified before we get here, times are checked against an
-injected clock, and dkimpy is used for what it is good at: canonicalisation
-(RFC 6376 §3.4) and reading RSA keys from the bytes we fetched. The arithmetic runs
+injected clock, and dkimpy is used only to read RSA keys from the bytes we
+fetched (canonicalisation is ours, analyzer/canonicalize.py). ARC (analyzer/arc.py)
+uses the same key checks and signature arithmetic; dkimpy's ARC code is not used. The arithmetic runs
 in C: RSA in OpenSSL (cryptography; dkimpy's pure-Python RSA is kept only for keys
 OpenSSL refuses), Ed25519 in libsodium (PyNaCl).
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey, RSAPublicNumbers
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
-from dkim import ARC, DKIMException
 from dkim.crypto import (
     DigestTooLargeError,
     RSASSA_PKCS1_v1_5_verify,
@@ -37,8 +36,6 @@ from analyzer import canonicalize
 from analyzer.keys import service_allows_email
 from analyzer.model import (
     Alignment,
-    ArcCv,
-    ArcSet,
     DkimSignature,
     KeyEvidence,
     KeyProblem,
@@ -149,19 +146,30 @@ def unsigned_part(sig: DkimSignature, body: bytes) -> bytes:
 
 def body_hash_matches(sig: DkimSignature, body: bytes) -> tuple[bool, str | None]:
     """RFC 6376 §3.7 body hash, with l= applied (§3.4.5), in bounded memory."""
-    hasher = hashlib.new(_HASHES[sig.algorithm])
-    budget = sig.length  # bytes of canonical body still to hash (None: all of it)
+    digest, total = body_digest(sig.algorithm, sig.body_canon, sig.length, body)
+    if digest is None:
+        return False, f"l={sig.length} is longer than the canonicalised body ({total} bytes)"
+    return digest == sig.body_hash, None
+
+
+def body_digest(
+    algorithm: str, body_canon: str, length: int | None, body: bytes
+) -> tuple[bytes | None, int]:
+    """The body hash of a= over the canonical body's first l= bytes (all when None), and
+    the canonical length; None when l= is longer than the canonical body (RFC 6376 §3.4.5)."""
+    hasher = hashlib.new(_HASHES[algorithm])
+    budget = length  # bytes of canonical body still to hash (None: all of it)
     total = 0
-    for piece in canonicalize.canonical_body(body, sig.body_canon):
+    for piece in canonicalize.canonical_body(body, body_canon):
         total += len(piece)
         if budget is None:
             hasher.update(piece)
         elif budget > 0:
             hasher.update(piece[:budget])
             budget -= min(budget, len(piece))
-    if sig.length is not None and sig.length > total:
-        return False, f"l={sig.length} is longer than the canonicalised body ({total} bytes)"
-    return hasher.digest() == sig.body_hash, None
+    if length is not None and length > total:
+        return None, total
+    return hasher.digest(), total
 
 
 def signed_header_fields(sig: DkimSignature, msg: ParsedMessage) -> list[tuple[bytes, bytes]]:
@@ -214,7 +222,12 @@ def select_headers(
 
 
 def signature_matches(sig: DkimSignature, msg: ParsedMessage, key: PublicKey) -> bool:
-    hasher = header_hash(sig, msg)
+    return signature_valid(sig, header_hash(sig, msg), key)
+
+
+def signature_valid(sig: DkimSignature, hasher: Any, key: PublicKey) -> bool:
+    """Does b= sign the header hash in `hasher` with `key` (RSA PKCS#1 v1.5, RFC 8017 §8.2.2;
+    Ed25519 over the SHA-256 digest, RFC 8463 §3)? Shared by DKIM and ARC (RFC 8617 §4.1)."""
     if key.key_type == "ed25519":
         try:
             key.material.verify(hasher.digest(), sig.signature)
@@ -395,46 +408,3 @@ def verify(
             **found,
         )
     return verdict(Result.PASS, None, None, **found)  # fmt: skip
-
-
-def arc_chain(
-    raw: bytes, lookup: Callable[[str], bytes | None]
-) -> tuple[ArcCv, tuple[ArcSet, ...], str]:
-    """Verify the ARC chain (RFC 8617 §5.2) with dkimpy, keys through `lookup`.
-
-    The ARC adapter lives here because this is the dkimpy module. `lookup` gets
-    the key's DNS name and returns the TXT record (bytes), or None when there is
-    none; the caller keeps the DNS evidence and knows a SERVFAIL from a missing key.
-    Known limit: dkimpy judges an ARC set's t= (and the rare x=) against the real clock
-    with 10 hours of slop, not against --now; a seal whose x= has passed by now fails.
-    The sets come back oldest first, with dkim_pass_domains left for the caller.
-    """
-
-    def dnsfunc(name: bytes, timeout: float = 5) -> bytes | None:
-        return lookup(name.decode("ascii", "replace"))
-
-    try:
-        cv, results, detail = ARC(raw, logger=_QUIET, minkey=MIN_RSA_BITS).verify(dnsfunc=dnsfunc)
-    except (DKIMException, IndexError, KeyError, ValueError, TypeError) as e:
-        # dkimpy raises on some malformed chains instead of returning a failure
-        return ArcCv.FAIL, (), f"malformed ARC header fields: {e}"[:200]
-
-    def text(value: object) -> str:
-        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value or "")
-
-    sets = tuple(
-        ArcSet(
-            instance=int(r["instance"]),
-            domain=text(r.get("as-domain")).lower(),
-            selector=text(r.get("as-selector")),
-            seal_valid=bool(r.get("as-valid")),
-            message_signature_valid=bool(r.get("ams-valid")),
-            chain_status=text(r.get("cv")).lower(),
-            authentication_results=" ".join(text(r.get("aar-value")).split()),
-            dkim_pass_domains=(),
-        )
-        for r in reversed(results)
-    )
-    # dkimpy answers None for "a seal reported cv=fail": the chain is failed (§5.2 step 2).
-    status = {b"pass": ArcCv.PASS, b"none": ArcCv.NONE}.get(cv or b"", ArcCv.FAIL)
-    return status, sets, text(detail)

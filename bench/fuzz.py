@@ -2,8 +2,9 @@
 
     python bench/fuzz.py [--count 100000] [--seed 1]
 
-Each input is a seed message (the fixtures, plus the conformance corpus when present)
-mutated at the byte, line and tag level, checked by analyze() and rendered as text and
+Each input is a seed message (the fixtures, plus the conformance corpus when present),
+given another message's ARC sets (and keys) in one of ARC_EVERY cases when it has none, then
+mutated at the byte, line and tag level (ARC tokens included), checked by analyze() and rendered as text and
 JSON. Its DNS comes from a DictResolver holding mutated answers (any status, broken and
 huge TXT records, garbage CNAME chains), or, for one input in LOOPBACK_EVERY, from the
 real resolver over loopback: either the ZoneServer holding garbage records, CNAME loops
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
 import socket
 import sys
@@ -57,7 +59,16 @@ TOKENS = [
     b"\t" * 50, b"\x00", b"\xff\xfe", b"=?utf-8?q?=0A=1B?=", "\u202e".encode(), b"From: ",
     b"From: <a@b>, <c@d>", b"From: \"x@y\" <@>", b"@", b"<", b">", b"From ", b" " * 5000,
     b"\r\n" * 300,
+    # ARC (RFC 8617): set fields, instances in and out of range, chain statuses, the
+    # kernel.org form without a space after the colon.
+    b"ARC-Seal: i=1; a=rsa-sha256; cv=none; d=example.org; s=arc; b=AAAA; ",
+    b"ARC-Message-Signature: i=1; a=rsa-sha256; h=from; bh=AAAA; ",
+    b"ARC-Authentication-Results: i=1; mx.example; dkim=pass header.d=example.com; ",
+    b"ARC-Seal:i=1;", b"cv=pass; ", b"cv=fail; ", b"cv=; ", b"i=2; ", b"i=50; ", b"i=51; ",
+    b"i=0; ", b"i=" + b"9" * 40 + b"; ", b"h=arc-seal; ", b"h=arc-message-signature; ",
 ]  # fmt: skip
+ARC_FIELD = re.compile(rb"(?mi)^ARC-[A-Za-z-]+[ \t]*:.*(?:\r?\n[ \t].*)*\r?\n")
+ARC_EVERY = 2  # one input in ARC_EVERY without ARC sets of its own gets a donor's
 TXT_TOKENS = [
     b"v=DKIM1; ", b"v=DKIM2; ", b"k=rsa; ", b"k=ed25519; ", b"k=; ", b"p=; ", b"h=sha1; ",
     b"s=*; ", b"s=x; ", b"t=s; ", b"t=y; ", b";", b"=", b" ", b"\x00", b"\xff", b"p=AAAA",
@@ -69,17 +80,20 @@ TXT_TOKENS = [
 class Seed:
     raw: bytes
     dns: dict[str, DnsAnswer | Records]
+    arc: bytes = b""  # its ARC header fields, for other messages to carry
 
 
 def seeds() -> list[Seed]:
     out = []
     for case in sorted((ROOT / "fixtures").glob("*/message.eml")):
-        out.append(Seed(case.read_bytes(), records_from_zone((case.parent / "zone").read_text())))
+        raw = case.read_bytes()
+        out.append(Seed(raw, records_from_zone((case.parent / "zone").read_text()), arc_block(raw)))
     corpus = ROOT.parent / "shared" / "corpus"
     for zone in sorted(corpus.glob("*/zone.txt")):
         data = records_from_zone(zone.read_text())
         for msg in sorted(zone.parent.glob("cases/*/message.eml")):
-            out.append(Seed(msg.read_bytes(), data))
+            raw = msg.read_bytes()
+            out.append(Seed(raw, data, arc_block(raw)))
     return out
 
 
@@ -134,15 +148,41 @@ def mutate_answer(rng: random.Random, name: str, records: Records) -> DnsAnswer 
     return DnsAnswer(name + ".", "TXT", status, tuple(recs), chain, ttl, server, None)
 
 
+def arc_block(raw: bytes) -> bytes:
+    """The ARC header fields of a message (its header section only), in order."""
+    end = raw.find(b"\n\r\n") if b"\r\n" in raw else raw.find(b"\n\n")
+    return b"".join(ARC_FIELD.findall(raw[: end + 1 if end >= 0 else len(raw)]))
+
+
+def with_arc(rng: random.Random, raw: bytes, pool: list[Seed]) -> tuple[bytes, Seed | None]:
+    """Give a message ARC sets, so the ARC path is fuzzed as the DKIM path is: a donor's
+    chain (its keys come along) on top, sometimes repeated, sometimes without the spaces
+    after the colons (kernel.org's form)."""
+    if arc_block(raw) or rng.randrange(ARC_EVERY):
+        return raw, None
+    donor = rng.choice([s for s in pool if s.arc]) if any(s.arc for s in pool) else None
+    if donor is None:
+        return raw, None
+    block = donor.arc
+    if rng.random() < 0.1:
+        block *= rng.randrange(2, 60)
+    if rng.random() < 0.2:
+        block = re.sub(rb"(?mi)^(ARC-[A-Za-z-]+): ", rb"\1:", block)
+    if b"\r\n" not in raw:
+        block = block.replace(b"\r\n", b"\n")
+    return block + raw, donor
+
+
 def make_input(rng: random.Random, pool: list[Seed]) -> Seed:
     seed = rng.choice(pool)
     raw = seed.raw
     if rng.random() < 0.1:  # splice two messages
         other = rng.choice(pool).raw
         raw = raw[: rng.randrange(len(raw) + 1)] + other[rng.randrange(len(other) + 1) :]
+    raw, donor = with_arc(rng, raw, pool)
     raw = mutate_bytes(rng, raw, TOKENS, rng.randrange(1, 8))
     dns: dict[str, DnsAnswer | Records] = {}
-    for name, value in seed.dns.items():
+    for name, value in {**(donor.dns if donor else {}), **seed.dns}.items():
         if isinstance(value, list) and rng.random() < 0.7:
             dns[name] = mutate_answer(rng, name, value)
         else:
@@ -219,12 +259,15 @@ class Stats:
     crashes: list[str] = field(default_factory=list)
     slow: list[str] = field(default_factory=list)
     slowest: float = 0.0
+    arc: dict[str, int] = field(default_factory=dict)  # ARC outcomes: cv, or cv/reason
 
 
 def _loopback_message(rng: random.Random, raw: bytes) -> bytes:
-    """Point the message's first signature at a garbage name."""
+    """Point the message's first signature, and its ARC keys, at garbage names."""
     i = rng.randrange(GARBAGE_NAMES + 2)
-    return raw.replace(b"DKIM-Signature:", b"DKIM-Signature: s=g%d; d=fuzz.test;" % i, 1)
+    raw = raw.replace(b"DKIM-Signature:", b"DKIM-Signature: s=g%d; d=fuzz.test;" % i, 1)
+    garbage = b"s=g%d; d=fuzz.test" % rng.randrange(GARBAGE_NAMES + 2)
+    return re.sub(rb"(?i)\bs=[^;]*;\s*d=[^;]*|\bd=[^;]*;\s*s=[^;]*", garbage, raw, count=4)
 
 
 def inputs(
@@ -262,6 +305,10 @@ def run(
                 start = time.perf_counter()
                 try:
                     report = analyze(raw, resolver, now=now, source=f"fuzz-{n}")
+                    chain = report.arc
+                    if chain.cv.value != "none" or chain.detail:
+                        key = chain.cv.value + (f"/{chain.reason.value}" if chain.reason else "")
+                        stats.arc[key] = stats.arc.get(key, 0) + 1
                     text_render.render([report], color=rng.random() < 0.5, verbose=True)
                     json_render.render([report])
                 except NotAMessageError:
@@ -299,6 +346,8 @@ def main(argv: list[str]) -> int:
         f"{stats.not_a_message} not a message) in {elapsed:.0f} s, peak RSS {peak} MB; "
         f"slowest input {stats.slowest:.3f} s"
     )
+    arc = ", ".join(f"{k} {v}" for k, v in sorted(stats.arc.items(), key=lambda kv: -kv[1]))
+    print(f"with ARC fields: {sum(stats.arc.values())} ({arc})")
     print(f"uncaught exceptions: {len(stats.crashes)}; inputs over {SLOW:g} s: {len(stats.slow)}")
     for line in stats.crashes[:50] + stats.slow[:50]:
         print("  " + line)

@@ -181,3 +181,22 @@ def test_signatures_past_the_limit_get_one_finding() -> None:
     report = analyze(raw, plain_resolver(), now=NOW)
     codes = [f.code for f in report.findings]
     assert codes.count("too_many_signatures") == 1
+
+
+@pytest.mark.parametrize(
+    ("case", "cv"),
+    [
+        ("case_arc_body_spaces_relaxed", "pass"),  # dkimpy's ARC: 349 s
+        ("case_arc_ams_h_20k_names", "pass"),  # dkimpy's ARC: 12.7 s
+        ("case_arc_seal_b_1mb", "fail/seal_failed"),  # b= longer than the modulus: unread
+        ("case_arc_key_16384_bits", "fail/key_unusable"),  # key_too_long, refused unread
+    ],
+)
+def test_hostile_arc_cases_get_their_answer(case: str, cv: str) -> None:
+    """bench/limits.py's cheap ARC cases (issue 11 item 2) through analyze(): the chain is
+    verified by the project's own bounded code; the costs are in the README Limits table."""
+    raw, data = getattr(limits, case)()
+    resolver = dictdns.DictResolver(data)
+    chain = analyze(raw, resolver, now=limits.NOW).arc
+    assert chain.cv.value + (f"/{chain.reason.value}" if chain.reason else "") == cv
+    assert resolver.lookups <= 3  # the DKIM key, the DMARC record, the one ARC key

@@ -136,18 +136,32 @@ def message_dict(r: Report) -> dict[str, Any]:
 
 
 def arc_dict(chain: ArcChain) -> dict[str, Any]:
+    """The `arc` object. Fields are only ever added (README "JSON output")."""
+
+    def result(valid: bool | None) -> str:
+        return {True: "pass", False: "fail", None: "none"}[valid]  # none: not checked
+
     return {
         "cv": chain.cv.value,
         "detail": chain.detail,
         "temporary": chain.temporary,
+        "reason": chain.reason.value if chain.reason else None,
+        "failed_instance": chain.failed_instance,
+        "failed_field": chain.failed_field.value if chain.failed_field else None,
         "dns": [dns_dict(a) for a in chain.dns],
         "sets": [
             {
                 "instance": s.instance,
                 "domain": s.domain,
                 "selector": s.selector,
-                "seal_result": "pass" if s.seal_valid else "fail",
-                "message_signature_result": "pass" if s.message_signature_valid else "fail",
+                "seal_result": result(s.seal_valid),
+                "seal_reason": s.seal_reason.value if s.seal_reason else None,
+                "message_signature_result": result(s.message_signature_valid),
+                "message_signature_reason": (
+                    s.message_signature_reason.value if s.message_signature_reason else None
+                ),
+                "message_signature_domain": s.message_signature_domain,
+                "message_signature_selector": s.message_signature_selector,
                 "chain_status": s.chain_status,
                 "authentication_results": s.authentication_results,
                 "dkim_pass_seen": bool(s.dkim_pass_domains),

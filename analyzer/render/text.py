@@ -57,6 +57,11 @@ def _mark(valid: bool | None) -> str:
     return {True: "ok", False: "FAIL", None: "-"}[valid]
 
 
+def _why(reason: str | None) -> str:
+    """An ARC signature's reason code (a Reason) after its FAIL: `seal FAIL/key_not_found`."""
+    return f"/{reason}" if reason else ""
+
+
 def _key(v: SignatureVerdict) -> str:
     if v.key is None:
         return "-"
@@ -187,9 +192,10 @@ def render_report(
     if report.verdicts:
         lines += ["", _table(report, style, lang)]
     if report.arc.sets or report.arc.cv.value != "none":
-        lines += ["", f"ARC: cv={report.arc.cv.value}" + "".join(
-            f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)} message "
-            f"{_mark(a.message_signature_valid)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
+        why = f" ({report.arc.reason.value})" if report.arc.reason else ""
+        lines += ["", f"ARC: cv={report.arc.cv.value}{why}" + "".join(
+            f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)}{_why(a.seal_reason)} message "
+            f"{_mark(a.message_signature_valid)}{_why(a.message_signature_reason)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
             for a in report.arc.sets
         )]  # fmt: skip
     if report.findings:

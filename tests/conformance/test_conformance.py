@@ -29,9 +29,6 @@ KNOWN_ARC_DISAGREEMENTS = {
     # §3.6): check exits 65 instead of giving a chain verdict.
     ("valimail_arc_validation", "cv_empty", -1),
     ("valimail_arc_validation", "cv_no_headers", -1),
-    # The i=1 ARC-Seal is a=ed25519-sha256, which dkimpy's ARC (and the ValiMail suite's
-    # rules) do not accept; Stalwart does. We report cv=fail with that reason.
-    ("stalwart_mail_auth", "arc_002", -1),
 }
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no conformance corpus at {CORPUS}")
