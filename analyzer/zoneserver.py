@@ -72,6 +72,8 @@ class _Fault(enum.Enum):
     REFUSED = dns.rcode.REFUSED
     NXDOMAIN = dns.rcode.NXDOMAIN
     TIMEOUT = -1  # never answer
+    LOOP = -2  # NOERROR whose answer is a CNAME loop: NAME -> loop.NAME -> NAME
+    TRUNCATE = -3  # TC on every answer, over UDP and again over TCP
 
 
 _Key = tuple[dns.rdatatype.RdataType, dns.rdatatype.RdataType]  # (type, covers)
@@ -143,8 +145,14 @@ class ZoneServer:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        bare_cnames: bool = False,
+        truncate_udp: bool = False,
     ) -> None:
         self.host, self.port, self.latency = host, port, latency
+        # Hostile-server knobs (bench/limits.py): hand back a CNAME without the data behind
+        # it (the client chases each hop itself), and set TC on every UDP answer (so each
+        # query costs a TCP retry too).
+        self.bare_cnames, self.truncate_udp = bare_cnames, truncate_udp
         self._data: _Data = {}
         self._file_faults: dict[dns.name.Name, _Fault] = {}
         sources: list[tuple[str, str | None]] = [(os.fspath(p), None) for p in paths]
@@ -189,6 +197,14 @@ class ZoneServer:
         """Answer NXDOMAIN for *name* even if it has data."""
         self._faults[dns.name.from_text(name)] = _Fault.NXDOMAIN
 
+    def loop(self, name: str) -> None:
+        """Answer NOERROR with a CNAME loop in the answer section (NAME -> loop.NAME -> NAME)."""
+        self._faults[dns.name.from_text(name)] = _Fault.LOOP
+
+    def truncate(self, name: str) -> None:
+        """Set TC on every answer for *name*, over UDP and over TCP."""
+        self._faults[dns.name.from_text(name)] = _Fault.TRUNCATE
+
     def clear_faults(self) -> None:
         """Remove faults set at run time (``;!`` directives from files stay)."""
         self._faults = dict(self._file_faults)
@@ -228,6 +244,11 @@ class ZoneServer:
                 return None
             if fault is _Fault.SERVFAIL or fault is _Fault.REFUSED:
                 return fault.value, [], []
+            if fault is _Fault.LOOP:
+                peer = dns.name.Name(("loop", *name.labels))
+                there = dns.rrset.from_text(name, 60, "IN", "CNAME", peer.to_text())
+                back = dns.rrset.from_text(peer, 60, "IN", "CNAME", name.to_text())
+                return dns.rcode.NOERROR, [*answer, there, back], []
             rrsets = self._data.get(name)
             if fault is _Fault.NXDOMAIN or rrsets is None:
                 # A dangling CNAME: NXDOMAIN with the chain, as recursors reply.
@@ -241,6 +262,8 @@ class ZoneServer:
             if cname is None:
                 return dns.rcode.NOERROR, answer, self._soa_for(name)  # NODATA
             answer.append(cname)
+            if self.bare_cnames:
+                return dns.rcode.NOERROR, answer, []
             name = cname[0].target
             if name in seen:
                 break
@@ -278,6 +301,10 @@ class ZoneServer:
         response = dns.message.make_response(query, recursion_available=True)
         if query.opcode() != dns.opcode.QUERY or question.rdclass != dns.rdataclass.IN:
             response.set_rcode(dns.rcode.NOTIMP)  # we only hold class IN data
+            return response.to_wire()
+        truncate = self._faults.get(question.name) is _Fault.TRUNCATE
+        if truncate or (self.truncate_udp and transport == "udp"):
+            response.flags |= dns.flags.TC | dns.flags.AA  # no records: retry elsewhere
             return response.to_wire()
         result = self._resolve(question.name, question.rdtype)
         if result is None:

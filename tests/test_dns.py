@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import base64
 import os
+import subprocess
+import sys
+import time
 
 import pytest
 
-from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, parse_nameserver
+from analyzer.dns import (
+    BudgetResolver,
+    CachingResolver,
+    DnsPythonResolver,
+    Nameserver,
+    parse_nameserver,
+)
 from analyzer.errors import UsageError
 from analyzer.model import DnsStatus, ProbeKind
 from analyzer.probes import probe_key
 from analyzer.zoneserver import ZoneServer
+from tests.conftest import ROOT
 
 BIG_KEY = base64.b64encode(os.urandom(550)).decode()  # the size of a 4096-bit key's p=
 ZONE = f"""$TTL 300
@@ -147,3 +157,97 @@ def test_probes_ask_for_the_cname_when_txt_fails(server: ZoneServer) -> None:
     probes = {p.kind: p for p in probe_key(r, "ses", "example.com", key)}
     cname = probes[ProbeKind.SELECTOR_CNAME]
     assert cname.found and cname.answer.joined() == (b"ses.dkim.amazonses.com.",)
+
+
+CHAIN = "".join(f"c{i}.example.com. IN CNAME c{i + 1}.example.com.\n" for i in range(8))
+HOSTILE = ZONE + CHAIN + 'c8.example.com. IN TXT "p=EEEE"\n'
+
+
+def test_a_cname_loop_inside_a_noerror_answer_is_temporary(server: ZoneServer) -> None:
+    # Issue 11.13: it was NODATA, so a permanent key_not_found.
+    server.loop("s1._domainkey.example.com")
+    a = resolver(server).query("s1._domainkey.example.com")
+    assert a.status is DnsStatus.ERROR and a.status.temporary
+    assert a.detail is not None and a.detail.startswith("CNAME loop")
+    assert a.server == server.address
+
+
+def test_a_loop_across_bare_cnames_is_temporary() -> None:
+    loop = (
+        ZONE
+        + "l1.example.com. IN CNAME l2.example.com.\nl2.example.com. IN CNAME l1.example.com.\n"
+    )
+    with ZoneServer(texts=[loop], bare_cnames=True) as s:
+        a = resolver(s).query("l1.example.com")
+    assert a.status is DnsStatus.ERROR and a.detail and "CNAME loop" in a.detail
+
+
+def test_tc_over_udp_and_again_over_tcp_is_temporary(server: ZoneServer) -> None:
+    server.truncate("s1._domainkey.example.com")
+    a = resolver(server).query("s1._domainkey.example.com")
+    assert a.status is DnsStatus.ERROR and a.status.temporary
+    assert [q.transport for q in server.queries] == ["udp", "tcp"]
+
+
+def test_one_lookup_ends_within_its_lifetime_against_a_slow_hostile_server() -> None:
+    # Issue 11.8: bare CNAMEs, TC on every UDP answer, each answer just before the timeout.
+    # 8 hops x (UDP + TCP) x 0.3 s was 4.8 s for one lookup with --timeout 0.5.
+    with ZoneServer(texts=[HOSTILE], bare_cnames=True, truncate_udp=True, latency=0.3) as s:
+        started = time.monotonic()
+        a = resolver(s, timeout=0.5).query("c0.example.com")
+        took = time.monotonic() - started
+        asked = s.query_count
+    assert a.status is DnsStatus.TIMEOUT and a.status.temporary
+    assert a.detail and "whole lookup" in a.detail
+    assert took < 1.0 + 0.3 + 0.2 and asked <= 4
+
+
+def test_the_budget_stops_lookups_and_says_so(server: ZoneServer) -> None:
+    now = [0.0]
+    budget = BudgetResolver(resolver(server), seconds=10, lookups=2, clock=lambda: now[0])
+    assert budget.query("s1._domainkey.example.com").status is DnsStatus.OK
+    assert budget.query("nope._domainkey.example.com").status is DnsStatus.NXDOMAIN
+    spent = budget.query("two._domainkey.example.com")
+    assert spent.status is DnsStatus.BUDGET and spent.status.temporary and budget.exhausted
+    assert spent.detail and "budget" in spent.detail and server.query_count == 2
+    late = BudgetResolver(resolver(server), seconds=10, clock=lambda: now[0])
+    now[0] = 10.0
+    assert late.query("s1._domainkey.example.com").status is DnsStatus.BUDGET
+
+
+_EMFILE = """
+import resource, sys, threading
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+from analyzer.dns import DnsPythonResolver, Nameserver
+r = DnsPythonResolver([Nameserver("127.0.0.1", int(sys.argv[1]))], 5.0)
+# 60 lookups at once: without a bound on open sockets, some fail with EMFILE.
+out = [None] * 60
+def ask(i):
+    out[i] = r.query("s1._domainkey.example.com").status.value
+threads = [threading.Thread(target=ask, args=(i,)) for i in range(60)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(",".join(sorted(set(out))))
+# Now use up every descriptor: the failure is this machine's, not the server's.
+held = []
+try:
+    while True:
+        held.append(open("/dev/null"))
+except OSError:
+    pass
+a = r.query("s1._domainkey.example.com")
+print(a.status.value, a.server, a.detail)
+"""
+
+
+def test_emfile_is_a_local_limit_and_sockets_are_bounded() -> None:
+    # Issue 11.13: with `ulimit -n 64`, EMFILE was blamed on the DNS server (dns_error).
+    with ZoneServer(texts=[ZONE], latency=0.2) as s:
+        run = subprocess.run(
+            [sys.executable, "-c", _EMFILE, str(s.port)],
+            capture_output=True, text=True, timeout=60, cwd=ROOT,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    first, second = run.stdout.splitlines()
+    assert first == "ok"
+    assert second.startswith("local_error None EMFILE")
