@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from analyzer import explain, trace
 from analyzer.classify import organizational_domain, provider_for
+from analyzer.dns import BudgetResolver
 from analyzer.model import (
     Classification,
     DkimSignature,
@@ -117,6 +118,20 @@ def _dns_evidence(v: SignatureVerdict) -> list[str]:
     return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
 
 
+def dns_budget_findings(
+    budget: BudgetResolver, lang: str, evidence: Iterable[str] = ()
+) -> list[Finding]:
+    """One finding when a message's DNS budget ran out (issue 11.8): what was not asked."""
+    if not budget.exhausted:
+        return []
+    fields: dict[str, object] = {
+        "skipped": budget.skipped, "asked": budget.asked,
+        "lookups": budget.lookups, "seconds": f"{budget.seconds:g}",
+    }  # fmt: skip
+    return [finding("dns_budget_exhausted", Severity.WARNING, fields, lang=lang,
+                    evidence=evidence)]  # fmt: skip
+
+
 def _explain_failure(
     v: SignatureVerdict, receiver: tuple[trace.ReceiverResult, ...]
 ) -> tuple[str, str, dict[str, object], list[str]]:
@@ -133,6 +148,14 @@ def _explain_failure(
         ar = f"Authentication-Results: {seen.field}"
         return "key_rotated", entry, {"authserv": seen.authserv_id}, [ar, *evidence]
     if reason in _TEMPORARY:
+        # Not the server's failure: this machine's limit, or this message's DNS budget.
+        answer = v.key_evidence.answer if v.key_evidence else None
+        if answer is not None and answer.status is DnsStatus.LOCAL:
+            local: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            return "local_resource_limit", "local_resource_limit", local, evidence
+        if answer is not None and answer.status is DnsStatus.BUDGET:
+            spent: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            return "dns_temporary", "dns_temporary.budget", spent, evidence
         cname = probes.get(ProbeKind.SELECTOR_CNAME)
         if cname and cname.found and v.key_evidence:
             target = cname.answer.joined()[0].decode("ascii", "replace").rstrip(".")

@@ -355,12 +355,14 @@ class BudgetResolver:
         self,
         inner: Resolver,
         *,
-        seconds: float = MESSAGE_DNS_SECONDS,
-        lookups: int = MESSAGE_DNS_LOOKUPS,
+        seconds: float | None = None,  # default MESSAGE_DNS_SECONDS
+        lookups: int | None = None,  # default MESSAGE_DNS_LOOKUPS
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.inner, self.seconds, self.lookups, self.clock = inner, seconds, lookups, clock
-        self.deadline = clock() + seconds
+        self.inner, self.clock = inner, clock
+        self.seconds = MESSAGE_DNS_SECONDS if seconds is None else seconds
+        self.lookups = MESSAGE_DNS_LOOKUPS if lookups is None else lookups
+        self.deadline = clock() + self.seconds
         self._lock = threading.Lock()
         self.asked = 0
         self.skipped = 0

@@ -400,6 +400,34 @@ _EN: dict[str, Text] = {
         "(for mail sent through Amazon SES, Route 53 is the host Amazon suggests).",
         False,
     ),
+    "dns_temporary.budget": Text(
+        "The key for d={d}, s={s} was not fetched: this message's DNS budget was spent.",
+        "{detail}. Earlier lookups of this message took the time or the number of lookups "
+        "this tool allows one message (README, Limits), so {key} was not asked. Nothing is "
+        "known about the key: this is temporary, not a verdict on the signature.",
+        "Check again later, or with a faster --nameserver; if the DNS servers of {d} answer "
+        "slowly or send CNAME chains and truncated answers, fix them.",
+        False,
+    ),
+    "dns_budget_exhausted": Text(
+        "This message's DNS budget was spent: {skipped} lookups were not made.",
+        "A message may use {lookups} DNS lookups and {seconds} seconds of DNS in all "
+        "(README, Limits); {asked} lookups were made before the budget ran out, so the "
+        "results that needed the others are temporary, not verdicts. A server that answers "
+        "every query just before the timeout, or long CNAME chains, use up the budget.",
+        "Check again later or with a faster --nameserver; look at the DNS evidence (-v) for "
+        "the server that answers slowly.",
+        False,
+    ),
+    "local_resource_limit": Text(
+        "The key for d={d}, s={s} could not be fetched: this machine ran out of a resource.",
+        "{detail}. No DNS server was asked and none is to blame: the limit is local "
+        "(open files, memory). This is temporary: the signature may verify once the limit "
+        "is raised or fewer things run at once.",
+        "Raise the open-file limit (`ulimit -n`), run fewer --jobs, or free memory, then "
+        "check again.",
+        False,
+    ),
     "key_rotated": Text(
         "The signature (d={d}, s={s}) passed at delivery, but its key is gone now: likely "
         "rotated after delivery, which is normal for old mail.",
@@ -1353,6 +1381,29 @@ _ZH_TW: dict[str, Text] = {
         "這一家可能就是如此。這個失敗在形式上是暫時性的，但在 DNS 主機修正之前，很可能會一再發生。",
         "請 DNS 服務商依照 DNS 標準，對屬於 CNAME 的名稱也能回應 TXT 查詢；如果做不到，"
         "請將 {d} 的區域移到能做到的 DNS 主機（透過 Amazon SES 寄信時，Amazon 建議的是 Route 53）。",
+        False,
+    ),
+    "dns_temporary.budget": Text(
+        "未取得 d={d}，s={s} 的金鑰：這封郵件的 DNS 額度已用完。",
+        "{detail}。這封郵件先前的查詢已用完本工具為單封郵件允許的時間或查詢次數（README 的 Limits），"
+        "因此沒有查詢 {key}。目前對這把金鑰一無所知：這是暫時性的，並不是對簽章的判定。",
+        "稍後再檢查一次，或改用較快的 --nameserver；如果 {d} 的 DNS 伺服器回應緩慢，或回傳 CNAME 鏈"
+        "與截斷的回應，請修正它們。",
+        False,
+    ),
+    "dns_budget_exhausted": Text(
+        "這封郵件的 DNS 額度已用完：有 {skipped} 次查詢沒有進行。",
+        "每封郵件總共可使用 {lookups} 次 DNS 查詢與 {seconds} 秒的 DNS 時間（README 的 Limits）；"
+        "額度用完前已進行 {asked} 次查詢，因此需要其餘查詢的結果是暫時性的，並不是判定。"
+        "每次都在逾時前一刻才回應的伺服器，或很長的 CNAME 鏈，都會耗盡額度。",
+        "稍後再檢查一次，或改用較快的 --nameserver；查看 DNS 證據（-v），找出回應緩慢的伺服器。",
+        False,
+    ),
+    "local_resource_limit": Text(
+        "無法取得 d={d}，s={s} 的金鑰：這台電腦的資源不足。",
+        "{detail}。沒有向任何 DNS 伺服器查詢，也不是伺服器的問題：限制來自本機（開啟的檔案數、記憶體）。"
+        "這是暫時性的：提高限制或減少同時執行的工作後，簽章可能就能驗證。",
+        "提高開啟檔案數的上限（`ulimit -n`）、減少 --jobs，或釋放記憶體，然後再檢查一次。",
         False,
     ),
     "key_rotated": Text(

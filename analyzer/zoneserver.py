@@ -39,7 +39,7 @@ import dns.tokenizer
 import dns.transaction
 import dns.zonefile
 
-__all__ = ["Query", "Transport", "ZoneFileError", "ZoneServer"]
+__all__ = ["MAX_ZONE_BYTES", "Query", "Transport", "ZoneFileError", "ZoneServer"]
 
 Transport = Literal["udp", "tcp"]
 _MAX_CHAIN = 16  # CNAME hops before we call it a loop (SERVFAIL), like unbound
@@ -47,13 +47,29 @@ _POLL = 0.1  # socket timeout: how quickly the loops notice stop()
 _DIRECTIVE = re.compile(r"^\s*;!(.*)$")
 
 
+MAX_ZONE_BYTES = 16 * 1024 * 1024  # per zone file, counted as read (README, "Limits")
+_UNSAFE = re.compile(r"[^\x20-\x7e]")
+
+
+def _escaped(text: str, limit: int = 160) -> str:
+    """Safe for a terminal: no control, bidi or other non-ASCII characters, bounded length.
+
+    A zone file is input: what its parser quotes back (a token, a directive) must not
+    reach the terminal as it is (issue 11.16).
+    """
+    text = _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ZoneFileError(Exception):
     """A zone file (or zone text) that cannot be loaded."""
 
     def __init__(self, path: str, message: str, line: int | None = None) -> None:
-        self.path, self.message, self.line = path, message, line
-        where = f"{path}, line {line}" if line is not None else path
-        super().__init__(f"bad zone file {where}: {message}")
+        self.path, self.message, self.line = path, _escaped(message), line
+        where = f"{_escaped(path, 300)}, line {line}" if line is not None else _escaped(path, 300)
+        super().__init__(f"bad zone file {where}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +150,23 @@ def _load(text: str, label: str, data: _Data, faults: dict[dns.name.Name, _Fault
         raise ZoneFileError(label, message, lineno) from e
 
 
+def _read_zone(path: str) -> str:
+    """The file's text, read up to MAX_ZONE_BYTES + 1 bytes: a device or a pipe (/dev/zero)
+    has no size to check beforehand (issue 11.12)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_ZONE_BYTES + 1)
+    except OSError as e:
+        raise ZoneFileError(path, f"cannot read: {e.strerror or e}") from e
+    if len(data) > MAX_ZONE_BYTES:
+        raise ZoneFileError(path, f"larger than the {MAX_ZONE_BYTES // 2**20} MiB limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ZoneFileError(path, "not UTF-8 text", line) from e
+
+
 class ZoneServer:
     """Authoritative-for-everything DNS server for zone data, on UDP+TCP."""
 
@@ -159,11 +192,7 @@ class ZoneServer:
         sources += [(f"<text {i}>", t) for i, t in enumerate(texts, 1)]
         for label, text in sources:
             if text is None:
-                try:
-                    with open(label, encoding="utf-8") as f:
-                        text = f.read()
-                except (OSError, UnicodeDecodeError) as e:
-                    raise ZoneFileError(label, f"cannot read: {e}") from e
+                text = _read_zone(label)
             _load(text, label, self._data, self._file_faults)
         # Every proper ancestor of a served name exists as an empty non-terminal
         # (RFC 8020: NXDOMAIN means nothing below), so it must answer NODATA.

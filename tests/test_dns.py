@@ -7,9 +7,11 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
+from analyzer import dns as dns_module
 from analyzer.dns import (
     BudgetResolver,
     CachingResolver,
@@ -21,7 +23,7 @@ from analyzer.errors import UsageError
 from analyzer.model import DnsStatus, ProbeKind
 from analyzer.probes import probe_key
 from analyzer.zoneserver import ZoneServer
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 BIG_KEY = base64.b64encode(os.urandom(550)).decode()  # the size of a 4096-bit key's p=
 ZONE = f"""$TTL 300
@@ -251,3 +253,82 @@ def test_emfile_is_a_local_limit_and_sockets_are_bounded() -> None:
     first, second = run.stdout.splitlines()
     assert first == "ok"
     assert second.startswith("local_error None EMFILE")
+
+
+# --- the CLI: what reaches the report -----------------------------------------------------------
+
+PLAIN = FIXTURES / "plain"
+
+
+@pytest.mark.parametrize("fault", ["LOOP", "TRUNCATE"])
+def test_broken_answers_are_temporary_in_the_report(tmp_path: Path, fault: str) -> None:
+    # Issue 11.13: a CNAME loop in a NOERROR answer, TC over UDP and TCP: key_not_found (1).
+    zone = tmp_path / "zone"
+    zone.write_text(f";! s2025._domainkey.example.com. {fault}\n$TTL 60\n")
+    run = run_cli("check", "--format", "json", "--zone", str(zone), str(PLAIN / "message.eml"))
+    sig0 = run.json()["messages"][0]["signatures"][0]
+    assert (run.exit_code, sig0["result"], sig0["reason"]) == (75, "temperror", "dns_error")
+
+
+def test_a_spent_message_budget_is_temporary_and_said(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dns_module, "MESSAGE_DNS_SECONDS", 0.0)
+    run = run_cli("check", "--format", "json", "--zone", str(PLAIN / "zone"),
+                  str(PLAIN / "message.eml"))  # fmt: skip
+    message = run.json()["messages"][0]
+    assert run.exit_code == 75
+    assert message["signatures"][0]["result"] == "temperror"
+    codes = {f["code"] for f in message["findings"]}
+    assert {"dns_budget_exhausted", "dns_temporary"} <= codes
+
+
+def test_a_slow_hostile_server_cannot_stretch_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 11.8: every query answered just before --timeout, TC first, one CNAME hop at a
+    # time. Without a per-message deadline this message took ~20 s at --timeout 0.3.
+    monkeypatch.setattr(dns_module, "MESSAGE_DNS_SECONDS", 1.0)
+    message = FIXTURES / "ses-two-signatures" / "message.eml"
+    zone = "$TTL 60\n" + "".join(
+        f"{s}._domainkey.{d}. IN CNAME h0.{s}.{d}.\n"
+        + "".join(f"h{i}.{s}.{d}. IN CNAME h{i + 1}.{s}.{d}.\n" for i in range(9))
+        for s, d in (("4kdqmo3tq7y6zu7xhhjmfvjx4wl6sbkf", "example.com"),
+                     ("ug7nbtf4gccmlpwj322ax3p6ow6yfsug", "amazonses.com"))
+    )  # fmt: skip
+    with ZoneServer(texts=[zone], bare_cnames=True, truncate_udp=True, latency=0.25) as s:
+        started = time.monotonic()
+        run = run_cli("check", "--format", "json", "--timeout", "0.3",
+                      "--nameserver", s.address, str(message))  # fmt: skip
+        took = time.monotonic() - started
+    assert run.exit_code == 75
+    assert took < 1.0 + 2 * 0.3 + 0.5
+    assert "dns_budget_exhausted" in {f["code"] for f in run.json()["messages"][0]["findings"]}
+
+
+@pytest.mark.parametrize("value", ["inf", "1e308", "nan", "0", "61"])
+@pytest.mark.parametrize("command", [["check", str(PLAIN / "message.eml")], ["dns", "example.com"]])
+def test_timeout_out_of_range_is_a_one_line_usage_error(value: str, command: list[str]) -> None:
+    # Issue 11.16: inf and 1e308 ended in exit 70.
+    run = run_cli(command[0], "--timeout", value, "--zone", str(PLAIN / "zone"), *command[1:])
+    assert run.exit_code == 2
+    assert run.stderr.count("\n") == 1 and "0.1 to 60 seconds" in run.stderr
+
+
+def test_zone_reads_are_capped_by_bytes_read() -> None:
+    # Issue 11.12: --zone /dev/zero grew to 1.9 GB and ended in MemoryError (exit 70).
+    run = run_cli("check", "--zone", "/dev/zero", str(PLAIN / "message.eml"))
+    assert run.exit_code == 2
+    assert (
+        run.stderr
+        == "dkim-analyzer: error: bad zone file /dev/zero: larger than the 16 MiB limit\n"
+    )
+
+
+def test_zone_errors_name_file_and_line_and_echo_nothing_raw(tmp_path: Path) -> None:
+    # Issue 11.16: a parse error echoed a token of the file to the terminal.
+    zone = tmp_path / "bad.zone"
+    zone.write_bytes(b"$TTL 60\n;! a\x1b]0;pwned\x07.example. \xe2\x80\xaeNXDOMAIN\n")
+    run = run_cli("check", "--zone", str(zone), str(PLAIN / "message.eml"))
+    assert run.exit_code == 2 and run.stderr.count("\n") == 1
+    assert f"{zone}, line 2" in run.stderr
+    assert "\x1b" not in run.stderr and "\u202e" not in run.stderr and "\\x1b" in run.stderr
+    zone.write_bytes(b'$TTL 60\nok.example. IN TXT "\xff"\n')
+    run = run_cli("check", "--zone", str(zone), str(PLAIN / "message.eml"))
+    assert run.exit_code == 2 and "line 2: not UTF-8 text" in run.stderr
