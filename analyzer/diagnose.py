@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from analyzer import dmarc as dmarc_policy
 from analyzer import explain, trace
 from analyzer.classify import organizational_domain, provider_for
 from analyzer.dns import BudgetResolver
@@ -32,6 +33,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
 )
+from analyzer.probes import domain_missing
 from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
@@ -183,6 +185,9 @@ def _explain_failure(
                     {"published": probe.answer.name.rstrip(".")},
                     evidence,
                 )
+        # The domain itself does not resolve: no fact about its keys (issue 10.10).
+        if missing := domain_missing(v.probes):
+            return "domain_not_found", f"domain_not_found.{missing}", {}, evidence
         node = probes.get(ProbeKind.DOMAINKEY_NODE)
         if node and node.answer.status is DnsStatus.NXDOMAIN:
             return reason.value, "key_not_found.no_domainkey", {}, evidence
@@ -324,12 +329,13 @@ def dmarc_findings(
         "org_domain": organizational_domain(dmarc.from_domain),
         "dmarc_name": f"_dmarc.{dmarc.record_domain or dmarc.from_domain}",
         "status": last.status.value.upper() if last else "?",
-        "looked_up": ", ".join(a.name.rstrip(".") for a in dmarc.answers),
+        "looked_up": ", ".join(a.name.rstrip(".") for a in dmarc.answers if a.rdtype == "TXT"),
     }
     code = "dmarc_alignment"
     if dmarc.status is DmarcStatus.NONE:
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
-                        text="dmarc_alignment.none")]  # fmt: skip
+        missing = domain_missing(dmarc_policy.existence(dmarc))  # issue 10.10: not a fact then
+        text = f"dmarc_alignment.{missing}" if missing else "dmarc_alignment.none"
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence, text=text)]
     if dmarc.status is DmarcStatus.TEMPERROR:
         return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
                         text="dmarc_alignment.temp")]  # fmt: skip

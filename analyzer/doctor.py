@@ -276,7 +276,7 @@ def _domain_findings(
                             {**fields, "name": bad[0], "detail": bad[1]}, lang,
                             evidence=dmarc.answers))  # fmt: skip
     elif dmarc.status is DmarcStatus.NONE:
-        names = " or ".join(a.name.rstrip(".") for a in dmarc.answers)
+        names = " or ".join(a.name.rstrip(".") for a in dmarc.answers if a.rdtype == "TXT")
         out.append(_finding("dmarc_not_found", Severity.WARNING, {**fields, "names": names},
                             lang, evidence=dmarc.answers))  # fmt: skip
     return worst_first(out)

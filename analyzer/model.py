@@ -115,6 +115,8 @@ class ProbeKind(StrEnum):
     DOMAINKEY_NODE = "domainkey_node"  # does _domainkey.d exist at all (any selector)?
     ORG_DOMAIN = "org_domain"  # the selector under the organizational domain instead
     FROM_DOMAIN = "from_domain"  # the selector under the From domain instead
+    DOMAIN = "domain"  # SOA at d= itself: does the domain exist at all (issue 10.10)?
+    RESOLVER_CHECK = "resolver_check"  # SOA at d='s top-level domain: does DNS work here?
 
 
 @dataclass(frozen=True, slots=True)

@@ -332,3 +332,46 @@ def test_zone_errors_name_file_and_line_and_echo_nothing_raw(tmp_path: Path) -> 
     zone.write_bytes(b'$TTL 60\nok.example. IN TXT "\xff"\n')
     run = run_cli("check", "--zone", str(zone), str(PLAIN / "message.eml"))
     assert run.exit_code == 2 and "line 2: not UTF-8 text" in run.stderr
+
+
+# --- issue 10.10: a domain that does not resolve is not a domain without records ---------------
+
+NXDOMAIN_MESSAGE = FIXTURES / "key-nxdomain" / "message.eml"  # no trusted dkim=pass in it
+
+
+@pytest.mark.parametrize(
+    ("zone_text", "variant"),
+    [
+        ('$TTL 60\nelsewhere.com. IN TXT "x"\n', "gone"),  # .com resolves, example.com not
+        ("$TTL 60\n", "unreliable"),  # nothing resolves: an offline or captive resolver
+    ],
+)
+def test_a_signing_domain_that_does_not_resolve_is_not_called_keyless(
+    tmp_path: Path, zone_text: str, variant: str
+) -> None:
+    zone = tmp_path / "zone"
+    zone.write_text(zone_text)
+    run = run_cli("check", "--format", "json", "--zone", str(zone), str(NXDOMAIN_MESSAGE))
+    message = run.json()["messages"][0]
+    findings = {f["code"]: f for f in message["findings"]}
+    assert "domain_not_found" in findings
+    dkim = findings["domain_not_found"]
+    assert "publishes no DKIM key" not in dkim["summary"]
+    assert ("unreliable" in dkim["summary"]) == (variant == "unreliable")
+    probes = {p["kind"] for p in message["signatures"][0]["probes"]}
+    assert "domain" in probes and ("resolver_check" in probes)
+    dmarc = findings["dmarc_alignment"]
+    assert "publishes no DMARC record" not in dmarc["summary"]
+    assert ("unreliable" in dmarc["summary"]) == (variant == "unreliable")
+
+
+def test_an_existing_domain_without_keys_is_still_told_so(tmp_path: Path) -> None:
+    zone = tmp_path / "zone"
+    zone.write_text(
+        "$TTL 60\nexample.com. IN SOA ns.example.com. h.example.com. 1 3600 600 86400 60\n"
+    )
+    run = run_cli("check", "--format", "json", "--zone", str(zone), str(NXDOMAIN_MESSAGE))
+    message = run.json()["messages"][0]
+    summaries = {f["code"]: f["summary"] for f in message["findings"]}
+    assert "publishes no DKIM key at all" in summaries["key_not_found"]
+    assert "publishes no DMARC record" in summaries["dmarc_alignment"]
