@@ -26,6 +26,7 @@ from analyzer.dns import (
     MAX_CNAME_HOPS,
     RUN_DNS_LOOKUPS,
     RUN_DNS_SECONDS,
+    RUN_DNS_TIMEOUTS,
     BudgetResolver,
     DnsPythonResolver,
     Nameserver,
@@ -215,7 +216,7 @@ def run(
     """Check every selector (or the common ones), the authoritative servers and DMARC."""
     domain = domain.lower().rstrip(".")
     # One DNS deadline and lookup count for the whole run (issue 11.8, README "Limits").
-    seconds = max(RUN_DNS_SECONDS, 4 * timeout)
+    seconds = max(RUN_DNS_SECONDS, RUN_DNS_TIMEOUTS * timeout)
     resolver = budget = BudgetResolver(resolver, seconds=seconds, lookups=RUN_DNS_LOOKUPS)
     asked: list[tuple[str, SelectorSource, str | None]]
     asked = [(s, SelectorSource.SELECTOR, None) for s in selectors]
