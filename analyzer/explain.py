@@ -91,7 +91,7 @@ _EN: dict[str, Text] = {
     "domain_not_found.unreliable": Text(
         "The signature (d={d}, s={s}) cannot be checked: the DNS answers here look unreliable.",
         "There is no key at {key}, but DNS also answers NXDOMAIN for {d} itself and even for "
-        "its top-level domain, which exists. The resolver asked is likely broken, offline "
+        "its top-level domain, which a working resolver finds. The resolver asked is likely broken, offline "
         "or captive (a hotel or company network), so its answers are not facts about {d}. "
         "This is likely temporary: a question for the resolver, not for the signer.",
         "Check again with a working resolver (--nameserver), or once this machine is online.",
@@ -536,7 +536,7 @@ _EN: dict[str, Text] = {
     "dmarc_alignment.unreliable": Text(
         "The DMARC policy of {from_domain} is unknown: the DNS answers here look unreliable.",
         "The lookups ({looked_up}) answered NXDOMAIN for the From domain and even for its "
-        "top-level domain: the resolver is likely broken, offline or captive, so "
+        "top-level domain, which a working resolver finds: the resolver is likely broken, offline or captive, so "
         '"no record" is not a fact. This is likely temporary.',
         "Check again with a working resolver (--nameserver), or once this machine is online.",
         False,
@@ -1164,7 +1164,7 @@ _ZH_TW: dict[str, Text] = {
     ),
     "domain_not_found.unreliable": Text(
         "無法驗證簽章（d={d}，s={s}）：這裡的 DNS 回應看起來不可靠。",
-        "{key} 上沒有金鑰，但 DNS 連 {d} 本身、甚至它確實存在的頂級網域都回應 NXDOMAIN。"
+        "{key} 上沒有金鑰，但 DNS 連 {d} 本身、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN。"
         "所用的解析器很可能故障、離線或受到攔截（例如飯店或公司網路），它的回應不能當作關於 {d} 的事實。"
         "這很可能是暫時性的：是解析器的問題，而不是簽署者的問題。",
         "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
