@@ -30,8 +30,9 @@ def probe_key(
     if status.temporary:
         # Nothing is known about the key yet, so only one question helps: does the name
         # answer a CNAME query although TXT failed? Some DNS hosts cannot answer TXT through
-        # a CNAME (RFC 1034 §3.6.2). After a timeout, asking again would only wait again.
-        if status is DnsStatus.TIMEOUT:
+        # a CNAME (RFC 1034 §3.6.2). After a timeout, asking again would only wait again;
+        # after a local limit or a spent budget, it would only fail the same way.
+        if status in (DnsStatus.TIMEOUT, DnsStatus.LOCAL, DnsStatus.BUDGET):
             return ()
         return (Probe(ProbeKind.SELECTOR_CNAME, resolver.query(name, "CNAME")),)
     asks: list[tuple[ProbeKind, str, str]] = [

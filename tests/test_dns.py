@@ -20,7 +20,7 @@ from analyzer.dns import (
     parse_nameserver,
 )
 from analyzer.errors import UsageError
-from analyzer.model import DnsStatus, ProbeKind
+from analyzer.model import DnsAnswer, DnsStatus, ProbeKind
 from analyzer.probes import probe_key
 from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
@@ -375,3 +375,12 @@ def test_an_existing_domain_without_keys_is_still_told_so(tmp_path: Path) -> Non
     summaries = {f["code"]: f["summary"] for f in message["findings"]}
     assert "publishes no DKIM key at all" in summaries["key_not_found"]
     assert "publishes no DMARC record" in summaries["dmarc_alignment"]
+
+
+@pytest.mark.parametrize("status", [DnsStatus.LOCAL, DnsStatus.BUDGET, DnsStatus.TIMEOUT])
+def test_no_probes_after_a_local_limit_or_a_spent_budget(
+    server: ZoneServer, status: DnsStatus
+) -> None:
+    key = DnsAnswer("s1._domainkey.example.com.", "TXT", status)
+    assert probe_key(resolver(server), "s1", "example.com", key) == ()
+    assert server.query_count == 0
