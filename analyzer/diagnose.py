@@ -187,7 +187,7 @@ def _explain_failure(
                 )
         # The domain itself does not resolve: no fact about its keys (issue 10.10).
         if missing := domain_missing(v.probes):
-            return "domain_not_found", f"domain_not_found.{missing}", {}, evidence
+            return reason.value, f"key_not_found.domain_{missing}", {}, evidence
         node = probes.get(ProbeKind.DOMAINKEY_NODE)
         if node and node.answer.status is DnsStatus.NXDOMAIN:
             return reason.value, "key_not_found.no_domainkey", {}, evidence
@@ -335,6 +335,7 @@ def dmarc_findings(
     if dmarc.status is DmarcStatus.NONE:
         missing = domain_missing(dmarc_policy.existence(dmarc))  # issue 10.10: not a fact then
         text = f"dmarc_alignment.{missing}" if missing else "dmarc_alignment.none"
+        f["server"] = (last.server if last else None) or explain.phrase("unknown.server", lang)
         return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence, text=text)]
     if dmarc.status is DmarcStatus.TEMPERROR:
         return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,

@@ -76,24 +76,24 @@ _EN: dict[str, Text] = {
         "is actually authoritative for {d} (check the NS records at your registrar).",
         True,
     ),
-    "domain_not_found.gone": Text(
-        "The signature (d={d}, s={s}) cannot be checked: the domain {d} itself does not "
-        "resolve here.",
-        "There is no key at {key}, and DNS answers NXDOMAIN for {d} itself (its SOA), while "
-        "its top-level domain resolves. So nothing can be said about the keys of {d}: likely "
-        "the domain no longer exists (expired or deleted, common for old mail), or the "
-        "resolver asked filters it. Permanent if the domain is gone; check with another "
-        "resolver (--nameserver) before concluding.",
-        "Ask another resolver (--nameserver 1.1.1.1, say) for {d}; if it does not exist "
-        "there either, the signature can no longer be checked. If it is your domain, renew it.",
+    "key_not_found.domain_gone": Text(
+        "The signature (d={d}, s={s}) cannot be checked: {d} itself does not resolve at {server}.",
+        "There is no key at {key}, but {server} also answers NXDOMAIN for {d} itself (its "
+        "SOA), while its top-level domain resolves. So this says nothing about the keys of "
+        "{d}: either the domain no longer exists (expired or deleted, possible for old "
+        "mail), or the answers of {server} are incomplete (a zone file without it, a "
+        "filtering resolver). Permanent only if the domain is really gone.",
+        "Ask another resolver (--nameserver 1.1.1.1, say) for {d} before concluding; if it "
+        "does not exist there either, the signature can no longer be checked.",
         None,
     ),
-    "domain_not_found.unreliable": Text(
+    "key_not_found.domain_unreliable": Text(
         "The signature (d={d}, s={s}) cannot be checked: the DNS answers here look unreliable.",
-        "There is no key at {key}, but DNS also answers NXDOMAIN for {d} itself and even for "
-        "its top-level domain, which a working resolver finds. The resolver asked is likely broken, offline "
-        "or captive (a hotel or company network), so its answers are not facts about {d}. "
-        "This is likely temporary: a question for the resolver, not for the signer.",
+        "There is no key at {key}, but {server} also answers NXDOMAIN for {d} itself and even "
+        "for its top-level domain, which a working resolver finds. The answers are likely "
+        "not facts about {d}: an offline machine, a broken or captive resolver, or a zone "
+        "file that holds none of it. This is likely temporary: a question for the resolver, "
+        "not for the signer.",
         "Check again with a working resolver (--nameserver), or once this machine is online.",
         False,
     ),
@@ -525,10 +525,11 @@ _EN: dict[str, Text] = {
         False,
     ),
     "dmarc_alignment.gone": Text(
-        "No DMARC record was found, but {from_domain} itself does not resolve here.",
-        "The lookups ({looked_up}) answered NXDOMAIN for the From domain itself, while its "
-        "top-level domain resolves: likely {from_domain} no longer exists, or the resolver "
-        "filters it. Whether it has a DMARC record cannot be told from here.",
+        "No DMARC record was found, but {from_domain} itself does not resolve at {server}.",
+        "The lookups ({looked_up}) answered NXDOMAIN, and so did {from_domain} itself, while "
+        "its top-level domain resolves: either {from_domain} no longer exists, or the answers "
+        "of {server} are incomplete (a zone file without it, a filtering resolver). Whether "
+        "it has a DMARC record cannot be told from here.",
         "Ask another resolver (--nameserver) for {from_domain} before concluding anything "
         "about its DMARC policy.",
         None,
@@ -536,8 +537,9 @@ _EN: dict[str, Text] = {
     "dmarc_alignment.unreliable": Text(
         "The DMARC policy of {from_domain} is unknown: the DNS answers here look unreliable.",
         "The lookups ({looked_up}) answered NXDOMAIN for the From domain and even for its "
-        "top-level domain, which a working resolver finds: the resolver is likely broken, offline or captive, so "
-        '"no record" is not a fact. This is likely temporary.',
+        "top-level domain, which a working resolver finds: {server} is likely offline, "
+        'broken, captive, or a zone file that holds none of it, so "no record" is not a '
+        "fact. This is likely temporary.",
         "Check again with a working resolver (--nameserver), or once this machine is online.",
         False,
     ),
@@ -1153,19 +1155,18 @@ _ZH_TW: dict[str, Text] = {
         "於 {key} 發佈簽署系統提供給您的金鑰記錄。",
         True,
     ),
-    "domain_not_found.gone": Text(
-        "無法驗證簽章（d={d}，s={s}）：在這裡查不到網域 {d} 本身。",
-        "{key} 上沒有金鑰，而且 DNS 對 {d} 本身（其 SOA）回應 NXDOMAIN，但它的頂級網域可以解析。"
-        "因此無法對 {d} 的金鑰下任何結論：這個網域很可能已不存在（過期或刪除，舊郵件常見），"
-        "或是所用的解析器過濾了它。如果網域已不存在，這是永久性的；下結論之前，請先用另一台解析器（--nameserver）確認。",
-        "向另一台解析器（例如 --nameserver 1.1.1.1）查詢 {d}；如果那裡也不存在，這個簽章就再也無法驗證。"
-        "如果這是您的網域，請續約。",
+    "key_not_found.domain_gone": Text(
+        "無法驗證簽章（d={d}，s={s}）：在 {server} 查不到 {d} 本身。",
+        "{key} 上沒有金鑰，而且 {server} 對 {d} 本身（其 SOA）也回應 NXDOMAIN，但它的頂級網域可以解析。"
+        "因此這並不代表 {d} 的金鑰如何：可能是這個網域已不存在（過期或刪除，舊郵件可能如此），"
+        "也可能是 {server} 的回應不完整（沒有收錄它的區域檔、會過濾的解析器）。只有網域確實已不存在時才是永久性的。",
+        "下結論之前，請先向另一台解析器（例如 --nameserver 1.1.1.1）查詢 {d}；如果那裡也不存在，這個簽章就再也無法驗證。",
         None,
     ),
-    "domain_not_found.unreliable": Text(
+    "key_not_found.domain_unreliable": Text(
         "無法驗證簽章（d={d}，s={s}）：這裡的 DNS 回應看起來不可靠。",
-        "{key} 上沒有金鑰，但 DNS 連 {d} 本身、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN。"
-        "所用的解析器很可能故障、離線或受到攔截（例如飯店或公司網路），它的回應不能當作關於 {d} 的事實。"
+        "{key} 上沒有金鑰，但 {server} 連 {d} 本身、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN。"
+        "這些回應很可能不是關於 {d} 的事實：離線的電腦、故障或受攔截的解析器，或完全沒有收錄它的區域檔。"
         "這很可能是暫時性的：是解析器的問題，而不是簽署者的問題。",
         "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
         False,
@@ -1517,16 +1518,17 @@ _ZH_TW: dict[str, Text] = {
         False,
     ),
     "dmarc_alignment.gone": Text(
-        "找不到 DMARC 記錄，但在這裡查不到 {from_domain} 本身。",
-        "查詢（{looked_up}）對 From 網域本身回應 NXDOMAIN，但它的頂級網域可以解析："
-        "{from_domain} 很可能已不存在，或是解析器過濾了它。從這裡無法判斷它是否有 DMARC 記錄。",
+        "找不到 DMARC 記錄，但在 {server} 查不到 {from_domain} 本身。",
+        "查詢（{looked_up}）回應 NXDOMAIN，{from_domain} 本身也是，但它的頂級網域可以解析："
+        "可能是 {from_domain} 已不存在，也可能是 {server} 的回應不完整（沒有收錄它的區域檔、會過濾的解析器）。"
+        "從這裡無法判斷它是否有 DMARC 記錄。",
         "對 {from_domain} 的 DMARC 政策下任何結論之前，請先向另一台解析器（--nameserver）查詢。",
         None,
     ),
     "dmarc_alignment.unreliable": Text(
         "{from_domain} 的 DMARC 政策不明：這裡的 DNS 回應看起來不可靠。",
-        "查詢（{looked_up}）對 From 網域、甚至它的頂級網域都回應 NXDOMAIN：解析器很可能故障、離線或受到攔截，"
-        "所以「沒有記錄」並不是事實。這很可能是暫時性的。",
+        "查詢（{looked_up}）對 From 網域、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN："
+        "{server} 很可能離線、故障、受到攔截，或是完全沒有收錄它的區域檔，所以「沒有記錄」並不是事實。這很可能是暫時性的。",
         "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
         False,
     ),

@@ -235,7 +235,7 @@ def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> Non
     path = tmp_path / "nokeys.eml"
     path.write_bytes(raw)
     # The domain exists (its SOA), it only has no key: a domain that does not resolve at
-    # all is domain_not_found instead (issue 10.10).
+    # all gets other words (issue 10.10).
     soa = "nokeys.example. 60 IN SOA ns.nokeys.example. h.nokeys.example. 1 3600 600 86400 60\n"
     with ZoneServer(texts=[soa]) as server:
         run = run_cli("check", "--format", "json", "--nameserver", server.address, str(path))
