@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import os
 import re
 import stat
@@ -59,10 +60,9 @@ NameserverOpt = Annotated[
 ]  # fmt: skip
 TimeoutOpt = Annotated[
     float,
-    typer.Option(
-        "--timeout", metavar="SECONDS", min=0.1, help="Wait this long for each DNS server."
-    ),
+    typer.Option("--timeout", metavar="SECONDS", help="Wait this long for each DNS server."),
 ]
+TIMEOUT_RANGE = (0.1, 60.0)  # seconds; README, "--timeout"
 NowOpt = Annotated[
     str | None,
     typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
@@ -102,6 +102,14 @@ def parse_now(value: str | None) -> int:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return int(when.timestamp())
+
+
+def parse_timeout(value: float) -> float:
+    """--timeout: finite, within TIMEOUT_RANGE (inf or 1e308 would overflow the socket)."""
+    low, high = TIMEOUT_RANGE
+    if not math.isfinite(value) or not low <= value <= high:
+        raise UsageError(f"--timeout {value:g}: expected {low:g} to {high:g} seconds")
+    return value
 
 
 def parse_lang(value: str | None) -> str:
@@ -246,6 +254,7 @@ def check(
 ) -> None:
     """Analyze each message: every DKIM signature verified against DNS and explained."""
     try:
+        timeout = parse_timeout(timeout)
         when = parse_now(now)
         language = parse_lang(lang)
         inputs = list(paths or [])
@@ -321,6 +330,7 @@ def scan(
 ) -> None:
     """Scan mailboxes: every message analyzed, in input order, with a summary (README)."""
     try:
+        timeout = parse_timeout(timeout)
         if paths.count("-") > 1:
             raise UsageError("stdin ('-') can be read only once")
         settings = Settings(parse_now(now), fmt, headers_only=headers_only)
@@ -503,6 +513,7 @@ def dns_command(
 ) -> None:
     """Check a domain's DKIM DNS set-up: selectors, Easy DKIM CNAMEs, propagation, DMARC."""
     try:
+        timeout = parse_timeout(timeout)
         name = _domain(domain)
         selectors = [_domain(s, "--selector") for s in selector or []]
         tokens = list(ses_token or [])
@@ -577,6 +588,7 @@ def byodkim(
 ) -> None:
     """Check a BYODKIM key and selector, and print the DNS record to publish."""
     try:
+        timeout = parse_timeout(timeout)
         if (private_key is None) == (public_key is None):
             raise UsageError("give exactly one of --private-key FILE and --public-key FILE|STRING")
         if check_dns and (selector is None or domain is None):

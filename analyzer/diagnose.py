@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from analyzer import dmarc as dmarc_policy
 from analyzer import explain, trace
 from analyzer.classify import mailing_list, organizational_domain, provider_for
+from analyzer.dns import BudgetResolver
 from analyzer.model import (
     Classification,
     DkimSignature,
@@ -31,6 +33,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
 )
+from analyzer.probes import domain_missing
 from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
@@ -138,6 +141,20 @@ def _dns_evidence(v: SignatureVerdict) -> list[str]:
     return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
 
 
+def dns_budget_findings(
+    budget: BudgetResolver, lang: str, evidence: Iterable[str] = ()
+) -> list[Finding]:
+    """One finding when a message's DNS budget ran out (issue 11.8): what was not asked."""
+    if not budget.exhausted:
+        return []
+    fields: dict[str, object] = {
+        "skipped": budget.skipped, "asked": budget.asked,
+        "lookups": budget.lookups, "seconds": f"{budget.seconds:g}",
+    }  # fmt: skip
+    return [finding("dns_budget_exhausted", Severity.WARNING, fields, lang=lang,
+                    evidence=evidence)]  # fmt: skip
+
+
 def _explain_failure(
     v: SignatureVerdict, receiver: tuple[trace.ReceiverResult, ...]
 ) -> tuple[str, str, dict[str, object], list[str]]:
@@ -161,6 +178,14 @@ def _explain_failure(
     ):  # fmt: skip
         return reason.value, f"{reason.value}.signer", {}, evidence
     if reason in _TEMPORARY:
+        # Not the server's failure: this machine's limit, or this message's DNS budget.
+        answer = v.key_evidence.answer if v.key_evidence else None
+        if answer is not None and answer.status is DnsStatus.LOCAL:
+            local: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            return "local_resource_limit", "local_resource_limit", local, evidence
+        if answer is not None and answer.status is DnsStatus.BUDGET:
+            spent: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            return "dns_temporary", "dns_temporary.budget", spent, evidence
         cname = probes.get(ProbeKind.SELECTOR_CNAME)
         if cname and cname.found and v.key_evidence:
             target = cname.answer.joined()[0].decode("ascii", "replace").rstrip(".")
@@ -188,6 +213,9 @@ def _explain_failure(
                     {"published": probe.answer.name.rstrip(".")},
                     evidence,
                 )
+        # The domain itself does not resolve: no fact about its keys (issue 10.10).
+        if missing := domain_missing(v.probes):
+            return reason.value, f"key_not_found.domain_{missing}", {}, evidence
         node = probes.get(ProbeKind.DOMAINKEY_NODE)
         if node and node.answer.status is DnsStatus.NXDOMAIN:
             return reason.value, "key_not_found.no_domainkey", {}, evidence
@@ -357,12 +385,14 @@ def dmarc_findings(
         "org_domain": organizational_domain(dmarc.from_domain),
         "dmarc_name": f"_dmarc.{dmarc.record_domain or dmarc.from_domain}",
         "status": last.status.value.upper() if last else "?",
-        "looked_up": ", ".join(a.name.rstrip(".") for a in dmarc.answers),
+        "looked_up": ", ".join(a.name.rstrip(".") for a in dmarc.answers if a.rdtype == "TXT"),
     }
     code = "dmarc_alignment"
     if dmarc.status is DmarcStatus.NONE:
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
-                        text="dmarc_alignment.none")]  # fmt: skip
+        missing = domain_missing(dmarc_policy.existence(dmarc))  # issue 10.10: not a fact then
+        text = f"dmarc_alignment.{missing}" if missing else "dmarc_alignment.none"
+        f["server"] = (last.server if last else None) or explain.phrase("unknown.server", lang)
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence, text=text)]
     if dmarc.status is DmarcStatus.TEMPERROR:
         return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
                         text="dmarc_alignment.temp")]  # fmt: skip

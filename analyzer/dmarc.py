@@ -21,10 +21,13 @@ from analyzer.model import (
     DmarcStatus,
     DnsAnswer,
     DnsStatus,
+    Probe,
+    ProbeKind,
     Reason,
     Result,
     SignatureVerdict,
 )
+from analyzer.probes import domain_probes
 from analyzer.signatures import TagListError, parse_tag_list
 
 # RFC 1035 §2.3.4: labels of 1-63 characters, at most 253 in all (the `_dmarc.` prefix fits).
@@ -55,7 +58,18 @@ def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
                 return Dmarc(from_domain, DmarcStatus.FOUND, tuple(answers), domain, record, tags)
         if answer.status is DnsStatus.OK and len(records) > 1:
             break  # §6.6.3 step 5: several records is no policy, not a reason to look further
+    if all(a.status is DnsStatus.NXDOMAIN for a in answers):
+        # Before saying "no DMARC record": does the From domain exist at all (issue 10.10)?
+        # Its SOA (and its TLD's) is kept as evidence, and so scan prefetches it.
+        answers += [p.answer for p in domain_probes(resolver, from_domain)]
     return Dmarc(from_domain, DmarcStatus.NONE, tuple(answers))
+
+
+def existence(dmarc: Dmarc) -> tuple[Probe, ...]:
+    """The From domain's existence probes lookup() kept (none when it exists)."""
+    soa = [a for a in dmarc.answers if a.rdtype == "SOA"]
+    kinds = (ProbeKind.DOMAIN, ProbeKind.RESOLVER_CHECK)
+    return tuple(Probe(kind, a) for kind, a in zip(kinds, soa, strict=False))
 
 
 def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:

@@ -9,7 +9,9 @@ the TTL and the server that answered.
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
+import resource
 import socket
 import threading
 import time
@@ -34,6 +36,25 @@ EDNS_PAYLOAD = 4096  # a 4096-bit key's TXT fits in one UDP answer (no TCP retry
 MAX_CNAME_HOPS = 8
 NEGATIVE_TTL = 300  # RFC 2308 would take the SOA minimum; stubs rarely see it
 MAX_CACHE_TTL = 3600
+# Bounds on the DNS conversation (README, "Limits"). --timeout bounds one query to one
+# server; a lookup (every CNAME hop, UDP then TCP, each server in turn) ends after
+# LOOKUP_TIMEOUTS times that; a message and a `dns` run each get a deadline and a number
+# of lookups, after which lookups are not made and answer DnsStatus.BUDGET (temporary).
+LOOKUP_TIMEOUTS = 2
+MESSAGE_DNS_SECONDS = 20.0
+MESSAGE_DNS_LOOKUPS = 128  # 16 signatures x (key + 5 probes), DMARC and ARC fit
+# `dns DOMAIN` (27 common selectors, CNAME hops, probes, NS, DMARC): 10 x --timeout, 50 s
+# at the default, at least RUN_DNS_SECONDS.
+RUN_DNS_TIMEOUTS = 10
+RUN_DNS_SECONDS = 5.0
+RUN_DNS_LOOKUPS = 512
+# Sockets open at once, process-wide: a quarter of the open-file limit, at most 32 (the
+# scan's DNS threads). More would fail with EMFILE under a low `ulimit -n`.
+_NOFILE = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+MAX_OPEN_SOCKETS = max(1, min(32, (_NOFILE if _NOFILE > 0 else 1024) // 4))
+_SOCKETS = threading.BoundedSemaphore(MAX_OPEN_SOCKETS)
+# This machine's limits, not the server's fault (socket(2), sendto(2)).
+_LOCAL_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 
 class Resolver(Protocol):
@@ -84,26 +105,35 @@ def system_nameservers() -> list[Nameserver]:
 class DnsPythonResolver:
     """Asks each nameserver in turn (EDNS, UDP with TCP fallback) until one answers."""
 
-    def __init__(self, nameservers: Sequence[Nameserver], timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        nameservers: Sequence[Nameserver],
+        timeout: float = 5.0,
+        *,
+        lifetime: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.nameservers = list(nameservers)
         self.timeout = timeout
+        # One lookup, all hops and servers: a server that answers each query just in
+        # time must not multiply --timeout by hops x transports x servers.
+        self.lifetime = lifetime if lifetime is not None else timeout * LOOKUP_TIMEOUTS
+        self.clock = clock
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         qname = name.rstrip(".") + "."
+        deadline = self.clock() + self.lifetime
         chain: list[tuple[str, str]] = []
         target = qname
         for _ in range(MAX_CNAME_HOPS):
-            answer = self._ask(target, rdtype)
+            answer = self._ask(target, rdtype, deadline)
             answer = replace(answer, name=qname, cname_chain=tuple(chain) + answer.cname_chain)
             end = answer.cname_chain[-1][1] if answer.cname_chain else None
             # A server authoritative only for the first name may hand back a bare CNAME:
             # follow it ourselves, as a recursive resolver would.
-            if (
-                answer.status is DnsStatus.NODATA
-                and end
-                and end != target
-                and end not in dict(chain)
-            ):
+            if answer.status is DnsStatus.NODATA and end and end != target:
+                if end in dict(chain):
+                    return _loop(answer)
                 chain = list(answer.cname_chain)
                 target = end
                 continue
@@ -118,46 +148,81 @@ class DnsPythonResolver:
         For asking an authoritative server about its own zone (propagation checks);
         a CNAME it holds is in `cname_chain` even when it cannot answer for the target.
         """
-        return self._ask(name.rstrip(".") + ".", rdtype)
+        return self._ask(name.rstrip(".") + ".", rdtype, self.clock() + self.lifetime)
 
-    def _ask(self, qname: str, rdtype: str) -> DnsAnswer:
+    def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
         if not self.nameservers:
             return DnsAnswer(qname, rdtype, DnsStatus.ERROR, detail="no nameserver configured")
         failures: list[DnsAnswer] = []
         for ns in self.nameservers:
-            result = self._ask_one(ns, qname, rdtype)
-            if not result.status.temporary:
-                return result
+            result = self._ask_one(ns, qname, rdtype, deadline)
+            if not result.status.temporary or result.status is DnsStatus.LOCAL:
+                return result  # an answer; or this machine cannot ask anyone either
             failures.append(result)
         # Every server failed: report the most telling failure (SERVFAIL over timeout).
-        order = [DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.TIMEOUT, DnsStatus.ERROR]
-        return min(failures, key=lambda a: order.index(a.status))
+        order = [DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.ERROR, DnsStatus.TIMEOUT]
+        return min(failures, key=lambda a: order.index(a.status) if a.status in order else 9)
 
-    def _ask_one(self, ns: Nameserver, qname: str, rdtype: str) -> DnsAnswer:
+    def _ask_one(self, ns: Nameserver, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
         server = str(ns)
+
+        def timed_out(detail: str) -> DnsAnswer:
+            return DnsAnswer(qname, rdtype, DnsStatus.TIMEOUT, server=server, detail=detail)
+
+        def left() -> float:
+            return min(self.timeout, deadline - self.clock())
+
+        lifetime = f"no complete answer within {self.lifetime:g} s for the whole lookup"
+        if left() <= 0:
+            return timed_out(lifetime)
+        if not _SOCKETS.acquire(timeout=max(left(), 0.0)):
+            return DnsAnswer(qname, rdtype, DnsStatus.LOCAL,
+                             detail=f"all {MAX_OPEN_SOCKETS} DNS sockets of this process stayed busy")  # fmt: skip
         try:
             q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
             q.flags |= dns.flags.RD
-            response, _ = dns.query.udp_with_fallback(
-                q, ns.host, timeout=self.timeout, port=ns.port
-            )
+            try:
+                response = dns.query.udp(
+                    q, ns.host, timeout=left(), port=ns.port, raise_on_truncation=True
+                )
+            except dns.message.Truncated:
+                # RFC 7766 §5: retry over TCP, within what is left of the lookup.
+                if left() <= 0:
+                    return timed_out(lifetime)
+                response = dns.query.tcp(q, ns.host, timeout=left(), port=ns.port)
+                if response.flags & dns.flags.TC:
+                    # RFC 7766 §8: TC over TCP is meaningless; the answer is unusable.
+                    return DnsAnswer(qname, rdtype, DnsStatus.ERROR, server=server,
+                                     detail="the answer was truncated (TC) over UDP and again over TCP")  # fmt: skip
         except dns.exception.Timeout:
-            return DnsAnswer(
-                qname,
-                rdtype,
-                DnsStatus.TIMEOUT,
-                server=server,
-                detail=f"no answer within {self.timeout:g} s",
-            )
-        except (dns.exception.DNSException, OSError, ValueError) as e:
-            return DnsAnswer(
-                qname,
-                rdtype,
-                DnsStatus.ERROR,
-                server=server,
-                detail=f"{type(e).__name__}: {e}"[:300],
-            )
+            if deadline - self.clock() <= 0:
+                return timed_out(lifetime)
+            return timed_out(f"no answer within {self.timeout:g} s")
+        except OSError as e:
+            if e.errno in _LOCAL_ERRNOS:
+                # The socket could not be made here: say so, and blame no server.
+                name = errno.errorcode.get(e.errno or 0, "?")
+                return DnsAnswer(qname, rdtype, DnsStatus.LOCAL,
+                                 detail=f"{name}: {e.strerror}: a resource limit of this machine"
+                                 " (ulimit -n, memory); no DNS server was asked")  # fmt: skip
+            return _error(qname, rdtype, server, e)
+        except (dns.exception.DNSException, ValueError) as e:
+            return _error(qname, rdtype, server, e)
+        finally:
+            _SOCKETS.release()
         return _from_response(qname, rdtype, response, server)
+
+
+def _error(qname: str, rdtype: str, server: str, e: Exception) -> DnsAnswer:
+    detail = f"{type(e).__name__}: {e}"[:300]
+    return DnsAnswer(qname, rdtype, DnsStatus.ERROR, server=server, detail=detail)
+
+
+def _loop(answer: DnsAnswer) -> DnsAnswer:
+    """A CNAME chain that comes back to a name in it: no answer (RFC 1034 §3.6.2), temporary
+    as far as a verifier can tell, never "no key"."""
+    hops = " -> ".join([answer.cname_chain[0][0], *(t for _, t in answer.cname_chain)])
+    return replace(answer, status=DnsStatus.ERROR, records=(), detail=f"CNAME loop: {hops}"[:300])
 
 
 def _from_response(
@@ -165,6 +230,9 @@ def _from_response(
 ) -> DnsAnswer:
     rcode = response.rcode()
     chain, records, ttl = _walk_answer(qname, rdtype, response)
+    if not records and chain and chain[-1][1] in {owner for owner, _ in chain}:
+        # A loop inside one answer (a NOERROR reply that chases its own tail).
+        return _loop(DnsAnswer(qname, rdtype, DnsStatus.ERROR, (), tuple(chain), None, server))
     if rcode == dns.rcode.NXDOMAIN:
         status = DnsStatus.NXDOMAIN
     elif rcode == dns.rcode.SERVFAIL:
@@ -220,6 +288,8 @@ def _walk_answer(
             break
         target = next(iter(cname)).target.to_text().lower()
         chain.append((current, target))
+        if any(owner == target for owner, _ in chain):
+            break  # a loop: the caller reports it
         current = target
     return chain, [], None
 
@@ -260,6 +330,8 @@ class CachingResolver:
         try:
             answer = self.inner.query(name, rdtype)
             self.lookups += 1
+            if answer.status in (DnsStatus.LOCAL, DnsStatus.BUDGET):
+                return answer  # about this machine or this message, not about the name
             ttl = 0 if answer.status.temporary else min(answer.ttl or 0, MAX_CACHE_TTL)
             # A temporary failure is kept for the rest of this run (60 s): one slow
             # server must not be asked again for every message of a batch.
@@ -271,6 +343,50 @@ class CachingResolver:
             with self._lock:
                 self._inflight.pop(key, None)
             event.set()
+
+
+class BudgetResolver:
+    """A deadline and a number of lookups for one message (or one `dns` run), over any Resolver.
+
+    --timeout bounds one query; a hostile or broken server answering every query just in
+    time would still stretch a message over minutes. Once the budget is spent, lookups are
+    not made: they answer DnsStatus.BUDGET, a temporary outcome, and `exhausted` tells the
+    report to say so. A lookup already under way ends within its own lifetime.
+    """
+
+    def __init__(
+        self,
+        inner: Resolver,
+        *,
+        seconds: float | None = None,  # default MESSAGE_DNS_SECONDS
+        lookups: int | None = None,  # default MESSAGE_DNS_LOOKUPS
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.inner, self.clock = inner, clock
+        self.seconds = MESSAGE_DNS_SECONDS if seconds is None else seconds
+        self.lookups = MESSAGE_DNS_LOOKUPS if lookups is None else lookups
+        self.deadline = clock() + self.seconds
+        self._lock = threading.Lock()
+        self.asked = 0
+        self.skipped = 0
+
+    @property
+    def exhausted(self) -> bool:
+        return self.skipped > 0
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        with self._lock:
+            spent = self.asked >= self.lookups or self.clock() >= self.deadline
+            if spent:
+                self.skipped += 1
+            else:
+                self.asked += 1
+        if spent:
+            detail = (
+                f"not asked: the DNS budget ({self.lookups} lookups, {self.seconds:g} s) was spent"
+            )
+            return DnsAnswer(name.rstrip(".") + ".", rdtype, DnsStatus.BUDGET, detail=detail)
+        return self.inner.query(name, rdtype)
 
 
 @contextlib.contextmanager

@@ -21,8 +21,17 @@ from enum import StrEnum
 
 from analyzer import dmarc as dmarc_lookup
 from analyzer.classify import organizational_domain
-from analyzer.diagnose import WEAK_RSA_BITS, describe_answer, finding
-from analyzer.dns import MAX_CNAME_HOPS, DnsPythonResolver, Nameserver, Resolver
+from analyzer.diagnose import WEAK_RSA_BITS, describe_answer, dns_budget_findings, finding
+from analyzer.dns import (
+    MAX_CNAME_HOPS,
+    RUN_DNS_LOOKUPS,
+    RUN_DNS_SECONDS,
+    RUN_DNS_TIMEOUTS,
+    BudgetResolver,
+    DnsPythonResolver,
+    Nameserver,
+    Resolver,
+)
 from analyzer.keys import MAX_KEY_RECORDS, key_name, parse_key_record, service_allows_email
 from analyzer.model import (
     Dmarc,
@@ -206,6 +215,9 @@ def run(
 ) -> DoctorReport:
     """Check every selector (or the common ones), the authoritative servers and DMARC."""
     domain = domain.lower().rstrip(".")
+    # One DNS deadline and lookup count for the whole run (issue 11.8, README "Limits").
+    seconds = max(RUN_DNS_SECONDS, RUN_DNS_TIMEOUTS * timeout)
+    resolver = budget = BudgetResolver(resolver, seconds=seconds, lookups=RUN_DNS_LOOKUPS)
     asked: list[tuple[str, SelectorSource, str | None]]
     asked = [(s, SelectorSource.SELECTOR, None) for s in selectors]
     asked += [(t, SelectorSource.SES_TOKEN, ses_target(t)) for t in ses_tokens]
@@ -217,8 +229,14 @@ def run(
     with ThreadPoolExecutor(WORKERS) as pool:
         checks = list(pool.map(lambda a: _check(resolver, domain, a[0], a[1], a[2], common), asked))
     if common:
-        # Only what exists is worth reporting (or might exist: a temporary failure).
-        checks = [c for c in checks if c.answer.status is DnsStatus.OK or c.answer.status.temporary]
+        # Only what exists is worth reporting (or might exist: a temporary failure; a
+        # selector left unasked by the budget is told once, by dns_budget_exhausted).
+        checks = [
+            c
+            for c in checks
+            if c.answer.status is DnsStatus.OK
+            or (c.answer.status.temporary and c.answer.status is not DnsStatus.BUDGET)
+        ]
 
     # Step 2: each authoritative server, asked directly.
     if propagation:
@@ -231,6 +249,7 @@ def run(
     # Step 3: what the domain's DMARC record asks of DKIM.
     dmarc = dmarc_lookup.lookup(resolver, domain)
     found = _domain_findings(domain, checks, authority, dmarc, common, lang)
+    found = worst_first([*found, *dns_budget_findings(budget, lang)])
     tried = COMMON_SELECTORS if common else ()
     return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found)
 
@@ -258,7 +277,7 @@ def _domain_findings(
                             {**fields, "name": bad[0], "detail": bad[1]}, lang,
                             evidence=dmarc.answers))  # fmt: skip
     elif dmarc.status is DmarcStatus.NONE:
-        names = " or ".join(a.name.rstrip(".") for a in dmarc.answers)
+        names = " or ".join(a.name.rstrip(".") for a in dmarc.answers if a.rdtype == "TXT")
         out.append(_finding("dmarc_not_found", Severity.WARNING, {**fields, "names": names},
                             lang, evidence=dmarc.answers))  # fmt: skip
     return worst_first(out)

@@ -76,6 +76,27 @@ _EN: dict[str, Text] = {
         "is actually authoritative for {d} (check the NS records at your registrar).",
         True,
     ),
+    "key_not_found.domain_gone": Text(
+        "The signature (d={d}, s={s}) cannot be checked: {d} itself does not resolve at {server}.",
+        "There is no key at {key}, but {server} also answers NXDOMAIN for {d} itself (its "
+        "SOA), while its top-level domain resolves. So this says nothing about the keys of "
+        "{d}: either the domain no longer exists (expired or deleted, possible for old "
+        "mail), or the answers of {server} are incomplete (a zone file without it, a "
+        "filtering resolver). Permanent only if the domain is really gone.",
+        "Ask another resolver (--nameserver 1.1.1.1, say) for {d} before concluding; if it "
+        "does not exist there either, the signature can no longer be checked.",
+        None,
+    ),
+    "key_not_found.domain_unreliable": Text(
+        "The signature (d={d}, s={s}) cannot be checked: the DNS answers here look unreliable.",
+        "There is no key at {key}, but {server} also answers NXDOMAIN for {d} itself and even "
+        "for its top-level domain, which a working resolver finds. The answers are likely "
+        "not facts about {d}: an offline machine, a broken or captive resolver, or a zone "
+        "file that holds none of it. This is likely temporary: a question for the resolver, "
+        "not for the signer.",
+        "Check again with a working resolver (--nameserver), or once this machine is online.",
+        False,
+    ),
     "key_revoked": Text(
         "The key for d={d}, s={s} has been revoked (empty p=).",
         "The record at {key} has an empty p= tag, which RFC 6376 defines as a revoked key. "
@@ -539,6 +560,34 @@ _EN: dict[str, Text] = {
         "(for mail sent through Amazon SES, Route 53 is the host Amazon suggests).",
         False,
     ),
+    "dns_temporary.budget": Text(
+        "The key for d={d}, s={s} was not fetched: this message's DNS budget was spent.",
+        "{detail}. Earlier lookups of this message took the time or the number of lookups "
+        "this tool allows one message (README, Limits), so {key} was not asked. Nothing is "
+        "known about the key: this is temporary, not a verdict on the signature.",
+        "Check again later, or with a faster --nameserver; if the DNS servers of {d} answer "
+        "slowly or send CNAME chains and truncated answers, fix them.",
+        False,
+    ),
+    "dns_budget_exhausted": Text(
+        "This message's DNS budget was spent: {skipped} lookups were not made.",
+        "A message may use {lookups} DNS lookups and {seconds} seconds of DNS in all "
+        "(README, Limits); {asked} lookups were made before the budget ran out, so the "
+        "results that needed the others are temporary, not verdicts. A server that answers "
+        "every query just before the timeout, or long CNAME chains, use up the budget.",
+        "Check again later or with a faster --nameserver; look at the DNS evidence (-v) for "
+        "the server that answers slowly.",
+        False,
+    ),
+    "local_resource_limit": Text(
+        "The key for d={d}, s={s} could not be fetched: this machine ran out of a resource.",
+        "{detail}. No DNS server was asked and none is to blame: the limit is local "
+        "(open files, memory). This is temporary: the signature may verify once the limit "
+        "is raised or fewer things run at once.",
+        "Raise the open-file limit (`ulimit -n`), run fewer --jobs, or free memory, then "
+        "check again.",
+        False,
+    ),
     "key_rotated": Text(
         "The signature (d={d}, s={s}) passed at delivery, but its key is gone now: likely "
         "rotated after delivery, which is normal for old mail.",
@@ -612,6 +661,25 @@ _EN: dict[str, Text] = {
         "as a temporary error. This is temporary.",
         "Check that the authoritative servers of {from_domain} answer for {dmarc_name}, "
         "then check again.",
+        False,
+    ),
+    "dmarc_alignment.gone": Text(
+        "No DMARC record was found, but {from_domain} itself does not resolve at {server}.",
+        "The lookups ({looked_up}) answered NXDOMAIN, and so did {from_domain} itself, while "
+        "its top-level domain resolves: either {from_domain} no longer exists, or the answers "
+        "of {server} are incomplete (a zone file without it, a filtering resolver). Whether "
+        "it has a DMARC record cannot be told from here.",
+        "Ask another resolver (--nameserver) for {from_domain} before concluding anything "
+        "about its DMARC policy.",
+        None,
+    ),
+    "dmarc_alignment.unreliable": Text(
+        "The DMARC policy of {from_domain} is unknown: the DNS answers here look unreliable.",
+        "The lookups ({looked_up}) answered NXDOMAIN for the From domain and even for its "
+        "top-level domain, which a working resolver finds: {server} is likely offline, "
+        'broken, captive, or a zone file that holds none of it, so "no record" is not a '
+        "fact. This is likely temporary.",
+        "Check again with a working resolver (--nameserver), or once this machine is online.",
         False,
     ),
     # --- dns doctor and BYODKIM (issue 6) ---
@@ -1328,6 +1396,22 @@ _ZH_TW: dict[str, Text] = {
         "於 {key} 發佈簽署系統提供給您的金鑰記錄。",
         True,
     ),
+    "key_not_found.domain_gone": Text(
+        "無法驗證簽章（d={d}，s={s}）：在 {server} 查不到 {d} 本身。",
+        "{key} 上沒有金鑰，而且 {server} 對 {d} 本身（其 SOA）也回應 NXDOMAIN，但它的頂級網域可以解析。"
+        "因此這並不代表 {d} 的金鑰如何：可能是這個網域已不存在（過期或刪除，舊郵件可能如此），"
+        "也可能是 {server} 的回應不完整（沒有收錄它的區域檔、會過濾的解析器）。只有網域確實已不存在時才是永久性的。",
+        "下結論之前，請先向另一台解析器（例如 --nameserver 1.1.1.1）查詢 {d}；如果那裡也不存在，這個簽章就再也無法驗證。",
+        None,
+    ),
+    "key_not_found.domain_unreliable": Text(
+        "無法驗證簽章（d={d}，s={s}）：這裡的 DNS 回應看起來不可靠。",
+        "{key} 上沒有金鑰，但 {server} 連 {d} 本身、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN。"
+        "這些回應很可能不是關於 {d} 的事實：離線的電腦、故障或受攔截的解析器，或完全沒有收錄它的區域檔。"
+        "這很可能是暫時性的：是解析器的問題，而不是簽署者的問題。",
+        "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
+        False,
+    ),
     "key_revoked": Text(
         "d={d}，s={s} 的金鑰已被撤銷（p= 為空白）。",
         "{key} 上的記錄 p= 標籤為空白，RFC 6376 將此定義為已撤銷的金鑰。"
@@ -1707,6 +1791,29 @@ _ZH_TW: dict[str, Text] = {
         "請將 {d} 的區域移到能做到的 DNS 主機（透過 Amazon SES 寄信時，Amazon 建議的是 Route 53）。",
         False,
     ),
+    "dns_temporary.budget": Text(
+        "未取得 d={d}，s={s} 的金鑰：這封郵件的 DNS 額度已用完。",
+        "{detail}。這封郵件先前的查詢已用完本工具為單封郵件允許的時間或查詢次數（README 的 Limits），"
+        "因此沒有查詢 {key}。目前對這把金鑰一無所知：這是暫時性的，並不是對簽章的判定。",
+        "稍後再檢查一次，或改用較快的 --nameserver；如果 {d} 的 DNS 伺服器回應緩慢，或回傳 CNAME 鏈"
+        "與截斷的回應，請修正它們。",
+        False,
+    ),
+    "dns_budget_exhausted": Text(
+        "這封郵件的 DNS 額度已用完：有 {skipped} 次查詢沒有進行。",
+        "每封郵件總共可使用 {lookups} 次 DNS 查詢與 {seconds} 秒的 DNS 時間（README 的 Limits）；"
+        "額度用完前已進行 {asked} 次查詢，因此需要其餘查詢的結果是暫時性的，並不是判定。"
+        "每次都在逾時前一刻才回應的伺服器，或很長的 CNAME 鏈，都會耗盡額度。",
+        "稍後再檢查一次，或改用較快的 --nameserver；查看 DNS 證據（-v），找出回應緩慢的伺服器。",
+        False,
+    ),
+    "local_resource_limit": Text(
+        "無法取得 d={d}，s={s} 的金鑰：這台電腦的資源不足。",
+        "{detail}。沒有向任何 DNS 伺服器查詢，也不是伺服器的問題：限制來自本機（開啟的檔案數、記憶體）。"
+        "這是暫時性的：提高限制或減少同時執行的工作後，簽章可能就能驗證。",
+        "提高開啟檔案數的上限（`ulimit -n`）、減少 --jobs，或釋放記憶體，然後再檢查一次。",
+        False,
+    ),
     "key_rotated": Text(
         "簽章（d={d}，s={s}）在送達時通過驗證，但金鑰現在已不存在：可能在送達後輪替了，舊郵件出現這種情況是正常的。",
         "收件伺服器 {authserv} 在郵件送達時為這個簽章記錄了 dkim=pass（位於最上方、由最終收件端加上的 "
@@ -1760,6 +1867,21 @@ _ZH_TW: dict[str, Text] = {
         "無法取得 {from_domain} 的 DMARC 記錄（DNS 暫時性故障）。",
         "查詢 {dmarc_name} 失敗（{status}）。遇到這種情況的收件端會將 DMARC 視為暫時性錯誤。這是暫時性的。",
         "確認 {from_domain} 的權威伺服器會回應 {dmarc_name} 的查詢，然後再檢查一次。",
+        False,
+    ),
+    "dmarc_alignment.gone": Text(
+        "找不到 DMARC 記錄，但在 {server} 查不到 {from_domain} 本身。",
+        "查詢（{looked_up}）回應 NXDOMAIN，{from_domain} 本身也是，但它的頂級網域可以解析："
+        "可能是 {from_domain} 已不存在，也可能是 {server} 的回應不完整（沒有收錄它的區域檔、會過濾的解析器）。"
+        "從這裡無法判斷它是否有 DMARC 記錄。",
+        "對 {from_domain} 的 DMARC 政策下任何結論之前，請先向另一台解析器（--nameserver）查詢。",
+        None,
+    ),
+    "dmarc_alignment.unreliable": Text(
+        "{from_domain} 的 DMARC 政策不明：這裡的 DNS 回應看起來不可靠。",
+        "查詢（{looked_up}）對 From 網域、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN："
+        "{server} 很可能離線、故障、受到攔截，或是完全沒有收錄它的區域檔，所以「沒有記錄」並不是事實。這很可能是暫時性的。",
+        "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
         False,
     ),
     # --- dns doctor and BYODKIM (issue 6) ---

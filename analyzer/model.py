@@ -59,12 +59,18 @@ class DnsStatus(StrEnum):
     SERVFAIL = "servfail"
     REFUSED = "refused"
     TIMEOUT = "timeout"
-    ERROR = "error"
+    ERROR = "error"  # the server's answer was unusable (a CNAME loop, TC over TCP too, ...)
+    LOCAL = "local_error"  # this machine could not ask (too many open files): no server to blame
+    BUDGET = "budget"  # not asked: the message's (or run's) DNS deadline or lookups were spent
 
     @property
     def temporary(self) -> bool:
-        """RFC 6376 §6.1.2: only a failed query is worth retrying later."""
-        return self in (DnsStatus.SERVFAIL, DnsStatus.REFUSED, DnsStatus.TIMEOUT, DnsStatus.ERROR)
+        """RFC 6376 §6.1.2: only a failed query is worth retrying later.
+
+        The one place that decides it: a query that failed, could not be made here, or
+        was not made at all says nothing permanent about the name.
+        """
+        return self not in (DnsStatus.OK, DnsStatus.NXDOMAIN, DnsStatus.NODATA)
 
 
 class Classification(StrEnum):
@@ -112,6 +118,8 @@ class ProbeKind(StrEnum):
     DOMAINKEY_NODE = "domainkey_node"  # does _domainkey.d exist at all (any selector)?
     ORG_DOMAIN = "org_domain"  # the selector under the organizational domain instead
     FROM_DOMAIN = "from_domain"  # the selector under the From domain instead
+    DOMAIN = "domain"  # SOA at d= itself: does the domain exist at all (issue 10.10)?
+    RESOLVER_CHECK = "resolver_check"  # SOA at d='s top-level domain: does DNS work here?
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ from enum import IntEnum
 from analyzer import dmarc as dmarc_policy
 from analyzer.arc import check_arc
 from analyzer.classify import classify, mailing_list
-from analyzer.diagnose import diagnose
-from analyzer.dns import Resolver
+from analyzer.diagnose import diagnose, dns_budget_findings
+from analyzer.dns import BudgetResolver, Resolver
 from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
@@ -61,6 +61,8 @@ def analyze(
     with a message that is one is reported in the Report instead.
     """
     msg = parse_message(raw, headers_only=headers_only)
+    # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
+    resolver = budget = BudgetResolver(resolver)
     verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     dmarc = None
@@ -72,6 +74,7 @@ def analyze(
         *diagnose(msg, verdicts, lang, dmarc=dmarc),
         *forensic_findings(msg, verdicts, lang),
         *arc_findings(chain, msg, verdicts, lang),
+        *dns_budget_findings(budget, lang),
     ]
     findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
     return Report(source, msg, verdicts, tuple(findings), now, dmarc=dmarc, arc=chain)

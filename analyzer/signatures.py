@@ -20,6 +20,11 @@ _WSP = re.compile(rb"[ \t\r\n]+")
 _DIGITS = re.compile(rb"[0-9]{1,76}\Z")  # RFC 6376 §3.5: l=, t=, x= are at most 76 digits
 _QP_OCTET = re.compile(rb"=([0-9A-Fa-f]{2})")
 _B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
+# A DNS label as d= and s= may spell it (RFC 6376 §3.5: domain-name and sub-domain syntax,
+# RFC 5321 §4.1.2); "_" is tolerated, as some signers use it in selectors and DNS carries it.
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\Z")
+MAX_LABEL = 63  # RFC 1035 §2.3.4
+MAX_NAME = 253  # RFC 1035 §2.3.4: 255 octets on the wire, 253 characters as text
 
 
 class TagListError(ValueError):
@@ -121,6 +126,25 @@ def parse_signature(index: int, header: HeaderField) -> DkimSignature | Malforme
     if t is not None and x is not None and x < t:
         return bad(Reason.SIGNATURE_SYNTAX, "x", "x= (expiry) is earlier than t= (signing time)")
     domain = domain.lower().rstrip(".")
+    # d= and s= become a DNS name (s._domainkey.d): check them as such before any query,
+    # so an 8-bit or over-long name is the signature's permanent syntax problem, not a
+    # DNS failure. RFC 8616 §4 allows U-labels; DNS is asked with A-labels (RFC 5890).
+    for tag, label_of in (("d", "domain"), ("s", "selector")):
+        raw_value = _WSP.sub(b"", values[tag])
+        name, problem = dns_name(raw_value)
+        if problem is not None:
+            return bad(Reason.SIGNATURE_SYNTAX, tag, f"{tag}= is not a valid {label_of}: {problem}")
+        if tag == "d":
+            domain = name
+        else:
+            selector = name
+    key = f"{selector}._domainkey.{domain}"
+    if len(key) > MAX_NAME:
+        return bad(
+            Reason.SIGNATURE_SYNTAX,
+            "s",
+            f"the key name s=._domainkey.d= is {len(key)} characters long (DNS allows {MAX_NAME})",
+        )
     # RFC 6376 §3.5: i= is dkim-quoted-printable (§2.11), so "=40" is "@" and "=2E" is ".".
     identity = _text(_qp_decode(values["i"])) if "i" in values else None
     if identity is not None:
@@ -145,6 +169,36 @@ def parse_signature(index: int, header: HeaderField) -> DkimSignature | Malforme
         timestamp=t,
         expiration=x,
     )
+
+
+def dns_name(value: bytes) -> tuple[str, str | None]:
+    """(the name in A-labels, lower case, None) or (_, what is wrong with it).
+
+    U-labels (UTF-8) are converted to A-labels, as RFC 8616 §4 has verifiers do;
+    A-labels (xn--...) are kept as they are.
+    """
+    try:
+        text = value.decode("utf-8").lower().rstrip(".")
+    except UnicodeDecodeError:
+        return "", "it holds bytes that are not UTF-8"
+    if not text:
+        return "", "it is empty"
+    if not text.isascii():
+        try:
+            text = text.encode("idna").decode("ascii")
+        except UnicodeError:
+            return "", "it holds characters that are not a valid internationalized domain name"
+    if len(text) > MAX_NAME:
+        return "", f"it is {len(text)} characters long (DNS allows {MAX_NAME})"
+    for label in text.split("."):
+        if len(label) > MAX_LABEL:
+            return "", f"a label is {len(label)} characters long (DNS allows {MAX_LABEL})"
+        if not _LABEL.match(label):
+            shown = (
+                "an empty label" if not label else "a label with characters DNS names do not use"
+            )
+            return "", f"it has {shown}"
+    return text, None
 
 
 def _text(value: bytes | None) -> str:

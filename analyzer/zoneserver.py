@@ -39,7 +39,7 @@ import dns.tokenizer
 import dns.transaction
 import dns.zonefile
 
-__all__ = ["Query", "Transport", "ZoneFileError", "ZoneServer"]
+__all__ = ["MAX_ZONE_BYTES", "Query", "Transport", "ZoneFileError", "ZoneServer"]
 
 Transport = Literal["udp", "tcp"]
 _MAX_CHAIN = 16  # CNAME hops before we call it a loop (SERVFAIL), like unbound
@@ -47,13 +47,29 @@ _POLL = 0.1  # socket timeout: how quickly the loops notice stop()
 _DIRECTIVE = re.compile(r"^\s*;!(.*)$")
 
 
+MAX_ZONE_BYTES = 16 * 1024 * 1024  # per zone file, counted as read (README, "Limits")
+_UNSAFE = re.compile(r"[^\x20-\x7e]")
+
+
+def _escaped(text: str, limit: int = 160) -> str:
+    """Safe for a terminal: no control, bidi or other non-ASCII characters, bounded length.
+
+    A zone file is input: what its parser quotes back (a token, a directive) must not
+    reach the terminal as it is (issue 11.16).
+    """
+    text = _UNSAFE.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class ZoneFileError(Exception):
     """A zone file (or zone text) that cannot be loaded."""
 
     def __init__(self, path: str, message: str, line: int | None = None) -> None:
-        self.path, self.message, self.line = path, message, line
-        where = f"{path}, line {line}" if line is not None else path
-        super().__init__(f"bad zone file {where}: {message}")
+        self.path, self.message, self.line = path, _escaped(message), line
+        where = f"{_escaped(path, 300)}, line {line}" if line is not None else _escaped(path, 300)
+        super().__init__(f"bad zone file {where}: {self.message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +88,8 @@ class _Fault(enum.Enum):
     REFUSED = dns.rcode.REFUSED
     NXDOMAIN = dns.rcode.NXDOMAIN
     TIMEOUT = -1  # never answer
+    LOOP = -2  # NOERROR whose answer is a CNAME loop: NAME -> loop.NAME -> NAME
+    TRUNCATE = -3  # TC on every answer, over UDP and again over TCP
 
 
 _Key = tuple[dns.rdatatype.RdataType, dns.rdatatype.RdataType]  # (type, covers)
@@ -132,6 +150,23 @@ def _load(text: str, label: str, data: _Data, faults: dict[dns.name.Name, _Fault
         raise ZoneFileError(label, message, lineno) from e
 
 
+def _read_zone(path: str) -> str:
+    """The file's text, read up to MAX_ZONE_BYTES + 1 bytes: a device or a pipe (/dev/zero)
+    has no size to check beforehand (issue 11.12)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_ZONE_BYTES + 1)
+    except OSError as e:
+        raise ZoneFileError(path, f"cannot read: {e.strerror or e}") from e
+    if len(data) > MAX_ZONE_BYTES:
+        raise ZoneFileError(path, f"larger than the {MAX_ZONE_BYTES // 2**20} MiB limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise ZoneFileError(path, "not UTF-8 text", line) from e
+
+
 class ZoneServer:
     """Authoritative-for-everything DNS server for zone data, on UDP+TCP."""
 
@@ -143,19 +178,21 @@ class ZoneServer:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        bare_cnames: bool = False,
+        truncate_udp: bool = False,
     ) -> None:
         self.host, self.port, self.latency = host, port, latency
+        # Hostile-server knobs (bench/limits.py): hand back a CNAME without the data behind
+        # it (the client chases each hop itself), and set TC on every UDP answer (so each
+        # query costs a TCP retry too).
+        self.bare_cnames, self.truncate_udp = bare_cnames, truncate_udp
         self._data: _Data = {}
         self._file_faults: dict[dns.name.Name, _Fault] = {}
         sources: list[tuple[str, str | None]] = [(os.fspath(p), None) for p in paths]
         sources += [(f"<text {i}>", t) for i, t in enumerate(texts, 1)]
         for label, text in sources:
             if text is None:
-                try:
-                    with open(label, encoding="utf-8") as f:
-                        text = f.read()
-                except (OSError, UnicodeDecodeError) as e:
-                    raise ZoneFileError(label, f"cannot read: {e}") from e
+                text = _read_zone(label)
             _load(text, label, self._data, self._file_faults)
         # Every proper ancestor of a served name exists as an empty non-terminal
         # (RFC 8020: NXDOMAIN means nothing below), so it must answer NODATA.
@@ -188,6 +225,14 @@ class ZoneServer:
     def nxdomain(self, name: str) -> None:
         """Answer NXDOMAIN for *name* even if it has data."""
         self._faults[dns.name.from_text(name)] = _Fault.NXDOMAIN
+
+    def loop(self, name: str) -> None:
+        """Answer NOERROR with a CNAME loop in the answer section (NAME -> loop.NAME -> NAME)."""
+        self._faults[dns.name.from_text(name)] = _Fault.LOOP
+
+    def truncate(self, name: str) -> None:
+        """Set TC on every answer for *name*, over UDP and over TCP."""
+        self._faults[dns.name.from_text(name)] = _Fault.TRUNCATE
 
     def clear_faults(self) -> None:
         """Remove faults set at run time (``;!`` directives from files stay)."""
@@ -228,6 +273,11 @@ class ZoneServer:
                 return None
             if fault is _Fault.SERVFAIL or fault is _Fault.REFUSED:
                 return fault.value, [], []
+            if fault is _Fault.LOOP:
+                peer = dns.name.Name(("loop", *name.labels))
+                there = dns.rrset.from_text(name, 60, "IN", "CNAME", peer.to_text())
+                back = dns.rrset.from_text(peer, 60, "IN", "CNAME", name.to_text())
+                return dns.rcode.NOERROR, [*answer, there, back], []
             rrsets = self._data.get(name)
             if fault is _Fault.NXDOMAIN or rrsets is None:
                 # A dangling CNAME: NXDOMAIN with the chain, as recursors reply.
@@ -241,6 +291,8 @@ class ZoneServer:
             if cname is None:
                 return dns.rcode.NOERROR, answer, self._soa_for(name)  # NODATA
             answer.append(cname)
+            if self.bare_cnames:
+                return dns.rcode.NOERROR, answer, []
             name = cname[0].target
             if name in seen:
                 break
@@ -278,6 +330,10 @@ class ZoneServer:
         response = dns.message.make_response(query, recursion_available=True)
         if query.opcode() != dns.opcode.QUERY or question.rdclass != dns.rdataclass.IN:
             response.set_rcode(dns.rcode.NOTIMP)  # we only hold class IN data
+            return response.to_wire()
+        truncate = self._faults.get(question.name) is _Fault.TRUNCATE
+        if truncate or (self.truncate_udp and transport == "udp"):
+            response.flags |= dns.flags.TC | dns.flags.AA  # no records: retry elsewhere
             return response.to_wire()
         result = self._resolve(question.name, question.rdtype)
         if result is None:

@@ -368,6 +368,54 @@ def _dns_cases() -> dict[str, str]:
     }
 
 
+def _hostile_cases() -> dict[str, tuple[str, dict[str, Any], int, float]]:
+    """Hostile DNS servers (issue 11.8, 11.13): (zone, ZoneServer knobs, signatures, --timeout)."""
+    chains = "".join(
+        f"s{n}._domainkey.example.com. IN CNAME h0.s{n}.example.com.\n"
+        + "".join(f"h{i}.s{n}.example.com. IN CNAME h{i + 1}.s{n}.example.com.\n" for i in range(9))
+        for n in range(16)
+    )
+    slow = {"bare_cnames": True, "truncate_udp": True, "latency": 0.95}
+    loop = ";! big._domainkey.example.com. LOOP\n"
+    tc = ";! big._domainkey.example.com. TRUNCATE\n"
+    return {
+        # Every query answered just before --timeout 1, TC first, one CNAME hop at a time.
+        "dns_slow_server_16_signatures": ("$TTL 60\n" + chains, slow, 16, 1.0),
+        "dns_cname_loop_in_noerror": ("$TTL 60\n" + loop, {}, 1, 2.0),
+        "dns_tc_over_udp_and_tcp": ("$TTL 60\n" + tc, {}, 1, 2.0),
+    }
+
+
+def _signed_many(count: int) -> bytes:
+    """A message with `count` signatures, selectors s0.. (the last one signs topmost)."""
+    import dkim
+
+    pem, _ = _rsa_key()
+    msg = FROM + HEADERS + b"\r\nhi\r\n"
+    for n in range(count):
+        msg = bytes(dkim.sign(msg, f"s{n}".encode(), b"example.com", pem,
+                              include_headers=[b"from", b"to", b"subject"])) + msg  # fmt: skip
+    return msg
+
+
+def _run_hostile(name: str) -> tuple[bytes, Any, float, int]:
+    from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+    from analyzer.pipeline import analyze
+    from analyzer.zoneserver import ZoneServer
+
+    zone, knobs, count, timeout = _hostile_cases()[name]
+    raw = _signed_many(count) if count > 1 else _signed(b"hi\r\n")
+    with ZoneServer(texts=[zone], **knobs) as server:
+        resolver = CachingResolver(
+            DnsPythonResolver([Nameserver(server.host, server.port)], timeout)
+        )
+        start = time.perf_counter()
+        report = analyze(raw, resolver, now=NOW)
+        elapsed = time.perf_counter() - start
+        queries = server.query_count
+    return raw, report, elapsed, queries
+
+
 def peak_rss_mb() -> int:
     """This process's peak RSS. Not getrusage(): on Linux its maxrss survives fork+exec,
     so a child would report its parent's peak."""
@@ -385,7 +433,10 @@ def run_one(name: str, prepared: Path | None) -> dict[str, Any]:
     from analyzer.pipeline import analyze
 
     dns_zones = _dns_cases()
-    if name in dns_zones:
+    queries = None
+    if name in _hostile_cases():
+        raw, report, elapsed, queries = _run_hostile(name)
+    elif name in dns_zones:
         from analyzer.dns import open_resolver
 
         raw = _signed(b"hi\r\n")
@@ -416,6 +467,7 @@ def run_one(name: str, prepared: Path | None) -> dict[str, Any]:
         "detail": next((v.detail for v in report.verdicts if v.detail), None),
         "arc": report.arc.cv.value + (f"/{report.arc.reason.value}" if report.arc.reason else ""),
         "arc_detail": report.arc.detail,
+        "queries": queries,
     }
 
 
@@ -423,7 +475,7 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--one"]:
         print(json.dumps(run_one(argv[1], Path(argv[2]) if len(argv) > 2 else None)))
         return 0
-    names = argv or [*CASES, *_dns_cases()]
+    names = argv or [*CASES, *_dns_cases(), *_hostile_cases()]
     baseline = subprocess.run(
         [sys.executable, __file__, "--one", "cname_loop"], capture_output=True, text=True
     )
@@ -447,6 +499,8 @@ def main(argv: list[str]) -> int:
             f"  sigs={r['signatures']} {' '.join(r['verdicts'])}  arc={r['arc']}"
             f"  findings={','.join(r['findings'])}"
         )
+        if r["queries"] is not None:
+            print(f"{'':28}{r['queries']} DNS queries received by the server")
         if r["detail"]:
             print(f"{'':28}{r['detail'][:110]}")
         if r["arc_detail"]:

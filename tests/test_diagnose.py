@@ -277,7 +277,11 @@ def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> Non
     raw = raw.replace(b"s=s2025;", b"s=feb2026;", 1)
     path = tmp_path / "nokeys.eml"
     path.write_bytes(raw)
-    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    # The domain exists (its SOA), it only has no key: a domain that does not resolve at
+    # all gets other words (issue 10.10).
+    soa = "nokeys.example. 60 IN SOA ns.nokeys.example. h.nokeys.example. 1 3600 600 86400 60\n"
+    with ZoneServer(texts=[soa]) as server:
+        run = run_cli("check", "--format", "json", "--nameserver", server.address, str(path))
     [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
     assert "nokeys.example publishes no DKIM key at all" in f["summary"]
     assert "likely never been set up" in f["explanation"]

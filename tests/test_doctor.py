@@ -352,3 +352,25 @@ def test_ses_targets(target: str | None, ok: bool) -> None:
     from analyzer.doctor import ses_target_ok
 
     assert ses_target_ok(ses_target("tok"), target) is ok
+
+
+def test_a_slow_hostile_server_cannot_stretch_a_dns_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Issue 11.8: bare CNAMEs, TC on every UDP answer, every answer just before --timeout:
+    # one selector took 36 s and 36 queries at --timeout 1. The run has a deadline now.
+    import time
+
+    from analyzer import doctor
+
+    monkeypatch.setattr(doctor, "RUN_DNS_SECONDS", 1.0)
+    monkeypatch.setattr(doctor, "RUN_DNS_TIMEOUTS", 0)
+    zone = "$TTL 60\ns0._domainkey.example.com. IN CNAME h0.s0.example.com.\n" + "".join(
+        f"h{i}.s0.example.com. IN CNAME h{i + 1}.s0.example.com.\n" for i in range(9)
+    )
+    with ZoneServer(texts=[zone], bare_cnames=True, truncate_udp=True, latency=0.25) as slow:
+        started = time.monotonic()
+        run = run_cli("dns", "example.com", "--selector", "s0", "--timeout", "0.3",
+                      "--nameserver", slow.address, "--format", "json")  # fmt: skip
+        took = time.monotonic() - started
+    assert run.exit_code == 75
+    assert took < 1.0 + 2 * 0.3 + 0.6
+    assert "dns_budget_exhausted" in [f["code"] for f in run.json()["findings"]]

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Reason
 from analyzer.signatures import TagListError, parse_signature, parse_tag_list
+from analyzer.zoneserver import ZoneServer
+from tests.conftest import FIXTURES, run_cli
 
 GOOD = (
     b" v=1; a=rsa-sha256; c=relaxed/simple; d=example.com; s=s1;\r\n"
@@ -97,3 +101,49 @@ def test_identity_is_dkim_quoted_printable(value: bytes) -> None:
     )
     assert isinstance(s, DkimSignature)
     assert s.identity is not None and s.identity.endswith("@messiah.edu")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "tag"),
+    [
+        (b"d=example.com", b"d=ex\xe4mple.com", "d"),  # 8-bit, not UTF-8
+        (b"d=example.com", b"d=" + b"a" * 64 + b".com", "d"),  # a label over 63
+        (b"d=example.com", b"d=" + b"a." * 130 + b"com", "d"),  # a name over 253
+        (b"d=example.com", b"d=exa mple..com", "d"),  # an empty label
+        (b"s=s1", b"s=" + b"s" * 64, "s"),
+        (b"s=s1", b"s=s\xff1", "s"),
+        (b"s=s1", b"s=s;1".replace(b";", b"/"), "s"),
+        # each name fits, but s._domainkey.d does not (RFC 1035 §2.3.4)
+        (b"s=s1", b"s=" + b".".join([b"s" * 60] * 4), "s"),
+    ],
+)
+def test_d_and_s_must_be_dns_names(old: bytes, new: bytes, tag: str) -> None:
+    # Issue 10.8: a permanent syntax problem of the signature, named, not a DNS failure.
+    s = sig(GOOD.replace(old, new))
+    assert isinstance(s, MalformedSignature)
+    assert (s.reason, s.tag) == (Reason.SIGNATURE_SYNTAX, tag)
+
+
+def test_u_labels_become_a_labels_and_a_labels_stay() -> None:
+    # RFC 8616 §4: U-labels in d= are allowed; DNS is asked with the A-labels.
+    s = sig(GOOD.replace(b"d=example.com", "d=bücher.example".encode()))
+    assert isinstance(s, DkimSignature) and s.domain == "xn--bcher-kva.example"
+    assert s.key_name == "s1._domainkey.xn--bcher-kva.example"
+    a = sig(GOOD.replace(b"d=example.com", b"d=XN--bcher-kva.example"))
+    assert isinstance(a, DkimSignature) and a.domain == "xn--bcher-kva.example"
+    u = sig(GOOD.replace(b"s=s1", b"s=sel_2020.mail"))
+    assert isinstance(u, DkimSignature) and u.selector == "sel_2020.mail"
+
+
+def test_over_long_d_is_a_permanent_syntax_error_and_asks_no_dns(tmp_path: Path) -> None:
+    # Issue 10.8: it was LabelTooLong -> temperror, exit 75, "query each authoritative server".
+    message = tmp_path / "m.eml"
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    message.write_bytes(raw.replace(b"d=example.com;", b"d=" + b"x" * 70 + b".example.com;", 1))
+    with ZoneServer([FIXTURES / "plain" / "zone"]) as server:
+        run = run_cli("check", "--format", "json", "--nameserver", server.address, str(message))
+        key_queries = [q for q in server.queries if "_domainkey" in q.name]
+    assert run.exit_code == 1, run.stdout
+    sig0 = run.json()["messages"][0]["signatures"][0]
+    assert (sig0["result"], sig0["reason"], sig0["tag"]) == ("permerror", "signature_syntax", "d")
+    assert key_queries == []

@@ -293,3 +293,28 @@ def test_corpus_zone_file() -> None:
             res.resolve("test3._domainkey.blackhole2.messiah.edu.", "TXT")
         with pytest.raises(dns.resolver.NXDOMAIN):
             res.resolve("nonexistent._domainkey.messiah.edu.", "TXT")
+
+
+def test_loop_fault_answers_noerror_with_a_loop(server: ZoneServer) -> None:
+    server.loop("s1._domainkey.example.com")
+    reply = udp(server, "s1._domainkey.example.com.")
+    assert reply.rcode() == dns.rcode.NOERROR
+    pairs = {(rr.name.to_text(), next(iter(rr)).target.to_text()) for rr in reply.answer}
+    peer = "loop.s1._domainkey.example.com."
+    assert pairs == {("s1._domainkey.example.com.", peer), (peer, "s1._domainkey.example.com.")}
+
+
+def test_truncate_fault_sets_tc_over_udp_and_tcp(server: ZoneServer) -> None:
+    server.truncate("s1._domainkey.example.com")
+    query = dns.message.make_query("s1._domainkey.example.com.", "TXT")
+    over_tcp = dns.query.tcp(query, "127.0.0.1", port=server.port, timeout=2)
+    assert udp(server, "s1._domainkey.example.com.").flags & dns.flags.TC
+    assert over_tcp.flags & dns.flags.TC and not over_tcp.answer
+
+
+def test_bare_cnames_and_truncated_udp_knobs() -> None:
+    with ZoneServer(texts=[ZONE], bare_cnames=True, truncate_udp=True) as hostile:
+        query = dns.message.make_query("alias.example.com.", "TXT")
+        assert dns.query.udp(query, "127.0.0.1", port=hostile.port, timeout=2).flags & dns.flags.TC
+        reply = dns.query.tcp(query, "127.0.0.1", port=hostile.port, timeout=2)
+        assert [rr.rdtype for rr in reply.answer] == [dns.rdatatype.CNAME]  # one hop only
