@@ -38,8 +38,10 @@ from analyzer.model import (
     KeyProblem,
     KeyRecord,
     ParsedMessage,
+    Probe,
     Reason,
 )
+from analyzer.probes import domain_probes
 
 ARC_FIELDS = frozenset(ARC_FIELD_KINDS)
 # Older ARC-Message-Signatures are information only (§5.2 step 5 is optional): they are
@@ -153,7 +155,21 @@ def check_arc(msg: ParsedMessage, resolver: Resolver, now: int) -> ArcChain:
     permanent = [x for x in failures if not x[2].temporary]
     instance, part, check = (permanent or failures)[0]
     reason = _chain_reason(part, check)
-    return ArcChain(ArcCv.FAIL, sets, check.detail, not permanent, answers, reason, instance, part)
+    probes: tuple[Probe, ...] = ()
+    if reason is ArcReason.KEY_NOT_FOUND:
+        # As for a DKIM key (probes.py): before saying "the key is not in DNS", ask whether
+        # the sealer's domain resolves at all; an offline or captive resolver denies it too.
+        s = next(x for x in raw_sets if x.instance == instance)
+        signer = s.seal if part is ArcField.SEAL else s.message_signature
+        if any(
+            a.status is DnsStatus.NXDOMAIN
+            for a in answers
+            if a.name.rstrip(".").lower() == signer.key_name
+        ):
+            probes = domain_probes(resolver, signer.domain)
+    return ArcChain(
+        ArcCv.FAIL, sets, check.detail, not permanent, answers, reason, instance, part, probes
+    )
 
 
 def _chain_reason(part: ArcField, check: _Check) -> ArcReason:

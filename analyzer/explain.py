@@ -1224,6 +1224,28 @@ _EN: dict[str, Text] = {
         "missing from {d}'s DNS: only {d} can publish it.",
         True,
     ),
+    "arc_key_not_found.domain_gone": Text(
+        "The ARC chain cannot be verified now: {d}, whose key sealed set i={instance}, does "
+        "not resolve at {server}.",
+        "The {field} of ARC set i={instance} (sealed by {sealer}) was made with the key at "
+        "{key}. {server} answers {status} for that name, and NXDOMAIN for {d} itself too, "
+        "while its top-level domain resolves. So this says nothing about the keys of {d}: "
+        "either the domain no longer exists (possible for old mail), or the answers of "
+        "{server} are incomplete (a zone file without it, a filtering resolver). Permanent "
+        "only if the domain is really gone.",
+        "Ask another resolver (--nameserver 1.1.1.1, say) for {d} before concluding.",
+        None,
+    ),
+    "arc_key_not_found.domain_unreliable": Text(
+        "The ARC chain cannot be verified now: the DNS answers here look unreliable.",
+        "The {field} of ARC set i={instance} (sealed by {sealer}) was made with the key at "
+        "{key}, and {server} answers {status} for it, but also NXDOMAIN for {d} itself and "
+        "even for its top-level domain, which a working resolver finds. The answers are "
+        "likely not facts about {d}: an offline machine, a broken or captive resolver, or a "
+        "zone file that holds none of it. This is likely temporary.",
+        "Check again with a working resolver (--nameserver), or once this machine is online.",
+        False,
+    ),
     "arc_chain_failed.structure": Text(
         "The ARC header fields on this message do not form a valid chain (cv=fail).",
         "RFC 8617 §5.2 checks the structure before any signature: {detail}. Receivers "
@@ -2317,6 +2339,23 @@ _ZH_TW: dict[str, Text] = {
         "都會得到 cv=fail。對這封郵件而言，這是永久性的問題。",
         "舊郵件不需要做任何事。如果郵件是最近的，表示 {d} 的 DNS 中缺少 {key} 的金鑰：只有 {d} 能發布它。",
         True,
+    ),
+    "arc_key_not_found.domain_gone": Text(
+        "目前無法驗證 ARC 鏈：封印 i={instance} 所用金鑰的網域 {d} 在 {server} 查不到。",
+        "ARC 組 i={instance}（由 {sealer} 封印）的 {field} 是用 {key} 的金鑰製作的。{server} 對這個名稱"
+        "回答 {status}，對 {d} 本身也回應 NXDOMAIN，但它的頂級網域可以解析。因此這並不代表 {d} 的金鑰如何："
+        "可能是這個網域已不存在（舊郵件可能如此），也可能是 {server} 的回應不完整（沒有收錄它的區域檔、"
+        "會過濾的解析器）。只有網域確實已不存在時才是永久性的。",
+        "下結論之前，請先向另一台解析器（例如 --nameserver 1.1.1.1）查詢 {d}。",
+        None,
+    ),
+    "arc_key_not_found.domain_unreliable": Text(
+        "目前無法驗證 ARC 鏈：這裡的 DNS 回應看起來不可靠。",
+        "ARC 組 i={instance}（由 {sealer} 封印）的 {field} 是用 {key} 的金鑰製作的，{server} 對它回答 "
+        "{status}，但連 {d} 本身、甚至正常的解析器都查得到的頂級網域也回應 NXDOMAIN。這些回應很可能不是"
+        "關於 {d} 的事實：離線的電腦、故障或受攔截的解析器，或完全沒有收錄它的區域檔。這很可能是暫時性的。",
+        "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
+        False,
     ),
     "arc_chain_failed.structure": Text(
         "這封郵件的 ARC 標頭欄位構不成有效的鏈（cv=fail）。",

@@ -39,6 +39,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
 )
+from analyzer.probes import domain_missing
 from analyzer.verify import (
     PublicKey,
     canonical_body,
@@ -891,8 +892,15 @@ def _arc_failure(chain: ArcChain, base: dict[str, object], lang: str) -> Finding
     if chain.temporary:
         return finding("arc_temporary", Severity.WARNING, f, lang=lang, evidence=evidence)
     if chain.reason is ArcReason.KEY_NOT_FOUND:
-        # A key that is gone is the normal case for archived mail: information, no blame.
-        return finding("arc_key_not_found", Severity.INFO, f, lang=lang, evidence=evidence)
+        # A key that is gone is the normal case for archived mail: information, no blame,
+        # unless the sealer's domain itself does not resolve (then the DNS says nothing).
+        missing = domain_missing(chain.probes)
+        evidence += [describe_answer(p.answer) for p in chain.probes]
+        server = next((a.server for a in answers if a.server), None)
+        f["server"] = server or "the resolver"
+        text = f"arc_key_not_found.domain_{missing}" if missing else None
+        severity = Severity.WARNING if missing == "unreliable" else Severity.INFO
+        return finding("arc_key_not_found", severity, f, lang=lang, evidence=evidence, text=text)
     per_set = (failed.message_signature_reason if ams else failed.seal_reason) if failed else None
     text = _ARC_TEXT.get(per_set) if per_set else None
     text = text or (_ARC_REASON_TEXT.get(chain.reason) if chain.reason else None)

@@ -354,6 +354,7 @@ class ArcChain:
     reason: ArcReason | None = None  # why cv=fail
     failed_instance: int | None = None  # the set the reason is about (None: the whole chain)
     failed_field: ArcField | None = None
+    probes: tuple[Probe, ...] = ()  # does the sealer's domain resolve (a key_not_found chain)?
 
     @property
     def failed_set(self) -> ArcSet | None:

@@ -229,7 +229,7 @@ def test_realmail_kernelorg_chain_passes() -> None:
 def test_realmail_sealer_key_gone(tmp_path: Path) -> None:
     """blaze-002-github.eml with no keys at all: google.com's ARC key is gone, not broken."""
     empty = tmp_path / "empty.zone"
-    empty.write_text("$TTL 300\n")
+    empty.write_text(f"$TTL 300\ngoogle.com. IN SOA {SOA}\n")  # the domain, without its keys
     message = _realmail("blaze-002-github.eml", empty)
     assert message["arc"]["reason"] == "key_not_found"
     [f] = [f for f in message["findings"] if f["code"].startswith("arc_")]
@@ -382,3 +382,28 @@ def test_a_key_name_dns_cannot_ask_is_malformed_not_temporary() -> None:
     chain = check_arc(parse_message(raw.replace(b"s=arc2025", f"s={long}".encode())), resolver, NOW)
     assert chain.reason is not None and chain.reason.value == "structure"
     assert chain.temporary is False and resolver.lookups == 0
+
+
+SOA = "ns1.google.com. dns-admin.google.com. 1 900 900 1800 60"
+
+
+def test_a_missing_arc_key_under_a_domain_dns_does_not_know(tmp_path: Path) -> None:
+    """A resolver that denies the sealer's domain and its TLD too (an offline machine, a
+    captive resolver, a zone without it) proves nothing about the key (issue 10 item 10)."""
+    empty = tmp_path / "empty.zone"
+    empty.write_text("$TTL 300\n")
+    run = run_cli("check", "--format", "json", "--zone", str(empty), str(KEY_MISSING))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "arc_key_not_found"]
+    assert f["summary"].endswith("the DNS answers here look unreliable.")
+    assert f["permanent"] is False and f["severity"] == "warning"
+    assert "is not in DNS" not in f["summary"] and "likely temporary" in f["explanation"]
+    # The newest set's signer (the forwarder) is the first to fail: its domain and TLD asked.
+    assert any(e.startswith("forwarder.example.net. SOA: nxdomain") for e in f["evidence"])
+    assert any(e.startswith("net. SOA: nxdomain") for e in f["evidence"])
+    # The sealers' domains exist, only the keys are gone: the permanent wording stands.
+    empty.write_text(
+        f"$TTL 300\nforwarder.example.net. IN SOA {SOA}\nlists.example.org. IN SOA {SOA}\n"
+    )
+    run = run_cli("check", "--format", "json", "--zone", str(empty), str(KEY_MISSING))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "arc_key_not_found"]
+    assert "is not in DNS" in f["summary"] and f["permanent"] is True
