@@ -173,7 +173,9 @@ def _explain_failure(
     # A platform's or a list's own key and signing are its business: never ask the author to
     # publish a key under amazonses.com or to re-sign for sendgrid.info (nor run the probes'
     # stories, which are about a domain owner's DNS mistakes).
-    if reason in _SIGNER_VARIANTS and v.alignment.classification in (
+    # (Unless the domain itself does not resolve: then nothing is known of its key, below.)
+    gone = reason is Reason.KEY_NOT_FOUND and domain_missing(v.probes)
+    if reason in _SIGNER_VARIANTS and not gone and v.alignment.classification in (
         Classification.PROVIDER, Classification.LIST,
     ):  # fmt: skip
         return reason.value, f"{reason.value}.signer", {}, evidence

@@ -25,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from analyzer.classify import organizational_domain
+from analyzer.message import parse_message
 from analyzer.zoneserver import ZoneServer
 from tests.conftest import ROOT, run_cli
 
@@ -73,7 +75,7 @@ NO_ARC_FAIL_EMPTY = ("empty", "10.2", "never", "arc_chain_failed")  # a missing 
 # failed when kernel.org received it (RFC 8617 §5.2 step 2), and the report must say so.
 BROKEN_BEFORE_KERNELORG = "already broken when subspace.kernel.org sealed the message"
 # Items of issue 10 merged on main: their pending expectations are plain assertions now.
-MERGED = {"10.1", "10.2", "10.6"}
+MERGED = {"10.1", "10.2", "10.6", "10.10"}
 
 TABLE: list[Row] = [
     R("blaze-001-github-sendgrid.eml",
@@ -120,7 +122,9 @@ TABLE: list[Row] = [
       ("lists.cip-project.org", *KNF, "list"),
       must={"author_signature_missing"},
       words=("The mailing list cip-testing-results.lists.cip-project.org re-signed this message",
-             "ARC-seal", "DMARC mitigation", "Nothing for you to publish"),
+             "ARC-seal", "DMARC mitigation"),
+      # keys.zone has no name under lists.cip-project.org: there the domain does not resolve
+      empty_words=("Nothing for you to publish",),
       never_words=("Amazon SES did not sign", "In the SES console")),
     R("cipml-ses-mailman2-a.eml",
       "Sent through Amazon SES (ciplatform.org + amazonses.com), then Mailman 2.1 added a "
@@ -128,7 +132,7 @@ TABLE: list[Row] = [
       ("ciplatform.org", *KNF, "author"), ("amazonses.com", *KNF, "provider"),
       must={"provider_signature", "body_hash_also_fails", "body_appended"},
       never={"author_signature_missing"},
-      words=("The key of Amazon SES's own signature (d=amazonses.com",),
+      empty_words=("The key of Amazon SES's own signature (d=amazonses.com",),
       never_words=("gave you at gdwg2y3kokkkj5a55z2ilkup5wp5hhxx._domainkey.amazonses.com",)),
     R("cipml-ses-mailman2-b.eml",
       "As -a, another message of the same list and day.",
@@ -191,8 +195,8 @@ TABLE: list[Row] = [
       "oracle.onmicrosoft.com one; keys gone.",
       ("oracle.com", *KNF, "author"), ("oracle.onmicrosoft.com", *KNF, "provider"),
       must={"provider_signature", "arc_chain_failed"}, never={"author_signature_missing"},
-      words=("The key of Microsoft 365's own signature (d=oracle.onmicrosoft.com",
-             BROKEN_BEFORE_KERNELORG),
+      words=(BROKEN_BEFORE_KERNELORG,),
+      empty_words=("The key of Microsoft 365's own signature (d=oracle.onmicrosoft.com",),
       never_words=("gave you at selector2-oracle-onmicrosoft-com._domainkey",),
       pending=gone(("keys", "10.3"))),
     R("linuxman-protonmail-pm.me.eml",
@@ -270,10 +274,35 @@ def test_the_table_covers_every_message() -> None:
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ZoneServer]]:
     """One loopback DNS server per zone for the whole module."""
-    empty = tmp_path_factory.mktemp("realmail") / "empty.zone"
-    empty.write_text("$TTL 300\n")
-    with ZoneServer([REALMAIL / "keys.zone"]) as keys, ZoneServer([empty]) as nothing:
-        yield {"keys": keys, "empty": nothing}
+    folder = tmp_path_factory.mktemp("realmail")
+    # "empty": every key and DMARC record gone, the domains still there (their SOA only),
+    # as for archived mail. "nothing": a zone that knows no name at all, as an offline
+    # machine or a captive resolver answers (issue 10 item 10).
+    empty, nothing = folder / "empty.zone", folder / "nothing.zone"
+    soa = "ns.invalid. hostmaster.invalid. 1 900 900 1800 60"
+    empty.write_text("$TTL 300\n" + "".join(f"{d}. IN SOA {soa}\n" for d in _domains()))
+    nothing.write_text("$TTL 300\n")
+    with (
+        ZoneServer([REALMAIL / "keys.zone"]) as keys,
+        ZoneServer([empty]) as gone,
+        ZoneServer([nothing]) as none,
+    ):
+        yield {"keys": keys, "empty": gone, "nothing": none}
+
+
+def _domains() -> list[str]:
+    """Every domain the messages name as a signer, sealer or author (and its org domain)."""
+    found: set[str] = set()
+    for path in sorted((REALMAIL / "messages").glob("*.eml")):
+        msg = parse_message(path.read_bytes())
+        found |= {d for d in (msg.from_domain,) if d}
+        for h in msg.headers:
+            if h.lname in ("dkim-signature", "arc-seal", "arc-message-signature"):
+                found |= {m.decode().lower() for m in _D_TAG.findall(h.value)}
+    return sorted(found | {organizational_domain(d) for d in found})
+
+
+_D_TAG = re.compile(rb"(?:^|;)\s*d\s*=\s*([A-Za-z0-9.-]+)")
 
 
 def _delivery(path: Path) -> str | None:
@@ -355,10 +384,11 @@ def test_realmail_pending(
 
 
 # --- 10.10: no claim about the records of a domain the DNS does not know at all ---------------
-# Neither zone has a name under most of these domains (the empty zone has none): there, an
-# NXDOMAIN for the key or for _dmarc says nothing about what the domain publishes, and a
-# report must say the DNS answers look unreliable instead of "publishes no DKIM key at all"
-# or "publishes no DMARC record". Rows where the report does so today wait for item 10.10.
+# keys.zone has no name under most of these domains, the "nothing" zone none at all: there an
+# NXDOMAIN for the key or for _dmarc says nothing about what the domain publishes, and a report
+# must say the domain does not resolve, or that the DNS answers look unreliable, instead of
+# "publishes no DKIM key at all" or "publishes no DMARC record". (In the "empty" zone the
+# domains exist without records: there such a statement is what DNS shows.)
 _CLAIMS = re.compile(r"(\S+) publishes no (?:DKIM key at all|DMARC record)")
 
 
@@ -372,42 +402,19 @@ def _known(domain: str, zone: str) -> bool:
     return any(n == domain or n.endswith("." + domain) for n in names)
 
 
-# With keys.zone, these reports make no such claim about a domain the zone does not know:
-# github.com, janestreet.com and discoursemail.com have records there; the claims of the
-# others are about gmail.com, kernel.org or example.com, which have names in keys.zone.
-CLAIMS_OK_WITH_KEYS = {
-    "blaze-001-github-sendgrid.eml", "blaze-002-github.eml", "blaze-003-janestreet-google.eml",
-    "blaze-004-discoursemail.eml", "flanker-gmail-multi-received.eml", "linuxman-gmail.eml",
-    "linuxman-kernelorg.eml", "mailauth-zproov.eml",
-}  # fmt: skip
-# Every other (message, zone) pair makes such a claim today (the empty zone: all of them).
-CLAIMS_TODAY = {
-    (r.message, z)
-    for r in TABLE
-    if r.error is None
-    for z in ("keys", "empty")
-    if not (z == "keys" and r.message in CLAIMS_OK_WITH_KEYS)
-}
-
-
-@pytest.mark.parametrize(
-    ("row", "zone"),
-    [
-        pytest.param(r, z, id=f"{r.message}-{z}",
-                     marks=[pytest.mark.xfail(strict=True, reason="needs 10.10")]
-                     if (r.message, z) in CLAIMS_TODAY else [])
-        for r in TABLE
-        if r.error is None
-        for z in ("keys", "empty")
-    ],
-)  # fmt: skip
+@pytest.mark.parametrize("zone", ["keys", "nothing"])
+@pytest.mark.parametrize("row", [r for r in TABLE if r.error is None], ids=lambda r: r.message)
 def test_realmail_no_claim_about_unknown_domains(
     row: Row, zone: str, servers: dict[str, ZoneServer]
 ) -> None:
-    _, _, message = _report(row, zone, servers)
+    code, out, message = _report(row, zone, servers)
+    assert code != 70 and "Traceback" not in out
     said = {
         m.group(1).strip(".,")
         for f in message["findings"]
         for m in _CLAIMS.finditer(f["summary"] + " " + f["explanation"])
     }
     assert all(_known(d, zone) for d in said), sorted(d for d in said if not _known(d, zone))
+    if zone == "nothing":  # nothing resolves: no permanent statement about any key either
+        assert not [f["code"] for f in message["findings"] if f["permanent"] is True
+                    and f["code"] in ("key_not_found", "arc_key_not_found")]  # fmt: skip
