@@ -117,7 +117,9 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     ),
     "idn-aligned": (
         set(),
-        ("PASS: The signature of the sender's own domain xn--bcher-kva.example (d=xn--bcher-kva.example",),
+        (
+            "PASS: The signature of the sender's own domain xn--bcher-kva.example (d=xn--bcher-kva.example",
+        ),
     ),
 }
 
