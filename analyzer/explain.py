@@ -676,9 +676,10 @@ _EN: dict[str, Text] = {
     "dmarc_alignment.unreliable": Text(
         "The DMARC policy of {from_domain} is unknown: the DNS answers here look unreliable.",
         "The lookups ({looked_up}) answered NXDOMAIN for the From domain and even for its "
-        "top-level domain, which a working resolver finds: {server} is likely offline, "
-        'broken, captive, or a zone file that holds none of it, so "no record" is not a '
-        "fact. This is likely temporary.",
+        "top-level domain, which a working resolver finds. The answers of {server} are "
+        "likely not facts about {from_domain} (an offline machine, a broken or captive "
+        'resolver, or a zone file that holds none of it), so "no record" is not a fact. '
+        "This is likely temporary.",
         "Check again with a working resolver (--nameserver), or once this machine is online.",
         False,
     ),
@@ -1902,7 +1903,7 @@ _ZH_TW: dict[str, Text] = {
     "dmarc_alignment.unreliable": Text(
         "{from_domain} 的 DMARC 政策不明：這裡的 DNS 回應看起來不可靠。",
         "查詢（{looked_up}）對 From 網域、甚至正常的解析器都查得到的頂級網域都回應 NXDOMAIN："
-        "{server} 很可能離線、故障、受到攔截，或是完全沒有收錄它的區域檔，所以「沒有記錄」並不是事實。這很可能是暫時性的。",
+        "{server} 的回應很可能不是關於 {from_domain} 的事實（離線的電腦、故障或受攔截的解析器，或完全沒有收錄它的區域檔），所以「沒有記錄」並不是事實。這很可能是暫時性的。",
         "改用正常運作的解析器（--nameserver），或等這台電腦連上網路後再檢查一次。",
         False,
     ),
