@@ -352,18 +352,21 @@ def _vouches(r: RecordedResult, sig: DkimSignature) -> bool:
 
 
 def recorded_dkim(rx: Receiver | None, sig: DkimSignature) -> RecordedResult | None:
-    """The dkim= result recorded for sig by a trusted party: the topmost that names it by
-    selector or b=, else a domain-only one (Microsoft, header.i only) when it is unambiguous:
-    no other trusted result for that domain in the same field says otherwise."""
+    """The dkim= result recorded for sig by a trusted party, topmost first: one that names it
+    by selector or b=, or a domain-only one (Microsoft's form, header.i alone) of the receiver
+    itself when unambiguous (no other result for that domain in its field says otherwise).
+    A signer-org ARC sealer must say which signature (s= or b=): a signature stripped before
+    it sealed could otherwise pass for this one."""
     if rx is None:
         return None
     mine = [r for r in rx.results if r.method == "dkim" and _vouches(r, sig) and _names(r, sig)]
     for r in mine:
-        if _exact(r, sig):
+        exact = _exact(r, sig)
+        if exact:
             return r
-    for r in mine:
-        if _exact(r, sig) is None and all(o.result == r.result for o in mine if o.field == r.field):
-            return r
+        if exact is None and r.by_receiver:
+            if all(o.result == r.result for o in mine if o.field == r.field):
+                return r
     return None
 
 
