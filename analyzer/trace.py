@@ -364,9 +364,9 @@ def recorded_dkim(rx: Receiver | None, sig: DkimSignature) -> RecordedResult | N
         exact = _exact(r, sig)
         if exact:
             return r
-        if exact is None and r.by_receiver:
-            if all(o.result == r.result for o in mine if o.field == r.field):
-                return r
+        unambiguous = all(o.result == r.result for o in mine if o.field == r.field)
+        if exact is None and r.by_receiver and unambiguous:
+            return r
     return None
 
 
