@@ -26,10 +26,15 @@ only the receiver writes above it.
    - the walk goes down while a field's `from` part is the receiver's own: no
      `from`, a loopback address in the TCP-info (the receiver connecting to
      itself), or a HELO name in the organisation whose reverse name (if
-     given) is in it too or whose address is private; and the next field is
-     `by` a host of the organisation or an IP literal. The field where this
-     stops is the boundary: there the receiver accepted the message from
-     outside, and its date is the delivery time.
+     given; Postfix's "unknown" is a name that did not match) is in it too or
+     whose address is private; and the next field is `by` a host of the
+     organisation or an IP literal. The field where this stops is the
+     boundary: there the receiver accepted the message from outside, and its
+     date is the delivery time. A HELO name is the sender's to choose: where a
+     receiver records no reverse name, a sender naming a receiver host moves
+     the boundary down into its own fields. What is trusted below is then
+     guarded by RFC 8601 §5 (authserv-id forms) and, for Microsoft's form, by
+     Microsoft's edge (below).
 2. What is trusted:
    - an Authentication-Results field above the first Received field below the
      boundary (so above the sender's own trace fields) whose authserv-id is in
@@ -39,9 +44,10 @@ only the receiver writes above it.
      one that remains is its own;
    - Microsoft 365's field without an authserv-id (`spf=pass (sender IP is …)
      …; dkim=pass (signature was verified) header.d=…`) only when the receiver
-     is Microsoft and the field lies above the boundary Received, where no
-     sender can write (Microsoft renames incoming ones Authentication-Results-
-     Original);
+     is Microsoft and the field lies above the boundary Received and above the
+     topmost `by *.protection.outlook.com` field (Microsoft's edge, which took
+     the message from outside), where no sender can write (Microsoft renames
+     incoming ones Authentication-Results-Original);
    - an ARC-Authentication-Results of a set in a chain that verifies now
      (cv=pass, every seal checked against its key): when the sealer is the
      receiver's organisation it speaks for the receiver; a sealer of the same
@@ -213,8 +219,9 @@ def _hop(index: int, text: str) -> _Hop:
         found = _TCP_IP.search(info)
         if found:
             ip = found.group(1) or found.group(2)
-        names = [w.lower().rstrip(".") for w in re.split(r"[\s\[\]]+", info) if "." in w]
-        rdns = next((n for n in names if not _is_ip(n) and n != "unknown"), None)
+        words = [w.lower().rstrip(".") for w in re.split(r"[\s\[\]]+", info)]
+        # "unknown": the receiver looked the address up and found no matching name (Postfix)
+        rdns = next((w for w in words if w == "unknown" or ("." in w and not _is_ip(w))), None)
     return _Hop(index, text, host, helo, rdns, ip, _date(text))
 
 
@@ -228,7 +235,7 @@ def _own_from(hop: _Hop, org: str) -> bool:
     if _is_ip(hop.helo) or organisation(hop.helo) != org:
         return False
     if hop.rdns is None or organisation(hop.rdns) == org:
-        return True
+        return True  # (Microsoft writes no reverse name between its own hops)
     return addr is not None and (addr.is_private or addr.is_link_local)
 
 
@@ -291,6 +298,13 @@ def receiver_record(msg: ParsedMessage, chain: ArcChain | None = None) -> Receiv
     """The receiver with every result it (or a trusted ARC sealer) recorded: the trust rule."""
     rx, at, below = _walk(msg)
     found: list[RecordedResult] = []
+    # Microsoft's form: above its topmost EOP edge (`by *.protection.outlook.com`) as well, so
+    # that a sender's HELO naming a Microsoft host cannot move the boundary into its own fields.
+    edge = next(
+        (i for i, f in enumerate(msg.headers[:below]) if f.lname == "received"
+         and (_hop(i, field_text(f.value)).by or "").endswith(".protection.outlook.com")),
+        len(msg.headers),
+    )  # fmt: skip
     if rx.organisation is not None:
         for i, f in enumerate(msg.headers[:below]):
             if f.lname != "authentication-results":
@@ -299,9 +313,9 @@ def receiver_record(msg: ParsedMessage, chain: ArcChain | None = None) -> Receiv
             authserv = _authserv_id(text)
             if authserv is not None and organisation(authserv) == rx.organisation:
                 found += _results(text, authserv, RecordSource.AUTHENTICATION_RESULTS)
-            elif authserv is None and rx.organisation == "microsoft" and i < at:
-                by = _hop(at, field_text(msg.headers[at].value)).by or "Microsoft 365"
-                found += _results(text, by, RecordSource.MICROSOFT)
+            elif authserv is None and rx.organisation == "microsoft" and i < min(at, edge):
+                by = _hop(at, field_text(msg.headers[at].value)).by
+                found += _results(text, f"Microsoft 365 ({by})", RecordSource.MICROSOFT)
     if chain is not None and chain.cv is ArcCv.PASS:
         for s in sorted(chain.sets, key=lambda s: -s.instance):
             if not s.seal_valid:

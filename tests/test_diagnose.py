@@ -88,7 +88,7 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "rotated-microsoft": (
         {"key_rotated"},
         (
-            "am4pepf00025f95.mail.protection.outlook.com recorded dkim=pass",
+            "Microsoft 365 (am4pepf00025f95.mail.protection.outlook.com) recorded dkim=pass",
             "Microsoft 365's Authentication-Results field",
         ),
     ),

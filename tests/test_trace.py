@@ -190,7 +190,7 @@ def test_a_gmail_shaped_forgery_below_another_receiver_counts_for_nothing() -> N
 def test_microsoft_form_only_from_microsoft_and_above_its_boundary() -> None:
     seen = _rotated(MS_INTERNAL + MS_AR + MS_BOUNDARY + SENDER_HOP)
     assert seen is not None and seen.source is RecordSource.MICROSOFT
-    assert seen.recorded_by == "am4pepf00025f95.mail.protection.outlook.com"
+    assert seen.recorded_by == "Microsoft 365 (am4pepf00025f95.mail.protection.outlook.com)"
     # Below Microsoft's boundary Received: the sender may have written it.
     assert _rotated(MS_INTERNAL + MS_BOUNDARY + MS_AR + SENDER_HOP) is None
     # Under a receiver that is not Microsoft, anywhere.
@@ -361,3 +361,22 @@ def test_realmail_dmarc_through_spf_is_not_reported_as_rejected(tmp_path: Path) 
     assert "receivers apply" not in f["explanation"]
     receiver = message["dmarc"]["receiver"]
     assert (receiver["dmarc"], receiver["spf"], receiver["spf_aligned"]) == ("pass", "pass", True)
+
+
+def test_a_helo_naming_a_microsoft_host_does_not_move_microsofts_edge() -> None:
+    """The sender HELOs as a Microsoft host and forges Microsoft's trace below the real edge:
+    the walk may follow the HELO, but the form counts only above the topmost EOP edge."""
+    helo = MS_BOUNDARY.replace(
+        b"from smtp.example.com (192.0.2.25)", b"from x.prod.outlook.com (45.33.32.156)"
+    )
+    forged_edge = MS_BOUNDARY.replace(b"AM4PEPF00025F95", b"AM4PEPF00099999")
+    assert _rotated(MS_INTERNAL + helo + MS_AR + forged_edge + SENDER_HOP) is None
+
+
+def test_postfix_unknown_reverse_name_is_not_the_receivers_host() -> None:
+    spoof = (
+        b"Received: from mx2.example.net (unknown [45.33.32.156])\r\n\tby mx.example.net "
+        b"(Postfix) with ESMTPS id 2; Sun, 23 Nov 2025 12:13:22 +0000\r\n"
+    )
+    rx = receiver(parse_message(spoof + BOUNDARY + BASE))
+    assert rx.boundary is not None and "from mx2.example.net" in rx.boundary
