@@ -353,6 +353,8 @@ class Receiver:
     boundary: str | None = None  # the Received field where it took the message from outside
     delivered_at: int | None = None  # that field's date (RFC 5322 §3.6.7), Unix time
     results: tuple[RecordedResult, ...] = ()
+    boundary_index: int = -1  # the boundary field's position among the header fields
+    end_index: int = -1  # ... and the first Received field's below it (or the header count)
 
 
 class ClockSource(StrEnum):

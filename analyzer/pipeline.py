@@ -22,6 +22,7 @@ from analyzer.model import (
     MalformedSignature,
     ParsedMessage,
     Reason,
+    Receiver,
     Report,
     Result,
     Severity,
@@ -65,11 +66,12 @@ def analyze(
     not a message; everything wrong with a message that is one is reported in the Report.
     """
     msg = parse_message(raw, headers_only=headers_only)
-    when, clock = clock_for(msg, now if isinstance(now, Clock) else Clock(now))
+    # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
+    boundary = trace.receiver(msg)
+    when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
     verdicts = tuple(_verdict(sig, msg, resolver, when) for sig in extract(msg.headers))
     chain = check_arc(msg, resolver)
-    # What the trusted receiver (and a trusted ARC sealer) recorded: trace.py's trust rule.
-    receiver = trace.receiver_record(msg, chain)
+    receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     dmarc = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
@@ -86,13 +88,13 @@ def analyze(
                   clock=clock, receiver=receiver)  # fmt: skip
 
 
-def clock_for(msg: ParsedMessage, clock: Clock) -> tuple[int, ClockSource]:
+def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
     """The time to judge t= and x= by (RFC 6376 §3.5), and which clock it is: with --now
     delivery, the date of the trusted receiver's boundary Received field (trace.py), so old
     mail is judged as its receiver judged it; without one, the clock given."""
     if not clock.delivery:
         return clock.at, clock.source
-    delivered = trace.receiver(msg).delivered_at
+    delivered = receiver.delivered_at
     if delivered is None:
         return clock.at, ClockSource.SYSTEM_FALLBACK
     return delivered, ClockSource.DELIVERY

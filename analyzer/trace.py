@@ -66,6 +66,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from analyzer.classify import organizational_domain
 from analyzer.message import field_text
@@ -137,6 +138,7 @@ _FROM = re.compile(r"^\s*from\s+([^\s();]+)\s*(\((?:[^()\\]|\\.)*\))?", re.I)
 _TCP_IP = re.compile(
     r"\[(?:ipv6:)?([0-9a-f.:]+)(?:%\w+)?\]|^\s*(?:ipv6:)?([0-9a-f]*[.:][0-9a-f.:]+)\s*$", re.I
 )
+_WORDS = re.compile(r"[\s\[\]]+")
 _ARC_INSTANCE = re.compile(r"^\s*i\s*=\s*\d+\s*;", re.I)
 # Domains one operator runs as one mail system (their hops and authserv-ids mix them).
 _ORGANISATIONS = {
@@ -158,10 +160,12 @@ class _Hop:
     helo: str | None  # None: no `from` clause
     rdns: str | None
     ip: str | None
-    date: int | None
+    date_text: str  # after the last ";": parsed only for the boundary
 
 
 def _strip_comments(text: str) -> str:
+    if "(" not in text:
+        return text
     for _ in range(8):  # nesting deeper than this is not a trace field worth reading
         stripped = _COMMENT.sub(" ", text)
         if stripped == text:
@@ -170,10 +174,15 @@ def _strip_comments(text: str) -> str:
     return text
 
 
+_IP_CHARS = re.compile(r"^\[?(?:ipv6:)?[0-9a-f.:]+(?:%\w+)?\]?$", re.I)
+
+
 def _is_ip(host: str) -> bool:
-    return _ip(host) is not None
+    # Most hosts are names: skip ipaddress's exceptions for them (the walk asks ~10 times).
+    return bool(_IP_CHARS.match(host)) and _ip(host) is not None
 
 
+@lru_cache(maxsize=4096)  # the same relay and MX addresses recur across a mailbox
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(host.strip("[]").lower().removeprefix("ipv6:").split("%")[0])
@@ -187,10 +196,9 @@ def organisation(host: str) -> str:
     return _ORGANISATIONS.get(org, org)
 
 
-def _date(text: str) -> int | None:
+def _date(when: str) -> int | None:
     """The date after the last ";" of a Received field (RFC 5322 §3.6.7), as Unix time."""
-    _, sep, when = text.rpartition(";")
-    if not sep:
+    if not when.strip():
         return None
     try:
         dt = parsedate_to_datetime(when.strip())
@@ -208,6 +216,11 @@ def _date(text: str) -> int | None:
 MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z
 
 
+def _unfold(value: bytes) -> str:
+    """A Received value unfolded (RFC 5322 §2.2.3); no encoded words in trace fields (§3.6.7)."""
+    return value.decode("utf-8", "replace").replace("\r\n", "").strip()
+
+
 def _hop(index: int, text: str) -> _Hop:
     by = _BY.search(_strip_comments(text))
     host = by.group(1).strip("[]").lower().rstrip(".") if by else None
@@ -219,10 +232,10 @@ def _hop(index: int, text: str) -> _Hop:
         found = _TCP_IP.search(info)
         if found:
             ip = found.group(1) or found.group(2)
-        words = [w.lower().rstrip(".") for w in re.split(r"[\s\[\]]+", info)]
+        words = [w.lower().rstrip(".") for w in _WORDS.split(info)]
         # "unknown": the receiver looked the address up and found no matching name (Postfix)
         rdns = next((w for w in words if w == "unknown" or ("." in w and not _is_ip(w))), None)
-    return _Hop(index, text, host, helo, rdns, ip, _date(text))
+    return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
 
 
 def _own_from(hop: _Hop, org: str) -> bool:
@@ -241,28 +254,32 @@ def _own_from(hop: _Hop, org: str) -> bool:
 
 def receiver(msg: ParsedMessage) -> Receiver:
     """The final receiver and its boundary Received field (the trust rule, step 1)."""
-    return _walk(msg)[0]
+    received = [(i, f) for i, f in enumerate(msg.headers) if f.lname == "received"]
+    received = received[:MAX_RECEIVED]
+    hops: dict[int, _Hop] = {}
 
+    def hop(k: int) -> _Hop:  # parsed as the walk reaches it: most walks stop in 2 or 3
+        if k not in hops:
+            i, f = received[k]
+            hops[k] = _hop(i, _unfold(f.value))
+        return hops[k]
 
-def _walk(msg: ParsedMessage) -> tuple[Receiver, int, int]:
-    """The receiver, the index of its boundary Received field, and of the Received below it."""
-    hops = [
-        _hop(i, field_text(f.value)) for i, f in enumerate(msg.headers) if f.lname == "received"
-    ][:MAX_RECEIVED]
     k = 0
-    while k < len(hops) and hops[k].helo is None and _is_ip(hops[k].by or ""):
+    while k < len(received) and hop(k).helo is None and _is_ip(hop(k).by or ""):
         k += 1  # Gmail's `by 2002:a0c:…` hand-offs
-    if k == len(hops) or hops[k].by is None or _is_ip(hops[k].by or ""):
-        return Receiver(None), -1, -1
-    org = organisation(hops[k].by or "")
-    while k + 1 < len(hops) and _own_from(hops[k], org):
-        below = hops[k + 1].by
+    if k == len(received) or hop(k).by is None or _is_ip(hop(k).by or ""):
+        return Receiver(None)
+    org = organisation(hop(k).by or "")
+    while k + 1 < len(received) and _own_from(hop(k), org):
+        below = hop(k + 1).by
         if below is None or not (_is_ip(below) or organisation(below) == org):
             break
         k += 1
-    boundary = hops[k]
-    end = hops[k + 1].index if k + 1 < len(hops) else len(msg.headers)
-    return Receiver(org, " ".join(boundary.text.split()), boundary.date), boundary.index, end
+    boundary = hop(k)
+    end = received[k + 1][0] if k + 1 < len(received) else len(msg.headers)
+    return Receiver(
+        org, " ".join(boundary.text.split()), _date(boundary.date_text), (), boundary.index, end
+    )
 
 
 def _results(
@@ -294,17 +311,23 @@ def _authserv_id(text: str) -> str | None:
     return first[0].lower().rstrip(".")
 
 
-def receiver_record(msg: ParsedMessage, chain: ArcChain | None = None) -> Receiver:
-    """The receiver with every result it (or a trusted ARC sealer) recorded: the trust rule."""
-    rx, at, below = _walk(msg)
-    found: list[RecordedResult] = []
-    # Microsoft's form: above its topmost EOP edge (`by *.protection.outlook.com`) as well, so
-    # that a sender's HELO naming a Microsoft host cannot move the boundary into its own fields.
-    edge = next(
+def _edge(msg: ParsedMessage, below: int) -> int:
+    """The index of the topmost `by *.protection.outlook.com` Received field (Microsoft's edge)."""
+    return next(
         (i for i, f in enumerate(msg.headers[:below]) if f.lname == "received"
-         and (_hop(i, field_text(f.value)).by or "").endswith(".protection.outlook.com")),
+         and (_hop(i, _unfold(f.value)).by or "").endswith(".protection.outlook.com")),
         len(msg.headers),
     )  # fmt: skip
+
+
+def receiver_record(
+    msg: ParsedMessage, chain: ArcChain | None = None, rx: Receiver | None = None
+) -> Receiver:
+    """The receiver (`rx`: receiver(msg), when already known) with every result it, or a
+    trusted ARC sealer, recorded: the trust rule."""
+    rx = rx or receiver(msg)
+    at, below = rx.boundary_index, rx.end_index
+    found: list[RecordedResult] = []
     if rx.organisation is not None:
         for i, f in enumerate(msg.headers[:below]):
             if f.lname != "authentication-results":
@@ -313,8 +336,12 @@ def receiver_record(msg: ParsedMessage, chain: ArcChain | None = None) -> Receiv
             authserv = _authserv_id(text)
             if authserv is not None and organisation(authserv) == rx.organisation:
                 found += _results(text, authserv, RecordSource.AUTHENTICATION_RESULTS)
-            elif authserv is None and rx.organisation == "microsoft" and i < min(at, edge):
-                by = _hop(at, field_text(msg.headers[at].value)).by
+            # Microsoft's form: above its topmost EOP edge as well, so that a sender's HELO
+            # naming a Microsoft host cannot move the boundary into its own fields.
+            elif (
+                authserv is None and rx.organisation == "microsoft" and i < min(at, _edge(msg, at))
+            ):
+                by = _hop(at, _unfold(msg.headers[at].value)).by
                 found += _results(text, f"Microsoft 365 ({by})", RecordSource.MICROSOFT)
     if chain is not None and chain.cv is ArcCv.PASS:
         for s in sorted(chain.sets, key=lambda s: -s.instance):
