@@ -312,3 +312,16 @@ def test_dmarc_through_spf_is_dkim_only_wording(dns_server: ZoneServer) -> None:
     # the headline is the rotated key, not an alarm about DMARC
     text = _check(Case("rotated-gmail", FIXTURES / "rotated-gmail"), dns_server).stdout
     assert text.startswith("FAIL: The signature (d=shop.example, s=gone2024) passed at delivery")
+
+
+def test_a_receiver_that_recorded_dmarc_fail_is_quoted_and_the_error_stays(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    raw = (FIXTURES / "dmarc-receiver-spf-pass" / "message.eml").read_bytes()
+    assert raw.count(b"dmarc=pass (p=REJECT") == 1
+    path = tmp_path / "message.eml"
+    path.write_bytes(raw.replace(b"dmarc=pass (p=REJECT", b"dmarc=fail (p=REJECT"))
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "dmarc_alignment"]
+    assert f["severity"] == "error"
+    assert f["summary"].endswith("and the receiver mx.google.com recorded dmarc=fail.")
