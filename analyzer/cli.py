@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Annotated, NoReturn, TextIO
 
@@ -27,7 +28,7 @@ from analyzer.dns import Resolver, open_resolver, parse_nameserver
 from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
 from analyzer.message import MAX_MESSAGE_BYTES, too_large
-from analyzer.model import Failure, Hop, Report
+from analyzer.model import Clock, ClockSource, Failure, Hop, Report
 from analyzer.pipeline import Outcome, analyze, outcome
 from analyzer.render import Format
 from analyzer.render import byodkim as byodkim_render
@@ -65,7 +66,13 @@ TimeoutOpt = Annotated[
 TIMEOUT_RANGE = (0.1, 60.0)  # seconds; README, "--timeout"
 NowOpt = Annotated[
     str | None,
-    typer.Option("--now", metavar="WHEN", help="Verify as of this Unix time or ISO 8601 date."),
+    typer.Option(
+        "--now",
+        metavar="WHEN",
+        help="Judge t= and x= as of: delivery (default: each message's trusted delivery "
+        "time, else now), now, a Unix time, an ISO 8601 date (a day = its end) or an "
+        "RFC 5322 date.",
+    ),
 ]
 ZoneOpt = Annotated[
     list[Path] | None,
@@ -89,19 +96,54 @@ def _root(
     """Explain why an email's DKIM signatures pass or fail, and what to do about it."""
 
 
-def parse_now(value: str | None) -> int:
-    """--now: a Unix time or an ISO 8601 date/time (UTC when no zone is given)."""
-    if value is None:
-        return int(time.time())
-    if value.strip().lstrip("-").isdigit():
-        return int(value)
+MAX_NOW = 253402300799  # 9999-12-31T23:59:59Z: later times are not dates a signer writes
+
+
+def parse_now(value: str | None, *, system: Callable[[], float] = time.time) -> Clock:
+    """--now: `delivery` (the default: each message as of the time its trusted receiver
+    accepted it, else this machine's clock), `now` (this machine's clock), a Unix time, an
+    ISO 8601 date/time (UTC when no zone is given; a date alone means the end of that day,
+    23:59:59 UTC, so mail signed that day is not "made in the future"), or an RFC 5322 date.
+    Times before 1970 or after 9999 are refused (UsageError: exit 2)."""
+    at = int(system())
+    if value is None or value.strip().lower() == "delivery":
+        return Clock(at, delivery=True, source=ClockSource.SYSTEM)
+    text = value.strip()
+    if text.lower() == "now":
+        return Clock(at, source=ClockSource.SYSTEM)
+    when: int | None = None
+    if re.fullmatch(r"[+-]?\d+", text):
+        when = int(text) if len(text) <= 20 else -1
+    else:
+        when = _parse_date(text)
+        if when is None:
+            raise UsageError(
+                f"--now {value!r}: expected delivery, now, a Unix time, an ISO 8601 date "
+                "or an RFC 5322 date"
+            )
+    if not 0 <= when <= MAX_NOW:
+        raise UsageError(f"--now {value!r}: outside 1970-01-01 .. 9999-12-31 (UTC)")
+    return Clock(when)
+
+
+def _parse_date(text: str) -> int | None:
+    """An ISO 8601 date or date/time, or an RFC 5322 date, as Unix time (None: neither)."""
     try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError as e:
-        raise UsageError(f"--now {value!r}: expected a Unix time or an ISO 8601 date") from e
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # a day: its last second (UTC)
+            day = datetime.fromisoformat(text).replace(tzinfo=UTC)
+            return int(day.timestamp()) + 86399
+        when = datetime.fromisoformat(text)
+    except (ValueError, OverflowError):
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return int(when.timestamp())
+    try:
+        return int(when.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return -1
 
 
 def parse_timeout(value: float) -> float:
@@ -173,7 +215,7 @@ def _fail(error: AnalyzerError) -> NoReturn:
 
 
 def _check_one(
-    message: RawMessage, resolver: Resolver, *, now: int, headers_only: bool, lang: str
+    message: RawMessage, resolver: Resolver, *, now: int | Clock, headers_only: bool, lang: str
 ) -> Report | Failure:
     """One message: its report, or a Failure with its one error line (collect, don't abort)."""
     if message.error is not None:

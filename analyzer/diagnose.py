@@ -29,6 +29,9 @@ from analyzer.model import (
     ParsedMessage,
     ProbeKind,
     Reason,
+    Receiver,
+    RecordedResult,
+    RecordSource,
     Result,
     Severity,
     SignatureVerdict,
@@ -39,9 +42,8 @@ from analyzer.verify import unsigned_part
 WEAK_RSA_BITS = 2048
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR})
-# Reasons a key that is gone or replaced since delivery produces (see _key_rotated).
-_ROTATION = frozenset({Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX,
-                       Reason.SIGNATURE_MISMATCH})  # fmt: skip
+# Reasons a key that is gone or replaced since delivery produces (trace.passed_at_delivery).
+_ROTATION = trace.ROTATION
 
 
 def describe_answer(answer: DnsAnswer) -> str:
@@ -155,8 +157,15 @@ def dns_budget_findings(
                     evidence=evidence)]  # fmt: skip
 
 
+def _recorded_how(seen: RecordedResult, lang: str) -> str:
+    """Who recorded a pass, and where (README, "The trust rule"), in words."""
+    if seen.source is RecordSource.ARC:
+        return explain.phrase("recorded.arc", lang, instance=seen.instance, sealer=seen.sealer)
+    return explain.phrase(f"recorded.{seen.source.value}", lang)
+
+
 def _explain_failure(
-    v: SignatureVerdict, receiver: tuple[trace.ReceiverResult, ...]
+    v: SignatureVerdict, receiver: Receiver | None, lang: str = "en"
 ) -> tuple[str, str, dict[str, object], list[str]]:
     """(code, catalogue entry, extra fields, evidence) for a signature that did not pass."""
     assert v.reason is not None
@@ -165,11 +174,12 @@ def _explain_failure(
     reason = v.reason
     # The receiver saw it pass at delivery: the key changed since (RFC 6376 §3.6.1 lets a
     # signer remove a selector once its mail is delivered).
-    seen = trace.receiver_result(receiver, v.signature) if v.signature else None
-    if seen and seen.result == "pass" and reason in _ROTATION and v.body_hash_valid is not False:
+    seen = trace.passed_at_delivery(receiver, v)
+    # ... unless DNS here denies even the domain's TLD: then "gone now" is not known either.
+    if seen is not None and domain_missing(v.probes) != "unreliable":
         entry = "key_rotated.replaced" if reason is Reason.SIGNATURE_MISMATCH else "key_rotated"
-        ar = f"Authentication-Results: {seen.field}"
-        return "key_rotated", entry, {"authserv": seen.authserv_id}, [ar, *evidence]
+        extra: dict[str, object] = {"authserv": seen.recorded_by, "how": _recorded_how(seen, lang)}
+        return "key_rotated", entry, extra, [trace.evidence(seen), *evidence]
     # A platform's or a list's own key and signing are its business: never ask the author to
     # publish a key under amazonses.com or to re-sign for sendgrid.info (nor run the probes'
     # stories, which are about a domain owner's DNS mistakes).
@@ -203,8 +213,8 @@ def _explain_failure(
             target = answer.cname_chain[-1][1].rstrip(".")
             provider = provider_for(target)
             entry = "cname_target_missing.provider" if provider else "cname_target_missing"
-            extra: dict[str, object] = {"target": target, "provider": provider or ""}
-            return "cname_target_missing", entry, extra, evidence
+            fields: dict[str, object] = {"target": target, "provider": provider or ""}
+            return "cname_target_missing", entry, fields, evidence
         for kind, entry in ((ProbeKind.ORG_DOMAIN, "key_at_other_domain"),
                             (ProbeKind.FROM_DOMAIN, "key_at_other_domain.from")):  # fmt: skip
             probe = probes.get(kind)
@@ -225,12 +235,15 @@ def _explain_failure(
 
 
 def _signature_failures(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    lang: str,
+    receiver: Receiver | None = None,
 ) -> list[Finding]:
     out: list[Finding] = []
     # The receiver's own verdict matters only for a signature that may have lost its key.
-    rotated = any(v.reason in _ROTATION for v in verdicts)
-    receiver = trace.trusted_dkim_results(msg) if rotated else ()
+    if receiver is None and any(v.reason in _ROTATION for v in verdicts):
+        receiver = trace.receiver_record(msg)
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue
@@ -239,7 +252,7 @@ def _signature_failures(
         ):
             continue  # the finding for the first one past the limit speaks for them all
         author = v.alignment.classification is Classification.AUTHOR
-        code, entry, extra, evidence = _explain_failure(v, receiver)
+        code, entry, extra, evidence = _explain_failure(v, receiver, lang)
         extra = {"owner": owner(v, lang) or "", **extra}
         if v.result is Result.NEUTRAL:
             severity = Severity.INFO
@@ -377,9 +390,18 @@ def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
 
 
 def dmarc_findings(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc, lang: str
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    dmarc: Dmarc,
+    lang: str,
+    receiver: Receiver | None = None,
 ) -> list[Finding]:
-    """dmarc_alignment: what the From domain's DMARC record asks, and whether DKIM gives it."""
+    """dmarc_alignment: what the From domain's DMARC record asks, and whether DKIM gives it.
+
+    This tool evaluates DKIM only: without an aligned passing signature it says what DKIM
+    alone gives, and adds what the trusted receiver recorded (dmarc=, spf=) as evidence,
+    never that receivers apply the policy (DMARC also passes through aligned SPF, §4.2).
+    """
     evidence = [describe_answer(a) for a in dmarc.answers]
     last = dmarc.answers[-1] if dmarc.answers else None
     f: dict[str, object] = {
@@ -416,6 +438,30 @@ def dmarc_findings(
         f |= {"d": relaxed.domain, "s": relaxed.selector}
         return [finding(code, severity, f, lang=lang, index=relaxed.index, evidence=evidence,
                         text="dmarc_alignment.strict")]  # fmt: skip
+    rx = dmarc.receiver
+    if rx is not None:
+        f |= {
+            "receiver": rx.recorded_by, "receiver_dmarc": rx.dmarc or "-",
+            "receiver_spf": rx.spf or "-", "mailfrom": rx.smtp_mailfrom or "-",
+        }  # fmt: skip
+        evidence += rx.evidence
+    # An aligned signature passed at delivery and only its key is gone: DKIM cannot be
+    # re-checked today, which is no reason for alarm about a message already delivered.
+    rotated = (
+        by_index.get(dmarc.passed_at_delivery) if dmarc.passed_at_delivery is not None else None
+    )
+    seen = trace.passed_at_delivery(receiver, rotated) if rotated is not None else None
+    if rotated is not None and seen is not None:
+        f |= {"d": rotated.domain, "s": rotated.selector, "authserv": seen.recorded_by}
+        return [finding(code, Severity.WARNING, f, lang=lang, index=rotated.index,
+                        evidence=[trace.evidence(seen), *evidence],
+                        text="dmarc_alignment.rotated")]  # fmt: skip
+    if rx is not None and rx.dmarc == "pass":
+        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
+                        text="dmarc_alignment.receiver_pass")]  # fmt: skip
+    if rx is not None and rx.dmarc is not None:
+        return [finding(code, severity, f, lang=lang, evidence=evidence,
+                        text="dmarc_alignment.receiver_fail")]  # fmt: skip
     return [finding(code, severity, f, lang=lang, evidence=evidence, text="dmarc_alignment.fail")]
 
 
@@ -428,8 +474,15 @@ def diagnose(
     lang: str = "en",
     *,
     dmarc: Dmarc | None = None,
+    receiver: Receiver | None = None,
 ) -> tuple[Finding, ...]:
-    found = [f for rule in RULES for f in rule(msg, verdicts, lang)]
+    """`receiver`: trace.receiver_record(msg, chain) (with ARC); computed here when not given."""
+    found: list[Finding] = []
+    for rule in RULES:
+        if rule is _signature_failures:  # the one rule that reads the receiver's record
+            found += _signature_failures(msg, verdicts, lang, receiver)
+        else:
+            found += rule(msg, verdicts, lang)
     if dmarc is not None:
-        found += dmarc_findings(msg, verdicts, dmarc, lang)
+        found += dmarc_findings(msg, verdicts, dmarc, lang, receiver)
     return tuple(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))

@@ -6,6 +6,10 @@ Records that do not start with v=DMARC1 are ignored; more than one left means
 no policy. DKIM satisfies DMARC when a signature passes and its d= is aligned
 with the From domain (§3.1.1): relaxed (same organizational domain) by
 default, identical with adkim=s.
+
+DMARC also passes when SPF passes for an aligned MAIL FROM domain (§4.2), which
+this tool does not evaluate: what it says is what DKIM alone gives, with the
+trusted receiver's own recorded dmarc= and spf= results beside it as evidence.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from analyzer import trace
 from analyzer.classify import organizational_domain
 from analyzer.dns import Resolver
 from analyzer.model import (
@@ -24,6 +29,7 @@ from analyzer.model import (
     Probe,
     ProbeKind,
     Reason,
+    Receiver,
     Result,
     SignatureVerdict,
 )
@@ -87,13 +93,26 @@ def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
     return out
 
 
-def evaluate(dmarc: Dmarc, verdicts: tuple[SignatureVerdict, ...]) -> Dmarc:
-    """Fill in whether a passing signature is aligned as the record's adkim= asks."""
+def evaluate(
+    dmarc: Dmarc, verdicts: tuple[SignatureVerdict, ...], receiver: Receiver | None = None
+) -> Dmarc:
+    """Fill in whether a passing signature is aligned as the record's adkim= asks; else what
+    the trusted receiver recorded (dmarc=, spf=: this tool does not evaluate SPF) and whether
+    an aligned signature passed at delivery and has likely lost its key since."""
     strict = dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
     for v in verdicts:
         if counts_for_dmarc(v, strict=strict):
             return replace(dmarc, dkim_aligned_pass=True, signature_index=v.index)
-    return dmarc
+    aspf = dmarc.status is DmarcStatus.FOUND and (dmarc.tag("aspf") or "r").lower() == "s"
+    recorded = trace.receiver_dmarc(receiver, dmarc.from_domain, strict_spf=aspf)
+    rotated = next(
+        (v.index for v in verdicts
+         if v.alignment.classification is Classification.AUTHOR
+         and (v.alignment.strict or not strict)
+         and trace.passed_at_delivery(receiver, v) is not None),
+        None,
+    )  # fmt: skip
+    return replace(dmarc, receiver=recorded, passed_at_delivery=rotated)
 
 
 def counts_for_dmarc(v: SignatureVerdict, *, strict: bool) -> bool:

@@ -188,7 +188,8 @@ _EN: dict[str, Text] = {
         "The signature (d={d}, s={s}) has expired: x= ended it on {expires}.",
         "The signer gave this signature an expiry time (x=, {expires}); receivers ignore a "
         "signature after it, permanently. It was made on {signed}. For old mail this is "
-        "expected: check it as of its delivery with --now.",
+        "expected unless it was checked as of its delivery (--now delivery, the default, uses the "
+        "trusted receiver's Received date when the message has one).",
         "If fresh mail arrives expired, the signer's x= is too short or its clock is wrong: "
         "allow at least several days.",
         True,
@@ -591,9 +592,8 @@ _EN: dict[str, Text] = {
     "key_rotated": Text(
         "The signature (d={d}, s={s}) passed at delivery, but its key is gone now: likely "
         "rotated after delivery, which is normal for old mail.",
-        "The receiver {authserv} recorded dkim=pass for this signature when the message "
-        "arrived (its Authentication-Results field, the topmost one, added by the final "
-        "receiver). Today {key} holds no usable key, so the signature cannot be re-checked. "
+        "{authserv} recorded dkim=pass for this signature when the message arrived ({how}). "
+        "Today {key} holds no usable key, so the signature cannot be re-checked. "
         "The signer has likely rotated or removed the key since, as it should. This is "
         "permanent, and harmless for a message already delivered.",
         "Nothing to do for this message. For mail still in transit, keep old selectors "
@@ -603,8 +603,8 @@ _EN: dict[str, Text] = {
     "key_rotated.replaced": Text(
         "The signature (d={d}, s={s}) passed at delivery, but no longer verifies: likely "
         "its key was replaced after delivery.",
-        "The receiver {authserv} recorded dkim=pass for this signature when the message "
-        "arrived, and the body still matches, but the header signature does not verify "
+        "{authserv} recorded dkim=pass for this signature when the message arrived ({how}), "
+        "and the body still matches, but the header signature does not verify "
         "with the key now published at {key}. Likely a new key was published under the "
         "same selector after delivery. This is permanent, and harmless for a message "
         "already delivered.",
@@ -623,14 +623,55 @@ _EN: dict[str, Text] = {
         None,
     ),
     "dmarc_alignment.fail": Text(
-        "DKIM does not satisfy the DMARC policy of {from_domain} (policy: {policy}): no aligned "
-        "signature passes.",
+        "DKIM alone does not satisfy the DMARC policy of {from_domain} (policy: {policy}): no "
+        "aligned signature passes.",
         "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
-        "{from_domain}; for this message the policy is {policy}. DMARC needs a passing "
-        "signature whose d= is {alignment_rule}, and this message has none. Unless SPF "
-        "passes and aligns, receivers apply p={policy}. This is permanent for this message.",
+        "{from_domain}; for this message the policy is {policy}. Through DKIM, DMARC needs a "
+        "passing signature whose d= is {alignment_rule}, and this message has none. DMARC "
+        "also passes when SPF passes for an aligned MAIL FROM domain, which this tool does "
+        "not evaluate and no trusted receiver's record shows: unless SPF passes and aligns, "
+        "receivers apply p={policy}. This is permanent for this message.",
         "Make the sending system sign with d={from_domain} (see the other findings for why "
         "its signature is missing or failing).",
+        True,
+    ),
+    "dmarc_alignment.receiver_pass": Text(
+        "DKIM alone does not satisfy the DMARC policy of {from_domain} (policy: {policy}), but "
+        "the receiver {receiver} recorded dmarc=pass.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. No signature whose d= is "
+        "{alignment_rule} passes today, so DKIM alone does not satisfy p={policy}. The "
+        "receiver {receiver} recorded dmarc=pass when the message arrived, with "
+        "spf={receiver_spf} for the MAIL FROM {mailfrom}: it passed DMARC through SPF. SPF "
+        "does not survive forwarding, so forwarded copies and list mail likely fail DMARC "
+        "until an aligned signature passes. This is permanent for this message.",
+        "Nothing to do for this message. Make the sending system sign with d={from_domain} "
+        "(see the other findings), so that DMARC does not rest on SPF alone.",
+        True,
+    ),
+    "dmarc_alignment.receiver_fail": Text(
+        "DKIM alone does not satisfy the DMARC policy of {from_domain} (policy: {policy}), and "
+        "the receiver {receiver} recorded dmarc={receiver_dmarc}.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. No signature whose d= is "
+        "{alignment_rule} passes, so DKIM alone does not satisfy p={policy}, and the "
+        "receiver {receiver} recorded dmarc={receiver_dmarc} (spf={receiver_spf}, MAIL FROM "
+        "{mailfrom}) when the message arrived: SPF did not make up for it there. This is "
+        "permanent for this message.",
+        "Make the sending system sign with d={from_domain} (see the other findings for why "
+        "its signature is missing or failing).",
+        True,
+    ),
+    "dmarc_alignment.rotated": Text(
+        "DKIM cannot be re-checked against the DMARC policy of {from_domain} (policy: "
+        "{policy}): the aligned signature d={d}, s={s} passed at delivery, and its key is "
+        "likely rotated since.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}. {authserv} recorded dkim=pass for d={d}, s={s} when the message "
+        "arrived, so DKIM likely satisfied p={policy} then; today its key is gone and no "
+        "aligned signature verifies, so DKIM alone does not satisfy the policy now. This is "
+        "permanent for this message, and harmless once it has been delivered.",
+        "Nothing to do for this message (see the key_rotated finding).",
         True,
     ),
     "dmarc_alignment.strict": Text(
@@ -1368,7 +1409,22 @@ PHRASES_EN: dict[str, str] = {
     "dmarc.none": "no record for {from_domain}",
     "dmarc.temperror": "lookup failed (temporary)",
     "dmarc.satisfied": "satisfies it",
-    "dmarc.unsatisfied": "does not satisfy it",
+    "dmarc.unsatisfied": "alone does not satisfy it",
+    "dmarc.rotated": "cannot be re-checked (the aligned signature passed at delivery; its key "
+    "is likely rotated since)",
+    "dmarc.receiver": "; {receiver} recorded dmarc={dmarc} (spf={spf}, smtp.mailfrom={mailfrom})",
+    "recorded.authentication_results": "in its own Authentication-Results field, trusted "
+    "under this tool's trust rule: written by the final receiver above the sender's trace fields",
+    "recorded.microsoft": "in Microsoft 365's Authentication-Results field, which Microsoft "
+    "writes without an authserv-id above the Received field where it accepted the message",
+    "recorded.arc": "in the ARC-Authentication-Results of set i={instance}, sealed by {sealer} "
+    "in an ARC chain that verifies",
+    "label.checked": "Checked",
+    "clock.given": "as of {when} (--now)",
+    "clock.system": "as of {when} (this machine's clock)",
+    "clock.delivery": "as of {when}, its delivery (the trusted receiver's Received field)",
+    "clock.system_fallback": "as of {when} (this machine's clock: the message shows no "
+    "trusted delivery time)",
     "mode.r": "relaxed",
     "mode.s": "strict",
     "alignment.r": "{from_domain} or in the same organizational domain",
@@ -1517,7 +1573,8 @@ _ZH_TW: dict[str, Text] = {
     "signature_expired": Text(
         "簽章（d={d}，s={s}）已過期：x= 讓它在 {expires} 失效。",
         "簽署者為這個簽章設定了到期時間（x=，{expires}）；過了這個時間，收件端會永久忽略此簽章。"
-        "簽署時間為 {signed}。舊郵件出現這種情況是正常的：請用 --now 以送達當時的時間檢查。",
+        "簽署時間為 {signed}。舊郵件出現這種情況是正常的，除非是以送達當時的時間檢查"
+        "（預設的 --now delivery 會在郵件有受信任收件端的 Received 欄位時使用其日期）。",
         "如果新寄出的郵件一送達就已過期，表示簽署者的 x= 太短或時鐘不準：請至少保留數天。",
         True,
     ),
@@ -1839,15 +1896,15 @@ _ZH_TW: dict[str, Text] = {
     ),
     "key_rotated": Text(
         "簽章（d={d}，s={s}）在送達時通過驗證，但金鑰現在已不存在：可能在送達後輪替了，舊郵件出現這種情況是正常的。",
-        "收件伺服器 {authserv} 在郵件送達時為這個簽章記錄了 dkim=pass（位於最上方、由最終收件端加上的 "
-        "Authentication-Results 欄位）。如今 {key} 上已沒有可用的金鑰，因此無法重新驗證這個簽章。"
+        "{authserv} 在郵件送達時為這個簽章記錄了 dkim=pass（{how}）。"
+        "如今 {key} 上已沒有可用的金鑰，因此無法重新驗證這個簽章。"
         "簽署者之後很可能已依正常程序輪替或移除了金鑰。這是永久性的，但對已送達的郵件無害。",
         "這封郵件不需要處理。為了仍在傳送中的郵件，切換到新金鑰後，請將舊的選取器保留數天。",
         True,
     ),
     "key_rotated.replaced": Text(
         "簽章（d={d}，s={s}）在送達時通過驗證，但現在已無法通過：金鑰可能在送達後被更換了。",
-        "收件伺服器 {authserv} 在郵件送達時為這個簽章記錄了 dkim=pass，內文也仍然相符，"
+        "{authserv} 在郵件送達時為這個簽章記錄了 dkim=pass（{how}），內文也仍然相符，"
         "但標頭簽章無法以目前 {key} 上發佈的金鑰驗證。可能是送達後在同一個選取器下發佈了新金鑰。"
         "這是永久性的，但對已送達的郵件無害。",
         "這封郵件不需要處理。輪替金鑰時，請為新金鑰使用新的選取器，而不要在舊選取器下直接替換金鑰。",
@@ -1862,11 +1919,43 @@ _ZH_TW: dict[str, Text] = {
         None,
     ),
     "dmarc_alignment.fail": Text(
-        "DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}）：沒有已對齊的簽章通過驗證。",
+        "僅憑 DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}）：沒有已對齊的簽章通過驗證。",
         "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
-        "這封郵件適用的政策為 {policy}。DMARC 需要一個通過驗證、且 d= {alignment_rule}的簽章，"
-        "而這封郵件沒有。除非 SPF 通過且對齊，收件端會套用 p={policy}。對這封郵件而言，這是永久性的問題。",
+        "這封郵件適用的政策為 {policy}。透過 DKIM，DMARC 需要一個通過驗證、且 d= {alignment_rule}的簽章，"
+        "而這封郵件沒有。當 SPF 對已對齊的 MAIL FROM 網域通過時，DMARC 也會通過；本工具不評估 SPF，"
+        "也沒有受信任的收件端記錄可以說明：除非 SPF 通過且對齊，收件端會套用 p={policy}。"
+        "對這封郵件而言，這是永久性的問題。",
         "讓寄件系統以 d={from_domain} 簽署（簽章缺少或失敗的原因，請參閱其他檢查結果）。",
+        True,
+    ),
+    "dmarc_alignment.receiver_pass": Text(
+        "僅憑 DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}），但收件端 {receiver} 記錄了 dmarc=pass。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "這封郵件適用的政策為 {policy}。如今沒有 d= {alignment_rule}的簽章通過驗證，所以僅憑 DKIM "
+        "不符合 p={policy}。收件端 {receiver} 在郵件送達時記錄了 dmarc=pass，SPF 結果為 "
+        "spf={receiver_spf}（MAIL FROM {mailfrom}）：這封郵件是透過 SPF 通過 DMARC 的。"
+        "SPF 在轉寄後就不成立，所以轉寄的副本與郵寄清單的郵件，在已對齊的簽章通過之前，很可能無法通過 DMARC。"
+        "對這封郵件而言，這是永久性的。",
+        "這封郵件不需要處理。請讓寄件系統以 d={from_domain} 簽署（請參閱其他檢查結果），讓 DMARC 不只依賴 SPF。",
+        True,
+    ),
+    "dmarc_alignment.receiver_fail": Text(
+        "僅憑 DKIM 不符合 {from_domain} 的 DMARC 政策（政策：{policy}），收件端 {receiver} 也記錄了 dmarc={receiver_dmarc}。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "這封郵件適用的政策為 {policy}。沒有 d= {alignment_rule}的簽章通過驗證，所以僅憑 DKIM "
+        "不符合 p={policy}；收件端 {receiver} 在郵件送達時記錄了 dmarc={receiver_dmarc}"
+        "（spf={receiver_spf}，MAIL FROM {mailfrom}）：SPF 在那裡也沒有補上。對這封郵件而言，這是永久性的問題。",
+        "讓寄件系統以 d={from_domain} 簽署（簽章缺少或失敗的原因，請參閱其他檢查結果）。",
+        True,
+    ),
+    "dmarc_alignment.rotated": Text(
+        "無法依 {from_domain} 的 DMARC 政策（政策：{policy}）重新檢查 DKIM：已對齊的簽章 d={d}，s={s} "
+        "在送達時通過驗證，其金鑰之後可能已輪替。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}。"
+        "{authserv} 在郵件送達時為 d={d}，s={s} 記錄了 dkim=pass，所以當時 DKIM 很可能符合 p={policy}；"
+        "如今它的金鑰已不存在，也沒有已對齊的簽章能通過驗證，所以現在僅憑 DKIM 不符合政策。"
+        "對這封郵件而言，這是永久性的，但郵件送達後就無害。",
+        "這封郵件不需要處理（請參閱 key_rotated 檢查結果）。",
         True,
     ),
     "dmarc_alignment.strict": Text(
@@ -2461,7 +2550,20 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "dmarc.none": "{from_domain} 沒有記錄",
     "dmarc.temperror": "查詢失敗（暫時性）",
     "dmarc.satisfied": "符合政策",
-    "dmarc.unsatisfied": "不符合政策",
+    "dmarc.unsatisfied": "單獨不符合政策",
+    "dmarc.rotated": "無法重新檢查（已對齊的簽章在送達時通過驗證；其金鑰之後可能已輪替）",
+    "dmarc.receiver": "；{receiver} 記錄了 dmarc={dmarc}（spf={spf}，smtp.mailfrom={mailfrom}）",
+    "recorded.authentication_results": "位於它自己的 Authentication-Results 欄位，依本工具的信任規則"
+    "判定可信：由最終收件端寫在寄件者的追蹤欄位之上",
+    "recorded.microsoft": "位於 Microsoft 365 的 Authentication-Results 欄位；Microsoft 不寫 "
+    "authserv-id，而是把它寫在接收郵件的那個 Received 欄位之上",
+    "recorded.arc": "位於第 i={instance} 組的 ARC-Authentication-Results，由 {sealer} 封印，"
+    "且整條 ARC 鏈驗證通過",
+    "label.checked": "檢查時間",
+    "clock.given": "以 {when} 為準（--now）",
+    "clock.system": "以 {when} 為準（本機時鐘）",
+    "clock.delivery": "以 {when} 為準，即送達時間（受信任收件端的 Received 欄位）",
+    "clock.system_fallback": "以 {when} 為準（本機時鐘：郵件中沒有受信任的送達時間）",
     "mode.r": "寬鬆",
     "mode.s": "嚴格",
     "alignment.r": "為 {from_domain} 或屬於同一個組織網域",

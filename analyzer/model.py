@@ -361,6 +361,82 @@ class ArcChain:
         return next((s for s in self.sets if s.instance == self.failed_instance), None)
 
 
+class RecordSource(StrEnum):
+    """Where a trusted authentication result was read (README, "The trust rule")."""
+
+    AUTHENTICATION_RESULTS = "authentication_results"  # the receiver's own, with its authserv-id
+    MICROSOFT = "microsoft"  # Microsoft 365's form without an authserv-id, above its boundary
+    ARC = "arc"  # the ARC-Authentication-Results of a set in a chain that verifies
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedResult:
+    """One result (RFC 8601 §2.7: method=result and ptype.property=value) that the message's
+    trusted receiver, or a trusted ARC sealer, recorded when the message passed it."""
+
+    method: str  # dkim, spf, dmarc, arc, ... (lowercase)
+    result: str  # pass, fail, none, ... (lowercase)
+    properties: tuple[tuple[str, str], ...]  # ("header.d", "example.com"), ("smtp.mailfrom", …)
+    recorded_by: str  # the authserv-id; for Microsoft's form the receiving host
+    source: RecordSource
+    field: str  # the whole field, unfolded, as evidence
+    by_receiver: bool = True  # False: an ARC sealer other than the receiver (see trace.py)
+    sealer: str | None = None  # ARC: the seal's d=
+    instance: int | None = None  # ARC: the set's i=
+
+    def prop(self, name: str) -> str | None:
+        return next((v for k, v in self.properties if k == name), None)
+
+    @property
+    def authserv_id(self) -> str:
+        return self.recorded_by
+
+
+@dataclass(frozen=True, slots=True)
+class Receiver:
+    """The final receiver as its Received fields show it, and what it recorded (trace.py)."""
+
+    organisation: str | None  # its organizational domain (or "microsoft", "google"); None: unknown
+    boundary: str | None = None  # the Received field where it took the message from outside
+    delivered_at: int | None = None  # that field's date (RFC 5322 §3.6.7), Unix time
+    results: tuple[RecordedResult, ...] = ()
+    boundary_index: int = -1  # the boundary field's position among the header fields
+    end_index: int = -1  # ... and the first Received field's below it (or the header count)
+
+
+class ClockSource(StrEnum):
+    """Which clock judged t= and x= (README, "--now")."""
+
+    GIVEN = "given"  # --now TIME
+    SYSTEM = "system"  # --now now: this machine's clock
+    DELIVERY = "delivery"  # the trusted receiver's boundary Received date
+    SYSTEM_FALLBACK = (
+        "system_fallback"  # --now delivery, but no trusted delivery time: the machine's
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """What --now asked for: a fixed time, or each message's delivery time (else `at`)."""
+
+    at: int
+    delivery: bool = False
+    source: ClockSource = ClockSource.GIVEN
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverDmarc:
+    """The DMARC and SPF results the trusted receiver recorded at delivery (RFC 8601 §2.7.2-3):
+    evidence for what DKIM alone cannot show, since this tool does not evaluate SPF."""
+
+    recorded_by: str
+    dmarc: str | None  # dmarc= result, if recorded
+    spf: str | None  # spf= result, if recorded
+    smtp_mailfrom: str | None  # the MAIL FROM that SPF judged
+    spf_aligned: bool | None  # its domain aligned with the From domain (RFC 7489 §3.1.2)
+    evidence: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str
@@ -391,6 +467,8 @@ class Dmarc:
     tags: tuple[tuple[str, str], ...] = ()
     dkim_aligned_pass: bool = False  # a passing signature is aligned as adkim= asks
     signature_index: int | None = None  # that signature
+    receiver: ReceiverDmarc | None = None  # what the trusted receiver recorded (dmarc=, spf=)
+    passed_at_delivery: int | None = None  # an aligned signature whose key is likely rotated
 
     def tag(self, name: str) -> str | None:
         return next((v for k, v in self.tags if k == name), None)
@@ -429,6 +507,8 @@ class Report:
     verified_at: int = 0
     dmarc: Dmarc | None = None
     arc: ArcChain = ArcChain(ArcCv.NONE)
+    clock: ClockSource = ClockSource.GIVEN  # which clock verified_at comes from
+    receiver: Receiver | None = None  # the trusted receiver and what it recorded
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
+from analyzer import trace
 from analyzer.arc import check_arc
 from analyzer.classify import classify, mailing_list
 from analyzer.diagnose import diagnose, dns_budget_findings
@@ -14,11 +15,14 @@ from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
+    Clock,
+    ClockSource,
     DkimSignature,
     DmarcStatus,
     MalformedSignature,
     ParsedMessage,
     Reason,
+    Receiver,
     Report,
     Result,
     Severity,
@@ -50,34 +54,53 @@ def analyze(
     raw: bytes,
     resolver: Resolver,
     *,
-    now: int,
+    now: int | Clock,
     source: str = "-",
     headers_only: bool = False,
     lang: str = "en",
 ) -> Report:
     """Parse, extract, fetch keys, verify, classify, look up DMARC and diagnose one message.
 
-    Raises NotAMessageError for input that is not a message; everything wrong
-    with a message that is one is reported in the Report instead.
+    `now`: a Unix time, or a Clock (Clock(at, delivery=True): as of the time the trusted
+    receiver accepted this message, else `at`). Raises NotAMessageError for input that is
+    not a message; everything wrong with a message that is one is reported in the Report.
     """
     msg = parse_message(raw, headers_only=headers_only)
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
-    verdicts = tuple(_verdict(sig, msg, resolver, now) for sig in extract(msg.headers))
+    # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
+    boundary = trace.receiver(msg)
+    when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
+    verdicts = tuple(_verdict(sig, msg, resolver, when) for sig in extract(msg.headers))
+    chain = check_arc(msg, resolver, when)
+    receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     dmarc = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
-        dmarc = dmarc_policy.evaluate(dmarc_policy.lookup(resolver, msg.from_domain), verdicts)
-    chain = check_arc(msg, resolver, now)
+        found = dmarc_policy.lookup(resolver, msg.from_domain)
+        dmarc = dmarc_policy.evaluate(found, verdicts, receiver)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
-        *diagnose(msg, verdicts, lang, dmarc=dmarc),
+        *diagnose(msg, verdicts, lang, dmarc=dmarc, receiver=receiver),
         *forensic_findings(msg, verdicts, lang),
         *arc_findings(chain, msg, verdicts, lang),
         *dns_budget_findings(budget, lang),
     ]
     findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
-    return Report(source, msg, verdicts, tuple(findings), now, dmarc=dmarc, arc=chain)
+    return Report(source, msg, verdicts, tuple(findings), when, dmarc=dmarc, arc=chain,
+                  clock=clock, receiver=receiver)  # fmt: skip
+
+
+def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
+    """The time to judge t= and x= by (RFC 6376 §3.5), and which clock it is: with --now
+    delivery, the date of the trusted receiver's boundary Received field (trace.py), so old
+    mail is judged as its receiver judged it; without one, the clock given."""
+    if not clock.delivery:
+        return clock.at, clock.source
+    delivered = receiver.delivered_at
+    if delivered is None:
+        return clock.at, ClockSource.SYSTEM_FALLBACK
+    return delivered, ClockSource.DELIVERY
 
 
 def _verdict(

@@ -42,7 +42,7 @@ from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolve
 from analyzer.errors import NotAMessageError
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import from_domain, split_header_fields
-from analyzer.model import DnsAnswer, Failure, KeyRecord, Report
+from analyzer.model import Clock, DnsAnswer, Failure, KeyRecord, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
 from analyzer.probes import probe_key
 from analyzer.render import csv as csv_render
@@ -70,7 +70,7 @@ class ScanFormat(StrEnum):
 class Settings:
     """What every worker needs besides the message: small, sent with each job."""
 
-    now: int
+    now: int | Clock  # a Clock with delivery=True: each message as of its own delivery
     fmt: ScanFormat
     nameservers: tuple[Nameserver, ...] = ()
     timeout: float = 5.0

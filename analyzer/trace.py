@@ -1,31 +1,88 @@
 """What the message's trace fields say: the sending platform, the receiver's verdict, the route.
 
-Pure functions of the ParsedMessage (no I/O). Three readers:
+Pure functions of the ParsedMessage (no I/O). Readers:
 
 - `ses_origin`: was the message sent through Amazon SES, and from which region?
-- `trusted_dkim_results`: the dkim= results of the one Authentication-Results field we trust.
+- `receiver`: the final receiver, where it took the message from outside (the
+  boundary Received field) and when; `receiver_record` adds what it recorded.
+- `recorded_dkim` / `passed_at_delivery`: the recorded dkim= result for one signature.
 - `route`: the Received chain as hops with delays (display only, for the text report).
 
-The Authentication-Results trust rule (RFC 8601 §5 leaves it to the reader):
-only the topmost Authentication-Results field is considered, the one the
-final receiver added at delivery; and only when every Received field above it
-was added by the receiver's own hosts (the `by` host is in the same
-organizational domain as the topmost Received's `by` host, or is an IP
-literal) and its authserv-id is in that organizational domain too. Any field
-further down was added before the last hand-over, possibly by the sender
-itself, and proves nothing.
+The trust rule (RFC 8601 §5 and §7 leave it to the reader; README, "The trust rule").
+A sender can write any header field, so a result counts only when the receiver
+provably wrote it. The sender controls everything below the receiver's boundary;
+only the receiver writes above it.
+
+1. The boundary, walking the Received fields from the top (RFC 5321 §4.4: each
+   MTA prepends one):
+   - leading fields `by` an IP literal with no `from` clause are internal
+     hand-offs of the receiver (Gmail's `Received: by 2002:a0c:…`): an SMTP
+     reception from a peer always records the peer in `from`;
+   - the first field `by` a host name names the receiver: its organisation is
+     that host's organizational domain, with Microsoft's (outlook.com,
+     office365.com, microsoft.com, hotmail.com) and Google's (google.com,
+     gmail.com, googlemail.com) domains each counted as one organisation;
+     no such field, no receiver and nothing trusted;
+   - the walk goes down while a field's `from` part is the receiver's own: no
+     `from`, a loopback address in the TCP-info (the receiver connecting to
+     itself), or a HELO name in the organisation whose reverse name (if
+     given; Postfix's "unknown" is a name that did not match) is in it too or
+     whose address is private; and the next field is `by` a host of the
+     organisation or an IP literal. The field where this stops is the
+     boundary: there the receiver accepted the message from outside, and its
+     date is the delivery time. A HELO name is the sender's to choose: where a
+     receiver records no reverse name, a sender naming a receiver host moves
+     the boundary down into its own fields. What is trusted below is then
+     guarded by RFC 8601 §5 (authserv-id forms) and, for Microsoft's form, by
+     Microsoft's edge (below).
+2. What is trusted:
+   - an Authentication-Results field above the first Received field below the
+     boundary (so above the sender's own trace fields) whose authserv-id is in
+     the receiver's organisation. Gmail writes it just below its boundary
+     Received, where a sender could also have placed one; RFC 8601 §5 requires
+     a receiver to delete any field arriving with its own authserv-id, so the
+     one that remains is its own;
+   - Microsoft 365's field without an authserv-id (`spf=pass (sender IP is …)
+     …; dkim=pass (signature was verified) header.d=…`) only when the receiver
+     is Microsoft and the field lies above the boundary Received and above the
+     topmost `by *.protection.outlook.com` field (Microsoft's edge, which took
+     the message from outside), where no sender can write (Microsoft renames
+     incoming ones Authentication-Results-Original);
+   - an ARC-Authentication-Results of a set in a chain that verifies now
+     (cv=pass, every seal checked against its key): when the sealer is the
+     receiver's organisation it speaks for the receiver; a sealer of the same
+     organisation as a signature's d= vouches for that signature only (it is
+     the signer's own organisation: no third party can seal as it). A chain
+     sealed by anyone else, however valid, is that party's word and counts for
+     nothing here.
+   When several trusted results match one signature, the topmost decides
+   (the receiver's own before ARC, newer ARC sets before older).
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from analyzer.classify import organizational_domain
 from analyzer.message import field_text
-from analyzer.model import DkimSignature, Hop, ParsedMessage
+from analyzer.model import (
+    ArcChain,
+    ArcCv,
+    DkimSignature,
+    Hop,
+    ParsedMessage,
+    Reason,
+    Receiver,
+    ReceiverDmarc,
+    RecordedResult,
+    RecordSource,
+    SignatureVerdict,
+)
 
 # --- Amazon SES -------------------------------------------------------------------------------
 
@@ -71,93 +128,354 @@ def ses_origin(msg: ParsedMessage) -> SesOrigin | None:
     return SesOrigin(regions[0] if regions else None, tuple(evidence))
 
 
-# --- Authentication-Results -------------------------------------------------------------------
+# --- the receiver and what it recorded ----------------------------------------------------
 
 _COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
 _PROP = re.compile(r"([\w.-]+)\s*=\s*(\"[^\"]*\"|[^\s;]+)")
+_METHOD = re.compile(r"^\s*([a-z][\w-]*)\s*=\s*([a-z]+)\b", re.I)
 _BY = re.compile(r"\bby\s+(\[[^\]]*\]|[^\s;()]+)", re.I)
+_FROM = re.compile(r"^\s*from\s+([^\s();]+)\s*(\((?:[^()\\]|\\.)*\))?", re.I)
+_TCP_IP = re.compile(
+    r"\[(?:ipv6:)?([0-9a-f.:]+)(?:%\w+)?\]|^\s*(?:ipv6:)?([0-9a-f]*[.:][0-9a-f.:]+)\s*$", re.I
+)
+_WORDS = re.compile(r"[\s\[\]]+")
+_ARC_INSTANCE = re.compile(r"^\s*i\s*=\s*\d+\s*;", re.I)
+# Domains one operator runs as one mail system (their hops and authserv-ids mix them).
+_ORGANISATIONS = {
+    "outlook.com": "microsoft", "office365.com": "microsoft", "microsoft.com": "microsoft",
+    "hotmail.com": "microsoft",
+    "google.com": "google", "gmail.com": "google", "googlemail.com": "google",
+}  # fmt: skip
+# Reasons a key that is gone or replaced since delivery produces (see passed_at_delivery).
+ROTATION = frozenset({Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX,
+                      Reason.SIGNATURE_MISMATCH})  # fmt: skip
+MAX_RECEIVED = 64  # Received fields looked at (RFC 5321 §6.3 loop detection stops near 100)
 
 
 @dataclass(frozen=True, slots=True)
-class ReceiverResult:
-    """One dkim= result from the trusted Authentication-Results field."""
-
-    authserv_id: str
-    result: str  # pass, fail, neutral, ... (RFC 8601 §2.7.1)
-    domain: str | None  # header.d
-    selector: str | None  # header.s
-    b_prefix: str | None  # header.b (RFC 6008: at least 8 characters of b=)
-    field: str  # the whole field, unfolded, as evidence
-
-    def matches(self, sig: DkimSignature) -> bool:
-        if self.domain and self.domain.lower() != sig.domain:
-            return False
-        if self.b_prefix:
-            b = sig.tag("b")
-            value = re.sub(rb"\s+", b"", b.value).decode("ascii", "replace") if b else ""
-            return len(self.b_prefix) >= 8 and value.startswith(self.b_prefix)
-        return bool(self.domain and self.selector and self.selector == sig.selector)
+class _Hop:
+    index: int  # position among the header fields
+    text: str  # unfolded
+    by: str | None
+    helo: str | None  # None: no `from` clause
+    rdns: str | None
+    ip: str | None
+    date_text: str  # after the last ";": parsed only for the boundary
 
 
 def _strip_comments(text: str) -> str:
-    while True:
+    if "(" not in text:
+        return text
+    for _ in range(8):  # nesting deeper than this is not a trace field worth reading
         stripped = _COMMENT.sub(" ", text)
         if stripped == text:
-            return text
+            break
         text = stripped
+    return text
 
 
-def _by_host(received: str) -> str | None:
-    m = _BY.search(_strip_comments(received))
-    return m.group(1).strip("[]").lower().rstrip(".") if m else None
+_IP_CHARS = re.compile(r"^\[?(?:ipv6:)?[0-9a-f.:]+(?:%\w+)?\]?$", re.I)
 
 
 def _is_ip(host: str) -> bool:
+    # Most hosts are names: skip ipaddress's exceptions for them (the walk asks ~10 times).
+    return bool(_IP_CHARS.match(host)) and _ip(host) is not None
+
+
+@lru_cache(maxsize=4096)  # the same relay and MX addresses recur across a mailbox
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ipaddress.ip_address(host.removeprefix("ipv6:"))
+        return ipaddress.ip_address(host.strip("[]").lower().removeprefix("ipv6:").split("%")[0])
     except ValueError:
+        return None
+
+
+def organisation(host: str) -> str:
+    """The organizational domain of a host, with each big operator's domains as one."""
+    org = organizational_domain(host)
+    return _ORGANISATIONS.get(org, org)
+
+
+def _date(when: str) -> int | None:
+    """The date after the last ";" of a Received field (RFC 5322 §3.6.7), as Unix time."""
+    if not when.strip():
+        return None
+    try:
+        dt = parsedate_to_datetime(when.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if dt.tzinfo is None:  # "-0000": UTC, origin unknown (RFC 5322 §3.3)
+        dt = dt.replace(tzinfo=UTC)
+    try:
+        ts = int(dt.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return None
+    return ts if 0 <= ts <= MAX_TIME else None
+
+
+MAX_TIME = 253402300799  # 9999-12-31T23:59:59Z
+
+
+def _unfold(value: bytes) -> str:
+    """A Received value unfolded (RFC 5322 §2.2.3); no encoded words in trace fields (§3.6.7)."""
+    return value.decode("utf-8", "replace").replace("\r\n", "").strip()
+
+
+def _hop(index: int, text: str) -> _Hop:
+    by = _BY.search(_strip_comments(text))
+    host = by.group(1).strip("[]").lower().rstrip(".") if by else None
+    helo = rdns = ip = None
+    m = _FROM.match(text)
+    if m:
+        helo = m.group(1).strip("[]").lower().rstrip(".")
+        info = (m.group(2) or "")[1:-1]
+        found = _TCP_IP.search(info)
+        if found:
+            ip = found.group(1) or found.group(2)
+        words = [w.lower().rstrip(".") for w in _WORDS.split(info)]
+        # "unknown": the receiver looked the address up and found no matching name (Postfix)
+        rdns = next((w for w in words if w == "unknown" or ("." in w and not _is_ip(w))), None)
+    return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
+
+
+def _own_from(hop: _Hop, org: str) -> bool:
+    """The hop's `from` part is the receiver's own host (see the trust rule, step 1)."""
+    if hop.helo is None:
+        return True
+    addr = _ip(hop.ip) if hop.ip else None
+    if addr is not None and addr.is_loopback:
+        return True
+    if _is_ip(hop.helo) or organisation(hop.helo) != org:
         return False
-    return True
+    if hop.rdns is None or organisation(hop.rdns) == org:
+        return True  # (Microsoft writes no reverse name between its own hops)
+    return addr is not None and (addr.is_private or addr.is_link_local)
 
 
-def trusted_dkim_results(msg: ParsedMessage) -> tuple[ReceiverResult, ...]:
-    """The dkim= results of the topmost Authentication-Results field, if it can be trusted."""
-    top = next((i for i, f in enumerate(msg.headers) if f.lname == "authentication-results"), None)
-    received = [field_text(f.value) for f in msg.headers if f.lname == "received"]
-    if top is None or not received:
-        return ()
-    receiver_host = _by_host(received[0])
-    if receiver_host is None or _is_ip(receiver_host):
-        return ()
-    receiver = organizational_domain(receiver_host)
-    for f in msg.headers[:top]:
-        if f.lname == "received":
-            host = _by_host(field_text(f.value))
-            if host is None or not (_is_ip(host) or organizational_domain(host) == receiver):
-                return ()  # a later hop of another party: the field is not the final receiver's
-    text = _strip_comments(field_text(msg.headers[top].value))
-    authserv, _, rest = text.partition(";")
-    authserv_id = authserv.split()[0].lower() if authserv.split() else ""
-    if organizational_domain(authserv_id) != receiver:
-        return ()
+def receiver(msg: ParsedMessage) -> Receiver:
+    """The final receiver and its boundary Received field (the trust rule, step 1)."""
+    received = [(i, f) for i, f in enumerate(msg.headers) if f.lname == "received"]
+    received = received[:MAX_RECEIVED]
+    hops: dict[int, _Hop] = {}
+
+    def hop(k: int) -> _Hop:  # parsed as the walk reaches it: most walks stop in 2 or 3
+        if k not in hops:
+            i, f = received[k]
+            hops[k] = _hop(i, _unfold(f.value))
+        return hops[k]
+
+    k = 0
+    while k < len(received) and hop(k).helo is None and _is_ip(hop(k).by or ""):
+        k += 1  # Gmail's `by 2002:a0c:…` hand-offs
+    if k == len(received) or hop(k).by is None or _is_ip(hop(k).by or ""):
+        return Receiver(None)
+    org = organisation(hop(k).by or "")
+    while k + 1 < len(received) and _own_from(hop(k), org):
+        below = hop(k + 1).by
+        if below is None or not (_is_ip(below) or organisation(below) == org):
+            break
+        k += 1
+    boundary = hop(k)
+    end = received[k + 1][0] if k + 1 < len(received) else len(msg.headers)
+    return Receiver(
+        org, " ".join(boundary.text.split()), _date(boundary.date_text), (), boundary.index, end
+    )
+
+
+def _results(
+    text: str, recorded_by: str, source: RecordSource, **extra: object
+) -> list[RecordedResult]:
+    """Each method=result of an Authentication-Results value (RFC 8601 §2.2), with properties."""
+    parts = _strip_comments(text).split(";")
+    if source is not RecordSource.MICROSOFT:
+        parts = parts[1:]  # after the authserv-id (and its version)
+    field = " ".join(text.split())
     out = []
-    for resinfo in rest.split(";"):
-        props = dict((k.lower(), v.strip('"')) for k, v in _PROP.findall(resinfo))
-        if "dkim" not in props:
+    for resinfo in parts:
+        m = _METHOD.match(resinfo)
+        if not m:
             continue
+        props = tuple((k.lower(), v.strip('"')) for k, v in _PROP.findall(resinfo[m.end() :]))
         out.append(
-            ReceiverResult(
-                authserv_id, props["dkim"].lower(), props.get("header.d"),
-                props.get("header.s"), props.get("header.b"), " ".join(text.split()),
-            )
+            RecordedResult(m.group(1).lower(), m.group(2).lower(), props, recorded_by, source,
+                           field, **extra)  # type: ignore[arg-type]
         )  # fmt: skip
-    return tuple(out)
+    return out
+
+
+def _authserv_id(text: str) -> str | None:
+    """The authserv-id of an Authentication-Results value; None for Microsoft's form."""
+    first = _strip_comments(text).split(";", 1)[0].split()
+    if not first or "=" in first[0]:
+        return None
+    return first[0].lower().rstrip(".")
+
+
+def _edge(msg: ParsedMessage, below: int) -> int:
+    """The index of the topmost `by *.protection.outlook.com` Received field (Microsoft's edge)."""
+    return next(
+        (i for i, f in enumerate(msg.headers[:below]) if f.lname == "received"
+         and (_hop(i, _unfold(f.value)).by or "").endswith(".protection.outlook.com")),
+        len(msg.headers),
+    )  # fmt: skip
+
+
+def receiver_record(
+    msg: ParsedMessage, chain: ArcChain | None = None, rx: Receiver | None = None
+) -> Receiver:
+    """The receiver (`rx`: receiver(msg), when already known) with every result it, or a
+    trusted ARC sealer, recorded: the trust rule."""
+    rx = rx or receiver(msg)
+    at, below = rx.boundary_index, rx.end_index
+    found: list[RecordedResult] = []
+    if rx.organisation is not None:
+        for i, f in enumerate(msg.headers[:below]):
+            if f.lname != "authentication-results":
+                continue
+            text = field_text(f.value)
+            authserv = _authserv_id(text)
+            if authserv is not None and organisation(authserv) == rx.organisation:
+                found += _results(text, authserv, RecordSource.AUTHENTICATION_RESULTS)
+            # Microsoft's form: above its topmost EOP edge as well, so that a sender's HELO
+            # naming a Microsoft host cannot move the boundary into its own fields.
+            elif (
+                authserv is None and rx.organisation == "microsoft" and i < min(at, _edge(msg, at))
+            ):
+                by = _hop(at, _unfold(msg.headers[at].value)).by
+                found += _results(text, f"Microsoft 365 ({by})", RecordSource.MICROSOFT)
+    if chain is not None and chain.cv is ArcCv.PASS:
+        for s in sorted(chain.sets, key=lambda s: -s.instance):
+            if not s.seal_valid:
+                continue
+            text = _ARC_INSTANCE.sub("", s.authentication_results, count=1)
+            authserv = _authserv_id(text) or s.domain
+            own = rx.organisation is not None and organisation(s.domain) == rx.organisation
+            found += _results(f"{text}", authserv, RecordSource.ARC, by_receiver=own,
+                              sealer=s.domain, instance=s.instance)  # fmt: skip
+    return replace(rx, results=tuple(found))
+
+
+def _identity_domain(value: str) -> str:
+    return value.rpartition("@")[2].lower().rstrip(".")
+
+
+def _names(r: RecordedResult, sig: DkimSignature) -> bool:
+    """r speaks of sig's d= (header.d, else header.i's domain: RFC 8601 §2.7.1, RFC 6376 §3.5)."""
+    d, i = r.prop("header.d"), r.prop("header.i")
+    if d:
+        return d.lower().rstrip(".") == sig.domain
+    if not i:
+        return False
+    identity = sig.identity or f"@{sig.domain}"
+    local, _, _ = i.rpartition("@")
+    mine, _, _ = identity.rpartition("@")
+    return _identity_domain(i) == _identity_domain(identity) and (
+        not local or not mine or local == mine
+    )
+
+
+def _exact(r: RecordedResult, sig: DkimSignature) -> bool | None:
+    """True/False when r names a selector or b= (RFC 6008); None when it names neither."""
+    s, b_prefix = r.prop("header.s"), r.prop("header.b")
+    if s and s.lower() != sig.selector.lower():
+        return False
+    if b_prefix:
+        b = sig.tag("b")
+        value = re.sub(rb"\s+", b"", b.value).decode("ascii", "replace") if b else ""
+        return len(b_prefix) >= 8 and value.startswith(b_prefix)
+    return True if s else None
+
+
+def _vouches(r: RecordedResult, sig: DkimSignature) -> bool:
+    return r.by_receiver or (
+        r.sealer is not None and organisation(r.sealer) == organisation(sig.domain)
+    )
+
+
+def recorded_dkim(rx: Receiver | None, sig: DkimSignature) -> RecordedResult | None:
+    """The dkim= result recorded for sig by a trusted party, topmost first: one that names it
+    by selector or b=, or a domain-only one (Microsoft's form, header.i alone) of the receiver
+    itself when unambiguous (no other result for that domain in its field says otherwise).
+    A signer-org ARC sealer must say which signature (s= or b=): a signature stripped before
+    it sealed could otherwise pass for this one."""
+    if rx is None:
+        return None
+    mine = [r for r in rx.results if r.method == "dkim" and _vouches(r, sig) and _names(r, sig)]
+    for r in mine:
+        exact = _exact(r, sig)
+        if exact:
+            return r
+        unambiguous = all(o.result == r.result for o in mine if o.field == r.field)
+        if exact is None and r.by_receiver and unambiguous:
+            return r
+    return None
+
+
+def passed_at_delivery(rx: Receiver | None, v: SignatureVerdict) -> RecordedResult | None:
+    """The trusted dkim=pass for a signature that fails now only as a changed key would make
+    it fail (RFC 6376 §3.6.1 lets a signer remove a selector once its mail is delivered)."""
+    if v.signature is None or v.reason not in ROTATION or v.body_hash_valid is False:
+        return None
+    seen = recorded_dkim(rx, v.signature)
+    return seen if seen is not None and seen.result == "pass" else None
+
+
+def receiver_dmarc(
+    rx: Receiver | None, from_domain: str, *, strict_spf: bool = False
+) -> ReceiverDmarc | None:
+    """The receiver's own dmarc= and spf= results (RFC 8601 §2.7.2, §2.7.3), if it recorded any."""
+    if rx is None:
+        return None
+    own = [r for r in rx.results if r.by_receiver]
+    dmarc = next(
+        (r for r in own if r.method == "dmarc"
+         and (r.prop("header.from") or from_domain).lower().rstrip(".") == from_domain),
+        None,
+    )  # fmt: skip
+    spf = next((r for r in own if r.method == "spf"), None)
+    if dmarc is None and spf is None:
+        return None
+    mailfrom = spf and (spf.prop("smtp.mailfrom") or spf.prop("smtp.mail"))
+    aligned = None
+    if mailfrom:
+        domain = _identity_domain(mailfrom)
+        aligned = (
+            domain == from_domain
+            if strict_spf
+            else (organizational_domain(domain) == organizational_domain(from_domain))
+        )
+    by = (dmarc or spf).recorded_by  # type: ignore[union-attr]
+    evidence = tuple(dict.fromkeys(f"{_name(r)}: {r.field}" for r in (dmarc, spf) if r))
+    return ReceiverDmarc(by, dmarc.result if dmarc else None, spf.result if spf else None,
+                         mailfrom or None, aligned, evidence)  # fmt: skip
+
+
+def _name(r: RecordedResult) -> str:
+    return (
+        "ARC-Authentication-Results" if r.source is RecordSource.ARC else "Authentication-Results"
+    )
+
+
+def evidence(r: RecordedResult) -> str:
+    """The field a recorded result came from, as one line of evidence."""
+    if r.source is RecordSource.ARC:
+        return f"ARC-Authentication-Results i={r.instance} (sealed by {r.sealer}): {r.field}"
+    return f"{_name(r)}: {r.field}"
+
+
+# Kept for callers of the first trust rule: the dkim= results the receiver recorded.
+ReceiverResult = RecordedResult
+
+
+def trusted_dkim_results(msg: ParsedMessage) -> tuple[RecordedResult, ...]:
+    """The dkim= results of the receiver's own trusted Authentication-Results fields."""
+    return tuple(r for r in receiver_record(msg).results if r.method == "dkim")
 
 
 def receiver_result(
-    results: tuple[ReceiverResult, ...], sig: DkimSignature
-) -> ReceiverResult | None:
-    return next((r for r in results if r.matches(sig)), None)
+    results: tuple[RecordedResult, ...], sig: DkimSignature
+) -> RecordedResult | None:
+    return recorded_dkim(Receiver("?", results=results), sig)
 
 
 # --- the route ----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from analyzer.model import Reason
+from analyzer.model import Clock, ClockSource, Reason
 from analyzer.render import Format
 from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, Case, fixture_cases, run_cli
@@ -403,3 +404,105 @@ def test_a_broken_mbox_entry_is_an_error_entry(tmp_path: Path) -> None:
     assert ok["outcome"] == "pass" and cut["source"] == f"{mbox}#1"
     assert run.exit_code == 65 and "truncated" in cut["error"]
     assert run.stderr.count("\n") == 1
+
+
+# --- --now: delivery (the default), a day means its end, RFC 5322 dates (issue 10 item 12) ---
+
+EXPIRED = FIXTURES / "signature-expired" / "message.eml"  # t=2025-11-23 12:13:20, x= 7 days on
+
+
+def _without_received(raw: bytes) -> bytes:
+    """The message with every Received field removed: no trusted delivery time."""
+    head, body = raw.split(b"\r\n\r\n", 1)
+    fields = re.split(rb"\r\n(?![ \t])", head)
+    return b"\r\n".join(f for f in fields if not f.lower().startswith(b"received:")) + (
+        b"\r\n\r\n" + body
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2025-11-23", 1763942399),  # the end of that day (UTC), not its midnight
+        ("2025-11-23T10:00:00+01:00", 1763888400),
+        ("2025-11-23T12:13:22", 1763900002),  # UTC when no zone is given
+        ("Sun, 23 Nov 2025 12:13:22 +0000", 1763900002),  # RFC 5322
+        ("1763900000", 1763900000),
+        ("0", 0),
+    ],
+)
+def test_now_values(value: str, expected: int) -> None:
+    from analyzer.cli import parse_now
+
+    assert parse_now(value, system=lambda: 5.0) == Clock(expected)
+
+
+def test_now_delivery_is_the_default_and_now_is_the_machine_clock() -> None:
+    from analyzer.cli import parse_now
+
+    default = Clock(5, delivery=True, source=ClockSource.SYSTEM)
+    assert (
+        parse_now(None, system=lambda: 5.0) == default == parse_now("delivery", system=lambda: 5.0)
+    )
+    assert parse_now("now", system=lambda: 5.0) == Clock(5, source=ClockSource.SYSTEM)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["-1", "-1763900000", "1969-12-31", "253402300800", "99999999999999999999999",
+     "10000-01-01", "yesterday", ""],
+)  # fmt: skip
+def test_negative_and_absurd_times_are_refused(value: str) -> None:
+    run = run_cli("check", "--now", value, str(EXPIRED))
+    assert run.exit_code == 2
+    assert run.stderr.startswith("dkim-analyzer: error: --now") and run.stderr.count("\n") == 1
+
+
+def test_mail_signed_on_the_day_given_is_not_made_in_the_future(dns_server: ZoneServer) -> None:
+    """t= is 12:13 on 2025-11-23: `--now 2025-11-23` used to mean midnight before it."""
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                  "--now", "2025-11-23", str(FIXTURES / "plain" / "message.eml"))  # fmt: skip
+    [message] = run.json()["messages"]
+    assert run.exit_code == 0 and message["signatures"][0]["result"] == "pass"
+    assert message["clock"] == "given" and message["verified_at"] == 1763942399
+
+
+def test_check_judges_each_message_as_of_its_delivery(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    """x= ended 2025-11-30; the receiver accepted it on 2025-11-23: not expired by default.
+    Without a trusted delivery time the machine's clock is used, and the report says so."""
+    bare = tmp_path / "no-received.eml"
+    bare.write_bytes(_without_received(EXPIRED.read_bytes()))
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                  str(EXPIRED), str(bare))  # fmt: skip
+    delivered, fallback = run.json()["messages"]
+    assert (delivered["clock"], delivered["verified_at"]) == ("delivery", 1763900002)
+    assert delivered["outcome"] == "pass"
+    assert fallback["clock"] == "system_fallback"
+    assert fallback["signatures"][0]["reason"] == "signature_expired"
+    text = run_cli("check", "--nameserver", dns_server.address, str(EXPIRED), str(bare)).stdout
+    assert "Checked: as of 2025-11-23 12:13:22 UTC, its delivery" in text
+    assert "(this machine's clock: the message shows no trusted delivery time)" in text
+    # A time given is used as given.
+    late = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                   "--now", "now", str(EXPIRED))  # fmt: skip
+    assert late.json()["messages"][0]["clock"] == "system" and late.exit_code == 1
+
+
+def test_scan_judges_each_message_as_of_its_own_delivery(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    mbox = tmp_path / "archive.mbox"
+    messages = [EXPIRED.read_bytes(), _without_received(EXPIRED.read_bytes())]
+    mbox.write_bytes(
+        b"".join(b"From alice@example.com Sun Nov 23 12:13:26 2025\n" + m.replace(b"\r\n", b"\n")
+                 + b"\n" for m in messages)
+    )  # fmt: skip
+    run = run_cli("scan", "--format", "jsonl", "--jobs", "1", "--nameserver",
+                  dns_server.address, str(mbox))  # fmt: skip
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [(m["clock"], m["outcome"]) for m in lines] == [
+        ("delivery", "pass"), ("system_fallback", "fail"),
+    ]  # fmt: skip
+    assert lines[0]["verified_at"] == 1763900002

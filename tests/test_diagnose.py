@@ -74,6 +74,42 @@ EXPECTED: dict[str, tuple[set[str], tuple[str, ...]]] = {
         {"key_rotated"},
         ("passed at delivery, but its key is gone now", "likely rotated", "mx.example.net"),
     ),
+    # What the receiver recorded, in each recognised form (issue 10 item 3; README, "The trust
+    # rule"): the finding names who recorded the pass and where.
+    "rotated-gmail": (
+        {"key_rotated", "dmarc_alignment"},
+        (
+            "mx.google.com recorded dkim=pass for this signature",
+            "likely rotated",
+            "DKIM cannot be re-checked against the DMARC policy of mail.shop.example",
+            "DKIM cannot be re-checked (the aligned signature passed at delivery",
+        ),
+    ),
+    "rotated-microsoft": (
+        {"key_rotated"},
+        (
+            "Microsoft 365 (am4pepf00025f95.mail.protection.outlook.com) recorded dkim=pass",
+            "Microsoft 365's Authentication-Results field",
+        ),
+    ),
+    "rotated-header-i": ({"key_rotated"}, ("mx.example.net recorded dkim=pass",)),
+    "rotated-arc": (
+        {"key_rotated"},
+        ("smtp.lists.example.com recorded dkim=pass", "sealed by lists.example.com"),
+    ),
+    "forged-ar-below-boundary": ({"key_not_found"}, ("there is no key at gone2024._domainkey",)),
+    "forged-microsoft-form": ({"key_not_found"}, ("there is no key at gone2024._domainkey",)),
+    "forged-arc-third-party": ({"key_not_found"}, ("there is no key at gone2024._domainkey",)),
+    "dmarc-receiver-spf-pass": (
+        {"dmarc_alignment", "weak_algorithm"},
+        (
+            "DKIM alone does not satisfy the DMARC policy of mail.shop.example (policy: "
+            "quarantine), but the receiver mx.google.com recorded dmarc=pass.",
+            "it passed DMARC through SPF",
+            "DKIM alone does not satisfy it; mx.google.com recorded dmarc=pass (spf=pass, "
+            "smtp.mailfrom=bounce@mail.shop.example)",
+        ),
+    ),
     "dmarc-org-domain": (
         {"dmarc_alignment"},
         (
@@ -293,3 +329,48 @@ def test_color_is_kept_when_asked(dns_server: ZoneServer) -> None:
     run = _check(Case("key-1024", FIXTURES / "key-1024"), dns_server, "--color")
     assert run.stdout.startswith("\x1b[32mPASS\x1b[0m: ")
     assert "\x1b[33mwarning\x1b[0m · weak_key" in run.stdout
+
+
+def test_forged_records_never_say_rotated(dns_server: ZoneServer) -> None:
+    """A sender can write any field: below the boundary, Microsoft's form under another
+    receiver, a chain sealed by a third party (README, "The trust rule")."""
+    for name in ("forged-ar-below-boundary", "forged-microsoft-form", "forged-arc-third-party"):
+        message = _message(Case(name, FIXTURES / name), dns_server)
+        assert "key_rotated" not in {f["code"] for f in message["findings"]}, name
+        assert not [r for r in message["receiver"]["results"] if r["by_receiver"]], name
+
+
+def test_dmarc_through_spf_is_dkim_only_wording(dns_server: ZoneServer) -> None:
+    """Issue 10 item 11: never "receivers apply p=…" as fact when the receiver said dmarc=pass."""
+    case = Case("dmarc-receiver-spf-pass", FIXTURES / "dmarc-receiver-spf-pass")
+    message = _message(case, dns_server)
+    [f] = [f for f in message["findings"] if f["code"] == "dmarc_alignment"]
+    assert f["severity"] == "warning" and "receivers apply" not in f["explanation"]
+    assert any(e.startswith("Authentication-Results: mx.google.com;") for e in f["evidence"])
+    receiver = message["dmarc"]["receiver"]
+    assert receiver == {
+        "recorded_by": "mx.google.com", "dmarc": "pass", "spf": "pass",
+        "smtp_mailfrom": "bounce@mail.shop.example", "spf_aligned": True,
+        "evidence": receiver["evidence"],
+    }  # fmt: skip
+    assert message["dmarc"]["passed_at_delivery"] is None
+    rotated = _message(Case("rotated-gmail", FIXTURES / "rotated-gmail"), dns_server)
+    assert rotated["dmarc"]["passed_at_delivery"] == 0
+    [f] = [f for f in rotated["findings"] if f["code"] == "dmarc_alignment"]
+    assert f["severity"] == "warning" and f["signature_index"] == 0
+    # the headline is the rotated key, not an alarm about DMARC
+    text = _check(Case("rotated-gmail", FIXTURES / "rotated-gmail"), dns_server).stdout
+    assert text.startswith("FAIL: The signature (d=shop.example, s=gone2024) passed at delivery")
+
+
+def test_a_receiver_that_recorded_dmarc_fail_is_quoted_and_the_error_stays(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    raw = (FIXTURES / "dmarc-receiver-spf-pass" / "message.eml").read_bytes()
+    assert raw.count(b"dmarc=pass (p=REJECT") == 1
+    path = tmp_path / "message.eml"
+    path.write_bytes(raw.replace(b"dmarc=pass (p=REJECT", b"dmarc=fail (p=REJECT"))
+    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address, str(path))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "dmarc_alignment"]
+    assert f["severity"] == "error"
+    assert f["summary"].endswith("and the receiver mx.google.com recorded dmarc=fail.")

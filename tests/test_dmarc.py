@@ -84,3 +84,46 @@ def test_a_from_domain_that_is_not_a_dns_name(tmp_path: Path) -> None:
 def test_the_resolver_never_raises_on_a_bad_name(resolver: DnsPythonResolver) -> None:
     answer = resolver.query("exa..mple.com", "TXT")
     assert answer.status is DnsStatus.ERROR and answer.detail
+
+
+def test_json_dmarc_object_keeps_its_keys_and_adds_the_receivers_record() -> None:
+    """Issue 10 item 11: the trusted receiver's dmarc=/spf= results are evidence beside what
+    DKIM alone gives; every earlier key of the object stays as it was."""
+    case = FIXTURES / "dmarc-receiver-spf-pass"
+    run = run_cli(
+        "check", "--format", "json", "--zone", str(case / "zone"), str(case / "message.eml")
+    )
+    dmarc = run.json()["messages"][0]["dmarc"]
+    assert list(dmarc)[:11] == [
+        "domain", "status", "record_domain", "record", "p", "sp", "adkim", "policy",
+        "dkim_aligned_pass", "signature_index", "dns",
+    ]  # fmt: skip
+    assert (dmarc["status"], dmarc["policy"], dmarc["dkim_aligned_pass"]) == (
+        "found", "quarantine", False,
+    )  # fmt: skip
+    assert dmarc["receiver"]["recorded_by"] == "mx.google.com"
+    assert (dmarc["receiver"]["dmarc"], dmarc["receiver"]["spf"]) == ("pass", "pass")
+    text = run_cli("check", "--zone", str(case / "zone"), str(case / "message.eml")).stdout
+    [line] = [ln for ln in text.splitlines() if ln.startswith("DMARC:")]
+    assert line.endswith(
+        "policy quarantine applies; DKIM alone does not satisfy it; mx.google.com recorded "
+        "dmarc=pass (spf=pass, smtp.mailfrom=bounce@mail.shop.example)"
+    )
+
+
+def test_receiver_spf_alignment_follows_aspf() -> None:
+    from analyzer.message import parse_message
+    from analyzer.trace import receiver_dmarc, receiver_record
+
+    raw = (
+        b"Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=b@bounce.shop.example;"
+        b" dmarc=fail header.from=shop.example\r\n"
+        b"Received: from mta.shop.example (mta.shop.example [192.0.2.80])\r\n"
+        b"\tby mx.example.net; Sun, 23 Nov 2025 12:13:22 +0000\r\n"
+        b"From: a@shop.example\r\n\r\nbody\r\n"
+    )
+    rx = receiver_record(parse_message(raw))
+    relaxed = receiver_dmarc(rx, "shop.example")
+    strict = receiver_dmarc(rx, "shop.example", strict_spf=True)
+    assert relaxed is not None and strict is not None
+    assert (relaxed.dmarc, relaxed.spf_aligned, strict.spf_aligned) == ("fail", True, False)

@@ -90,6 +90,7 @@ def test_a_good_key_with_its_dmarc_record(resolver_server: ZoneServer) -> None:
         "record": "v=DMARC1; p=reject; sp=quarantine; adkim=s; rua=mailto:dmarc@good.example",
         "p": "reject", "sp": "quarantine", "adkim": "s", "policy": "reject",
         "dkim_aligned_pass": False, "signature_index": None, "dns": None,
+        "passed_at_delivery": None, "receiver": None,
     }  # fmt: skip
     # No NS records in this zone: propagation is reported as not checked, not as a failure.
     assert [f["code"] for f in doc["findings"]] == ["authoritative_unknown"]

@@ -17,6 +17,7 @@ from analyzer.model import (
     DnsAnswer,
     Failure,
     Finding,
+    Receiver,
     Report,
     SignatureVerdict,
 )
@@ -111,6 +112,42 @@ def dmarc_dict(d: Dmarc) -> dict[str, Any]:
         "dkim_aligned_pass": d.dkim_aligned_pass,
         "signature_index": d.signature_index,
         "dns": [dns_dict(a) for a in d.answers],
+        # Added: what DKIM alone gives is above; what the trusted receiver recorded is here.
+        "passed_at_delivery": d.passed_at_delivery,
+        "receiver": None
+        if d.receiver is None
+        else {
+            "recorded_by": d.receiver.recorded_by,
+            "dmarc": d.receiver.dmarc,
+            "spf": d.receiver.spf,
+            "smtp_mailfrom": d.receiver.smtp_mailfrom,
+            "spf_aligned": d.receiver.spf_aligned,
+            "evidence": list(d.receiver.evidence),
+        },
+    }
+
+
+def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
+    if rx is None:
+        return None
+    return {
+        "organisation": rx.organisation,
+        "boundary": rx.boundary,
+        "delivered_at": rx.delivered_at,
+        "results": [
+            {
+                "method": r.method,
+                "result": r.result,
+                "properties": dict(r.properties),
+                "recorded_by": r.recorded_by,
+                "source": r.source.value,
+                "by_receiver": r.by_receiver,
+                "sealer": r.sealer,
+                "instance": r.instance,
+                "field": r.field,
+            }
+            for r in rx.results
+        ],
     }
 
 
@@ -126,12 +163,14 @@ def message_dict(r: Report) -> dict[str, Any]:
         "line_endings": msg.line_endings.value,
         "headers_only": msg.headers_only,
         "verified_at": r.verified_at,
+        "clock": r.clock.value,
         "outcome": result.name.lower(),
         "exit_code": int(result),
         "signatures": [signature_dict(v) for v in r.verdicts],
         "findings": [finding_dict(f) for f in r.findings],
         "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
         "arc": arc_dict(r.arc),
+        "receiver": receiver_dict(r.receiver),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 
 from tabulate import tabulate
 from wcwidth import wcswidth
@@ -113,13 +114,32 @@ def _dmarc_line(dmarc: Dmarc, lang: str) -> str:
         return explain.phrase("dmarc.none", lang, from_domain=dmarc.from_domain)
     if dmarc.status is DmarcStatus.TEMPERROR:
         return explain.phrase("dmarc.temperror", lang)
-    verdict = explain.phrase("dmarc.satisfied" if dmarc.dkim_aligned_pass else "dmarc.unsatisfied",
-                             lang)  # fmt: skip
-    return explain.phrase(
+    # DKIM only: this tool does not evaluate SPF, so it says what DKIM alone gives, and what
+    # the trusted receiver recorded beside it (never that receivers apply the policy).
+    key = "dmarc.satisfied" if dmarc.dkim_aligned_pass else "dmarc.unsatisfied"
+    if not dmarc.dkim_aligned_pass and dmarc.passed_at_delivery is not None:
+        key = "dmarc.rotated"
+    line = explain.phrase(
         "dmarc.found", lang, record_domain=f"_dmarc.{dmarc.record_domain}",
-        policy=dmarc.policy, adkim=dmarc.adkim, verdict=verdict,
+        policy=dmarc.policy, adkim=dmarc.adkim, verdict=explain.phrase(key, lang),
         p=dmarc.tag("p") or "-", sp=dmarc.tag("sp") or "-",
     )  # fmt: skip
+    rx = dmarc.receiver
+    if rx is not None and rx.dmarc is not None and not dmarc.dkim_aligned_pass:
+        line += explain.phrase(
+            "dmarc.receiver", lang, receiver=rx.recorded_by, dmarc=rx.dmarc,
+            spf=rx.spf or "-", mailfrom=rx.smtp_mailfrom or "-",
+        )  # fmt: skip
+    return line
+
+
+def _clock_line(report: Report, lang: str) -> str:
+    """Which clock judged t= and x= (README, "--now")."""
+    try:
+        when = datetime.fromtimestamp(report.verified_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        when = str(report.verified_at)
+    return explain.phrase(f"clock.{report.clock.value}", lang, when=when)
 
 
 def _route(hops: Sequence[Hop], lang: str) -> str:
@@ -174,7 +194,10 @@ def render_report(
     msg = report.message
     result = outcome(report)
     head_style = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.TEMPORARY: "yellow"}[result]
-    labels = [p(k) + ":" for k in ("label.message", "label.from", "label.subject", "label.dmarc")]
+    labels = [
+        p(k) + ":"
+        for k in ("label.message", "label.from", "label.subject", "label.dmarc", "label.checked")
+    ]
     width = max(wcswidth(label) for label in labels) + 1
 
     def field(label: str, value: str) -> str:
@@ -189,6 +212,7 @@ def render_report(
     ]
     if report.dmarc:
         lines.append(field(labels[3], _dmarc_line(report.dmarc, lang)))
+    lines.append(field(labels[4], _clock_line(report, lang)))
     if report.verdicts:
         lines += ["", _table(report, style, lang)]
     if report.arc.sets or report.arc.cv.value != "none":
