@@ -41,7 +41,7 @@ from analyzer.model import (
     Probe,
     Reason,
 )
-from analyzer.probes import domain_probes
+from analyzer.probes import probe_key
 
 ARC_FIELDS = frozenset(ARC_FIELD_KINDS)
 # Older ARC-Message-Signatures are information only (§5.2 step 5 is optional): they are
@@ -157,16 +157,15 @@ def check_arc(msg: ParsedMessage, resolver: Resolver, now: int) -> ArcChain:
     reason = _chain_reason(part, check)
     probes: tuple[Probe, ...] = ()
     if reason is ArcReason.KEY_NOT_FOUND:
-        # As for a DKIM key (probes.py): before saying "the key is not in DNS", ask whether
-        # the sealer's domain resolves at all; an offline or captive resolver denies it too.
+        # As for a DKIM key (probes.py), and with the same probes, so scan's prefetch (which
+        # makes them for every key name) has asked them already: before saying "the key is
+        # not in DNS", whether the sealer's domain resolves at all (an offline or captive
+        # resolver denies it too).
         s = next(x for x in raw_sets if x.instance == instance)
         signer = s.seal if part is ArcField.SEAL else s.message_signature
-        if any(
-            a.status is DnsStatus.NXDOMAIN
-            for a in answers
-            if a.name.rstrip(".").lower() == signer.key_name
-        ):
-            probes = domain_probes(resolver, signer.domain)
+        key = next((a for a in answers if a.name.rstrip(".").lower() == signer.key_name), None)
+        if key is not None:
+            probes = probe_key(resolver, signer.selector, signer.domain, key)
     return ArcChain(
         ArcCv.FAIL, sets, check.detail, not permanent, answers, reason, instance, part, probes
     )

@@ -228,6 +228,14 @@ def _explain_failure(
         # The domain itself does not resolve: no fact about its keys (issue 10.10).
         if missing := domain_missing(v.probes):
             return reason.value, f"key_not_found.domain_{missing}", {}, evidence
+        # A verified ARC set of a sealer the trust rule does not vouch for saw it pass: not
+        # proof, but "likely never set up" would contradict it (realmail: vger's list mail).
+        sealed = trace.sealer_saw_pass(receiver, v.signature) if v.signature else None
+        if sealed is not None:
+            extra = {"sealer": sealed.sealer or "?", "instance": sealed.instance or "?"}
+            return reason.value, "key_not_found.sealer_saw_pass", extra, [
+                trace.evidence(sealed), *evidence,
+            ]  # fmt: skip
         node = probes.get(ProbeKind.DOMAINKEY_NODE)
         if node and node.answer.status is DnsStatus.NXDOMAIN:
             return reason.value, "key_not_found.no_domainkey", {}, evidence

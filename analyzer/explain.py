@@ -87,6 +87,18 @@ _EN: dict[str, Text] = {
         "does not exist there either, the signature can no longer be checked.",
         None,
     ),
+    "key_not_found.sealer_saw_pass": Text(
+        "The signature (d={d}, s={s}) cannot be checked now: there is no key at {key}; "
+        "{sealer} recorded that it passed.",
+        "DNS says {detail}. When the message passed through {sealer}, its ARC set i={instance} "
+        "(which verifies) recorded dkim=pass for this signature: the key likely existed then "
+        "and was removed since, as is normal for old mail. {sealer} is neither the final "
+        "receiver nor {d}, so this rests on trusting {sealer}'s record (README, \"The trust "
+        'rule"). Permanent for this message.',
+        "Nothing to do for an old message. If the message is recent, the key is missing from "
+        "the DNS of {d}: publish it at {key}.",
+        True,
+    ),
     "key_not_found.domain_unreliable": Text(
         "The signature (d={d}, s={s}) cannot be checked: the DNS answers here look unreliable.",
         "There is no key at {key}, but {server} also answers NXDOMAIN for {d} itself and even "
@@ -1482,6 +1494,14 @@ _ZH_TW: dict[str, Text] = {
         "也可能是 {server} 的回應不完整（沒有收錄它的區域檔、會過濾的解析器）。只有網域確實已不存在時才是永久性的。",
         "下結論之前，請先向另一台解析器（例如 --nameserver 1.1.1.1）查詢 {d}；如果那裡也不存在，這個簽章就再也無法驗證。",
         None,
+    ),
+    "key_not_found.sealer_saw_pass": Text(
+        "目前無法驗證簽章（d={d}，s={s}）：{key} 上沒有金鑰；{sealer} 記錄了它當時通過驗證。",
+        "DNS 表示：{detail}。郵件經過 {sealer} 時，它的 ARC 組 i={instance}（可通過驗證）為這個簽章記錄了 "
+        "dkim=pass：金鑰當時很可能存在，之後才被移除，舊郵件出現這種情況是正常的。{sealer} 既不是最終收件端，"
+        "也不是 {d}，所以這個結論取決於是否信任 {sealer} 的記錄（README〈The trust rule〉）。對這封郵件而言，這是永久性的問題。",
+        "舊郵件不需要做任何事。如果郵件是最近的，表示 {d} 的 DNS 中缺少金鑰：請在 {key} 發佈它。",
+        True,
     ),
     "key_not_found.domain_unreliable": Text(
         "無法驗證簽章（d={d}，s={s}）：這裡的 DNS 回應看起來不可靠。",

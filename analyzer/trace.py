@@ -132,6 +132,7 @@ def ses_origin(msg: ParsedMessage) -> SesOrigin | None:
 
 _COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
 _PROP = re.compile(r"([\w.-]+)\s*=\s*(\"[^\"]*\"|[^\s;]+)")
+_RESINFO_SPLIT = re.compile(r';(?=(?:[^"]*"[^"]*")*[^"]*\Z)')
 _METHOD = re.compile(r"^\s*([a-z][\w-]*)\s*=\s*([a-z]+)\b", re.I)
 _BY = re.compile(r"\bby\s+(\[[^\]]*\]|[^\s;()]+)", re.I)
 _FROM = re.compile(r"^\s*from\s+([^\s();]+)\s*(\((?:[^()\\]|\\.)*\))?", re.I)
@@ -286,7 +287,9 @@ def _results(
     text: str, recorded_by: str, source: RecordSource, **extra: object
 ) -> list[RecordedResult]:
     """Each method=result of an Authentication-Results value (RFC 8601 §2.2), with properties."""
-    parts = _strip_comments(text).split(";")
+    # ";" separates resinfo, except inside a quoted value (RFC 8601 §2.2: a "value" may be a
+    # quoted-string, as in `reason="1024-bit key; insecure key"`).
+    parts = _RESINFO_SPLIT.split(_strip_comments(text))
     if source is not RecordSource.MICROSOFT:
         parts = parts[1:]  # after the authserv-id (and its version)
     field = " ".join(text.split())
@@ -409,6 +412,20 @@ def recorded_dkim(rx: Receiver | None, sig: DkimSignature) -> RecordedResult | N
         if exact is None and r.by_receiver and unambiguous:
             return r
     return None
+
+
+def sealer_saw_pass(rx: Receiver | None, sig: DkimSignature) -> RecordedResult | None:
+    """A dkim=pass for sig in a verified ARC set whose sealer the trust rule does not vouch
+    for (neither the receiver's organisation nor sig's own): not proof that sig passed,
+    but evidence against "DKIM was likely never set up" (diagnose.py words it so)."""
+    if rx is None:
+        return None
+    return next(
+        (r for r in rx.results if r.source is RecordSource.ARC and r.method == "dkim"
+         and r.result == "pass" and not _vouches(r, sig) and _names(r, sig)
+         and _exact(r, sig) is not False),
+        None,
+    )  # fmt: skip
 
 
 def passed_at_delivery(rx: Receiver | None, v: SignatureVerdict) -> RecordedResult | None:

@@ -16,9 +16,11 @@ class DictResolver:
     def __init__(self, data: dict[str, DnsAnswer | Records] | None = None) -> None:
         self.data = {k.lower().rstrip("."): v for k, v in (data or {}).items()}
         self.lookups = 0
+        self.asked: list[tuple[str, str]] = []  # (name, type) of every query, in order
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         self.lookups += 1
+        self.asked.append((name.lower().rstrip("."), rdtype))
         qname = name.rstrip(".") + "."
         found = self.data.get(name.lower().rstrip("."))
         if found is None:

@@ -20,7 +20,7 @@ from analyzer.trace import (
     ses_origin,
     trusted_dkim_results,
 )
-from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.conftest import FIXTURES, ROOT, records_gone_zone, run_cli
 
 BASE = b"From: a@example.com\r\nTo: b@example.net\r\nSubject: x\r\n\r\nbody\r\n"
 
@@ -301,9 +301,8 @@ realmail = pytest.mark.skipif(not REALMAIL.is_dir(), reason="../shared/realmail 
 def _real(name: str, tmp_path: Path, zone: str = "empty") -> dict[str, Any]:
     """check --format json on a real message, with keys.zone or with all keys gone."""
     path = REALMAIL / "keys.zone"
-    if zone == "empty":
-        path = tmp_path / "empty.zone"
-        path.write_text("$TTL 300\n")
+    if zone == "empty":  # every record gone, the domains still there
+        path = records_gone_zone(tmp_path / "empty.zone", [REALMAIL / "messages" / name])
     run = run_cli(
         "check", "--format", "json", "--zone", str(path), str(REALMAIL / "messages" / name)
     )
@@ -380,3 +379,18 @@ def test_postfix_unknown_reverse_name_is_not_the_receivers_host() -> None:
     )
     rx = receiver(parse_message(spoof + BOUNDARY + BASE))
     assert rx.boundary is not None and "from mx2.example.net" in rx.boundary
+
+
+def test_a_quoted_semicolon_does_not_split_a_result() -> None:
+    """mailauth-message4.eml: `dkim=pass reason="1024-bit key; insecure key" header.d=…`:
+    the properties after the quoted ";" belong to the same dkim= result (RFC 8601 §2.2)."""
+    from analyzer.model import RecordSource
+    from analyzer.trace import _results
+
+    [r] = _results(
+        'mx.example.net; dkim=pass reason="1024-bit key; insecure key" header.d=example.com '
+        "header.b=p4WDZf90",
+        "mx.example.net",
+        RecordSource.AUTHENTICATION_RESULTS,
+    )
+    assert (r.result, r.prop("header.d"), r.prop("header.b")) == ("pass", "example.com", "p4WDZf90")
