@@ -1,5 +1,7 @@
-"""Real mail as the specification (issue 10): every message of ../shared/realmail, with its
-recovered keys (keys.zone) and with every key gone (an empty zone).
+"""Real mail as the specification (issue 10): every message of ../shared/realmail in three
+DNS worlds: "keys" (the recovered records of keys.zone, the messages' domains and TLDs
+existing, as today), "empty" (every record gone, the domains still there: archived mail) and
+"nothing" (a DNS that knows no name: an offline machine, issue 10 item 10).
 
 ONE table, written after reading each message's headers by hand: per message, the expected
 verdict of every signature (d=, result, reason, classification), the finding codes a
@@ -7,12 +9,10 @@ postmaster expects and those that would mislead, words that must (not) be said, 
 code, and why. Each message is judged as of its delivery (`--now` = the date of its topmost
 Received field), so t=/x= do not expire it by surprise.
 
-Expectations that depend on another engineer's item of issue 10 are `pending`: each is its
-own test, marked xfail(strict=True, reason="needs 10.N"), so that it fails loudly once it
-passes and the mark can be removed. Everything else must pass now. The corpus is not part
-of the project: the module skips when it is absent.
+`pending` expectations name the item of issue 10 they waited for; an item not yet in MERGED
+makes them xfail(strict=True), so they fail loudly once they pass. All are merged now. The
+corpus is not part of the project: the module skips when it is absent.
 """
-
 from __future__ import annotations
 
 import email.utils
