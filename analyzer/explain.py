@@ -94,7 +94,7 @@ _EN: dict[str, Text] = {
         "(which verifies) recorded dkim=pass for this signature: the key likely existed then "
         "and was removed since, as is normal for old mail. {sealer} is neither the final "
         "receiver nor {d}, so this rests on trusting {sealer}'s record (README, \"The trust "
-        'rule"). Permanent for this message.',
+        'rule"). This is permanent for this message.',
         "Nothing to do for an old message. If the message is recent, the key is missing from "
         "the DNS of {d}: publish it at {key}.",
         True,
