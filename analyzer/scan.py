@@ -71,6 +71,7 @@ FEED_MESSAGES = 8  # messages the reader thread may be ahead of the main thread
 IDLE = 0.05  # seconds without a new message before a partial batch is sent (a pausing pipe)
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 EXIT_NOINPUT = 66  # EX_NOINPUT
+EXIT_IOERR = 74  # EX_IOERR: the output cannot be written (a full disk)
 
 
 class ScanFormat(StrEnum):

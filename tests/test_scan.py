@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -458,3 +459,71 @@ def test_only_a_message_that_kills_a_worker_again_is_an_error() -> None:
     assert [r.source for r in errors] == ["m2.3"]
     assert errors[0].exit_code == 70 and "died" in errors[0].error
     assert workers.restarts >= 2
+
+
+def test_output_over_an_input_by_hard_link_or_stdin_is_refused_before_truncating(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Only the path was compared: a hard link to the input mbox, and `scan - -o in.mbox <
+    in.mbox`, truncated the input to 0 bytes (issue 11.11). Device and inode now."""
+    mbox = tmp_path / "in.mbox"
+    data = to_mbox(PLAIN)
+    mbox.write_bytes(data)
+    link = tmp_path / "link.jsonl"
+    os.link(mbox, link)
+    refused = run_cli(*scan_args(dns_server, "--format", "jsonl", "-o", str(link), str(mbox)))
+    assert refused.exit_code == 2 and "same file as the input" in refused.stderr
+    assert mbox.read_bytes() == data
+    with mbox.open("rb") as stdin:
+        piped = subprocess.run(
+            [sys.executable, "-m", "analyzer", *scan_args(dns_server, "-o", str(mbox), "-")],
+            stdin=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+    assert piped.returncode == 2 and "standard input" in piped.stderr, piped.stderr
+    assert piped.stderr.count("\n") == 1 and mbox.read_bytes() == data
+    # A folder is scanned and the output has other links: it may be one of its files.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(PLAIN)
+    os.link(folder / "a.eml", tmp_path / "out.jsonl")
+    refused = run_cli(*scan_args(dns_server, "-o", str(tmp_path / "out.jsonl"), str(folder)))
+    assert refused.exit_code == 2 and (folder / "a.eml").read_bytes() == PLAIN
+
+
+def _scan_with_file_limit(args: list[str], limit: int) -> subprocess.CompletedProcess[str]:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False, preexec_fn=limited,
+    )  # fmt: skip
+
+
+def test_a_full_disk_is_an_io_error_and_the_last_line_stays_whole(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Was: exit 70 "internal error" and a half-written last line (issue 11.15). A file-size
+    limit gives EFBIG mid-line, /dev/full gives ENOSPC: exit 74, one line on stderr."""
+    mbox = tmp_path / "in.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * 20))
+    out = tmp_path / "out.jsonl"
+    done = _scan_with_file_limit(
+        scan_args(dns_server, "--format", "jsonl", "-j", "2", "-o", str(out), str(mbox)), 8000
+    )
+    assert done.returncode == 74, done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot write" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    text = out.read_text()
+    assert 0 < len(text) <= 8000 and text.endswith("\n")
+    assert [m["source"] for m in jsonl(text)] == [f"{mbox}#{i}" for i in range(text.count("\n"))]
+    for args in (["-o", "/dev/full"], ["--format", "csv", "-o", "/dev/full"]):
+        full = run_subprocess(*scan_args(dns_server, *args, str(mbox)))
+        assert full.returncode == 74 and "No space left on device" in full.stderr
+        assert full.stderr.count("\n") == 1
+    with open("/dev/full", "w") as devfull:
+        redirected = subprocess.run(
+            [sys.executable, "-m", "analyzer", *scan_args(dns_server, str(mbox))],
+            stdout=devfull, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+    assert redirected.returncode == 74 and "standard output" in redirected.stderr
