@@ -835,7 +835,7 @@ def run_scan(
     # half-made pool behind a KeyboardInterrupt (and a traceback from its threads).
     previous = _on_sigint(stop)
     workers: Workers | None = None
-    finished = False
+    hurry = False
     try:
         if settings.fmt is ScanFormat.CSV:
             write(csv_render.header())
@@ -858,13 +858,19 @@ def run_scan(
 
             try:
                 summary.interrupted = scanner.run(read_paths(paths), emit)
-                finished = not summary.interrupted
             finally:
                 scanner.close()
+    except KeyboardInterrupt:  # the second Ctrl-C: now
+        hurry = True
+        raise
     finally:
         _restore_sigint(previous)
         if workers is not None:
-            workers.shutdown(wait=finished)
+            # Waited for, after one Ctrl-C too: only the batches the workers hold remain
+            # (the others are cancelled). A pool left running at exit raced with
+            # concurrent.futures' own exit hook ("Exception ignored ... OSError: [Errno 9]
+            # Bad file descriptor", about 1 run in 16 with SIGINT to the parent only).
+            workers.shutdown(wait=not hurry)
         summary.seconds = time.monotonic() - started
     return summary
 

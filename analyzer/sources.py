@@ -20,6 +20,7 @@ left as they are: they are not signed, and DKIM ignores unsigned fields.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
@@ -85,7 +86,11 @@ def read_paths(paths: Iterable[str]) -> Iterator[RawMessage]:
             if sys.stdin is None:  # started with stdin closed
                 yield RawMessage("<stdin>", b"", "cannot read: standard input is closed", 66)
                 continue
-            yield from read_stream(sys.stdin.buffer, "<stdin>", empty_is_error=True)
+            # The raw file, unbuffered: each read returns what has arrived, and a reader
+            # thread blocked in it holds no lock that the interpreter's exit needs (a
+            # BufferedReader's does: "could not acquire lock ... at interpreter shutdown").
+            stdin = sys.stdin.buffer
+            yield from read_stream(getattr(stdin, "raw", stdin), "<stdin>", empty_is_error=True)
             continue
         try:
             is_dir = stat.S_ISDIR(os.stat(path).st_mode)
@@ -121,11 +126,24 @@ def read_stream(f: BinaryIO, source: str, *, empty_is_error: bool) -> Iterator[R
     if not head and not empty_is_error:
         return
     # Capped by the bytes read, not by st_size: a FIFO, /dev/zero or `<(yes)` has none.
-    rest = f.read(MAX_MESSAGE + 1 - len(head))
+    rest = _read_upto(f, MAX_MESSAGE + 1 - len(head))
     if len(head) + len(rest) > MAX_MESSAGE:
         yield _too_large(source)
         return
     yield _whole(source, head + rest)
+
+
+def _read_upto(f: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, fewer only at the end of the data. A buffered file loops by
+    itself; a raw one returns what one read gives, so it is asked again."""
+    if isinstance(f, io.BufferedIOBase):
+        return f.read(limit)
+    parts: list[bytes] = []
+    total = 0
+    while total < limit and (chunk := f.read(min(CHUNK, limit - total))):
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def _too_large(source: str) -> RawMessage:

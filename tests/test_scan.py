@@ -10,9 +10,11 @@ import json
 import os
 import re
 import resource
+import select
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -527,3 +529,70 @@ def test_a_full_disk_is_an_io_error_and_the_last_line_stays_whole(
             stdout=devfull, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60, check=False,
         )  # fmt: skip
     assert redirected.returncode == 74 and "standard output" in redirected.stderr
+
+
+def _readline(stream: Any, seconds: float) -> bytes:
+    """One line from a subprocess pipe, or b"" if none comes within `seconds`."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else b""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a subprocess")
+def test_stdin_streams_and_ctrl_c_while_waiting_keeps_the_results(
+    dns_server: ZoneServer,
+) -> None:
+    """`scan -` analysed nothing until 1 MiB more input or EOF, ignored the first Ctrl-C
+    while waiting, then exited 130 with 0 results (issue 11.14). --jobs 300 forked 301
+    processes (issue 11.16): capped at 4 per core."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer",
+         *scan_args(dns_server, "--format", "jsonl", "--jobs", "300", "-")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write(to_mbox(PLAIN, PLAIN) + ENVELOPE + b"Subject: the third, still coming\n")
+        proc.stdin.flush()
+        first, second = _readline(proc.stdout, 30), _readline(proc.stdout, 30)
+        assert jsonl((first + second).decode()) and len(jsonl((first + second).decode())) == 2
+        workers = [c for c in _children(proc.pid) if Path(f"/proc/{c}/cmdline").exists()]
+        assert len(workers) <= 4 * len(os.sched_getaffinity(0)) + 1, len(workers)
+        proc.send_signal(signal.SIGINT)  # while the reader waits for the rest of #2
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    lines = jsonl((first + second + rest).decode())
+    assert [(m["source"], m["outcome"]) for m in lines] == [
+        ("<stdin>#0", "pass"),
+        ("<stdin>#1", "pass"),
+    ]
+    assert proc.returncode == 130
+    assert err.decode().startswith("INTERRUPTED: scanned 2 messages")
+    assert err.decode().endswith("dkim-analyzer: interrupted\n")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a subprocess")
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.5])
+def test_ctrl_c_to_the_parent_alone_never_prints_a_traceback(
+    delay: float, tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    mbox = tmp_path / "many.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * 1500))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer",
+         *scan_args(dns_server, "--format", "jsonl", "-j", "2", "-o", os.devnull, str(mbox))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    # Once the program is under way (its imports done), SIGINT at a point of the run.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.05)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert proc.returncode in (0, 130) or (proc.returncode == -signal.SIGINT and err == ""), err
