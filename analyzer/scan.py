@@ -2,21 +2,27 @@
 
 The stages overlap so that neither DNS latency nor one slow message stalls the stream:
 
-    reader (this process)       reads the next message, finds its key names in the
-                                header section only, takes cached answers or asks the
-                                prefetch threads; groups messages in batches of 16
+    reader thread               reads the messages, a few ahead (Feed): the main thread
+                                never blocks on input, so Ctrl-C is seen at once and a
+                                pausing pipe's messages are sent on as they are complete
+    main thread                 finds each message's key names in the header section
+                                only, takes known answers or asks the prefetch threads;
+                                groups messages in batches of 16
     prefetch threads            one CachingResolver for the whole run: each key is looked
                                 up once (TTL honoured, negative answers cached), and many
                                 lookups are in flight at once
     worker processes (--jobs)   get a batch once its keys are known, and run
                                 analyze() with a resolver that answers from the prefetched
                                 answers first; any other query (probes, DMARC) goes to the
-                                same nameservers, cached per worker
+                                same nameservers, cached per worker. A pool whose worker
+                                dies is started again (Workers)
     writer (this process)       takes results in input order from a bounded window,
                                 writes each line and flushes, and feeds the summary
 
-The window holds at most WINDOW_MESSAGES messages and WINDOW_BYTES of raw bytes, so
-memory stays flat whatever the mailbox size.
+The window holds at most WINDOW_MESSAGES messages and WINDOW_BYTES of raw bytes, and the
+parent keeps answers (not lookups) for at most LOOKUP_TABLE names, so memory stays flat
+whatever the mailbox size and however many DNS names it holds. Nothing done for one
+message, in the parent or in a worker, may stop the scan: it costs that message alone.
 """
 
 from __future__ import annotations

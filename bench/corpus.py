@@ -203,7 +203,9 @@ def shaped_message(i: int, shape: str) -> bytes:
     so the parent asks for the key, the probes and DMARC once per new name."""
     if shape == "new-domain":
         domain, selector = f"d{i // 16:06d}.example", "s1"
-        filler = (f"Line {i:06d} of a fifty kilobyte newsletter, padded to length.\r\n" * 780).encode()
+        filler = (
+            f"Line {i:06d} of a fifty kilobyte newsletter, padded to length.\r\n" * 780
+        ).encode()
     else:
         domain, selector = "example.com", f"k{i:07d}"
         filler = b"Hi.\r\n"

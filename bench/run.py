@@ -155,10 +155,17 @@ def main() -> None:
                         help="DNS latency for dkimpy loop runs (repeatable; default 0)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs each (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
-    parser.add_argument("--shape", choices=("new-domain", "distinct-selectors"),
-                        help="only scan's memory, on a corpus where DNS names keep appearing")
-    parser.add_argument("--sizes", default="1000,12000", metavar="N,N",
-                        help="with --shape: the corpus sizes (messages) to compare")
+    parser.add_argument(
+        "--shape",
+        choices=("new-domain", "distinct-selectors"),
+        help="only scan's memory, on a corpus where DNS names keep appearing",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1000,12000",
+        metavar="N,N",
+        help="with --shape: the corpus sizes (messages) to compare",
+    )
     parser.add_argument("--dkimpy-loop", metavar="MBOX", help=argparse.SUPPRESS)
     parser.add_argument("--nameserver", help=argparse.SUPPRESS)
     args = parser.parse_args()
