@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -37,12 +37,18 @@ from analyzer.render import json as json_render
 from analyzer.render import summary as summary_render
 from analyzer.render import text as text_render
 from analyzer.render.escape import safe, source_text
-from analyzer.scan import ScanFormat, ScanResult, Settings, default_jobs, run_scan
+from analyzer.scan import (
+    EXIT_IOERR,
+    ScanFormat,
+    ScanResult,
+    Settings,
+    default_jobs,
+    run_scan,
+)
 from analyzer.sources import RawMessage, open_paths, read_mbox
 from analyzer.trace import route
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in this tool
-EXIT_IOERR = 74  # EX_IOERR (sysexits.h): the output could not be written (a full disk)
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a pipeline cut short
 
@@ -360,7 +366,13 @@ def scan(
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: cores)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            metavar="N",
+            help="Worker processes (default: cores; at most 4 per core).",
+        ),
     ] = None,
     headers_only: Annotated[
         bool, typer.Option("--headers-only", help="Treat every message as headers only.")
@@ -376,30 +388,29 @@ def scan(
         if paths.count("-") > 1:
             raise UsageError("stdin ('-') can be read only once")
         settings = Settings(parse_now(now), fmt, headers_only=headers_only)
-        opened = _open_output(output, paths)
+        out = _open_output(output, paths)
     except UsageError as e:
         _fail(e)
     for path, error in ((u.path, u.error) for u in open_paths(paths)[0]):
-        typer.echo(f"dkim-analyzer: error: {path}: {error}", err=True)
+        _say_error(f"{source_text(path)}: {error}")  # escaped, as every error line
     try:
-        with opened as out:
-
-            def write(text: str) -> None:
-                out.write(text)
-                out.flush()  # each line is complete on disk as soon as it is written
-
+        with out:
             summary = run_scan(
                 paths,
                 settings,
                 jobs=jobs or default_jobs(),
                 open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
-                write=write,
+                write=out.write,
                 progress=lambda: _progress(paths),
             )
             if fmt is ScanFormat.TEXT:
                 out.write(summary_render.render(summary))
     except UsageError as e:
         _fail(e)
+    except OutputError as e:
+        # A full disk, a file-size limit, an I/O error: the lines written are whole.
+        _say_error(str(e))
+        raise typer.Exit(EXIT_IOERR) from None
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as a shell pipeline expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -412,19 +423,110 @@ def scan(
     raise typer.Exit(summary.exit_code())
 
 
-def _open_output(path: Path | None, inputs: list[str]) -> contextlib.AbstractContextManager[TextIO]:
-    """--output FILE, refusing any path among or under the inputs: inputs are never written."""
+class OutputError(Exception):
+    """scan's output cannot be written (ENOSPC, EFBIG, EIO...): exit 74 (EX_IOERR)."""
+
+
+class _Output:
+    """scan's output: each line (or row) is one write of complete bytes, made at once.
+
+    When a write fails, a regular file is cut back to the end of the last complete line,
+    so that what is left is valid JSONL / CSV; the failure is an OutputError."""
+
+    def __init__(self, fd: int | None, label: str, *, close: bool) -> None:
+        self.fd = fd  # None: the in-process test runner's stdout, which has no descriptor
+        self.label = label
+        self.close_fd = close
+        self.written: int | None = None  # offset after the last complete line (files only)
+        if fd is not None and stat.S_ISREG(os.fstat(fd).st_mode):
+            self.written = os.lseek(fd, 0, os.SEEK_CUR)
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        if self.fd is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.fd, view) :]
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            if self.written is not None:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, self.written)  # no half line left behind
+            raise OutputError(f"{self.label}: cannot write: {e.strerror or e}") from e
+        if self.written is not None:
+            self.written += len(data)
+
+    def __enter__(self) -> _Output:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.close_fd and self.fd is not None:
+            os.close(self.fd)
+
+
+def _same_file(st: os.stat_result, inputs: list[str]) -> str | None:
+    """The input that is the same file as `st` (device and inode: a hard link, a symbolic
+    link, standard input), if any."""
+    for given in inputs:
+        try:
+            if given == "-":
+                other = os.fstat(sys.stdin.fileno())
+                given = "standard input"
+            else:
+                other = os.stat(given)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return given
+    return None
+
+
+def _open_output(path: Path | None, inputs: list[str]) -> _Output:
+    """--output FILE, refusing any file that is, or may be, one of the inputs: inputs are
+    never written. The check is made on the open descriptor, before anything is truncated:
+    a path among or under the inputs, the same device and inode as an input or as
+    standard input, or a file with other hard links when a folder is scanned."""
     if path is None:
-        return contextlib.nullcontext(sys.stdout)
+        try:
+            fd = sys.stdout.fileno()
+        except (ValueError, io.UnsupportedOperation):
+            return _Output(None, "standard output", close=False)
+        sys.stdout.flush()
+        if (clash := _same_file(os.fstat(fd), inputs)) is not None:
+            raise UsageError(f"standard output is the input {clash}: inputs are never written")
+        return _Output(fd, "standard output", close=False)
     target = path.resolve()
     for given in inputs:
         source = Path(given).resolve()
         if given != "-" and (target == source or source in target.parents):
             raise UsageError(f"--output {path}: is one of the inputs, or inside one")
     try:
-        return path.open("w", encoding="utf-8", newline="")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o666)  # no O_TRUNC yet
     except OSError as e:
         raise UsageError(f"--output {path}: cannot write: {e.strerror or e}") from e
+    st = os.fstat(fd)
+    problem = None
+    if (clash := _same_file(st, inputs)) is not None:
+        problem = f"is the same file as the input {clash}"
+    elif stat.S_ISREG(st.st_mode) and st.st_nlink > 1 and any(_is_folder(i) for i in inputs):
+        problem = "has other hard links, and may be a file of a folder to scan"
+    if problem is not None:
+        os.close(fd)
+        raise UsageError(f"--output {path}: {problem}: inputs are never written")
+    if stat.S_ISREG(st.st_mode):
+        os.ftruncate(fd, 0)
+    return _Output(fd, f"--output {path}", close=True)
+
+
+def _is_folder(path: str) -> bool:
+    with contextlib.suppress(OSError):
+        return path != "-" and stat.S_ISDIR(os.stat(path).st_mode)
+    return False
 
 
 @contextlib.contextmanager

@@ -19,10 +19,13 @@ left as they are: they are not signed, and DKIM ignores unsigned fields.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
+import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -80,8 +83,20 @@ def read_paths(paths: Iterable[str]) -> Iterator[RawMessage]:
     """Every message under every PATH, in a deterministic order."""
     for path in paths:
         if path == STDIN:
-            yield from read_stream(sys.stdin.buffer, "<stdin>", empty_is_error=True)
-        elif Path(path).is_dir():
+            if sys.stdin is None:  # started with stdin closed
+                yield RawMessage("<stdin>", b"", "cannot read: standard input is closed", 66)
+                continue
+            # The raw file, unbuffered: each read returns what has arrived, and a reader
+            # thread blocked in it holds no lock that the interpreter's exit needs (a
+            # BufferedReader's does: "could not acquire lock ... at interpreter shutdown").
+            stdin = sys.stdin.buffer
+            yield from read_stream(getattr(stdin, "raw", stdin), "<stdin>", empty_is_error=True)
+            continue
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            is_dir = False  # read_file says why it cannot be read
+        if is_dir:
             yield from read_directory(Path(path))
         else:
             yield from read_file(Path(path))
@@ -110,12 +125,34 @@ def read_stream(f: BinaryIO, source: str, *, empty_is_error: bool) -> Iterator[R
         return
     if not head and not empty_is_error:
         return
-    yield _whole(source, head + f.read(MAX_MESSAGE + 1 - len(head)))
+    # Capped by the bytes read, not by st_size: a FIFO, /dev/zero or `<(yes)` has none.
+    rest = _read_upto(f, MAX_MESSAGE + 1 - len(head))
+    if len(head) + len(rest) > MAX_MESSAGE:
+        yield _too_large(source)
+        return
+    yield _whole(source, head + rest)
+
+
+def _read_upto(f: BinaryIO, limit: int) -> bytes:
+    """Up to `limit` bytes, fewer only at the end of the data. A buffered file loops by
+    itself; a raw one returns what one read gives, so it is asked again."""
+    if isinstance(f, io.BufferedIOBase):
+        return f.read(limit)
+    parts: list[bytes] = []
+    total = 0
+    while total < limit and (chunk := f.read(min(CHUNK, limit - total))):
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
+
+
+def _too_large(source: str) -> RawMessage:
+    return RawMessage(source, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
 
 
 def _whole(source: str, data: bytes) -> RawMessage:
     if len(data) > MAX_MESSAGE:
-        return RawMessage(source, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
+        return _too_large(source)
     if not data.strip():
         return RawMessage(source, b"", "empty file", 65)
     return RawMessage(source, data)
@@ -125,8 +162,12 @@ def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessag
     """Stream the messages of an mbox (see the module docstring for the rules).
 
     Reads in chunks and finds boundaries with a regular expression, so no Python code
-    runs per line: the reader keeps up with all the workers of a scan.
+    runs per line: the reader keeps up with all the workers of a scan. A chunk is what one
+    read returns (read1): from a pipe, what has arrived, so that a message is passed on as
+    soon as the next "From " line (or the end of the input) shows where it ends, rather
+    than when another 1 MiB has come.
     """
+    read = getattr(f, "read1", f.read)
     buf = bytearray(head)  # what the caller already read to recognise an mbox
     pos = 0  # where the current entry starts in buf
     index = 0
@@ -134,7 +175,7 @@ def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessag
     scan_from = 0
     first = True
     while True:
-        chunk = f.read(CHUNK)
+        chunk = read(CHUNK)
         del buf[:pos]  # once per chunk, not per message: no quadratic copying
         scan_from -= pos
         pos = 0
@@ -171,7 +212,7 @@ def _entry(
     """One mbox entry (its "From " line first) -> the message as received."""
     where = f"{source}#{index}"
     if oversized:
-        return RawMessage(where, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
+        return _too_large(where)
     _, newline, raw = entry.partition(b"\n")  # drop the "From " envelope line
     if not newline or not raw.strip():
         return RawMessage(where, b"", "empty mbox entry (a From line with no message)", 65)
@@ -192,26 +233,72 @@ def _garbage(source: str, size: int) -> RawMessage:
     )
 
 
+def _is_dir(path: Path) -> bool:
+    """Like Path.is_dir, but an error other than "not there" (no search permission on a
+    folder, a name too long) is raised for the caller to report, not mistaken for False."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        if e.errno == errno.ELOOP:  # a symbolic link loop: nothing there
+            return False
+        raise
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False  # a dangling link
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return False
+        raise
+
+
+def _inside(path: Path, root: str) -> bool:
+    """Whether `path` is, once its symbolic links are resolved, inside the folder `root`
+    (resolved). A link out of a scanned folder is not followed."""
+    if not path.is_symlink():
+        return True
+    target = os.path.realpath(path)
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def is_maildir(path: Path) -> bool:
-    return (path / "cur").is_dir() or (path / "new").is_dir()
+    return _is_dir(path / "cur") or _is_dir(path / "new")
 
 
-def read_directory(root: Path) -> Iterator[RawMessage]:
+def read_directory(root: Path, top: str | None = None) -> Iterator[RawMessage]:
     """A maildir (cur/ and new/), or a folder searched recursively for .eml, .mbox and maildirs.
 
-    Names are sorted, so two runs list the same messages in the same order.
+    Names are sorted, so two runs list the same messages in the same order. Symbolic links
+    inside the folder are followed only to files inside it (`top`, the PATH given); links
+    to folders are not followed at all, so a scan never loops and never leaves the PATH.
+    A folder or file that cannot be searched or read is an entry with its error (66), and
+    the rest is scanned.
     """
-    if is_maildir(root):
+    if top is None:
+        top = os.path.realpath(root)
+    try:
+        maildir = is_maildir(root)
+    except OSError as e:
+        yield _cannot_list(root, e)
+        return
+    if maildir:
         for sub in ("cur", "new"):
             folder = root / sub
             try:
-                entries = sorted(folder.iterdir()) if folder.is_dir() else []
+                if not (_inside(folder, top) and _is_dir(folder)):
+                    continue
+                entries = sorted(folder.iterdir())
             except OSError as e:
-                yield RawMessage(str(folder), b"", f"cannot list: {e.strerror or e}", 66)
+                yield _cannot_list(folder, e)
                 continue
             for entry in entries:
-                if not entry.name.startswith(".") and entry.is_file():
-                    yield from _one_message(entry)
+                if not entry.name.startswith("."):
+                    yield from _scan_file(entry, top, _one_message)
         return
     unlisted: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
@@ -219,18 +306,40 @@ def read_directory(root: Path) -> Iterator[RawMessage]:
         here = Path(dirpath)
         dirnames.sort()
         for d in list(dirnames):
-            if is_maildir(here / d):
+            try:
+                inner_maildir = is_maildir(here / d)
+            except OSError as e:
+                dirnames.remove(d)  # os.walk would fail on it too: one entry is enough
+                yield _cannot_list(here / d, e)
+                continue
+            if inner_maildir:
                 dirnames.remove(d)
-                yield from read_directory(here / d)
+                yield from read_directory(here / d, top)
         for name in sorted(filenames):
             lower = name.lower()
-            if not (here / name).is_file():
-                continue  # a FIFO or socket would block the scan, a dangling link fail it
             if lower.endswith(_EML_EXTENSIONS):
-                yield from _one_message(here / name)
+                yield from _scan_file(here / name, top, _one_message)
             elif lower.endswith(_MBOX_EXTENSIONS):
-                yield from read_file(here / name)
+                yield from _scan_file(here / name, top, read_file)
     yield from _unlisted(unlisted)
+
+
+def _scan_file(
+    path: Path, top: str, read: Callable[[Path], Iterator[RawMessage]]
+) -> Iterator[RawMessage]:
+    """A regular file of a scanned folder. A FIFO or socket would block the scan, a
+    dangling link fail it: only regular files are read (links followed inside `top`)."""
+    try:
+        if not (_inside(path, top) and _is_file(path)):
+            return
+    except OSError as e:
+        yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
+        return
+    yield from read(path)
+
+
+def _cannot_list(folder: Path, e: OSError) -> RawMessage:
+    return RawMessage(str(folder), b"", f"cannot list: {e.strerror or e}", 66)
 
 
 def _unlisted(errors: list[OSError]) -> Iterator[RawMessage]:

@@ -15,6 +15,12 @@ Deterministic for a given --messages and --seed. What it aims to look like:
 
 Signing uses fixtures/generate.py's signer and the committed test keys (several selectors
 share one key pair: DNS sees 40 distinct keys, the CPU work is the same).
+
+Two more shapes measure how scan's memory behaves when DNS names keep appearing (issue 11,
+item 3); their signatures carry a d= and s= but no published key (NXDOMAIN, then probes):
+
+    python bench/corpus.py --shape new-domain --messages 1000          # 50 KB, new d= every 16
+    python bench/corpus.py --shape distinct-selectors --messages 10000  # tiny, one s= each
 """
 
 from __future__ import annotations
@@ -189,6 +195,45 @@ def write_mbox(out, raw: bytes) -> None:
     out.write(b"\n" if text.endswith(b"\n") else b"\n\n")
 
 
+SHAPES = ("realistic", "new-domain", "distinct-selectors")
+
+
+def shaped_message(i: int, shape: str) -> bytes:
+    """A message of one of the DNS-name shapes: unsigned in fact (the key is not published),
+    so the parent asks for the key, the probes and DMARC once per new name."""
+    if shape == "new-domain":
+        domain, selector = f"d{i // 16:06d}.example", "s1"
+        filler = (
+            f"Line {i:06d} of a fifty kilobyte newsletter, padded to length.\r\n" * 780
+        ).encode()
+    else:
+        domain, selector = "example.com", f"k{i:07d}"
+        filler = b"Hi.\r\n"
+    headers = (
+        f"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d={domain}; s={selector};\r\n"
+        f" t={T}; h=from:to:subject:date; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n"
+        f" b=dGhpcyBpcyBub3QgYSByZWFsIHNpZ25hdHVyZQ==\r\n"
+        f"From: News <news@{domain}>\r\nTo: user@example.net\r\nSubject: shaped {i}\r\n"
+        f"Date: {fx.fmt_date(T + i)}\r\nMessage-ID: <{i:08d}@{domain}>\r\n\r\n"
+    )
+    return headers.encode() + filler
+
+
+def generate_shape(shape: str, messages: int, out_dir: Path) -> tuple[Path, Path]:
+    """out_dir/SHAPE-N.mbox and a zone that publishes none of its keys (kept if there)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    mbox = out_dir / f"{shape}-{messages}.mbox"
+    zone = out_dir / "shape.zone"
+    zone.write_text("$TTL 3600\nexample. IN A 192.0.2.1\n")
+    if not mbox.exists():
+        partial = mbox.with_suffix(".partial")
+        with partial.open("wb") as f:
+            for i in range(messages):
+                write_mbox(f, shaped_message(i, shape))
+        partial.rename(mbox)
+    return mbox, zone
+
+
 def generate(messages: int, out_dir: Path, seed: int = 5) -> tuple[Path, Path]:
     """Write out_dir/corpus-N.mbox and out_dir/corpus.zone (kept if already there)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -215,8 +260,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--shape", choices=SHAPES, default="realistic")
     args = parser.parse_args()
-    mbox, zone = generate(args.messages, args.out, args.seed)
+    if args.shape == "realistic":
+        mbox, zone = generate(args.messages, args.out, args.seed)
+    else:
+        mbox, zone = generate_shape(args.shape, args.messages, args.out)
     print(f"{mbox} ({mbox.stat().st_size / 2**20:.1f} MiB), {zone}")
 
 

@@ -4,6 +4,7 @@
     python bench/run.py                      # 2,000 messages; 0 ms and 20 ms DNS latency
     python bench/run.py --large 20000        # also: peak RSS at 20,000 messages
     python bench/run.py --messages 500 --latency 0 --latency 50 --jobs 2
+    python bench/run.py --shape new-domain --sizes 1000,12000   # memory as DNS names appear
 
 The corpus (bench/corpus.py) is generated once into bench/out/ and reused. Its zone is
 served by analyzer.zoneserver on loopback with the latency asked for. Each program runs
@@ -47,6 +48,7 @@ class Measured:
     peak_rss: int  # bytes, summed over the process tree
     queries: int
     cpu: float  # user + system seconds of the program and its workers
+    parent_rss: int = 0  # bytes, the main process alone (reader, DNS, writer)
 
     @property
     def cpu_ms(self) -> float:
@@ -88,16 +90,17 @@ def measure(label: str, cmd: list[str], messages: int, server: ZoneServer) -> Me
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak = parent = 0
     while proc.poll() is None:
         peak = max(peak, _rss(_tree(proc.pid)))
+        parent = max(parent, _rss([proc.pid]))
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     if proc.returncode not in (0, 1, 65, 75):
         raise SystemExit(f"{label}: exit status {proc.returncode}")
-    return Measured(label, messages, seconds, peak, server.query_count, cpu)
+    return Measured(label, messages, seconds, peak, server.query_count, cpu, parent)
 
 
 def scan_cmd(mbox: Path, server: ZoneServer, now: int, jobs: int | None) -> list[str]:
@@ -152,11 +155,26 @@ def main() -> None:
                         help="DNS latency for dkimpy loop runs (repeatable; default 0)")  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs each (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--shape",
+        choices=("new-domain", "distinct-selectors"),
+        help="only scan's memory, on a corpus where DNS names keep appearing",
+    )
+    parser.add_argument(
+        "--sizes",
+        default="1000,12000",
+        metavar="N,N",
+        help="with --shape: the corpus sizes (messages) to compare",
+    )
     parser.add_argument("--dkimpy-loop", metavar="MBOX", help=argparse.SUPPRESS)
     parser.add_argument("--nameserver", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.dkimpy_loop:
         dkimpy_loop(args.dkimpy_loop, args.nameserver)
+        return
+
+    if args.shape:
+        memory(args.shape, [int(n) for n in args.sizes.split(",")], args.out, args.jobs)
         return
 
     from corpus import generate
@@ -221,6 +239,20 @@ def main() -> None:
         same = next((r for r in results if r.label == b.label.replace("dkimpy loop", "scan")), None)
         if same is not None:
             print(f"{same.label} / {b.label}: {same.rate / b.rate:.1f}x messages/s")
+
+
+def memory(shape: str, sizes: list[int], out: Path, jobs: int | None) -> None:
+    """Peak RSS of scan over corpora of one shape at several sizes: flat is the target."""
+    from corpus import generate_shape
+
+    print(f"machine: nproc {len(os.sched_getaffinity(0))}; shape {shape}")
+    print(f"{'messages':>9} {'MiB':>6} {'seconds':>8} {'peak RSS':>9} {'parent':>9} {'queries':>8}")
+    for size in sizes:
+        mbox, zone = generate_shape(shape, size, out)
+        with ZoneServer([zone]) as server:
+            r = measure(shape, scan_cmd(mbox, server, SIGN_TIME, jobs), size, server)
+        print(f"{size:>9} {mbox.stat().st_size / 2**20:>6.0f} {r.seconds:>8.1f} "
+              f"{r.peak_rss / 2**20:>6.0f} MB {r.parent_rss / 2**20:>6.0f} MB {r.queries:>8}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import io
 import json
 import os
 import re
+import resource
+import select
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dkim
 import pytest
 
+from analyzer import scan as scan_module
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
 from analyzer.scan import PrefetchedResolver, ScanFormat
 from analyzer.zoneserver import ZoneServer
@@ -296,3 +303,297 @@ def test_worker_resolver_answers_from_prefetch_and_asks_once_for_the_rest(
     assert resolver.query(other).status.value == "ok"
     assert resolver.query(other).status.value == "ok"
     assert [q.name for q in dns_server.queries] == [other + "."]
+
+
+# --- issue 11: a hostile tester ---------------------------------------------------------
+
+BAD_FROM = [
+    b"From: =?\xc3\xa9?q?x?= <alice@example.com>",  # a charset name that is not ASCII
+    b"From: =?utf-8?b?abcde?= <alice@example.com>",  # base64 of length 1 mod 4
+]
+
+
+@pytest.mark.parametrize("bad_from", BAD_FROM)
+def test_a_malformed_encoded_word_is_one_entry_and_the_scan_goes_on(
+    bad_from: bytes, tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    bad = re.sub(rb"(?m)^From: [^\r\n]*", bad_from.replace(b"\\", b"\\\\"), PLAIN, count=1)
+    assert bad_from in bad
+    mbox = tmp_path / "mixed.mbox"
+    mbox.write_bytes(to_mbox(PLAIN, PLAIN, bad, PLAIN, PLAIN))
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
+    results = jsonl(run.stdout)
+    assert [m["source"] for m in results] == [f"{mbox}#{i}" for i in range(5)]
+    assert [m.get("outcome") for i, m in enumerate(results) if i != 2] == ["pass"] * 4
+    # Analysed (once the decoder copes) or an `error` entry; never the end of the scan.
+    assert "outcome" in results[2] or results[2]["exit_code"] in (65, 70)
+
+
+def test_nothing_done_for_one_message_stops_the_scan(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever raises in the parent's sniffing and planning, or in a worker's rendering,
+    costs that message alone (guarded, whatever the decoder does)."""
+    real_plan, real_render = scan_module.plan_lookups, scan_module.report_result
+
+    def plan(raw: bytes) -> list[scan_module.Job]:
+        if raw.startswith(b"X-Planning: bug"):
+            raise UnicodeError("planning")
+        return real_plan(raw)
+
+    def render(report: Any, fmt: ScanFormat, size: int) -> scan_module.ScanResult:
+        if report.message.message_id == "<rendering@bug>":
+            raise ValueError("rendering")
+        return real_render(report, fmt, size)
+
+    monkeypatch.setattr(scan_module, "plan_lookups", plan)
+    monkeypatch.setattr(scan_module, "report_result", render)
+    planning = b"X-Planning: bug\r\n" + PLAIN  # an unsigned field: still a pass
+    rendering = re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: <rendering@bug>", PLAIN)
+    mbox = tmp_path / "bugs.mbox"
+    mbox.write_bytes(to_mbox(PLAIN, planning, rendering, PLAIN))
+    run = run_cli(*scan_args(dns_server, "--format", "jsonl", str(mbox)))
+    results = jsonl(run.stdout)
+    assert [m.get("outcome") for m in results] == ["pass", "pass", None, "pass"]
+    assert results[2]["exit_code"] == 70 and "rendering" in results[2]["error"]
+    assert run.exit_code == 70 and run.stderr == ""
+
+
+def test_memory_does_not_keep_batches_for_every_new_dns_name(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finished lookup's Future keeps its callbacks, which held the batches: with a new
+    signing domain every batch, every batch of the run stayed in memory (issue 11.3)."""
+    messages = [
+        PLAIN.replace(b"d=example.com;", f"d=n{i // 16}.example;".encode()) for i in range(16 * 48)
+    ]
+    mbox = tmp_path / "names.mbox"
+    mbox.write_bytes(to_mbox(*messages))
+    monkeypatch.setattr(scan_module, "LOOKUP_TABLE", 8)
+    alive: list[int] = []
+
+    def emit(result: scan_module.ScanResult) -> None:
+        if result.source.endswith(f"#{len(messages) - 1}"):
+            gc.collect()
+            alive.append(sum(isinstance(o, scan_module._Batch) for o in gc.get_objects()))
+
+    host, port = dns_server.address.rsplit(":", 1)
+
+    @contextlib.contextmanager
+    def open_dns() -> Iterator[CachingResolver]:
+        yield CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=0.3))
+
+    settings = scan_module.Settings(int(NOW), ScanFormat.JSONL)
+    summary = scan_module.run_scan(
+        [str(mbox)],
+        settings,
+        jobs=1,
+        open_dns=open_dns,
+        write=lambda _: None,
+        progress=lambda: contextlib.nullcontext(emit),
+    )
+    assert summary.messages == len(messages)
+    # The window holds at most WINDOW_MESSAGES / BATCH_MESSAGES batches; none are kept after.
+    assert alive and alive[0] <= scan_module.WINDOW_MESSAGES // scan_module.BATCH_MESSAGES + 2, (
+        alive
+    )
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found += [int(c) for c in f.read().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the workers in /proc")
+def test_a_killed_worker_costs_no_message(tmp_path: Path, dns_server: ZoneServer) -> None:
+    """kill -9 of one worker, as the OOM killer would: the pool is started again and the
+    batches it held run again; every message gets its result (issue 11.5)."""
+    count = 2400
+    mbox = tmp_path / "many.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * count))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer",
+         *scan_args(dns_server, "--format", "jsonl", "-j", "2", str(mbox))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()  # under way: the workers exist and are busy
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, workers
+    os.kill(workers[0], signal.SIGKILL)
+    rest, err = proc.stdout.read(), proc.stderr.read()
+    proc.wait(timeout=120)
+    lines = jsonl((first + rest).decode())
+    assert proc.returncode == 0, err
+    assert err == b""
+    assert [m["source"] for m in lines] == [f"{mbox}#{i}" for i in range(count)]
+    assert {m["outcome"] for m in lines} == {"pass"}
+
+
+def _dies_on_kill(
+    messages: list[scan_module.RawMessage], answers: object, settings: scan_module.Settings
+) -> list[scan_module.ScanResult]:
+    """A worker's job that dies (SIGKILL) on a message that starts with KILL."""
+    if any(m.raw.startswith(b"KILL") for m in messages):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return [scan_module.ScanResult(m.source, m.source + "\n", 0) for m in messages]
+
+
+def test_only_a_message_that_kills_a_worker_again_is_an_error() -> None:
+    workers = scan_module.Workers(2, work=_dies_on_kill)
+    settings = scan_module.Settings(0, ScanFormat.JSONL)
+    try:
+        batches = []
+        for b in range(6):
+            raws = [b"KILL" if (b, i) == (2, 3) else b"ok" for i in range(4)]
+            batch = scan_module._Batch(
+                [scan_module.RawMessage(f"m{b}.{i}", r) for i, r in enumerate(raws)]
+            )
+            workers.submit(batch, (), settings)
+            batches.append(batch)
+        results = [r for batch in batches for r in batch.done.result(timeout=120)]
+    finally:
+        workers.shutdown(wait=True)
+    assert [r.source for r in results] == [f"m{b}.{i}" for b in range(6) for i in range(4)]
+    errors = [r for r in results if r.error]
+    assert [r.source for r in errors] == ["m2.3"]
+    assert errors[0].exit_code == 70 and "died" in errors[0].error
+    assert workers.restarts >= 2
+
+
+def test_output_over_an_input_by_hard_link_or_stdin_is_refused_before_truncating(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Only the path was compared: a hard link to the input mbox, and `scan - -o in.mbox <
+    in.mbox`, truncated the input to 0 bytes (issue 11.11). Device and inode now."""
+    mbox = tmp_path / "in.mbox"
+    data = to_mbox(PLAIN)
+    mbox.write_bytes(data)
+    link = tmp_path / "link.jsonl"
+    os.link(mbox, link)
+    refused = run_cli(*scan_args(dns_server, "--format", "jsonl", "-o", str(link), str(mbox)))
+    assert refused.exit_code == 2 and "same file as the input" in refused.stderr
+    assert mbox.read_bytes() == data
+    with mbox.open("rb") as stdin:
+        piped = subprocess.run(
+            [sys.executable, "-m", "analyzer", *scan_args(dns_server, "-o", str(mbox), "-")],
+            stdin=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+    assert piped.returncode == 2 and "standard input" in piped.stderr, piped.stderr
+    assert piped.stderr.count("\n") == 1 and mbox.read_bytes() == data
+    # A folder is scanned and the output has other links: it may be one of its files.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.eml").write_bytes(PLAIN)
+    os.link(folder / "a.eml", tmp_path / "out.jsonl")
+    refused = run_cli(*scan_args(dns_server, "-o", str(tmp_path / "out.jsonl"), str(folder)))
+    assert refused.exit_code == 2 and (folder / "a.eml").read_bytes() == PLAIN
+
+
+def _scan_with_file_limit(args: list[str], limit: int) -> subprocess.CompletedProcess[str]:
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer", *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, check=False, preexec_fn=limited,
+    )  # fmt: skip
+
+
+def test_a_full_disk_is_an_io_error_and_the_last_line_stays_whole(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Was: exit 70 "internal error" and a half-written last line (issue 11.15). A file-size
+    limit gives EFBIG mid-line, /dev/full gives ENOSPC: exit 74, one line on stderr."""
+    mbox = tmp_path / "in.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * 20))
+    out = tmp_path / "out.jsonl"
+    done = _scan_with_file_limit(
+        scan_args(dns_server, "--format", "jsonl", "-j", "2", "-o", str(out), str(mbox)), 8000
+    )
+    assert done.returncode == 74, done.stderr
+    assert done.stderr.count("\n") == 1 and "cannot write" in done.stderr
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+    text = out.read_text()
+    assert 0 < len(text) <= 8000 and text.endswith("\n")
+    assert [m["source"] for m in jsonl(text)] == [f"{mbox}#{i}" for i in range(text.count("\n"))]
+    for args in (["-o", "/dev/full"], ["--format", "csv", "-o", "/dev/full"]):
+        full = run_subprocess(*scan_args(dns_server, *args, str(mbox)))
+        assert full.returncode == 74 and "No space left on device" in full.stderr
+        assert full.stderr.count("\n") == 1
+    with open("/dev/full", "w") as devfull:
+        redirected = subprocess.run(
+            [sys.executable, "-m", "analyzer", *scan_args(dns_server, str(mbox))],
+            stdout=devfull, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60, check=False,
+        )  # fmt: skip
+    assert redirected.returncode == 74 and "standard output" in redirected.stderr
+
+
+def _readline(stream: Any, seconds: float) -> bytes:
+    """One line from a subprocess pipe, or b"" if none comes within `seconds`."""
+    ready, _, _ = select.select([stream], [], [], seconds)
+    return stream.readline() if ready else b""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a subprocess")
+def test_stdin_streams_and_ctrl_c_while_waiting_keeps_the_results(
+    dns_server: ZoneServer,
+) -> None:
+    """`scan -` analysed nothing until 1 MiB more input or EOF, ignored the first Ctrl-C
+    while waiting, then exited 130 with 0 results (issue 11.14). --jobs 300 forked 301
+    processes (issue 11.16): capped at 4 per core."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer",
+         *scan_args(dns_server, "--format", "jsonl", "--jobs", "300", "-")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    try:
+        proc.stdin.write(to_mbox(PLAIN, PLAIN) + ENVELOPE + b"Subject: the third, still coming\n")
+        proc.stdin.flush()
+        first, second = _readline(proc.stdout, 30), _readline(proc.stdout, 30)
+        assert jsonl((first + second).decode()) and len(jsonl((first + second).decode())) == 2
+        workers = [c for c in _children(proc.pid) if Path(f"/proc/{c}/cmdline").exists()]
+        assert len(workers) <= 4 * len(os.sched_getaffinity(0)) + 1, len(workers)
+        proc.send_signal(signal.SIGINT)  # while the reader waits for the rest of #2
+        rest, err = proc.stdout.read(), proc.stderr.read()
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    lines = jsonl((first + second + rest).decode())
+    assert [(m["source"], m["outcome"]) for m in lines] == [
+        ("<stdin>#0", "pass"),
+        ("<stdin>#1", "pass"),
+    ]
+    assert proc.returncode == 130
+    assert err.decode().startswith("INTERRUPTED: scanned 2 messages")
+    assert err.decode().endswith("dkim-analyzer: interrupted\n")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGINT to a subprocess")
+@pytest.mark.parametrize("delay", [0.3, 0.9, 1.5])
+def test_ctrl_c_to_the_parent_alone_never_prints_a_traceback(
+    delay: float, tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    mbox = tmp_path / "many.mbox"
+    mbox.write_bytes(to_mbox(*[PLAIN] * 1500))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer",
+         *scan_args(dns_server, "--format", "jsonl", "-j", "2", "-o", os.devnull, str(mbox))],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    # Once the program is under way (its imports done), SIGINT at a point of the run.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(_children(proc.pid)) < 2:
+        time.sleep(0.05)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+    assert proc.returncode in (0, 130) or (proc.returncode == -signal.SIGINT and err == ""), err

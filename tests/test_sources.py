@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -200,3 +208,120 @@ def test_any_mboxrd_written_mailbox_reads_back_as_written(
     stream = io.BufferedReader(io.BytesIO(to_mbox(*messages)), buffer_size=chunk)
     got = list(read_stream(stream, "m", empty_is_error=False))
     assert [m.raw for m in got] == messages
+
+
+# --- issue 11: a hostile tester ---------------------------------------------------------
+
+
+def _read_as_nobody(paths: list[str]) -> list[tuple[str, str | None, int]]:
+    """read_paths in a forked child that cannot bypass permissions: as root (the tests run
+    as root here, and root searches any folder) it becomes `nobody` first."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: no pytest code runs here
+        try:
+            os.close(r)
+            if os.geteuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+            got = [(m.source, m.error, m.exit_code) for m in read_paths(paths)]
+            os.write(w, json.dumps(got).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        data = f.read()
+    os.waitpid(pid, 0)
+    result: list[tuple[str, str | None, int]] = [tuple(x) for x in json.loads(data)]  # type: ignore[misc]
+    return result
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork and setuid")
+def test_unsearchable_folders_are_entries_and_the_rest_is_read() -> None:
+    """No search permission on a subfolder (is_dir of its cur/ raised) or on the PATH
+    itself: an entry with exit code 66 each, and everything else is read (issue 11.6)."""
+    base = Path(tempfile.mkdtemp(prefix="scan-perm-", dir="/tmp"))
+    try:
+        top = base / "mail"
+        (top / "locked" / "cur").mkdir(parents=True)
+        (top / "locked" / "cur" / "1").write_bytes(PLAIN)
+        (top / "a.eml").write_bytes(PLAIN)
+        (top / "z.eml").write_bytes(BOB)
+        alone = base / "alone"
+        (alone / "cur").mkdir(parents=True)
+        (base / "ok.eml").write_bytes(PLAIN)
+        for folder in (base, top, top / "locked" / "cur", alone / "cur"):
+            folder.chmod(0o755)
+        for eml in (top / "a.eml", top / "z.eml", base / "ok.eml"):
+            eml.chmod(0o644)
+        (top / "locked").chmod(0o000)
+        alone.chmod(0o000)
+        got = _read_as_nobody([str(top), str(alone), str(base / "ok.eml")])
+        if got[1][0] == str(top / "locked" / "cur" / "1"):
+            pytest.skip("permissions are not enforced here")
+        assert got == [
+            (str(top / "locked"), "cannot list: Permission denied", 66),
+            (str(top / "a.eml"), None, 0),
+            (str(top / "z.eml"), None, 0),
+            (str(alone), "cannot list: Permission denied", 66),
+            (str(base / "ok.eml"), None, 0),
+        ]
+    finally:
+        for folder in (base / "mail" / "locked", base / "alone"):
+            folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def test_links_are_followed_inside_the_folder_only_and_never_loop(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "secret.eml").write_bytes(BOB)
+    (outside / "deep" / "other.eml").write_bytes(BOB)
+    top = tmp_path / "mail"
+    (top / "sub").mkdir(parents=True)
+    (top / "sub" / "real.eml").write_bytes(PLAIN)
+    (top / "in.eml").symlink_to(top / "sub" / "real.eml")  # inside: followed
+    (top / "out.eml").symlink_to(outside / "secret.eml")  # leaves the folder: not followed
+    (top / "escape").symlink_to(outside / "deep")  # a folder link: not descended
+    (top / "sub" / "loop").symlink_to(top)  # a loop: not descended
+    (top / "self.eml").symlink_to(top / "self.eml")  # ELOOP: skipped, like a dangling link
+    got = [str(Path(m.source).relative_to(tmp_path)) for m in read(top)]
+    assert got == ["mail/in.eml", "mail/sub/real.eml"]
+
+
+def test_a_message_from_a_pipe_is_passed_on_as_soon_as_its_end_is_known() -> None:
+    """Before: read(1 MiB) waited for a whole MiB more (or the end) of a pipe (issue 11.14)."""
+    r, w = os.pipe()
+    os.write(w, to_mbox(PLAIN) + ENVELOPE + b"Subject: the next one, still arriving\n")
+    closer = threading.Timer(10, os.close, [w])
+    closer.start()
+    try:
+        with os.fdopen(r, "rb") as pipe:
+            started = time.monotonic()
+            first = next(read_stream(pipe, "<stdin>", empty_is_error=True))
+            waited = time.monotonic() - started
+    finally:
+        closer.cancel()
+        with contextlib.suppress(OSError):
+            os.close(w)
+    assert first.raw == PLAIN and waited < 5
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "yes"])
+def test_endless_inputs_are_capped_by_bytes_read(
+    device: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No st_size to trust (a device, a FIFO like `<(yes)`): the cap counts what is read."""
+    monkeypatch.setattr(sources, "MAX_MESSAGE", 1 << 20)
+    if device == "yes":
+        proc = subprocess.Popen(["yes"], stdout=subprocess.PIPE)
+        assert proc.stdout is not None
+        path = f"/dev/fd/{proc.stdout.fileno()}"
+    try:
+        got = list(read_paths([path if device == "yes" else device]))
+    finally:
+        if device == "yes":
+            proc.kill()
+            proc.wait()
+    assert len(got) == 1 and got[0].exit_code == 65
+    assert got[0].error == "larger than 1 MiB: skipped"
