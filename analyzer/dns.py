@@ -36,6 +36,7 @@ EDNS_PAYLOAD = 4096  # a 4096-bit key's TXT fits in one UDP answer (no TCP retry
 MAX_CNAME_HOPS = 8
 NEGATIVE_TTL = 300  # RFC 2308 would take the SOA minimum; stubs rarely see it
 MAX_CACHE_TTL = 3600
+MAX_CACHE_ENTRIES = 16384  # answers kept per run; the oldest goes first (a scan of distinct keys)
 # Bounds on the DNS conversation (README, "Limits"). --timeout bounds one query to one
 # server; a lookup (every CNAME hop, UDP then TCP, each server in turn) ends after
 # LOOKUP_TIMEOUTS times that; a message and a `dns` run each get a deadline and a number
@@ -337,7 +338,10 @@ class CachingResolver:
             # server must not be asked again for every message of a batch.
             ttl = max(ttl, 60)
             with self._lock:
+                self._entries.pop(key, None)  # re-inserted last: the dict is oldest first
                 self._entries[key] = (self.clock() + ttl, answer)
+                if len(self._entries) > MAX_CACHE_ENTRIES:  # memory flat over any mailbox
+                    del self._entries[next(iter(self._entries))]
             return answer
         finally:
             with self._lock:

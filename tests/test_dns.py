@@ -121,6 +121,21 @@ def test_cache_expires_with_the_ttl(server: ZoneServer) -> None:
     assert server.query_count == 2
 
 
+def test_cache_holds_a_bounded_number_of_answers(
+    server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scan of distinct selectors must not grow the cache with the mailbox (issue 11.3):
+    past MAX_CACHE_ENTRIES the oldest answer goes; a recent one is still answered."""
+    monkeypatch.setattr(dns_module, "MAX_CACHE_ENTRIES", 4)
+    r = CachingResolver(resolver(server))
+    for i in range(10):
+        r.query(f"s{i}._domainkey.example.com")
+    assert len(r._entries) == 4 and server.query_count == 10
+    r.query("s9._domainkey.example.com")  # kept
+    r.query("s0._domainkey.example.com")  # evicted: asked again
+    assert server.query_count == 11
+
+
 @pytest.mark.parametrize(
     ("spec", "host", "port"),
     [("192.0.2.1", "192.0.2.1", 53), ("192.0.2.1:5353", "192.0.2.1", 5353),
