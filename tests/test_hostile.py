@@ -123,6 +123,8 @@ def test_header_split_keeps_every_byte(raw: bytes) -> None:
     fields, body_start = split_header_fields(data)
     joined = b"".join(f.name + b":" + f.value for f in fields)
     start = data.find(joined) if fields else 0
+    while start > 0 and data[start - 2 : start] != b"\r\n":  # the fields begin a line
+        start = data.find(joined, start + 1)
     assert start >= 0 and data[start:].startswith(joined)
     skipped = data[:start].split(b"\r\n")[:-1] if start else []
     assert data[:start].endswith(b"\r\n") or not start

@@ -13,6 +13,7 @@ Received field), so t=/x= do not expire it by surprise.
 makes them xfail(strict=True), so they fail loudly once they pass. All are merged now. The
 corpus is not part of the project: the module skips when it is absent.
 """
+
 from __future__ import annotations
 
 import email.utils
