@@ -8,7 +8,7 @@ from enum import IntEnum
 from analyzer import dmarc as dmarc_policy
 from analyzer import trace
 from analyzer.arc import check_arc
-from analyzer.classify import classify, mailing_list
+from analyzer.classify import MailingList, classify, mailing_list
 from analyzer.diagnose import diagnose, dns_budget_findings
 from analyzer.dns import BudgetResolver, Resolver
 from analyzer.forensics import arc_findings, forensic_findings
@@ -71,7 +71,8 @@ def analyze(
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
     boundary = trace.receiver(msg)
     when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
-    verdicts = tuple(_verdict(sig, msg, resolver, when) for sig in extract(msg.headers))
+    lists = mailing_list(msg)  # read once: every signature is classified against it
+    verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in extract(msg.headers))
     chain = check_arc(msg, resolver, when)
     receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
@@ -104,9 +105,13 @@ def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
 
 
 def _verdict(
-    sig: DkimSignature | MalformedSignature, msg: ParsedMessage, resolver: Resolver, now: int
+    sig: DkimSignature | MalformedSignature,
+    msg: ParsedMessage,
+    resolver: Resolver,
+    now: int,
+    lists: MailingList | None,
 ) -> SignatureVerdict:
-    alignment = classify(sig.domain, msg.from_domain, mailing_list(msg))
+    alignment = classify(sig.domain, msg.from_domain, lists)
     if isinstance(sig, MalformedSignature):
         return SignatureVerdict(
             sig.index, sig.domain, sig.selector, sig.algorithm, Result.PERMERROR, sig.reason,
