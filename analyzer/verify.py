@@ -496,11 +496,13 @@ def _fast_body_digest(sig: DkimSignature, body: bytes) -> bytes | None:
 def fast_body_digest(
     algorithm: str, body_canon: str, length: int | None, body: bytes
 ) -> bytes | None:
-    """body_digest's digest, on the whole buffer when canonicalize.whole_body can judge
-    the body (at most CHUNK bytes), else by the streaming canonicalisation."""
+    """body_digest's digest, on the whole buffer; None when canonicalize.whole_body cannot
+    judge the body (over CHUNK bytes) or l= is longer than it. A large body then goes to
+    verify() alone, which canonicalises it in pieces: hashed once, pass or fail, not once
+    here and again there (a failing 50 MB body would pay twice)."""
     whole = canonicalize.whole_body(body, body_canon)
     if whole is None:
-        return body_digest(algorithm, body_canon, length, body)[0]
+        return None
     core, tail = whole
     hasher = hashlib.new(_HASHES[algorithm])
     if length is None:
