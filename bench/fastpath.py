@@ -132,7 +132,9 @@ def main() -> None:
           f"({first['signatures']} signatures), {args.rounds} rounds, "
           f"{os.cpu_count()} cores, load average up to {load:.1f}")  # fmt: skip
     print()
-    print("| path | analyze() CPU ms/msg | messages/s (one core) | verify µs/signature | peak RSS |")
+    print(
+        "| path | analyze() CPU ms/msg | messages/s (one core) | verify µs/signature | peak RSS |"
+    )
     print("|---|---|---|---|---|")
     for mode in MODES:
         ms = med(mode, "analyze_ms")
