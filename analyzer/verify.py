@@ -432,7 +432,7 @@ def verify(
 # forensics after it). fast_verify answers the first kind and declines everything else.
 _FAST_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # rsa-sha1 is policy (RFC 8301)
 # The last body and its digests by (a=, c= body, l=): a message's signatures usually share
-# a body canonicalisation, which is then hashed once. Holds one body, as _joined does.
+# a body canonicalisation, which is then hashed once. Holds one body of at most CHUNK bytes.
 _BODY_MEMO: list[tuple[bytes | None, dict[tuple[str, str, int | None], bytes | None]]] = [
     (None, {})
 ]
@@ -483,6 +483,8 @@ def fast_verify(
 
 
 def _fast_body_digest(sig: DkimSignature, body: bytes) -> bytes | None:
+    if len(body) > canonicalize.CHUNK:
+        return None  # whole_body declines it: not kept alive by the memo either
     held, digests = _BODY_MEMO[0]
     if held is not body:
         digests = {}
