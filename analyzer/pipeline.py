@@ -30,7 +30,7 @@ from analyzer.model import (
 )
 from analyzer.probes import probe_key
 from analyzer.signatures import extract
-from analyzer.verify import verify
+from analyzer.verify import fast_verify, verify
 
 MAX_SIGNATURES = 16  # verified per message; the rest are reported, not checked (RFC 6376 §6.1)
 
@@ -124,7 +124,10 @@ def _verdict(
             alignment, None, None, signature=sig,
         )  # fmt: skip
     evidence = fetch_key(resolver, sig.selector, sig.domain)
-    verdict = verify(sig, msg, evidence, alignment, now)
+    # Signatures that verify stop at the fast path; the rest get the full diagnosis.
+    verdict = fast_verify(sig, msg, evidence, alignment, now) or verify(
+        sig, msg, evidence, alignment, now
+    )
     if verdict.reason in _KEY_UNUSABLE:
         probes = probe_key(
             resolver, sig.selector, sig.domain, evidence.answer, from_domain=msg.from_domain

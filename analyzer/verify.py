@@ -60,15 +60,32 @@ _QUIET.propagate = False
 
 
 @dataclass(frozen=True, slots=True)
+class _Record:
+    """The fields of a KeyRecord that decide its key (the cache key of _load_key)."""
+
+    key_type: str
+    public_key: bytes
+    raw: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PublicKey:
     key_type: str
     bits: int
     material: Any  # an OpenSSL RSA key, dkimpy's RSA dict (odd keys), or a nacl VerifyKey
 
 
-@functools.lru_cache(maxsize=256)  # a batch run meets the same few keys again and again
 def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
     """Decode p= into a key dkimpy/nacl can use; any decoding failure is KEY_SYNTAX."""
+    return _load_key(record.key_type, record.public_key, record.raw)
+
+
+# Parsed once per run: keyed by the record's bytes (the very fields read below), so a key
+# fetched again for the next message of a batch, a new KeyRecord each time, hits; bounded,
+# since a mailbox may name any number of keys.
+@functools.lru_cache(maxsize=256)
+def _load_key(key_type: str, public_key: bytes, raw: bytes) -> PublicKey | KeyProblem:
+    record = _Record(key_type, public_key, raw)
     if record.key_type == "ed25519":
         if len(record.public_key) != 32:
             return KeyProblem(
@@ -408,3 +425,94 @@ def verify(
             **found,
         )
     return verdict(Result.PASS, None, None, **found)  # fmt: skip
+
+
+# The fast path (issue 15). Most signatures verify, and for those everything verify() does
+# past "bh= and b= both verify" is bookkeeping; a failing one needs all of it (and the
+# forensics after it). fast_verify answers the first kind and declines everything else.
+_FAST_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # rsa-sha1 is policy (RFC 8301)
+# The last body and its digests by (a=, c= body, l=): a message's signatures usually share
+# a body canonicalisation, which is then hashed once. Holds one body of at most CHUNK bytes.
+_BODY_MEMO: list[tuple[bytes | None, dict[tuple[str, str, int | None], bytes | None]]] = [
+    (None, {})
+]
+
+
+def fast_verify(
+    sig: DkimSignature,
+    msg: ParsedMessage,
+    evidence: KeyEvidence,
+    alignment: Alignment,
+    now: int,
+) -> SignatureVerdict | None:
+    """The pass verdict verify() would give, when bh= and b= both verify and no rule of
+    verify() stands in the way; otherwise None, and verify() decides, forensics and all.
+
+    It never answers what verify() would not: every check verify() makes before its pass
+    is made here too or sends the signature to verify() (a time, rsa-sha1, a short key,
+    a DNS error, no body). tests/test_fastpath.py holds the two to the same verdicts.
+    """
+    body = msg.body
+    if body is None or sig.algorithm not in _FAST_ALGORITHMS:
+        return None
+    if sig.expiration is not None and sig.expiration < now:  # RFC 6376 §3.5 x=
+        return None
+    if sig.timestamp is not None and sig.timestamp > now + FUTURE_SLOP:  # t=
+        return None
+    if evidence.answer.status.temporary or _fast_body_digest(sig, body) != sig.body_hash:
+        return None
+    hasher = None  # the header hash, made once for all the records tried
+    for record in evidence.keys:  # in order, the first that verifies, as verify() picks
+        if not isinstance(record, KeyRecord) or key_problem(sig, record) is not None:
+            continue
+        key = load_public_key(record)
+        if isinstance(key, KeyProblem):
+            continue
+        hasher = hasher or header_hash(sig, msg)
+        if not signature_valid(sig, hasher, key):
+            continue
+        if key.key_type == "rsa" and key.bits < MIN_RSA_BITS:  # RFC 8301 §3.2: policy
+            return None
+        return SignatureVerdict(
+            index=sig.index, domain=sig.domain, selector=sig.selector, algorithm=sig.algorithm,
+            result=Result.PASS, reason=None, detail=None, alignment=alignment,
+            header_signature_valid=True, body_hash_valid=True, key=record, key_bits=key.bits,
+            key_evidence=evidence, key_records_tried=len(evidence.keys), signature=sig,
+        )  # fmt: skip
+    return None
+
+
+def _fast_body_digest(sig: DkimSignature, body: bytes) -> bytes | None:
+    if len(body) > canonicalize.CHUNK:
+        return None  # whole_body declines it: not kept alive by the memo either
+    held, digests = _BODY_MEMO[0]
+    if held is not body:
+        digests = {}
+        _BODY_MEMO[0] = (body, digests)
+    group = (sig.algorithm, sig.body_canon, sig.length)
+    if group not in digests:
+        digests[group] = fast_body_digest(*group, body)
+    return digests[group]
+
+
+def fast_body_digest(
+    algorithm: str, body_canon: str, length: int | None, body: bytes
+) -> bytes | None:
+    """body_digest's digest, on the whole buffer; None when canonicalize.whole_body cannot
+    judge the body (over CHUNK bytes) or l= is longer than it. A large body then goes to
+    verify() alone, which canonicalises it in pieces: hashed once, pass or fail, not once
+    here and again there (a failing 50 MB body would pay twice)."""
+    whole = canonicalize.whole_body(body, body_canon)
+    if whole is None:
+        return None
+    core, tail = whole
+    hasher = hashlib.new(_HASHES[algorithm])
+    if length is None:
+        hasher.update(core)
+        hasher.update(tail)
+    elif length > len(core) + len(tail):  # RFC 6376 §3.4.5: l= longer than the body
+        return None
+    else:
+        hasher.update(memoryview(core)[:length])
+        hasher.update(tail[: max(0, length - len(core))])
+    return hasher.digest()

@@ -7,7 +7,8 @@ from dkim.canonicalization import Relaxed, Simple
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.canonicalize import canonical_body, relaxed_header
+from analyzer import canonicalize
+from analyzer.canonicalize import canonical_body, relaxed_header, whole_body
 
 # Bodies built from the bytes the rules care about: WSP, CR, LF, CRLF, text.
 bodies = st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"x y"])).map(b"".join)
@@ -18,6 +19,46 @@ bodies = st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r", b"\n", b"\r\n", b"x
 def test_matches_dkimpy(body: bytes, chunk: int) -> None:
     assert b"".join(canonical_body(body, "simple", chunk)) == Simple.canonicalize_body(body)
     assert b"".join(canonical_body(body, "relaxed", chunk)) == Relaxed.canonicalize_body(body)
+
+
+def _whole(body: bytes, algorithm: str) -> bytes | None:
+    whole = whole_body(body, algorithm)
+    return None if whole is None else bytes(whole[0]) + whole[1]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(body=bodies, tail=st.sampled_from([1, 2, 3, 8, 4096]))
+def test_whole_buffer_matches_dkimpy(body: bytes, tail: int) -> None:
+    """The fast path's whole-buffer canonicalisation is dkimpy's too, or declines; short
+    tails push the body's trailing CR/LF run across the bounded tail it looks at."""
+    default, canonicalize._TAIL = canonicalize._TAIL, tail
+    try:
+        for algorithm, dkimpy in (("simple", Simple), ("relaxed", Relaxed)):
+            whole = _whole(body, algorithm)
+            assert whole is None or whole == dkimpy.canonicalize_body(body)
+            assert whole is not None or len(body) > tail  # declines only past the tail
+    finally:
+        canonicalize._TAIL = default
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=bodies,
+    around=st.sampled_from([(b"", b""), (b"QUJD" * 40 + b"\r\n", b"QUJD\r\n--b--\r\n")]),
+)
+def test_whole_buffer_rewrites_only_the_span_with_wsp(
+    body: bytes, around: tuple[bytes, bytes]
+) -> None:
+    """WSP only in the middle (a text part between base64 lines): the same bytes."""
+    body = around[0] + body + around[1]
+    assert _whole(body, "relaxed") == Relaxed.canonicalize_body(body)
+    assert _whole(body, "simple") == Simple.canonicalize_body(body)
+
+
+def test_whole_buffer_declines_what_it_cannot_bound() -> None:
+    assert whole_body(b"x" * (canonicalize.CHUNK + 1), "simple") is None
+    assert whole_body(b"x" + b"\r\n" * 5000, "relaxed") is None  # canonical_body counts it
+    assert _whole(b"x" * 10 + b"\r\n" * 100, "relaxed") == b"x" * 10 + b"\r\n"
 
 
 @settings(max_examples=500, deadline=None)
