@@ -9,13 +9,11 @@ for bad input: a malformed chain is a Problem.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass
 
 from analyzer.model import ArcField, ArcReason, DkimSignature, HeaderField, Tag
-from analyzer.signatures import TagListError, parse_tag_list
+from analyzer.signatures import TagListError, b64_value, parse_tag_list
 
 MAX_SETS = 50  # RFC 8617 §4.2.1.1: instance values range from 1 to 50
 FIELDS = {
@@ -34,7 +32,6 @@ _INSTANCE = re.compile(rb"[0-9]{1,3}\Z")  # more digits cannot be 1..50; int() s
 _NUMBER = re.compile(rb"[0-9]{1,76}\Z")  # RFC 6376 §3.5 t=, x=, l=: no FWS inside the digits
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9_-]{1,63}\.)+[A-Za-z0-9_-]{1,63}\Z", re.ASCII)
 _SELECTOR = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9_-]{1,63}(\.[A-Za-z0-9_-]{1,63})*\Z", re.ASCII)
-_B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
 _FWS = re.compile(rb"[ \t\r\n]+")
 
 
@@ -199,7 +196,7 @@ def _signature(
         raise _Bad(f"s={selector[:80]} is not a selector")
     if len(f"{selector}._domainkey.{domain}") > 253:  # RFC 1035 §2.3.4: not a name DNS can ask
         raise _Bad("s=._domainkey.d= is longer than a DNS name can be (253 characters)")
-    signature = _b64(values["b"])
+    signature = b64_value(values["b"])
     if not signature:
         raise _Bad("b= is not valid base64")
     numbers: dict[str, int | None] = {}
@@ -220,7 +217,7 @@ def _signature(
         if len(canon) != 2 or any(c not in ("simple", "relaxed") for c in canon):
             raise _Bad(f"c={_text(values['c'])[:40]} is not a canonicalization")
         header_canon, body_canon = canon
-        decoded = _b64(values["bh"])
+        decoded = b64_value(values["bh"])
         if decoded is None:
             raise _Bad("bh= is not valid base64")
         body_hash = decoded
@@ -244,13 +241,3 @@ def _instance(raw: bytes) -> int:
 
 def _text(value: bytes) -> str:
     return value.decode("utf-8", "replace")
-
-
-def _b64(value: bytes) -> bytes | None:
-    compact = _FWS.sub(b"", value)
-    if not _B64.match(compact) or len(compact) % 4:
-        return None
-    try:
-        return base64.b64decode(compact, validate=True)
-    except binascii.Error:
-        return None

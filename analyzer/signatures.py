@@ -103,10 +103,10 @@ def parse_signature(index: int, header: HeaderField) -> DkimSignature | Malforme
         canon.append("simple")  # RFC 6376 §3.5: c=relaxed means relaxed/simple
     if len(canon) != 2 or any(c not in CANONICALIZATIONS for c in canon):
         return bad(Reason.SIGNATURE_SYNTAX, "c", f"unknown canonicalization c={_text(values['c'])}")
-    body_hash = _b64(values["bh"])
+    body_hash = b64_value(values["bh"])
     if body_hash is None:
         return bad(Reason.SIGNATURE_SYNTAX, "bh", "bh= is not valid base64")
-    signature = _b64(values["b"])
+    signature = b64_value(values["b"])
     if not signature:
         return bad(Reason.SIGNATURE_SYNTAX, "b", "b= is empty or not valid base64")
     signed = tuple(
@@ -210,7 +210,8 @@ def _qp_decode(value: bytes) -> bytes:
     return _QP_OCTET.sub(lambda m: bytes([int(m[1], 16)]), _WSP.sub(b"", value))
 
 
-def _b64(value: bytes) -> bytes | None:
+def b64_value(value: bytes) -> bytes | None:
+    """A base64 tag value (RFC 6376 §2.4: FWS ignored), or None when it is not valid base64."""
     compact = _WSP.sub(b"", value)
     if not _B64.match(compact) or len(compact) % 4:
         return None
