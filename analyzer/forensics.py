@@ -202,9 +202,14 @@ def _whole_body_variants(
         yield "mbox_from_quoting", re.sub(rb"(?m)^From ", b">From ", body), unquoted
     if sig.body_canon != "simple":
         return  # relaxed ignores trailing whitespace (§3.4.4): nothing to undo
-    trailing = [ln for ln in lines if ln.rstrip(b" \t") != ln]
-    if trailing:  # whitespace added at line ends
-        yield "body_whitespace", re.sub(rb"[ \t]+(?=\r\n)", b"", body), trailing
+    # Whitespace added at line ends. Stripped line by line: a regex `[ \t]+(?=\r\n)` is
+    # quadratic on a long run of spaces with no line end after it (found by the fuzzer:
+    # 15 s for 0.5 MB).
+    ends = lines[:-1]  # the piece after the last CRLF ends no line
+    trailing = [ln for ln in ends if ln.rstrip(b" \t") != ln]
+    if trailing:
+        stripped = b"\r\n".join([ln.rstrip(b" \t") for ln in ends] + lines[-1:])
+        yield "body_whitespace", stripped, trailing
     ctype = b"".join(h.value for h in msg.fields("content-type")).lower()
     if b"format=flowed" in ctype:  # RFC 3676 soft breaks (a trailing space) stripped by a relay
         flowed = _reflow(lines)

@@ -10,10 +10,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analyzer import forensics
 from analyzer.dns import open_resolver
-from analyzer.forensics import Budget, body_change, body_search, header_changes, header_search
+from analyzer.forensics import (
+    Budget,
+    _whole_body_variants,
+    body_change,
+    body_search,
+    header_changes,
+    header_search,
+)
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import DkimSignature, HeaderField, KeyRecord, ParsedMessage
@@ -402,3 +411,27 @@ def test_real_mailman_footer_is_proven_without_keys(name: str) -> None:
         [appended] = [f for f in mine if f["code"] == "body_appended"]
         assert "4 line(s) (194 bytes)" in appended["summary"]
         assert "_______________________________________________" in appended["summary"]
+
+
+def _simple_signature() -> DkimSignature:
+    """A c=simple/simple signature (the fixture simple-refolded's)."""
+    msg = parse_message((FIXTURES / "simple-refolded" / "message.eml").read_bytes())
+    sig = extract(msg.headers)[0]
+    assert isinstance(sig, DkimSignature) and sig.body_canon == "simple"
+    return sig
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.lists(st.sampled_from([b"a", b" ", b"\t", b"\r\n", b"x y"]), max_size=40))
+def test_line_end_whitespace_candidate_is_what_the_regex_gave(body: list[bytes]) -> None:
+    """The candidate without line-end whitespace is built line by line (a regex was quadratic
+    on a long space run with no line end: found by the fuzzer); it is the regex's result."""
+    raw = b"".join(body)
+    sig = _simple_signature()
+    msg = parse_message(b"From: a@example.com\r\n\r\n" + raw)
+    variants = {code: cand for code, cand, _ in _whole_body_variants(sig, msg, raw)}
+    expected = re.sub(rb"[ \t]+(?=\r\n)", b"", raw)
+    if expected != raw:
+        assert variants["body_whitespace"] == expected
+    else:
+        assert "body_whitespace" not in variants or b"format=flowed" in raw
