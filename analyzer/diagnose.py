@@ -10,7 +10,7 @@ own Authentication-Results): then the more telling finding replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 
 from analyzer import dmarc as dmarc_policy
@@ -165,7 +165,10 @@ def _recorded_how(seen: RecordedResult, lang: str) -> str:
 
 
 def _explain_failure(
-    v: SignatureVerdict, receiver: Receiver | None, lang: str = "en"
+    v: SignatureVerdict,
+    receiver: Receiver | None,
+    lang: str = "en",
+    claimed: Collection[str] = (),
 ) -> tuple[str, str, dict[str, object], list[str]]:
     """(code, catalogue entry, extra fields, evidence) for a signature that did not pass."""
     assert v.reason is not None
@@ -237,7 +240,9 @@ def _explain_failure(
                 trace.evidence(sealed), *evidence,
             ]  # fmt: skip
         node = probes.get(ProbeKind.DOMAINKEY_NODE)
-        if node and node.answer.status is DnsStatus.NXDOMAIN:
+        # "Likely never set up" is a guess: not when a header of the message says that d=
+        # passed somewhere (an untrusted record, or an ARC set that cannot be verified now).
+        if node and node.answer.status is DnsStatus.NXDOMAIN and v.domain not in claimed:
             return reason.value, "key_not_found.no_domainkey", {}, evidence
     return reason.value, reason.value, {}, evidence
 
@@ -252,6 +257,7 @@ def _signature_failures(
     # The receiver's own verdict matters only for a signature that may have lost its key.
     if receiver is None and any(v.reason in _ROTATION for v in verdicts):
         receiver = trace.receiver_record(msg)
+    claimed = trace.claimed_dkim_pass(msg) if any(v.reason in _ROTATION for v in verdicts) else ()
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue
@@ -260,7 +266,7 @@ def _signature_failures(
         ):
             continue  # the finding for the first one past the limit speaks for them all
         author = v.alignment.classification is Classification.AUTHOR
-        code, entry, extra, evidence = _explain_failure(v, receiver, lang)
+        code, entry, extra, evidence = _explain_failure(v, receiver, lang, claimed)
         extra = {"owner": owner(v, lang) or "", **extra}
         if v.result is Result.NEUTRAL:
             severity = Severity.INFO

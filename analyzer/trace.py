@@ -428,6 +428,23 @@ def sealer_saw_pass(rx: Receiver | None, sig: DkimSignature) -> RecordedResult |
     )  # fmt: skip
 
 
+def claimed_dkim_pass(msg: ParsedMessage) -> frozenset[str]:
+    """Every d= (header.d, else header.i's domain) that some Authentication-Results or
+    ARC-Authentication-Results field of the message says passed DKIM, trusted or not: never
+    proof (anyone can write these), but enough to withhold the guess "DKIM was likely never
+    set up" for that domain (diagnose.py)."""
+    found: set[str] = set()
+    for f in msg.headers:
+        if f.lname not in ("authentication-results", "arc-authentication-results"):
+            continue
+        text = _ARC_INSTANCE.sub("", field_text(f.value), count=1)
+        for r in _results(text, "", RecordSource.AUTHENTICATION_RESULTS):
+            if r.method == "dkim" and r.result == "pass":
+                d = r.prop("header.d") or _identity_domain(r.prop("header.i") or "")
+                found |= {d.lower().rstrip(".")} if d else set()
+    return frozenset(found)
+
+
 def passed_at_delivery(rx: Receiver | None, v: SignatureVerdict) -> RecordedResult | None:
     """The trusted dkim=pass for a signature that fails now only as a changed key would make
     it fail (RFC 6376 §3.6.1 lets a signer remove a selector once its mail is delivered)."""

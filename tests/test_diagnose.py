@@ -323,6 +323,18 @@ def test_a_domain_without_any_key(dns_server: ZoneServer, tmp_path: Path) -> Non
     [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
     assert "nokeys.example publishes no DKIM key at all" in f["summary"]
     assert "likely never been set up" in f["explanation"]
+    # A header of the message says nokeys.example passed somewhere (untrusted: written above
+    # no Received of the receiver's, or an ARC set that cannot be verified now): the guess
+    # "never set up" is withheld (realmail: kernel.org's list mail with its keys gone).
+    claim = (
+        b"ARC-Authentication-Results: i=1; lists.example.org; dkim=pass header.d=nokeys.example\r\n"
+    )
+    path.write_bytes(claim + raw)
+    with ZoneServer(texts=[soa]) as server:
+        run = run_cli("check", "--format", "json", "--nameserver", server.address, str(path))
+    [f] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "key_not_found"]
+    assert "never been set up" not in f["explanation"] and "no DKIM key at all" not in f["summary"]
+    assert "there is no key at feb2026._domainkey.nokeys.example" in f["summary"]
 
 
 def test_color_is_kept_when_asked(dns_server: ZoneServer) -> None:
