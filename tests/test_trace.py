@@ -394,3 +394,17 @@ def test_a_quoted_semicolon_does_not_split_a_result() -> None:
         RecordSource.AUTHENTICATION_RESULTS,
     )
     assert (r.result, r.prop("header.d"), r.prop("header.b")) == ("pass", "example.com", "p4WDZf90")
+
+
+def test_a_field_of_a_thousand_results_stays_small() -> None:
+    """A hostile 0.2 MB Authentication-Results of a thousand results made a 157 MB report
+    (each result carried the whole field; found by the fuzzer): results are capped, the
+    field kept as evidence is cut (README Limits)."""
+    from analyzer import trace
+    from analyzer.model import RecordSource
+
+    text = "mx.example.net; " + "; ".join(f"dkim=pass header.d=d{i}.example" for i in range(1000))
+    found = trace._results(text, "mx.example.net", RecordSource.AUTHENTICATION_RESULTS)
+    assert len(found) == trace.MAX_RESULTS
+    assert all(len(r.field) <= trace.MAX_FIELD_EVIDENCE for r in found)
+    assert found[0].prop("header.d") == "d0.example"
