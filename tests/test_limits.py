@@ -204,3 +204,26 @@ def test_hostile_arc_cases_get_their_answer(case: str, cv: str) -> None:
     # lookups: _dmarc, and the From domain's SOA and its TLD's when there is no record).
     assert [n for n, _ in resolver.asked].count(limits.ARC_KEY) == 1, resolver.asked
     assert resolver.lookups <= 6, resolver.asked
+
+
+def test_failing_signatures_share_one_header_search_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """16 failing signatures with 20,000 h= names each searched a full budget each (2.2 s):
+    the set-up steps are now one budget for the message, shared (README Limits)."""
+    from analyzer import forensics, verify
+
+    calls = []
+    real = verify.signed_header_fields
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "signed_header_fields", counted)
+    raw, data = limits.case_signatures_16_wide_h()
+    report = analyze(raw, dictdns.DictResolver(data), now=limits.NOW)
+    found = [f for f in report.findings if f.code == "header_unexplained"]
+    assert len(found) == 16 and all("stopped at its budget" in f.evidence[-1] for f in found)
+    # Each verification costs ~30,000 steps (h= names plus fields): one message budget of
+    # 2,000,000 affords about 66 of them, beside the 16 verifications of the verdicts.
+    steps_each = 20_000 + 10_000
+    assert len(calls) <= 16 + forensics.DEFAULT_BUDGET.steps // steps_each + 16, len(calls)
