@@ -23,7 +23,7 @@ from importlib.resources import files
 
 from publicsuffixlist import PublicSuffixList
 
-from analyzer.message import field_text
+from analyzer.message import a_label, field_text
 from analyzer.model import Alignment, Classification, ParsedMessage
 
 
@@ -42,34 +42,6 @@ def _providers() -> dict[str, str]:
 
 
 @lru_cache(maxsize=4096)
-def a_label(domain: str) -> str:
-    """The domain in A-labels, lowercase, without a trailing dot (for comparing, not display).
-
-    IDNA 2008 (UTS #46 mapping) when the `idna` package is installed; else the standard
-    library's IDNA 2003 codec, label by label. A label neither can encode is kept as it is
-    (lowercased): two such names compare equal only when written the same way.
-    """
-    domain = domain.lower().rstrip(".")
-    if domain.isascii():
-        return domain
-    try:
-        import idna  # type: ignore[import-not-found,unused-ignore]  # optional: IDNA 2008
-
-        encoded: bytes = idna.encode(domain, uts46=True)
-        return encoded.decode("ascii")
-    except ImportError:
-        pass
-    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
-        pass
-    labels = []
-    for label in domain.split("."):
-        try:
-            labels.append(label.encode("idna").decode("ascii") if not label.isascii() else label)
-        except UnicodeError:
-            labels.append(label)
-    return ".".join(labels)
-
-
 @lru_cache(maxsize=4096)  # asked for d= and From of every message: the same domains recur
 def organizational_domain(domain: str) -> str:
     """RFC 7489 §3.2: the registrable domain; the name itself when it has none."""

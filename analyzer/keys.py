@@ -11,8 +11,8 @@ import binascii
 import functools
 import re
 
-from analyzer.classify import a_label
 from analyzer.dns import Resolver
+from analyzer.message import a_label
 from analyzer.model import DnsStatus, KeyEvidence, KeyProblem, KeyRecord, Reason
 from analyzer.signatures import TagListError, parse_tag_list
 

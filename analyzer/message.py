@@ -158,10 +158,33 @@ def _addresses(fields: list[HeaderField], name: str) -> list[str]:
 
 
 def _domain_of(address: str) -> str | None:
-    domain = address.rpartition("@")[2].strip().rstrip(".").lower()
-    if not domain:
-        return None
-    try:
-        return domain.encode("idna").decode("ascii")
-    except UnicodeError:
+    domain = address.rpartition("@")[2].strip()
+    return a_label(domain) or None
+
+
+def a_label(domain: str) -> str:
+    """The domain in A-labels, lowercase, without a trailing dot (for comparing, not display).
+
+    IDNA 2008 (UTS #46 mapping) when the `idna` package is installed; else the standard
+    library's IDNA 2003 codec, label by label. A label neither can encode is kept as it is
+    (lowercased): two such names compare equal only when written the same way.
+    """
+    domain = domain.lower().rstrip(".")
+    if domain.isascii():
         return domain
+    try:
+        import idna  # type: ignore[import-not-found,unused-ignore]  # optional: IDNA 2008
+
+        encoded: bytes = idna.encode(domain, uts46=True)
+        return encoded.decode("ascii")
+    except ImportError:
+        pass
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        pass
+    labels = []
+    for label in domain.split("."):
+        try:
+            labels.append(label.encode("idna").decode("ascii") if not label.isascii() else label)
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)

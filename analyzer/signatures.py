@@ -11,6 +11,7 @@ import binascii
 import re
 from collections.abc import Iterable
 
+from analyzer.message import a_label
 from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Reason, Tag
 
 ALGORITHMS = ("rsa-sha256", "rsa-sha1", "ed25519-sha256")
@@ -183,11 +184,9 @@ def dns_name(value: bytes) -> tuple[str, str | None]:
         return "", "it holds bytes that are not UTF-8"
     if not text:
         return "", "it is empty"
+    text = a_label(text)  # the one A-label conversion (message.py), as for the From domain
     if not text.isascii():
-        try:
-            text = text.encode("idna").decode("ascii")
-        except UnicodeError:
-            return "", "it holds characters that are not a valid internationalized domain name"
+        return "", "it holds characters that are not a valid internationalized domain name"
     if len(text) > MAX_NAME:
         return "", f"it is {len(text)} characters long (DNS allows {MAX_NAME})"
     for label in text.split("."):

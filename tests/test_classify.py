@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.classify import a_label, classify, mailing_list, organizational_domain, provider_for
-from analyzer.message import parse_message
+from analyzer.classify import classify, mailing_list, organizational_domain, provider_for
+from analyzer.message import a_label, parse_message
 from analyzer.model import Classification
 
 
