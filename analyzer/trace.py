@@ -528,17 +528,6 @@ def evidence(r: RecordedResult) -> str:
 ReceiverResult = RecordedResult
 
 
-def trusted_dkim_results(msg: ParsedMessage) -> tuple[RecordedResult, ...]:
-    """The dkim= results of the receiver's own trusted Authentication-Results fields."""
-    return tuple(r for r in receiver_record(msg).results if r.method == "dkim")
-
-
-def receiver_result(
-    results: tuple[RecordedResult, ...], sig: DkimSignature
-) -> RecordedResult | None:
-    return recorded_dkim(Receiver("?", results=results), sig)
-
-
 # --- the route ----------------------------------------------------------------------------------
 
 

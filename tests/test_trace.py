@@ -8,21 +8,39 @@ from typing import Any
 import pytest
 
 from analyzer.message import parse_message
-from analyzer.model import ArcChain, ArcCv, ArcSet, RecordedResult, RecordSource
+from analyzer.model import (
+    ArcChain,
+    ArcCv,
+    ArcSet,
+    DkimSignature,
+    ParsedMessage,
+    Receiver,
+    RecordedResult,
+    RecordSource,
+)
 from analyzer.signatures import extract
 from analyzer.trace import (
     receiver,
     receiver_dmarc,
     receiver_record,
-    receiver_result,
     recorded_dkim,
     route,
     ses_origin,
-    trusted_dkim_results,
 )
 from tests.conftest import FIXTURES, ROOT, records_gone_zone, run_cli
 
 BASE = b"From: a@example.com\r\nTo: b@example.net\r\nSubject: x\r\n\r\nbody\r\n"
+
+
+def trusted_dkim_results(msg: ParsedMessage) -> tuple[RecordedResult, ...]:
+    """The dkim= results of the receiver's own trusted Authentication-Results fields."""
+    return tuple(r for r in receiver_record(msg).results if r.method == "dkim")
+
+
+def receiver_result(
+    results: tuple[RecordedResult, ...], sig: DkimSignature
+) -> RecordedResult | None:
+    return recorded_dkim(Receiver("?", results=results), sig)
 
 
 def _msg(headers: bytes, base: bytes = BASE):  # type: ignore[no-untyped-def]
