@@ -255,9 +255,10 @@ def _signature_failures(
 ) -> list[Finding]:
     out: list[Finding] = []
     # The receiver's own verdict matters only for a signature that may have lost its key.
-    if receiver is None and any(v.reason in _ROTATION for v in verdicts):
+    rotated = any(v.reason in _ROTATION for v in verdicts)  # may have lost its key since
+    if receiver is None and rotated:
         receiver = trace.receiver_record(msg)
-    claimed = trace.claimed_dkim_pass(msg) if any(v.reason in _ROTATION for v in verdicts) else ()
+    claimed = trace.claimed_dkim_pass(msg) if rotated else frozenset()
     for v in verdicts:
         if v.result is Result.PASS or v.reason is None:
             continue
@@ -479,7 +480,9 @@ def dmarc_findings(
     return [finding(code, severity, f, lang=lang, evidence=evidence, text="dmarc_alignment.fail")]
 
 
-RULES: tuple[Rule, ...] = (_coverage, _signature_failures, _providers, _keys, _body_length, _input)
+# The rules that read the message and its verdicts only; _signature_failures and
+# dmarc_findings also read what the receiver recorded, and are called with it.
+RULES: tuple[Rule, ...] = (_providers, _keys, _body_length, _input)
 
 
 def diagnose(
@@ -491,12 +494,11 @@ def diagnose(
     receiver: Receiver | None = None,
 ) -> tuple[Finding, ...]:
     """`receiver`: trace.receiver_record(msg, chain) (with ARC); computed here when not given."""
-    found: list[Finding] = []
-    for rule in RULES:
-        if rule is _signature_failures:  # the one rule that reads the receiver's record
-            found += _signature_failures(msg, verdicts, lang, receiver)
-        else:
-            found += rule(msg, verdicts, lang)
+    found = [
+        *_coverage(msg, verdicts, lang),
+        *_signature_failures(msg, verdicts, lang, receiver),
+        *(f for rule in RULES for f in rule(msg, verdicts, lang)),
+    ]
     if dmarc is not None:
         found += dmarc_findings(msg, verdicts, dmarc, lang, receiver)
     return tuple(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))
