@@ -60,15 +60,6 @@ _QUIET.propagate = False
 
 
 @dataclass(frozen=True, slots=True)
-class _Record:
-    """The fields of a KeyRecord that decide its key (the cache key of _load_key)."""
-
-    key_type: str
-    public_key: bytes
-    raw: bytes
-
-
-@dataclass(frozen=True, slots=True)
 class PublicKey:
     key_type: str
     bits: int
@@ -85,50 +76,47 @@ def load_public_key(record: KeyRecord) -> PublicKey | KeyProblem:
 # since a mailbox may name any number of keys.
 @functools.lru_cache(maxsize=256)
 def _load_key(key_type: str, public_key: bytes, raw: bytes) -> PublicKey | KeyProblem:
-    record = _Record(key_type, public_key, raw)
-    if record.key_type == "ed25519":
-        if len(record.public_key) != 32:
+    if key_type == "ed25519":
+        if len(public_key) != 32:
             return KeyProblem(
                 Reason.KEY_SYNTAX,
-                f"an ed25519 p= must be 32 bytes (RFC 8463 §4), this one is {len(record.public_key)}",
-                record.raw,
+                f"an ed25519 p= must be 32 bytes (RFC 8463 §4), this one is {len(public_key)}",
+                raw,
             )
         try:
-            return PublicKey("ed25519", 256, nacl.signing.VerifyKey(record.public_key))
+            return PublicKey("ed25519", 256, nacl.signing.VerifyKey(public_key))
         except (nacl.exceptions.ValueError, TypeError) as e:
-            return KeyProblem(Reason.KEY_SYNTAX, f"unusable ed25519 key: {e}", record.raw)
+            return KeyProblem(Reason.KEY_SYNTAX, f"unusable ed25519 key: {e}", raw)
     # dkimpy's ASN.1 reader is quadratic in the key's size (0.4 s for a 64 KB p=): a p=
     # too long to hold an acceptable key is refused unread.
-    if len(record.public_key) > MAX_RSA_DER:
+    if len(public_key) > MAX_RSA_DER:
         return KeyProblem(
             Reason.KEY_TOO_LONG,
-            f"p= holds {len(record.public_key)} bytes; a {MAX_RSA_BITS}-bit RSA key needs about "
+            f"p= holds {len(public_key)} bytes; a {MAX_RSA_BITS}-bit RSA key needs about "
             f"{MAX_RSA_BITS // 8 + 40}",
-            record.raw,
+            raw,
         )
     try:
-        rsa = parse_public_key(record.public_key)
+        rsa = parse_public_key(public_key)
         bits = int(rsa["modulus"]).bit_length()
     # dkimpy's ASN.1 reader also rejects with a bare assert (a NULL with a length).
     except (UnparsableKeyError, AssertionError, KeyError, IndexError, TypeError, ValueError) as e:
-        return KeyProblem(Reason.KEY_SYNTAX, f"p= is not an RSA public key ({e})"[:200], record.raw)
+        return KeyProblem(Reason.KEY_SYNTAX, f"p= is not an RSA public key ({e})"[:200], raw)
     if bits > MAX_RSA_BITS:
-        return KeyProblem(
-            Reason.KEY_TOO_LONG, f"{bits}-bit RSA key (limit {MAX_RSA_BITS})", record.raw
-        )
+        return KeyProblem(Reason.KEY_TOO_LONG, f"{bits}-bit RSA key (limit {MAX_RSA_BITS})", raw)
     # The exponent sets the cost of the arithmetic as much as the modulus does.
     exponent = int(rsa["publicExponent"])
     if exponent < 3 or exponent % 2 == 0 or exponent >= rsa["modulus"]:
         return KeyProblem(
             Reason.KEY_SYNTAX,
             "the RSA public exponent is not an odd number between 3 and the modulus (RFC 8017 §3.1)",
-            record.raw,
+            raw,
         )
     if exponent > MAX_RSA_EXPONENT:
         return KeyProblem(
             Reason.KEY_TOO_LONG,
             f"{exponent.bit_length()}-bit RSA public exponent (limit 31 bits; keys use 65537)",
-            record.raw,
+            raw,
         )
     try:
         # OpenSSL does the RSA arithmetic ~20x faster than dkimpy's pure Python; a key it
