@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from analyzer.zoneserver import ZoneServer
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 DOCS = ROOT / "docs"
 SAMPLE = DOCS / "snippets" / "sample-report.txt"
@@ -112,27 +112,90 @@ def test_sample_report_is_the_real_output() -> None:
     assert " ".join(SAMPLE_COMMAND) in readme  # the command itself, as the README gives it
 
 
-def _keys(value: Any, parent: str = "") -> Iterator[str]:
-    if isinstance(value, dict):
+JSON_TYPES = {dict: "object", list: "array", str: "string", int: "integer", bool: "boolean",
+              type(None): "null"}  # fmt: skip
+# Where a DNS answer object sits in the document: its fields are in a table of their own.
+DNS_ANSWERS = ("messages[].signatures[].dns", "messages[].signatures[].probes[].dns",
+               "messages[].dmarc.dns[]", "messages[].arc.dns[]")  # fmt: skip
+
+
+def _paths(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, JSON type) of every value in the document, `[]` for an array's items."""
+    yield path, JSON_TYPES[type(value)]
+    if isinstance(value, dict) and not path.endswith(".properties"):  # RFC 8601 properties: data
         for key, inner in value.items():
-            if parent != "properties":  # RFC 8601 property names are data, not schema
-                yield key
-            yield from _keys(inner, key)
+            yield from _paths(inner, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for inner in value:
-            yield from _keys(inner, parent)
+            yield from _paths(inner, f"{path}[]")
 
 
-def test_every_json_key_is_documented() -> None:
-    """Every key `check --format json` writes for the fixtures is on the JSON schema page."""
+def _documented(page: str) -> dict[str, set[str]]:
+    """The fields tables of the JSON page: field -> the JSON types its type column allows
+    ("integer or null", "array of string": the array, and `field[]` its items)."""
+    out: dict[str, set[str]] = {}
+    for field, kind in re.findall(r"^\| `([\w.\[\]]+)` \| ([\w ]+?) \|", page, re.M):
+        for part in kind.replace("DNS answer", "object").split(" or "):
+            if part.startswith("array of "):
+                out.setdefault(field + "[]", set()).add(part.removeprefix("array of "))
+                part = "array"
+            out.setdefault(field, set()).add(part)
+    return out
+
+
+def test_every_json_field_is_documented_with_its_type() -> None:
+    """Every value `check --format json` writes for the fixtures (and for an unreadable
+    input) has its row on the JSON schema page, and its type is the one documented."""
     messages = sorted(str(p) for p in FIXTURES.glob("*/message.eml"))
     with ZoneServer(sorted(FIXTURES.glob("*/zone"))) as server:
         proc = subprocess.run(
             [sys.executable, "-m", "analyzer", "check", "--format", "json",
-             "--nameserver", server.address, *messages],
+             "--nameserver", server.address, *messages, "no-such-file.eml"],
             capture_output=True, cwd=ROOT, timeout=300, text=True, check=False,
         )  # fmt: skip
-    keys = set(_keys(json.loads(proc.stdout)))
+    documented = _documented((DOCS / "reference" / "json.md").read_text())
+    wrong = []
+    for path, kind in set(_paths(json.loads(proc.stdout))) - {("", "object")}:
+        field = path
+        for prefix in DNS_ANSWERS:
+            if path.startswith(prefix + "."):
+                field = path.removeprefix(prefix + ".")
+        if kind not in documented.get(field, set()):
+            wrong.append(f"{path}: {kind}")
+    assert len(documented) > 100
+    assert sorted(wrong) == []
+
+
+def test_every_dns_and_byodkim_key_is_documented() -> None:
+    """Every key `dns` and `byodkim` write as JSON (found, missing and common selectors, Easy
+    DKIM tokens; a key checked against DNS) is named in that command's JSON section."""
+    zone = ("--zone", str(FIXTURES / "doctor" / "doctor.zone"), "--format", "json")
+    key = str(FIXTURES / "keys" / "byodkim" / "rsa2048-pkcs1.pem")
+    runs: dict[str, list[tuple[str, ...]]] = {
+        "dns": [
+            ("dns", *zone, "good.example", "--selector", "s2025", "--no-propagation"),
+            ("dns", *zone, "missing.example", "--selector", "s1", "--no-propagation"),
+            ("dns", *zone, "common.example", "--no-propagation"),
+            ("dns", *zone, "easy.example", "--ses-token", "a", "--no-propagation"),
+        ],
+        "byodkim": [
+            ("byodkim", *zone, "--private-key", key, "--selector", "s2025", "--domain",
+             "good.example", "--check-dns", "--console-key"),
+        ],
+    }  # fmt: skip
     page = (DOCS / "reference" / "json.md").read_text()
-    assert len(keys) > 50
-    assert [k for k in sorted(keys) if not re.search(f'"{k}"|`{k}`', page)] == []
+    answer = page[page.index("A **DNS answer**") : page.index("{#dns-json}")]  # in both
+    sections = {"dns": answer + page[page.index("{#dns-json}") : page.index("{#byodkim-json}")],
+                "byodkim": answer + page[page.index("{#byodkim-json}") :]}  # fmt: skip
+    missing = []
+    for command, argvs in runs.items():
+        for argv in argvs:
+            run = run_cli(*argv)
+            assert run.exit_code in (0, 1), run.stderr
+            for path, _ in _paths(run.json()):
+                name = path.replace("[]", "").rpartition(".")[2]
+                # byodkim's dns.selector is one entry of the dns document's `selectors`
+                section = sections["dns" if path.startswith("dns.selector.") else command]
+                if name and not re.search(f'["`.]{name}["`\\[]', section):  # `a.name`, "name"
+                    missing.append(f"{command}: {path}")
+    assert "\n".join(sorted(set(missing))) == ""
