@@ -8,6 +8,7 @@ asks for a generated part with a marker line:
     <!-- reference: reasons -->        a table (see BLOCKS)
     <!-- values: DnsStatus -->         the values of an enum of analyzer.model, inline
     <!-- value: SCHEMA_VERSION -->     one constant of analyzer.model
+    <!-- values: analyzer.doctor.COMMON_SELECTORS -->   elsewhere: a dotted name
 
 Whatever does not match (a catalogue code or an enum value without its note, a note for a
 code that no longer exists, an option of a command that its page does not mention, an
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import html
+import importlib
 import logging
 import posixpath
 import re
@@ -90,34 +92,54 @@ def exit_codes() -> dict[int, str]:
     return dict(sorted(codes.items()))
 
 
-def cli_options() -> dict[str, list[str]]:
-    """Each command -> its long options (`--no-color` too); "" -> the top level's."""
+def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each command -> its long options (`--no-color` too) -> the values it accepts when it
+    is a choice (`--format`: text, json); "" -> the top level's options."""
     import typer.main
 
     from analyzer.cli import app
 
+    def choices(param: Any) -> tuple[str, ...]:
+        # typer >= 0.20 keeps the annotation (an Enum: the choices); click keeps a Choice type
+        kind = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            return tuple(str(c.value) for c in kind)
+        return tuple(getattr(getattr(param, "type", None), "choices", ()))
+
+    def options(command: Any) -> dict[str, tuple[str, ...]]:
+        out = {}
+        for param in command.params:
+            names = (*param.opts, *param.secondary_opts)
+            out |= {o: choices(param) for o in names if o.startswith("--")}
+        return out
+
     group: Any = typer.main.get_command(app)
-    out = {"": [o for p in group.params for o in (*p.opts, *p.secondary_opts)]}
-    for name, command in group.commands.items():
-        out[name] = [o for p in command.params for o in (*p.opts, *p.secondary_opts)]
-    return {k: [o for o in v if o.startswith("--")] for k, v in out.items()}
+    return {"": options(group)} | {name: options(c) for name, c in group.commands.items()}
+
+
+def _lookup(name: str) -> object:
+    """`Name` in analyzer.model, or `analyzer.module.Name` anywhere in the package."""
+    module, _, attr = name.rpartition(".")
+    if module and not module.startswith("analyzer."):
+        raise KeyError(name)
+    try:
+        found = getattr(importlib.import_module(module or "analyzer.model"), attr)
+    except (ImportError, AttributeError):
+        raise KeyError(name) from None
+    return found
 
 
 def enum(name: str) -> type[Enum]:
-    from analyzer import model
-
-    found = getattr(model, name, None)
+    found = _lookup(name)
     if not (isinstance(found, type) and issubclass(found, Enum)):
         raise KeyError(name)
     return found
 
 
 def constant(name: str) -> object:
-    from analyzer import model
-
-    if not name.isupper() or not hasattr(model, name):
+    if not name.rpartition(".")[2].isupper():
         raise KeyError(name)
-    return getattr(model, name)
+    return _lookup(name)
 
 
 # --- checks: what the notes and the code must agree on -----------------------------------
@@ -174,8 +196,21 @@ def problems() -> list[str]:
 
 
 def undocumented_options(command: str, markdown: str) -> list[str]:
-    """The options of `command` that its page does not name (as `--opt`, code-formatted)."""
-    return [o for o in cli_options().get(command, []) if f"`{o}" not in markdown]
+    """The options of `command` (and the values of its choices) that its page does not name:
+    an option as `--opt` in code, a value in code too (`--format text|json`, `json`)."""
+    missing = []
+    for option, choices in cli_options().get(command, {}).items():
+        if f"`{option}" not in markdown:
+            missing.append(option)
+        missing += [f"{option} {c}" for c in choices
+                    if not re.search(rf"`([^`]*[ |])?{re.escape(c)}([ |][^`]*)?`", markdown)]  # fmt: skip
+    return missing
+
+
+def command_pages(docs: Path = NOTES.parent.parent) -> list[str]:
+    """The commands without a page of their own in docs/commands/."""
+    return [f"command {name!r} has no page docs/commands/{name}.md" for name in cli_options()
+            if name and not (docs / "commands" / f"{name}.md").is_file()]  # fmt: skip
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -300,7 +335,13 @@ BLOCKS: dict[str, Callable[[str], list[str]]] = {
 
 
 def _values(name: str) -> str:
-    return ", ".join(f"`{v.value}`" for v in enum(name))
+    """The values of an enum, or the items of a tuple constant, as code."""
+    found = _lookup(name)
+    if isinstance(found, type) and issubclass(found, Enum):
+        return ", ".join(f"`{v.value}`" for v in found)
+    if isinstance(found, tuple) and name.rpartition(".")[2].isupper():
+        return ", ".join(f"`{v}`" for v in found)
+    raise KeyError(name)
 
 
 def expand(markdown: str, page: str) -> tuple[str, list[str]]:
@@ -335,7 +376,7 @@ def site_markdown(docs: Path) -> dict[str, str]:
 
 def on_pre_build(config: Any) -> None:
     notes.cache_clear()
-    for problem in problems():
+    for problem in problems() + command_pages():
         log.warning(problem)
 
 
@@ -343,10 +384,9 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     src = page.file.src_uri
     markdown, errors = expand(markdown, src)
     if src.startswith("commands/"):
-        command = Path(src).stem
-        errors += [f"{src}: option {o} of `{command}` is not documented"
-                   for o in undocumented_options("" if command == "index" else command,
-                                                 markdown)]  # fmt: skip
+        command = "" if Path(src).stem == "index" else Path(src).stem  # index: the top level's
+        errors += [f"{src}: {o} of `dkim-analyzer {command}` is not documented"
+                   for o in undocumented_options(command, markdown)]  # fmt: skip
     for error in errors:
         log.warning(error)
     return markdown
