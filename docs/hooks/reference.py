@@ -107,7 +107,7 @@ def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
         return tuple(getattr(getattr(param, "type", None), "choices", ()))
 
     def options(command: Any) -> dict[str, tuple[str, ...]]:
-        out = {}
+        out: dict[str, tuple[str, ...]] = {}
         for param in command.params:
             names = (*param.opts, *param.secondary_opts)
             out |= {o: choices(param) for o in names if o.startswith("--")}
