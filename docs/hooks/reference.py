@@ -258,6 +258,8 @@ def _details(code: str, entries: list[Entry]) -> list[str]:
     lines = [f"### `{code}` {{#{code}}}", ""]
     meta = [f"**{command}**: {_severity(sev)}"
             for command, sev in notes()["findings"].get(code, {}).get("severity", {}).items()]  # fmt: skip
+    if not meta and own.severity:  # a catalogue that carries the severity itself
+        meta.append(f"**severity**: {own.severity}")
     if code in notes()["reasons"]:
         meta.insert(0, f"**result**: `{notes()['reasons'][code]['result']}`")
     lines += [" · ".join([*meta, f"**{_permanence(entries)}**"]), ""]
