@@ -57,7 +57,7 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     while pos < size:
         end = block.find(b"\r\n", pos)
         line_end = size if end < 0 else end + 2
-        if not spans and not block[pos:line_end].strip(b" \t\r\n"):
+        if not spans and not block[pos : line_end if end < 0 else end].strip(b" \t"):
             # Blank or all-space lines before the first field are no header section: some
             # archives pad files so (a line of spaces before Delivered-To:), and pasted
             # headers often start with an empty line. Skipped, like an mbox "From " line.
