@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Wall time of `check --zone` on one message, against `python -c "import dkim"` (issue 15).
+
+    .venv/bin/python bench/zonecheck.py                      # this tree, 10 rounds
+    .venv/bin/python bench/zonecheck.py --before /tmp/main   # and another checkout of the tree
+
+Each round runs, one after the other (alternating, so that a loaded machine slows all of
+them alike): `python -c "import dkim"`, then `python -m analyzer check --zone
+fixtures/plain/zone fixtures/plain/message.eml` with this tree first on sys.path, and with
+--before's tree when given (an unpacked `git archive main`, say). The figures are the median
+wall time of each, and its ratio to the `import dkim` baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAIN = ROOT / "fixtures" / "plain"
+CHECK = ["-m", "analyzer", "check", "--zone", str(PLAIN / "zone"), "--now", "2025-11-25",
+         str(PLAIN / "message.eml")]  # fmt: skip
+
+
+def timed(args: list[str], tree: Path | None) -> float:
+    env = dict(os.environ)
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+    started = time.perf_counter()
+    run = subprocess.run([sys.executable, *args], env=env, capture_output=True, cwd=tree or ROOT)
+    took = time.perf_counter() - started
+    if run.returncode not in (0, 1):
+        raise SystemExit(f"{args} exited {run.returncode}: {run.stderr.decode()[-500:]}")
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--before", type=Path, help="another checkout to time alongside")
+    args = parser.parse_args()
+    plans: dict[str, tuple[list[str], Path | None]] = {
+        "python -c 'import dkim'": (["-c", "import dkim"], None),
+        "check --zone (this tree)": (CHECK, ROOT),
+    }
+    if args.before is not None:
+        plans["check --zone (--before)"] = (CHECK, args.before.resolve())
+    times: dict[str, list[float]] = {label: [] for label in plans}
+    for _ in range(args.rounds):
+        for label, (cmd, tree) in plans.items():
+            times[label].append(timed(cmd, tree))
+    base = statistics.median(times["python -c 'import dkim'"])
+    print(f"{args.rounds} rounds, alternating; median wall time (min-max), ratio to import dkim")
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(f"{label:28} {median * 1000:7.1f} ms ({min(values) * 1000:.0f}-"
+              f"{max(values) * 1000:.0f})  {median / base:5.2f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
