@@ -73,7 +73,7 @@ class Resolver(Protocol):
 class Nameserver:
     host: str
     port: int = 53
-    label: str | None = None  # how to name it in evidence (a zone file, say)
+    label: str | None = None  # how to name it in evidence (an NS name and its address, say)
 
     def __str__(self) -> str:
         if self.label:
