@@ -17,6 +17,7 @@ from pathlib import Path
 import dns.rdatatype
 import pytest
 
+from analyzer import scan as scan_module
 from analyzer.dns import (
     CachingResolver,
     DnsPythonResolver,
@@ -339,11 +340,10 @@ def test_a_zone_timeout_is_reported_as_a_timeout_is() -> None:
     assert "no answer within 5 s" in dns_evidence and f"zone file {case / 'zone'}" in dns_evidence
 
 
-def test_scan_zone_workers_answer_from_the_spec(tmp_path: Path) -> None:
-    """Workers build the parent's resolver from Settings.dns: what they ask beyond the
-    prefetched keys (probes of a missing key, DMARC) is answered from the same zones, as
-    `check --zone` answers it."""
-    cases = ["plain", "key-nxdomain", "selector-typo", "dns-timeout", "dmarc-org-domain"]
+def test_scan_zone_gives_what_check_zone_gives(tmp_path: Path) -> None:
+    """`scan --zone -j 2`: the parent and its workers answer from the same zones in memory."""
+    cases = ["plain", "key-nxdomain", "selector-typo", "dns-timeout", "dmarc-org-domain",
+             "list-arc", "cname-txt-servfail"]  # fmt: skip
     cases = [c for c in cases if (FIXTURES / c / "message.eml").exists()]
     zones = [arg for c in cases for arg in ("--zone", str(FIXTURES / c / "zone"))]
     mbox = tmp_path / "cases.mbox"
@@ -351,9 +351,24 @@ def test_scan_zone_workers_answer_from_the_spec(tmp_path: Path) -> None:
     run = run_cli("scan", "--format", "jsonl", "-j", "2", "--now", "2025-11-25", *zones, str(mbox))
     scanned = [json.loads(line) for line in run.stdout.splitlines()]
     checked = run_cli("check", "--format", "json", "--now", "2025-11-25", *zones, str(mbox))
-    for one, other in zip(scanned, checked.json()["messages"], strict=True):
-        assert one == other
-    assert len(scanned) == len(cases) >= 4
+    assert scanned == checked.json()["messages"] and len(scanned) == len(cases) >= 6
+
+
+def test_scan_workers_build_the_parents_resolver_from_settings(tmp_path: Path) -> None:
+    """Settings.dns is the parent's ResolverSpec (zone text and all), and a worker's resolver
+    for what was not asked ahead is built from it: before, a worker was given the parent's
+    nameservers alone, and --zone had none but a loopback server's."""
+    spec = ResolverSpec.from_options(timeout=1.0, zones=[_edge(tmp_path)])
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(to_mbox(*[(FIXTURES / "plain" / "message.eml").read_bytes()] * 2))
+    settings = scan_module.Settings(1763990000, scan_module.ScanFormat.JSONL)
+    summary = scan_module.run_scan(
+        [str(mbox)], settings, jobs=1, open_dns=spec.open, write=lambda _: None
+    )  # jobs=1: the worker is a thread of this process
+    assert summary.messages == 2
+    worker = scan_module._fallbacks[spec]  # what the worker built from settings.dns
+    assert isinstance(worker.inner, ZoneResolver) and worker.spec == spec
+    assert worker.query("alias.example.com").status is DnsStatus.OK
 
 
 def test_a_record_no_dns_message_can_carry_is_a_bad_zone_file(tmp_path: Path) -> None:
