@@ -127,7 +127,7 @@ def compare_case(
 
 def run_corpus(corpus: Path, run: RunCli) -> list[Comparison]:
     """Serve the corpus's zone on loopback and check every case with the CLI."""
-    from analyzer.zoneserver import ZoneServer
+    from tests.nanoserver import ZoneServer
 
     out: list[Comparison] = []
     with ZoneServer([corpus / "zone.txt"]) as server:

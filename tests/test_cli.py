@@ -14,8 +14,8 @@ import pytest
 
 from analyzer.model import Clock, ClockSource, Reason
 from analyzer.render import Format
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, Case, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 CASES = fixture_cases()
 

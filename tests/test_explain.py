@@ -8,8 +8,8 @@ import pytest
 
 from analyzer import explain
 from analyzer.model import Reason
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 # Entries that explain a cause inferred from evidence rather than proven: they must say so.
 INFERRED = [
