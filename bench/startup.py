@@ -3,6 +3,7 @@
 
     python bench/startup.py              # 10 rounds, the medians and the ratio
     python bench/startup.py --rounds 20 --importtime
+    python bench/startup.py --tree /tmp/old   # also another source tree (`git archive main`)
 
 Each round runs every program once, in turn (alternating, so a load that comes and goes
 weighs on all of them alike); the figure is the median wall time of each, whole
@@ -14,6 +15,9 @@ Rows besides the target:
   process (starting it and shutting it down);
 - `check -h`: the command line alone, with none of the analysis imported.
 
+--tree DIR adds `check --zone` run from the source tree DIR (`python -m analyzer` with
+PYTHONPATH=DIR), to compare two versions in the same run.
+
 --importtime adds, from `python -X importtime`, the import time of the heaviest modules
 `check --zone` loads (one run: indicative only).
 """
@@ -21,6 +25,7 @@ Rows besides the target:
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -42,9 +47,11 @@ def _entry_point() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "analyzer"]
 
 
-def _wall(command: list[str]) -> float:
+def _wall(command: list[str], tree: Path | None = None) -> float:
+    """One run's wall time; from the source tree `tree` (cwd and PYTHONPATH) when given."""
+    env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree)}
     started = time.perf_counter()
-    proc = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    proc = subprocess.run(command, cwd=tree or ROOT, capture_output=True, check=False, env=env)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)}: exit {proc.returncode}\n{proc.stderr.decode()}")
@@ -71,6 +78,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--tree", type=Path, help="another source tree to time beside")
     args = parser.parse_args(argv)
     cli = _entry_point()
     message = str(CASE / "message.eml")
@@ -82,10 +90,16 @@ def main(argv: list[str]) -> int:
                                               message],
             "check -h": [*cli, "check", "-h"],
         }  # fmt: skip
+        trees: dict[str, Path | None] = dict.fromkeys(programs)
+        if args.tree is not None:
+            name = f"check --zone ({args.tree.name})"
+            programs[name] = [sys.executable, "-m", "analyzer", "check", "--zone",
+                              str(CASE / "zone"), message]  # fmt: skip
+            trees[name] = args.tree.resolve()
         times: dict[str, list[float]] = {name: [] for name in programs}
         for _ in range(args.rounds):
             for name, command in programs.items():
-                times[name].append(_wall(command))
+                times[name].append(_wall(command, trees[name]))
     base = statistics.median(times['python -c "import dkim"'])
     print(f"median of {args.rounds}, alternating ({' '.join(cli)}):")
     for name, samples in times.items():
