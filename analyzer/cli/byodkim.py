@@ -53,9 +53,7 @@ def define() -> options.Parser:
                      "SES console asks for. Prints secret material.")  # fmt: skip
     options.add_format(out, ("text", "json"), "text (the default) or json.")
     options.add_lang(out, "the findings")
-    options.add_dns(parser)
-    options.add_help(parser.add_argument_group("General"))
-    return parser
+    return options.finish(parser)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -56,9 +56,7 @@ def define() -> options.Parser:
     judge.add_argument("--headers-only", action="store_true",
                        help="Treat the input as headers only, ignoring any body.")  # fmt: skip
     options.add_now(judge)
-    options.add_dns(parser)
-    options.add_help(parser.add_argument_group("General"))
-    return parser
+    return options.finish(parser)
 
 
 def run(args: argparse.Namespace) -> int:

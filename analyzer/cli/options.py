@@ -95,8 +95,12 @@ def command_parser(
     return parser
 
 
-def add_help(group: argparse._ArgumentGroup) -> None:
-    group.add_argument("-h", "--help", action="help", help="Show this help and exit.")
+def finish(parser: Parser) -> Parser:
+    """The groups every command ends with: DNS (--nameserver, --timeout, --zone), then -h."""
+    add_dns(parser)
+    general = parser.add_argument_group("General")
+    general.add_argument("-h", "--help", action="help", help="Show this help and exit.")
+    return parser
 
 
 # --- values ----------------------------------------------------------------------------------

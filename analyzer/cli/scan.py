@@ -61,9 +61,7 @@ def define() -> options.Parser:
     work.add_argument("--headers-only", action="store_true",
                       help="Treat every message as headers only.")  # fmt: skip
     options.add_now(work)
-    options.add_dns(parser)
-    options.add_help(parser.add_argument_group("General"))
-    return parser
+    return options.finish(parser)
 
 
 def run(args: argparse.Namespace) -> int:
