@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -48,15 +49,19 @@ def _entry_point() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "analyzer"]
 
 
-def _wall(command: list[str], tree: Path | None = None) -> float:
-    """One run's wall time; from the source tree `tree` (cwd and PYTHONPATH) when given."""
+def _run(command: list[str], tree: Path | None = None) -> tuple[float, float]:
+    """One run's wall time and CPU time (user + system: less swayed by a loaded machine);
+    from the source tree `tree` (cwd and PYTHONPATH) when given."""
     env = None if tree is None else {**os.environ, "PYTHONPATH": str(tree)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(command, cwd=tree or ROOT, capture_output=True, check=False, env=env)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)}: exit {proc.returncode}\n{proc.stderr.decode()}")
-    return elapsed
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return elapsed, cpu
 
 
 def _importtime(command: list[str], top: int) -> list[tuple[float, str]]:
@@ -95,19 +100,25 @@ def main(argv: list[str]) -> int:
                           str(CASE / "zone"), message]  # fmt: skip
         trees[name] = args.tree.resolve()
     times: dict[str, list[float]] = {name: [] for name in programs}
+    cpu: dict[str, list[float]] = {name: [] for name in programs}
     zone_server: list[float] = []
     for _ in range(args.rounds):
         for name, command in programs.items():
-            times[name].append(_wall(command, trees[name]))
+            wall, used = _run(command, trees[name])
+            times[name].append(wall)
+            cpu[name].append(used)
         started = time.perf_counter()
         with open_resolver([], 5.0, [CASE / "zone"]):
             pass
         zone_server.append(time.perf_counter() - started)
     base = statistics.median(times['python -c "import dkim"'])
-    print(f"median of {args.rounds}, alternating ({' '.join(cli)}):")
+    base_cpu = statistics.median(cpu['python -c "import dkim"'])
+    print(f"median of {args.rounds}, alternating ({' '.join(cli)}; load {os.getloadavg()[0]:.1f}):")
+    print(f"  {'':<32} {'wall':>9}  {'ratio':>6}  {'CPU':>9}  {'ratio':>6}")
     for name, samples in times.items():
-        median = statistics.median(samples)
-        print(f"  {name:<32} {median * 1000:7.1f} ms  {median / base:5.2f}x")
+        median, used = statistics.median(samples), statistics.median(cpu[name])
+        print(f"  {name:<32} {median * 1000:6.1f} ms  {median / base:5.2f}x"
+              f"  {used * 1000:6.1f} ms  {used / base_cpu:5.2f}x")  # fmt: skip
     zone = statistics.median(times["check --zone"])
     server = statistics.median(zone_server)
     print(f"  of which the --zone loopback server (start + stop): {server * 1000:.1f} ms")

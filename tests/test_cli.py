@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -662,3 +663,29 @@ def test_dns_and_byodkim_import_only_their_own_command() -> None:
     assert "analyzer.doctor" in dns and "analyzer.byodkim" in byodkim  # they did run
     assert not {"analyzer.byodkim", "analyzer.scan", "analyzer.cli.check", "rich"} & dns
     assert not {"analyzer.scan", "analyzer.cli.check", "analyzer.cli.scan", "rich"} & byodkim
+
+
+def test_scan_draws_its_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """The bar (analyzer/progress.py) is drawn on stderr when it is a terminal; the data
+    on stdout is the same as without it."""
+    import pty
+
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml", FIXTURES / "plain" / "message.eml"))
+    args = ["scan", "--format", "jsonl", "--jobs", "1", *ZONE, str(mbox)]
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "analyzer", *args], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=follower,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        os.close(follower)
+        drawn = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                drawn += chunk
+        stdout, _ = proc.communicate(timeout=120)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0, drawn
+    assert stdout == _cli(*args).stdout and stdout.count(b"\n") == 2
+    assert b"messages" in drawn  # the bar's "N messages" column
