@@ -11,12 +11,12 @@ is a new module and its name in COMMANDS. Shared options and values: options.py.
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import os
 import sys
 from collections.abc import Sequence
-from types import ModuleType
-from typing import NoReturn
+from typing import NoReturn, Protocol, cast
 
 from analyzer import __version__
 from analyzer.cli import options
@@ -28,8 +28,22 @@ from analyzer.render.escape import safe
 COMMANDS = ("check", "scan", "dns", "byodkim")  # a command: analyzer/cli/<name>.py
 
 
-def command(name: str) -> ModuleType:
-    return importlib.import_module(f"analyzer.cli.{name}")
+class Command(Protocol):
+    """What a command module holds (analyzer/cli/check.py is one)."""
+
+    SUMMARY: str  # one line for `dkim-analyzer -h`, at most 68 characters
+
+    def define(self) -> options.Parser:
+        """Its parser (options.command_parser, then its groups, then options.finish)."""
+        ...
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Run it; the exit status. Raises AnalyzerError for a one-line error."""
+        ...
+
+
+def command(name: str) -> Command:
+    return cast(Command, importlib.import_module(f"analyzer.cli.{name}"))
 
 
 def root_help() -> str:
@@ -77,13 +91,11 @@ def app(argv: Sequence[str] | None = None) -> int:
             f"(see `{options.PROG} -h`)"
         )
     module = command(name)
-    parser: options.Parser = module.define()
     try:
-        parsed = parser.parse_intermixed_args(args[1:])
+        parsed = module.define().parse_intermixed_args(args[1:])
     except SystemExit as e:  # -h: the help was printed
         return int(e.code or 0)
-    code: int = module.run(parsed)
-    return code
+    return module.run(parsed)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
