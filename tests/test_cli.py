@@ -689,3 +689,15 @@ def test_scan_draws_its_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert proc.returncode == 0, drawn
     assert stdout == _cli(*args).stdout and stdout.count(b"\n") == 2
     assert b"messages" in drawn  # the bar's "N messages" column
+
+
+def test_scan_jsonl_is_the_same_whatever_the_locale(tmp_path: Path) -> None:
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(
+        _mbox(FIXTURES / "key-1024" / "message.eml", FIXTURES / "plain" / "message.eml")
+    )
+    zones = ("--zone", str(FIXTURES / "key-1024" / "zone"), *ZONE)
+    args = ["scan", "--format", "jsonl", "--jobs", "1", "--now", "2025-11-24", *zones, str(mbox)]
+    c, zh = _locale_run(args, "C"), _locale_run(args, "zh_TW.UTF-8")
+    assert c.returncode == zh.returncode == 0 and c.stdout.count(b"\n") == 2
+    assert c.stdout == zh.stdout and b"weak_key" in c.stdout
