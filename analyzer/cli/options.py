@@ -235,11 +235,16 @@ def add_format(group: argparse._ArgumentGroup, choices: Sequence[str], help: str
     )  # fmt: skip
 
 
-def add_lang(group: argparse._ArgumentGroup, what: str = "the explanations") -> None:
+def add_lang(
+    group: argparse._ArgumentGroup, what: str = "the explanations", *, json: bool = True
+) -> None:
+    """--lang; `json`: the command has a JSON output, English unless --lang is given."""
+    default = "from the locale (LC_ALL, LC_MESSAGES, LANG)"
+    default += " for text; English for JSON" if json else ""
     group.add_argument(
         "--lang", metavar="LANG",
         help=f"Language of {what}: en (English) or zh-TW (Traditional Chinese). "
-        "Default: from the locale (LC_ALL, LC_MESSAGES, LANG) for text; English for JSON.",
+        f"Default: {default}.",
     )  # fmt: skip
 
 

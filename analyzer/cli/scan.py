@@ -54,7 +54,7 @@ def define() -> options.Parser:
                        "object per message, as check's; csv: one row per signature.")  # fmt: skip
     out.add_argument("-o", "--output", metavar="FILE", type=Path,
                      help="Write there instead of standard output (never over an input).")  # fmt: skip
-    options.add_lang(out, "the summary")
+    options.add_lang(out, "the summary", json=False)  # JSONL and CSV: English, always
     work = parser.add_argument_group("Analysis")
     work.add_argument("-j", "--jobs", metavar="N", type=options.integer("--jobs", 1),
                       help="Worker processes. Default: the usable cores; at most 4 per core.")  # fmt: skip
