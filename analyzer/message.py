@@ -188,3 +188,16 @@ def a_label(domain: str) -> str:
         except UnicodeError:
             labels.append(label)
     return ".".join(labels)
+
+
+_HOSTNAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*")
+
+
+def dns_name(value: str) -> str | None:
+    """A domain name (or selector) given by a user, as DNS spells it: IDN labels become
+    A-labels (RFC 5890), lowercase, no trailing dot. None when it is not a host name
+    (empty label, a label over 63 or a name over 253 characters, other characters)."""
+    name = a_label(value.strip())
+    if len(name) > 253 or not _HOSTNAME.fullmatch(name):
+        return None
+    return name

@@ -224,15 +224,11 @@ def report(rows: list[Comparison], details: bool = True) -> str:
 
 
 def cli_runner() -> RunCli:
-    from typer.testing import CliRunner
-
-    from analyzer.cli import app
-
-    runner = CliRunner()
+    from analyzer.cli.runner import invoke
 
     def run(*args: str) -> tuple[int, str]:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        return result.exit_code, result.stdout
+        code, stdout, _ = invoke(args)
+        return code, stdout
 
     return run
 
