@@ -1,4 +1,5 @@
-"""All DNS I/O: the Resolver protocol, the dnspython resolver and a TTL cache.
+"""All DNS I/O: the Resolver protocol, the dnspython resolver, the zone-file resolver
+(`--zone`, answered in memory), a TTL cache, and ResolverSpec, which builds them.
 
 dnspython's exceptions become DnsAnswer values here, once (STYLE habit 5). Each
 answer keeps what a postmaster needs to see: the name asked, the outcome with
@@ -10,15 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import ipaddress
+import os
 import resource
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import dns.exception
 import dns.flags
@@ -32,8 +34,13 @@ import dns.resolver
 from analyzer.errors import UsageError
 from analyzer.model import DnsAnswer, DnsStatus
 
+if TYPE_CHECKING:
+    from analyzer.zone import Zone, ZoneText
+
 EDNS_PAYLOAD = 4096  # a 4096-bit key's TXT fits in one UDP answer (no TCP retry)
 MAX_CNAME_HOPS = 8
+MAX_TCP_MESSAGE = 65535  # a DNS message over TCP (RFC 1035 §4.2.2): larger ones are truncated
+_TRUNCATED = "the answer was truncated (TC) over UDP and again over TCP"
 NEGATIVE_TTL = 300  # RFC 2308 would take the SOA minimum; stubs rarely see it
 MAX_CACHE_TTL = 3600
 MAX_CACHE_ENTRIES = 16384  # answers kept per run; the oldest goes first (a scan of distinct keys)
@@ -66,7 +73,7 @@ class Resolver(Protocol):
 class Nameserver:
     host: str
     port: int = 53
-    label: str | None = None  # how to name it in evidence (a zone file, say)
+    label: str | None = None  # how to name it in evidence (an NS name and its address, say)
 
     def __str__(self) -> str:
         if self.label:
@@ -103,18 +110,14 @@ def system_nameservers() -> list[Nameserver]:
     return [Nameserver(str(ns), 53) for ns in conf.nameservers]
 
 
-class DnsPythonResolver:
-    """Asks each nameserver in turn (EDNS, UDP with TCP fallback) until one answers."""
+class _Lookups:
+    """One lookup: the query, then each CNAME hop the answer leaves to chase, in one lifetime.
 
-    def __init__(
-        self,
-        nameservers: Sequence[Nameserver],
-        timeout: float = 5.0,
-        *,
-        lifetime: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.nameservers = list(nameservers)
+    Subclasses say how one query is asked (`_ask`): of DNS servers (DnsPythonResolver), or of
+    zone files in memory (ZoneResolver). Both then read the reply with _from_response.
+    """
+
+    def __init__(self, timeout: float, lifetime: float | None, clock: Callable[[], float]) -> None:
         self.timeout = timeout
         # One lookup, all hops and servers: a server that answers each query just in
         # time must not multiply --timeout by hops x transports x servers.
@@ -152,6 +155,24 @@ class DnsPythonResolver:
         return self._ask(name.rstrip(".") + ".", rdtype, self.clock() + self.lifetime)
 
     def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
+        raise NotImplementedError
+
+
+class DnsPythonResolver(_Lookups):
+    """Asks each nameserver in turn (EDNS, UDP with TCP fallback) until one answers."""
+
+    def __init__(
+        self,
+        nameservers: Sequence[Nameserver],
+        timeout: float = 5.0,
+        *,
+        lifetime: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(timeout, lifetime, clock)
+        self.nameservers = list(nameservers)
+
+    def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
         if not self.nameservers:
             return DnsAnswer(qname, rdtype, DnsStatus.ERROR, detail="no nameserver configured")
         failures: list[DnsAnswer] = []
@@ -180,8 +201,7 @@ class DnsPythonResolver:
             return DnsAnswer(qname, rdtype, DnsStatus.LOCAL,
                              detail=f"all {MAX_OPEN_SOCKETS} DNS sockets of this process stayed busy")  # fmt: skip
         try:
-            q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
-            q.flags |= dns.flags.RD
+            q = _make_query(qname, rdtype)
             try:
                 response = dns.query.udp(
                     q, ns.host, timeout=left(), port=ns.port, raise_on_truncation=True
@@ -193,8 +213,9 @@ class DnsPythonResolver:
                 response = dns.query.tcp(q, ns.host, timeout=left(), port=ns.port)
                 if response.flags & dns.flags.TC:
                     # RFC 7766 §8: TC over TCP is meaningless; the answer is unusable.
-                    return DnsAnswer(qname, rdtype, DnsStatus.ERROR, server=server,
-                                     detail="the answer was truncated (TC) over UDP and again over TCP")  # fmt: skip
+                    return DnsAnswer(
+                        qname, rdtype, DnsStatus.ERROR, server=server, detail=_TRUNCATED
+                    )
         except dns.exception.Timeout:
             if deadline - self.clock() <= 0:
                 return timed_out(lifetime)
@@ -212,6 +233,56 @@ class DnsPythonResolver:
         finally:
             _SOCKETS.release()
         return _from_response(qname, rdtype, response, server)
+
+
+class ZoneResolver(_Lookups):
+    """Answers from zone files in memory (`--zone`): no server, no socket, no thread.
+
+    Each query is made and its reply read as DnsPythonResolver makes and reads one off the
+    network, so an answer is the DnsAnswer a server holding these zones gives through
+    DnsPythonResolver (tests/test_zone.py holds the two equal), with `label` as its server.
+    A reply over 64 KiB is the truncation a TCP reply would be. A ``;! NAME TIMEOUT`` name is
+    answered at once with the timeout it stands for, in a real timeout's words ("no answer
+    within N s"): nothing waits, so it spends none of a message's DNS time budget.
+    """
+
+    def __init__(
+        self,
+        zone: Zone,
+        label: str,
+        timeout: float = 5.0,
+        *,
+        lifetime: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(timeout, lifetime, clock)
+        self.zone, self.label = zone, label
+
+    def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
+        try:
+            response = self.zone.respond(_make_query(qname, rdtype))
+        except (dns.exception.DNSException, ValueError) as e:
+            return _error(qname, rdtype, self.label, e)
+        if response is None:
+            return DnsAnswer(qname, rdtype, DnsStatus.TIMEOUT, server=self.label,
+                             detail=f"no answer within {self.timeout:g} s")  # fmt: skip
+        if response.flags & dns.flags.TC or not _fits(response, MAX_TCP_MESSAGE):
+            return DnsAnswer(qname, rdtype, DnsStatus.ERROR, server=self.label, detail=_TRUNCATED)
+        return _from_response(qname, rdtype, response, self.label)
+
+
+def _make_query(qname: str, rdtype: str) -> dns.message.Message:
+    q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
+    q.flags |= dns.flags.RD
+    return q
+
+
+def _fits(response: dns.message.Message, size: int) -> bool:
+    try:
+        response.to_wire(max_size=size)
+    except dns.exception.TooBig:
+        return False
+    return True
 
 
 def _error(qname: str, rdtype: str, server: str, e: Exception) -> DnsAnswer:
@@ -308,9 +379,16 @@ class CachingResolver:
     Concurrent callers asking the same name wait for the one query in flight.
     """
 
-    def __init__(self, inner: Resolver, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        inner: Resolver,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        spec: ResolverSpec | None = None,
+    ) -> None:
         self.inner = inner
         self.clock = clock
+        self.spec = spec  # how to build this resolver again elsewhere (a scan's workers)
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, str], tuple[float, DnsAnswer]] = {}
         self._inflight: dict[tuple[str, str], threading.Event] = {}
@@ -393,22 +471,70 @@ class BudgetResolver:
         return self.inner.query(name, rdtype)
 
 
-@contextlib.contextmanager
-def open_resolver(
-    nameservers: Sequence[str] = (), timeout: float = 5.0, zones: Sequence[Path] = ()
-) -> Iterator[CachingResolver]:
-    """The resolver the CLI uses: zone files (served on loopback), given servers, or the system's."""
-    if zones:
-        from analyzer.zoneserver import ZoneFileError, ZoneServer
+@dataclass(frozen=True, slots=True)
+class ResolverSpec:
+    """The resolver the commands use, described: picklable, built the same in any process.
+
+    Zone files are held as read (their text), so another process builds the same answers
+    without reading them again (a pipe reads once; a file may change). `open()` builds it.
+    """
+
+    nameservers: tuple[Nameserver, ...] = ()
+    timeout: float = 5.0
+    zones: tuple[ZoneText, ...] = ()  # when given, they answer alone
+
+    @classmethod
+    def from_options(
+        cls,
+        nameservers: Sequence[str] = (),
+        timeout: float = 5.0,
+        zones: Sequence[str | os.PathLike[str]] = (),
+    ) -> ResolverSpec:
+        """From --nameserver, --timeout and --zone. Zone files are read and parsed here (a
+        UsageError names the file and line); without them the servers given are parsed
+        (UsageError), or this machine's are taken. --nameserver is not asked beside --zone."""
+        if not zones:
+            servers = [parse_nameserver(s) for s in nameservers] or system_nameservers()
+            return cls(tuple(servers), timeout)
+        from analyzer.zone import ZoneFileError, read_zone
 
         try:
-            server = ZoneServer(zones)
+            spec = cls(timeout=timeout, zones=tuple(read_zone(z) for z in zones))
         except ZoneFileError as e:
             raise UsageError(str(e)) from e
-        with server:
-            label = "zone file " + ", ".join(str(z) for z in zones)
-            ns = [Nameserver(server.host, server.port, label)]
-            yield CachingResolver(DnsPythonResolver(ns, timeout))
-        return
-    servers = [parse_nameserver(s) for s in nameservers] or system_nameservers()
-    yield CachingResolver(DnsPythonResolver(servers, timeout))
+        _parsed_zones(spec.zones)  # parse errors now; the parse is kept for open()
+        return spec
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[CachingResolver]:
+        """The resolver: the zone files answered from memory, else the nameservers asked;
+        with one cache for the run, which knows this spec (`CachingResolver.spec`)."""
+        inner: Resolver
+        if self.zones:
+            label = "zone file " + ", ".join(z.label for z in self.zones)
+            inner = ZoneResolver(_parsed_zones(self.zones), label, self.timeout)
+        else:
+            inner = DnsPythonResolver(self.nameservers, self.timeout)
+        yield CachingResolver(inner, spec=self)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_zones(zones: tuple[ZoneText, ...]) -> Zone:
+    """Zone files parsed once per process (a scan's workers each build one). UsageError."""
+    from analyzer.zone import Zone, ZoneFileError
+
+    try:
+        return Zone(zones)
+    except ZoneFileError as e:
+        raise UsageError(str(e)) from e
+
+
+@contextlib.contextmanager
+def open_resolver(
+    nameservers: Sequence[str] = (),
+    timeout: float = 5.0,
+    zones: Sequence[str | os.PathLike[str]] = (),
+) -> Iterator[CachingResolver]:
+    """`ResolverSpec.from_options(nameservers, timeout, zones).open()`, for callers of before."""
+    with ResolverSpec.from_options(nameservers, timeout, zones).open() as resolver:
+        yield resolver

@@ -212,8 +212,13 @@ def run(
     ns_port: int = 53,
     timeout: float = 5.0,
     lang: str = "en",
+    zones_only: bool = False,
 ) -> DoctorReport:
-    """Check every selector (or the common ones), the authoritative servers and DMARC."""
+    """Check every selector (or the common ones), the authoritative servers and DMARC.
+
+    `zones_only`: the resolver answers only from zone files (--zone), so the domain's NS
+    servers are not asked beyond them; servers given in `authority` still are."""
+    propagation = propagation and (not zones_only or authority is not None)
     domain = domain.lower().rstrip(".")
     # One DNS deadline and lookup count for the whole run (issue 11.8, README "Limits").
     seconds = max(RUN_DNS_SECONDS, RUN_DNS_TIMEOUTS * timeout)

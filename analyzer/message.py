@@ -57,7 +57,7 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     while pos < size:
         end = block.find(b"\r\n", pos)
         line_end = size if end < 0 else end + 2
-        if not spans and not block[pos:line_end].strip(b" \t\r\n"):
+        if not spans and not block[pos : line_end if end < 0 else end].strip(b" \t"):
             # Blank or all-space lines before the first field are no header section: some
             # archives pad files so (a line of spaces before Delivered-To:), and pasted
             # headers often start with an empty line. Skipped, like an mbox "From " line.
@@ -188,3 +188,16 @@ def a_label(domain: str) -> str:
         except UnicodeError:
             labels.append(label)
     return ".".join(labels)
+
+
+_HOSTNAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?:\.(?!-)[a-z0-9_-]{1,63})*")
+
+
+def dns_name(value: str) -> str | None:
+    """A domain name (or selector) given by a user, as DNS spells it: IDN labels become
+    A-labels (RFC 5890), lowercase, no trailing dot. None when it is not a host name
+    (empty label, a label over 63 or a name over 253 characters, other characters)."""
+    name = a_label(value.strip())
+    if len(name) > 253 or not _HOSTNAME.fullmatch(name):
+        return None
+    return name

@@ -54,7 +54,7 @@ from typing import Any
 
 from analyzer import dmarc
 from analyzer.classify import classify
-from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolver
+from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverSpec
 from analyzer.errors import NotAMessageError
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import from_domain, split_header_fields
@@ -92,8 +92,7 @@ class Settings:
 
     now: int | Clock  # a Clock with delivery=True: each message as of its own delivery
     fmt: ScanFormat
-    nameservers: tuple[Nameserver, ...] = ()
-    timeout: float = 5.0
+    dns: ResolverSpec = field(default_factory=ResolverSpec)  # the parent's, built in each worker
     headers_only: bool = False
 
 
@@ -148,19 +147,17 @@ def _norm(name: str) -> str:
     return name.lower().rstrip(".")
 
 
-_fallbacks: dict[tuple[tuple[Nameserver, ...], float], CachingResolver] = {}
+_fallbacks: dict[ResolverSpec, CachingResolver] = {}
 _fallback_lock = threading.Lock()
+_opened = contextlib.ExitStack()  # the workers' resolvers, open for the process's life
 
 
 def _fallback(settings: Settings) -> CachingResolver:
     """One caching resolver per worker for the queries the parent did not prefetch."""
-    key = (settings.nameservers, settings.timeout)
     with _fallback_lock:
-        if key not in _fallbacks:
-            _fallbacks[key] = CachingResolver(
-                DnsPythonResolver(settings.nameservers, settings.timeout)
-            )
-        return _fallbacks[key]
+        if settings.dns not in _fallbacks:
+            _fallbacks[settings.dns] = _opened.enter_context(settings.dns.open())
+        return _fallbacks[settings.dns]
 
 
 def _ignore_sigint() -> None:
@@ -842,9 +839,11 @@ def run_scan(
         workers = Workers(min(jobs, max_jobs()))
         with open_dns() as resolver, progress() as on_result:
             inner = resolver.inner
-            if isinstance(inner, DnsPythonResolver):
+            if resolver.spec is not None:
+                settings = replace(settings, dns=resolver.spec)
+            elif isinstance(inner, DnsPythonResolver):  # one built by hand (tests)
                 settings = replace(
-                    settings, nameservers=tuple(inner.nameservers), timeout=inner.timeout
+                    settings, dns=ResolverSpec(tuple(inner.nameservers), inner.timeout)
                 )
             scanner = Scanner(workers, resolver, settings, stop)
 

@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-MAX_MESSAGE = 64 * 1024 * 1024  # a larger "message" is reported, not held in memory
+from analyzer.errors import InputError, NotAMessageError
+from analyzer.message import MAX_MESSAGE_BYTES, too_large
+
+# One limit for every command (check and scan): a larger "message" is reported, not held
+# in memory. Defined once, in analyzer/message.py (README, "Limits").
+MAX_MESSAGE = MAX_MESSAGE_BYTES
 CHUNK = 1024 * 1024
 _BOUNDARY = re.compile(rb"\n\r?\n(?=From )")  # an empty line, then a "From " line
 _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
@@ -358,3 +363,46 @@ def _one_message(path: Path) -> Iterator[RawMessage]:
         yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
         return
     yield _whole(str(path), data)
+
+
+# --- check's reader: one PATH (or stdin) given on the command line ---------------------------
+
+
+def read_input(path: str) -> Iterator[RawMessage]:
+    """The message(s) of PATH, or of stdin for "-". Raises InputError / NotAMessageError.
+
+    Every read is capped by the bytes read (MAX_MESSAGE), not by st_size: /dev/zero,
+    a pipe or <(yes) is refused at the limit, never held whole. An mbox with several
+    messages yields each (source PATH#K, through the reader scan uses); an mbox of one
+    message (a Thunderbird export) is that message, source PATH, as a plain file is.
+    A folder is refused: scan reads folders.
+    """
+    source = "<stdin>" if path == STDIN else path
+    data = sys.stdin.buffer.read(MAX_MESSAGE + 1) if path == STDIN else _read_whole(path)
+    if len(data) > MAX_MESSAGE:
+        raise NotAMessageError(too_large())
+    if not data.strip():
+        raise NotAMessageError("empty input")
+    if data.startswith(b"From "):
+        entries = read_mbox(io.BytesIO(data), source)
+        first = next(entries, None)
+        second = next(entries, None)
+        if first is not None and second is not None:
+            yield first
+            yield second
+            yield from entries
+            return
+    yield RawMessage(source, data)
+
+
+def _read_whole(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if stat.S_ISREG(st.st_mode) and st.st_size > MAX_MESSAGE:
+                raise NotAMessageError(too_large(st.st_size))  # refused unread
+            return f.read(MAX_MESSAGE + 1)
+    except IsADirectoryError as e:
+        raise InputError("is a directory (use `dkim-analyzer scan` for folders)") from e
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}") from e

@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -74,6 +75,7 @@ from analyzer.model import (
     ArcChain,
     ArcCv,
     DkimSignature,
+    Failure,
     Hop,
     ParsedMessage,
     Reason,
@@ -81,6 +83,7 @@ from analyzer.model import (
     ReceiverDmarc,
     RecordedResult,
     RecordSource,
+    Report,
     SignatureVerdict,
 )
 
@@ -559,6 +562,11 @@ def route(msg: ParsedMessage) -> tuple[Hop, ...]:
             )
         )  # fmt: skip
     return tuple(out)
+
+
+def routes(items: Iterable[Report | Failure]) -> list[tuple[Hop, ...]]:
+    """The route of each item of a text report, in order (() for an input that failed)."""
+    return [route(i.message) if isinstance(i, Report) else () for i in items]
 
 
 _HOST_IP = re.compile(r"^\s*(\S+)(?:.*?\[([0-9a-fA-F.:]+)\])?")

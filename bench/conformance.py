@@ -127,7 +127,7 @@ def compare_case(
 
 def run_corpus(corpus: Path, run: RunCli) -> list[Comparison]:
     """Serve the corpus's zone on loopback and check every case with the CLI."""
-    from analyzer.zoneserver import ZoneServer
+    from tests.nanoserver import ZoneServer
 
     out: list[Comparison] = []
     with ZoneServer([corpus / "zone.txt"]) as server:
@@ -224,15 +224,11 @@ def report(rows: list[Comparison], details: bool = True) -> str:
 
 
 def cli_runner() -> RunCli:
-    from typer.testing import CliRunner
-
-    from analyzer.cli import app
-
-    runner = CliRunner()
+    from analyzer.cli.runner import invoke
 
     def run(*args: str) -> tuple[int, str]:
-        result = runner.invoke(app, list(args), catch_exceptions=False)
-        return result.exit_code, result.stdout
+        code, stdout, _ = invoke(args)
+        return code, stdout
 
     return run
 

@@ -44,7 +44,7 @@ from analyzer.model import DnsAnswer, DnsStatus  # noqa: E402
 from analyzer.pipeline import analyze  # noqa: E402
 from analyzer.render import json as json_render  # noqa: E402
 from analyzer.render import text as text_render  # noqa: E402
-from analyzer.zoneserver import ZoneServer  # noqa: E402
+from tests.nanoserver import ZoneServer  # noqa: E402
 
 SLOW = 1.0  # seconds: an input slower than this is reported
 LOOPBACK_EVERY = 50

@@ -405,12 +405,14 @@ def _signed_many(count: int) -> bytes:
     return msg
 
 
-def _run_hostile(name: str) -> tuple[bytes, Any, float, int]:
+def _served(
+    zone: str, knobs: dict[str, Any], count: int, timeout: float
+) -> tuple[bytes, Any, float, int]:
+    """Analyse a message signed `count` times, its DNS served by the loopback server."""
     from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
     from analyzer.pipeline import analyze
-    from analyzer.zoneserver import ZoneServer
+    from tests.nanoserver import ZoneServer
 
-    zone, knobs, count, timeout = _hostile_cases()[name]
     raw = _signed_many(count) if count > 1 else _signed(b"hi\r\n")
     with ZoneServer(texts=[zone], **knobs) as server:
         resolver = CachingResolver(
@@ -442,18 +444,9 @@ def run_one(name: str, prepared: Path | None) -> dict[str, Any]:
     dns_zones = _dns_cases()
     queries = None
     if name in _hostile_cases():
-        raw, report, elapsed, queries = _run_hostile(name)
+        raw, report, elapsed, queries = _served(*_hostile_cases()[name])
     elif name in dns_zones:
-        from analyzer.dns import open_resolver
-
-        raw = _signed(b"hi\r\n")
-        with tempfile.TemporaryDirectory() as tmp:
-            zone = Path(tmp) / "zone"
-            zone.write_text(dns_zones[name])
-            with open_resolver(timeout=2.0, zones=[zone]) as resolver:
-                start = time.perf_counter()
-                report = analyze(raw, resolver, now=NOW)
-                elapsed = time.perf_counter() - start
+        raw, report, elapsed, _ = _served(dns_zones[name], {}, 1, 2.0)
     else:
         assert prepared is not None
         raw, data = pickle.loads(prepared.read_bytes())

@@ -7,7 +7,7 @@
     python bench/run.py --shape new-domain --sizes 1000,12000   # memory as DNS names appear
 
 The corpus (bench/corpus.py) is generated once into bench/out/ and reused. Its zone is
-served by analyzer.zoneserver on loopback with the latency asked for. Each program runs
+served by tests/nanoserver.py on loopback with the latency asked for. Each program runs
 as its own process; the figures are its wall time (start-up included), the peak resident
 memory of its whole process tree (sampled from /proc every 20 ms) and the DNS queries
 the server received.
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from analyzer.zoneserver import ZoneServer  # noqa: E402
+from tests.nanoserver import ZoneServer  # noqa: E402
 
 SIGN_TIME = 1763900000
 PAGE = os.sysconf("SC_PAGE_SIZE")

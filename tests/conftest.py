@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from analyzer.cli import app
-from analyzer.zoneserver import ZoneServer
+from analyzer.cli.runner import invoke
+from tests.nanoserver import ZoneServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -55,9 +54,8 @@ class Run:
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> Run:
-    """The real CLI in-process (typer's runner), stdout and stderr kept apart."""
-    result = CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
-    return Run(result.exit_code, result.stdout, result.stderr)
+    """The real CLI in-process, stdout and stderr kept apart."""
+    return Run(*invoke(list(args), stdin))
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from analyzer.dns import open_resolver
 from analyzer.errors import NotAMessageError
 from analyzer.message import parse_message
 from analyzer.model import Reason
-from analyzer.zoneserver import ZoneServer
 from tests.bench_modules import load
 from tests.conftest import CORPUS, FIXTURES, ROOT, run_cli
+from tests.nanoserver import ZoneServer
 
 LIST_ARC = FIXTURES / "list-arc" / "message.eml"
 VALIMAIL = CORPUS / "valimail_arc_validation"

@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives import serialization
 
 from analyzer.byodkim import TxtRecord, check_selector_rules
 from analyzer.render import Format
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, Run, run_cli
+from tests.nanoserver import ZoneServer
 
 KEYS = FIXTURES / "keys" / "byodkim"
 SPKI_B64 = (KEYS / "rsa2048-public.b64").read_text().strip()

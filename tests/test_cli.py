@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -14,8 +15,8 @@ import pytest
 
 from analyzer.model import Clock, ClockSource, Reason
 from analyzer.render import Format
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, Case, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 CASES = fixture_cases()
 
@@ -255,16 +256,16 @@ def test_a_bug_on_one_message_keeps_the_others(
 ) -> None:
     """A message that hits a bug gets its one escaped error line and exit 70; the others
     are still reported."""
-    import analyzer.cli
+    import analyzer.pipeline
 
-    real = analyzer.cli.analyze
+    real = analyzer.pipeline.analyze
 
     def analyze(raw: bytes, *args: Any, **kwargs: Any) -> Any:
         if b"trigger" in raw:
             raise RuntimeError("boom \x1b]0;pwned\x07 \x1b[2J")
         return real(raw, *args, **kwargs)
 
-    monkeypatch.setattr(analyzer.cli, "analyze", analyze)
+    monkeypatch.setattr(analyzer.pipeline, "analyze", analyze)
     bad = tmp_path / "bad.eml"
     bad.write_bytes(b"From: a@example.com\r\nSubject: trigger\r\n\r\nx\r\n")
     run = run_cli("check", "--format", "json", *ZONE, str(FIXTURES / "plain" / "message.eml"),
@@ -281,7 +282,7 @@ def test_internal_error_line_is_escaped(
 ) -> None:
     import analyzer.cli
 
-    def app() -> None:
+    def app(*args: object) -> None:
         raise ValueError("\x1b]8;;http://evil/\x07click\x1b[0m \u202e\n forged line")
 
     monkeypatch.setattr(analyzer.cli, "app", app)
@@ -489,3 +490,199 @@ def test_scan_judges_each_message_as_of_its_own_delivery(
         ("delivery", "pass"), ("system_fallback", "fail"),
     ]  # fmt: skip
     assert lines[0]["verified_at"] == 1763900002
+
+
+# --- the command line itself: help, usage errors, errors once, --lang, lazy imports (#12, #15) --
+
+COMMAND_NAMES = ("check", "scan", "dns", "byodkim")
+DOCTOR_ZONE = ("--zone", str(FIXTURES / "doctor" / "doctor.zone"))
+BYODKIM_KEY = str(FIXTURES / "keys" / "byodkim" / "rsa2048-pkcs8.pem")  # key_not_pkcs1
+# One command line per command, offline, that reports in the language asked for.
+LANG_RUNS = {
+    "check": ["check", *ZONE, str(FIXTURES / "plain" / "message.eml")],
+    "dns": ["dns", *DOCTOR_ZONE, "records.example", "--selector", "pem"],
+    "byodkim": ["byodkim", "--private-key", BYODKIM_KEY, "--selector", "ses2025",
+                "--domain", "example.com"],
+}  # fmt: skip
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("args", [["-h"], ["--help"], *([c, "-h"] for c in COMMAND_NAMES)])
+def test_help_is_short_option_too_and_fits_80_columns(args: list[str]) -> None:
+    run = run_cli(*args)
+    assert run.exit_code == 0 and run.stderr == ""
+    lines = run.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    assert "examples:" in run.stdout and "docs/" in run.stdout
+    assert (
+        "<list[str]>" not in run.stdout and "[[PATH]" not in run.stdout and "]..." not in run.stdout
+    )
+    if args[0] in COMMAND_NAMES:
+        assert "exit codes:" in run.stdout and re.search(r"^  2 +usage error", run.stdout, re.M)
+    else:
+        assert all(f"  {c} " in run.stdout for c in COMMAND_NAMES)
+
+
+def test_help_groups_options_and_says_choices_and_defaults() -> None:
+    text = run_cli("check", "-h").stdout
+    assert all(f"\n{group}:\n" in text for group in ("Output", "Analysis", "DNS"))
+    assert "text (the default)" in text and "5 by default" in text
+    assert "-v, --verbose" in text and "--color, --no-color" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["check", "--frobnicate", "x.eml"], "unknown option"),
+        (["check", "--format", "xml", "x.eml"], "--format 'xml': expected text or json"),
+        (["check", "--timeout", "0", "x.eml"], "--timeout 0: expected 0.1 to 60 seconds"),
+        (["check", "--timeout", "soon", "x.eml"], "--timeout soon"),
+        (["check", "--timeout"], "--timeout needs a value"),
+        (["scan", "--format", "xml", "x.mbox"], "--format 'xml': expected text or jsonl or csv"),
+        (["scan", "--jobs", "0", "x.mbox"], "--jobs '0'"),
+        (["scan"], "missing PATH"),
+        (["dns"], "missing DOMAIN"),
+        (["dns", "--ns-port", "70000", "example.com"], "--ns-port '70000'"),
+        (["byodkim", "--lang", "fr", "--private-key", "k.pem"], "--lang 'fr'"),
+        (["frobnicate"], "unknown command 'frobnicate'"),
+        (["--frobnicate"], "unknown option '--frobnicate'"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str], words: str) -> None:
+    run = run_cli(*args)
+    assert run.exit_code == 2, run.stderr
+    assert run.stdout == ""
+    assert run.stderr.startswith("dkim-analyzer: error: ") and run.stderr.count("\n") == 1
+    assert words in run.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_an_unreadable_input_is_said_once_on_stderr(fmt: str, tmp_path: Path) -> None:
+    """Was `ERROR: /tmp: /tmp: is a directory` on stdout and the error again on stderr."""
+    run = run_cli("check", "--format", fmt, *ZONE, str(tmp_path))
+    assert run.exit_code == 66
+    assert run.stderr.count("\n") == 1 and run.stderr.count(str(tmp_path)) == 1
+    assert run.stderr == f"dkim-analyzer: error: {tmp_path}: is a directory (use `dkim-analyzer scan` for folders)\n"  # fmt: skip
+    if fmt == "text":
+        assert run.stdout == ""
+    else:  # the JSON document still has the entry: it is data
+        [entry] = run.json()["messages"]
+        assert entry["error"].startswith("is a directory") and entry["exit_code"] == 66
+
+
+def test_text_report_of_a_mix_says_the_failure_only_on_stderr(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.eml"
+    run = run_cli("check", *ZONE, str(FIXTURES / "plain" / "message.eml"), str(missing))
+    assert run.exit_code == 66 and str(missing) not in run.stdout
+    assert run.stdout.startswith("PASS: ") and run.stderr.count(str(missing)) == 1
+
+
+@pytest.mark.parametrize("command", sorted(LANG_RUNS))
+def test_lang_on_each_command(command: str) -> None:
+    english = run_cli(*LANG_RUNS[command], "--lang", "en")
+    chinese = run_cli(*LANG_RUNS[command], "--lang", "zh-TW")
+    assert english.exit_code == chinese.exit_code, chinese.stderr
+    assert not CJK.search(english.stdout) and CJK.search(chinese.stdout)
+
+
+def test_lang_on_scan_is_accepted_for_its_summary(tmp_path: Path) -> None:
+    mbox = tmp_path / "one.mbox"
+    mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml"))
+    run = run_cli("scan", "--lang", "zh-TW", "--jobs", "1", *ZONE, str(mbox))
+    assert run.exit_code == 0 and run.stdout.startswith("Scanned 1 message")
+    assert run_cli("scan", "--lang", "xx", str(mbox)).exit_code == 2
+
+
+def _locale_run(args: list[str], locale: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "LC_ALL": locale, "LANG": locale, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True,
+                          cwd=ROOT, timeout=120, env=env, check=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("command", sorted(LANG_RUNS))
+def test_json_is_the_same_whatever_the_locale(command: str) -> None:
+    args = [*LANG_RUNS[command], "--format", "json"]
+    if command == "check":
+        args += ["--now", "2025-11-24"]  # the same clock for both runs
+    c, zh = _locale_run(args, "C"), _locale_run(args, "zh_TW.UTF-8")
+    assert c.returncode == zh.returncode and c.stdout and c.stdout == zh.stdout
+    assert not CJK.search(zh.stdout.decode())
+    # The locale still decides the language of the text report.
+    text = _locale_run([a for a in args if a not in ("--format", "json")], "zh_TW.UTF-8")
+    assert CJK.search(text.stdout.decode())
+    # And --lang decides the JSON's.
+    assert CJK.search(_locale_run([*args, "--lang", "zh-TW"], "C").stdout.decode())
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The modules a real process has imported once `dkim-analyzer ARGS` is done."""
+    code = (
+        "import sys\nfrom analyzer.cli import run\nrun(sys.argv[1:])\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.__stderr__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, cwd=ROOT,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)}, text=True)  # fmt: skip
+    return set(proc.stderr.split("\n")[-2].split())
+
+
+ELSEWHERE = {"analyzer.doctor", "analyzer.byodkim", "analyzer.render.doctor",
+             "analyzer.render.byodkim", "analyzer.scan", "typer", "pydantic", "rich"}  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_check_imports_only_what_check_needs(fmt: str) -> None:
+    loaded = _modules_after(LANG_RUNS["check"] + ["--format", fmt])
+    assert "analyzer.pipeline" in loaded  # it did run
+    assert not loaded & ELSEWHERE, loaded & ELSEWHERE
+    assert ("analyzer.render.text" in loaded) is (fmt == "text")
+
+
+def test_help_and_usage_errors_import_no_analysis() -> None:
+    for args in (["check", "-h"], ["-h"], ["dns", "--format", "xml", "x"]):
+        loaded = _modules_after(args)
+        assert not {"dkim", "dns.resolver", "analyzer.pipeline", "analyzer.model"} & loaded
+
+
+def test_dns_and_byodkim_import_only_their_own_command() -> None:
+    dns, byodkim = _modules_after(LANG_RUNS["dns"]), _modules_after(LANG_RUNS["byodkim"])
+    assert "analyzer.doctor" in dns and "analyzer.byodkim" in byodkim  # they did run
+    assert not {"analyzer.byodkim", "analyzer.scan", "analyzer.cli.check", "rich"} & dns
+    assert not {"analyzer.scan", "analyzer.cli.check", "analyzer.cli.scan", "rich"} & byodkim
+
+
+def test_scan_draws_its_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    """The bar (analyzer/progress.py) is drawn on stderr when it is a terminal; the data
+    on stdout is the same as without it."""
+    import pty
+
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml", FIXTURES / "plain" / "message.eml"))
+    args = ["scan", "--format", "jsonl", "--jobs", "1", *ZONE, str(mbox)]
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "analyzer", *args], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=follower,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+        os.close(follower)
+        drawn = b""
+        with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+            while chunk := os.read(leader, 4096):
+                drawn += chunk
+        stdout, _ = proc.communicate(timeout=120)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0, drawn
+    assert stdout == _cli(*args).stdout and stdout.count(b"\n") == 2
+    assert b"messages" in drawn  # the bar's "N messages" column
+
+
+def test_scan_jsonl_is_the_same_whatever_the_locale(tmp_path: Path) -> None:
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(
+        _mbox(FIXTURES / "key-1024" / "message.eml", FIXTURES / "plain" / "message.eml")
+    )
+    zones = ("--zone", str(FIXTURES / "key-1024" / "zone"), *ZONE)
+    args = ["scan", "--format", "jsonl", "--jobs", "1", "--now", "2025-11-24", *zones, str(mbox)]
+    c, zh = _locale_run(args, "C"), _locale_run(args, "zh_TW.UTF-8")
+    assert c.returncode == zh.returncode == 0 and c.stdout.count(b"\n") == 2
+    assert c.stdout == zh.stdout and b"weak_key" in c.stdout

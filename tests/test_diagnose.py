@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, Case, Run, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 CASES = fixture_cases()
 

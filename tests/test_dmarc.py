@@ -10,8 +10,8 @@ import pytest
 from analyzer.dmarc import applicable, lookup
 from analyzer.dns import DnsPythonResolver, Nameserver
 from analyzer.model import DmarcStatus, DnsStatus
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 ZONE = """$TTL 300
 _dmarc.org.example. IN TXT "v=DMARC1; p=reject; sp=none; adkim=s"

@@ -22,8 +22,8 @@ from analyzer.dns import (
 from analyzer.errors import UsageError
 from analyzer.model import DnsAnswer, DnsStatus, ProbeKind
 from analyzer.probes import probe_key
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.nanoserver import ZoneServer
 
 BIG_KEY = base64.b64encode(os.urandom(550)).decode()  # the size of a 4096-bit key's p=
 ZONE = f"""$TTL 300

@@ -11,8 +11,8 @@ import pytest
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
 from analyzer.doctor import COMMON_SELECTORS, cname_hops, ses_target
 from analyzer.render import Format
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, Run, run_cli
+from tests.nanoserver import ZoneServer
 
 DOCTOR = FIXTURES / "doctor"
 # The Easy DKIM tokens of easy.example and cnamefail.example (fixtures/doctor/generate.py).

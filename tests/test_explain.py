@@ -8,8 +8,8 @@ import pytest
 
 from analyzer import explain
 from analyzer.model import Reason
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 # Entries that explain a cause inferred from evidence rather than proven: they must say so.
 INFERRED = [
@@ -88,10 +88,14 @@ def test_zh_tw_from_the_environment(
     dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LC_ALL", "zh_TW.UTF-8")
-    run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
-                  str(FIXTURES / "key-1024" / "message.eml"))  # fmt: skip
-    [weak] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "weak_key"]
-    assert "金鑰" in weak["summary"] and "2048" in weak["remedy"]
+    args = ("--nameserver", dns_server.address, str(FIXTURES / "key-1024" / "message.eml"))
+    text = run_cli("check", *args).stdout
+    assert "weak_key] d=example.com，s=s1024 的金鑰" in text and "產生 2048 位元" in text
+    # The JSON is the same whatever the locale (issue 12): English unless --lang is given.
+    for lang, words in ((), "1024-bit RSA"), (("--lang", "zh-TW"), "金鑰"):
+        run = run_cli("check", "--format", "json", *lang, *args)
+        [weak] = [f for f in run.json()["messages"][0]["findings"] if f["code"] == "weak_key"]
+        assert words in weak["summary"] and "2048" in weak["remedy"]
 
 
 def test_unknown_language_is_a_usage_error() -> None:

@@ -34,9 +34,9 @@ from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import DkimSignature, Result
 from analyzer.signatures import extract
-from analyzer.zoneserver import ZoneServer
 from tests.bench_modules import load
 from tests.conftest import CORPUS, ROOT, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
 dictdns = load("dictdns")

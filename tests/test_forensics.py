@@ -28,8 +28,8 @@ from analyzer.message import parse_message
 from analyzer.model import DkimSignature, HeaderField, KeyRecord, ParsedMessage
 from analyzer.signatures import extract
 from analyzer.verify import PublicKey, load_public_key
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, Case, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 FORENSIC = [c for c in fixture_cases() if "findings" in c.expected]
 PROVEN = {"body_appended", "body_prepended", "body_truncated", "body_line_endings",

@@ -17,9 +17,9 @@ from analyzer.keys import fetch_key
 from analyzer.message import MAX_MESSAGE_BYTES, parse_message
 from analyzer.model import DnsStatus, Reason, Result
 from analyzer.pipeline import MAX_SIGNATURES, analyze
-from analyzer.zoneserver import ZoneServer
 from tests.bench_modules import load
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 NOW = 1763990000
 PLAIN = (FIXTURES / "plain" / "message.eml").read_bytes()

@@ -7,7 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer.errors import NotAMessageError
-from analyzer.message import field_text, from_domain, parse_message, split_header_fields, to_crlf
+from analyzer.message import (
+    dns_name,
+    field_text,
+    from_domain,
+    parse_message,
+    split_header_fields,
+    to_crlf,
+)
 from analyzer.model import HeaderField, LineEndings
 
 
@@ -127,3 +134,22 @@ def test_any_header_value_decodes_without_raising(value: str) -> None:
     raw = b"From: %s\r\nSubject: %s\r\nMessage-ID: %s\r\n\r\nbody\r\n" % (data, data, data)
     with contextlib.suppress(NotAMessageError):  # a bare CR LF can end the header section
         parse_message(raw)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Example.COM.", "example.com"),
+        (" bücher.example ", "xn--bcher-kva.example"),  # U-labels become A-labels
+        ("s2025", "s2025"),  # a selector is a name too
+        ("_dmarc.example.com", "_dmarc.example.com"),
+        ("a..b", None),
+        ("-x.example", None),
+        ("x" * 64 + ".example", None),
+        (("a" * 60 + ".") * 5 + "com", None),  # over 253 characters
+        ("exa mple.com", None),
+        ("", None),
+    ],
+)
+def test_dns_name_is_how_dns_spells_a_name_given_by_a_user(value: str, name: str | None) -> None:
+    assert dns_name(value) == name

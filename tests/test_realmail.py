@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import ROOT, message_domains, records_gone_zone, run_cli, top_level_zone
+from tests.nanoserver import ZoneServer
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
 pytestmark = pytest.mark.skipif(not REALMAIL.is_dir(), reason="../shared/realmail is absent")

@@ -26,8 +26,8 @@ import pytest
 from analyzer import scan as scan_module
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
 from analyzer.scan import PrefetchedResolver, ScanFormat
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.nanoserver import ZoneServer
 from tests.test_sources import ENVELOPE, PLAIN, to_mbox
 
 NOW = "1763900100"

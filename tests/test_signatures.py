@@ -6,8 +6,8 @@ import pytest
 
 from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Reason
 from analyzer.signatures import TagListError, parse_signature, parse_tag_list
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 GOOD = (
     b" v=1; a=rsa-sha256; c=relaxed/simple; d=example.com; s=s1;\r\n"

@@ -12,8 +12,8 @@ from analyzer.keys import parse_key_record
 from analyzer.model import DkimSignature, HeaderField, KeyRecord, Reason
 from analyzer.signatures import parse_signature
 from analyzer.verify import key_problem, load_public_key
-from analyzer.zoneserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 PLAIN = FIXTURES / "plain"
 

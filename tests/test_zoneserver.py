@@ -18,7 +18,7 @@ import dns.rdatatype
 import dns.resolver
 import pytest
 
-from analyzer.zoneserver import Query, ZoneFileError, ZoneServer
+from tests.nanoserver import Query, ZoneFileError, ZoneServer
 
 # A 4096-bit RSA key is 736 base64 characters: the answer is ~850 bytes,
 # over the 512 a UDP reply may carry without EDNS.

@@ -17,7 +17,7 @@ from analyzer.render.escape import json_text
 from analyzer.render.text import safe
 
 
-def render_json(r: ByodkimReport) -> str:
+def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -60,7 +60,7 @@ def render_json(r: ByodkimReport) -> str:
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
 
-def render_text(r: ByodkimReport) -> str:
+def render_text(r: ByodkimReport, *, lang: str = "en", width: int = 80) -> str:
     what = f"{r.kind.value} key"
     if r.key_type:
         size = f" {r.bits}-bit" if r.bits else ""

@@ -100,7 +100,7 @@ def authority_dict(a: Authority | None) -> dict[str, Any] | None:
     }
 
 
-def render_json(r: DoctorReport) -> str:
+def render_json(r: DoctorReport, *, lang: str = "en") -> str:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -195,7 +195,7 @@ def _dmarc_text(d: Dmarc) -> str:
     return "DMARC: no record"
 
 
-def render_text(r: DoctorReport) -> str:
+def render_text(r: DoctorReport, *, lang: str = "en", width: int = 80) -> str:
     result = r.outcome
     usable = sum(c.usable for c in r.selectors)
     lines = [

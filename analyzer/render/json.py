@@ -220,7 +220,7 @@ def item_dict(item: Report | Failure) -> dict[str, Any]:
     return failure_dict(item) if isinstance(item, Failure) else message_dict(item)
 
 
-def render(items: Iterable[Report | Failure]) -> str:
+def render(items: Iterable[Report | Failure], *, lang: str = "en") -> str:
     """The `check --format json` document, one entry per input in input order."""
     doc = {
         "schema_version": SCHEMA_VERSION,

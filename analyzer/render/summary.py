@@ -41,7 +41,7 @@ def _top(counter: Counter[K]) -> list[tuple[K, int]]:
     return counter.most_common(TOP)
 
 
-def render(s: Summary) -> str:
+def render(s: Summary, *, lang: str = "en", width: int = 80) -> str:
     n = s.messages
     rate = f" ({n / s.seconds:,.0f} messages/s)" if s.seconds > 0 and n else ""
     state = "INTERRUPTED: scanned" if s.interrupted else "Scanned"

@@ -247,6 +247,7 @@ def render(
     color: bool = False,
     verbose: bool = False,
     lang: str = "en",
+    width: int = 80,
     routes: Sequence[Sequence[Hop]] = (),
 ) -> str:
     """The text report of each item; routes[i] (when given) is item i's Received chain."""

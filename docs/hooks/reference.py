@@ -78,43 +78,46 @@ def exit_codes() -> dict[int, str]:
 
     if hasattr(model, "ExitCode"):  # one enum for every command (issue 12)
         return {int(c): c.name.lower() for c in model.ExitCode}
-    from analyzer import cli, errors, scan
+    from analyzer import errors
+    from analyzer.cli import output
     from analyzer.pipeline import Outcome
 
     codes = {int(o): o.name.lower() for o in Outcome}
     codes[errors.UsageError.exit_code] = "usage"
     codes[errors.NotAMessageError.exit_code] = "not_a_message"
     codes[errors.InputError.exit_code] = "input"
-    codes[cli.EXIT_INTERNAL] = "internal"
-    codes[scan.EXIT_IOERR] = "ioerr"
-    codes[cli.EXIT_INTERRUPTED] = "interrupted"
-    codes[cli.EXIT_BROKEN_PIPE] = "broken_pipe"
+    codes[output.EXIT_INTERNAL] = "internal"
+    codes[output.EXIT_IOERR] = "ioerr"
+    codes[output.EXIT_INTERRUPTED] = "interrupted"
+    codes[output.EXIT_BROKEN_PIPE] = "broken_pipe"
     return dict(sorted(codes.items()))
 
 
 def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
     """Each command -> its long options (`--no-color` too) -> the values it accepts when it
-    is a choice (`--format`: text, json); "" -> the top level's options."""
-    import typer.main
+    is a choice (`--format`: text, json); "" -> the top level's options (`--help` is
+    documented once, there)."""
+    import inspect
 
-    from analyzer.cli import app
+    from analyzer.cli import COMMANDS, command, root_help
 
-    def choices(param: Any) -> tuple[str, ...]:
-        # typer >= 0.20 keeps the annotation (an Enum: the choices); click keeps a Choice type
-        kind = getattr(getattr(param, "type_descriptor", None), "annotation", None)
-        if isinstance(kind, type) and issubclass(kind, Enum):
-            return tuple(str(c.value) for c in kind)
-        return tuple(getattr(getattr(param, "type", None), "choices", ()))
+    def choices(action: Any) -> tuple[str, ...]:
+        if action.choices:
+            return tuple(action.choices)
+        if inspect.isfunction(action.type):  # options.choice(): the values it accepts
+            found = inspect.getclosurevars(action.type).nonlocals.get("choices")
+            if isinstance(found, list | tuple):
+                return tuple(str(c) for c in found)
+        return ()
 
-    def options(command: Any) -> dict[str, tuple[str, ...]]:
-        out: dict[str, tuple[str, ...]] = {}
-        for param in command.params:
-            names = (*param.opts, *param.secondary_opts)
-            out |= {o: choices(param) for o in names if o.startswith("--")}
-        return out
-
-    group: Any = typer.main.get_command(app)
-    return {"": options(group)} | {name: options(c) for name, c in group.commands.items()}
+    top = root_help().partition("\noptions:")[2].partition("\n\n")[0]
+    none: tuple[str, ...] = ()
+    out = {"": {o: none for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", top)}}
+    for name in COMMANDS:
+        actions = command(name).define()._actions
+        out[name] = {o: choices(a) for a in actions for o in a.option_strings
+                     if o.startswith("--") and o != "--help"}  # fmt: skip
+    return out
 
 
 def _lookup(name: str) -> object:
