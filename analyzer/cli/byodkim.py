@@ -9,7 +9,6 @@ from analyzer.cli import options
 from analyzer.cli.output import write_stdout
 from analyzer.errors import AnalyzerError, InputError, UsageError
 
-FORMATS = ("text", "json")
 SUMMARY = "Check a BYODKIM key and selector; print the record to publish."
 EXIT_CODES = """\
   0    the key and selector are usable (the record to publish is printed)
@@ -57,8 +56,8 @@ def byodkim(
     console_key: Annotated[bool, options.option("--console-key", group="Output", help="Also "
                            "print the private key as the one-line base64 (PKCS #1) the SES "
                            "console asks for. Prints secret material.")] = False,
-    fmt: Annotated[str, options.format_option(FORMATS, "text (the default) or json.")] = "text",
-    lang: Annotated[str | None, options.lang_option("the findings")] = None,
+    fmt: options.TextOrJson = "text",
+    lang: options.FindingsLang = None,
     nameserver: options.Nameservers = None,
     timeout: options.Timeout = 5.0,
     zone: options.Zones = None,

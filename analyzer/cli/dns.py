@@ -10,7 +10,6 @@ from analyzer.cli import options
 from analyzer.cli.output import write_stdout
 from analyzer.errors import UsageError
 
-FORMATS = ("text", "json")
 SUMMARY = "Check a domain's DKIM records: selectors, SES CNAMEs, DMARC."
 EXIT_CODES = """\
   0    every selector asked has a usable key (Easy DKIM: and the right CNAME)
@@ -53,8 +52,8 @@ def dns(
                        "servers found from NS records: 53 by default.")] = 53,
     no_propagation: Annotated[bool, options.option("--no-propagation", group="Propagation",
                               help="Do not ask the authoritative servers.")] = False,
-    fmt: Annotated[str, options.format_option(FORMATS, "text (the default) or json.")] = "text",
-    lang: Annotated[str | None, options.lang_option("the findings")] = None,
+    fmt: options.TextOrJson = "text",
+    lang: options.FindingsLang = None,
     nameserver: options.Nameservers = None,
     timeout: options.Timeout = 5.0,
     zone: options.Zones = None,

@@ -290,6 +290,9 @@ def now_option(group: str = "Analysis") -> Any:
 
 
 Lang = Annotated[str | None, lang_option()]
+# dns and byodkim: a report of findings, as text or JSON.
+TextOrJson = Annotated[str, format_option(("text", "json"), "text (the default) or json.")]
+FindingsLang = Annotated[str | None, lang_option("the findings")]
 Now = Annotated[str | None, now_option()]
 HeadersOnly = Annotated[bool, option("--headers-only", group="Analysis",
                                      help="Treat the input as headers only, ignoring any body.")]  # fmt: skip
