@@ -17,10 +17,18 @@ Besides the target:
   waits for this process to be scheduled.)
 
 --tree DIR adds `check --zone` run from the source tree DIR (`python -m analyzer` with
-PYTHONPATH=DIR), to compare two versions in the same run.
+PYTHONPATH=DIR), to compare versions in the same run; repeatable (`--tree . --tree
+/tmp/main` times this tree and main the same way, without the console script).
 
 --importtime adds, from `python -X importtime`, the import time of the heaviest modules
 `check --zone` loads (one run: indicative only).
+
+--typer adds what the command line library costs inside `check --zone`, each phase timed
+in a fresh process (median of the rounds): `import typer`; the CLI modules and check's
+click command (analyzer.cli, analyzer.cli.check, typer's get_command); pydantic, which
+typer 0.29 imports when it first coerces a value (typer._adapters); parsing check's
+command line once pydantic is loaded (its TypeAdapters built); and the whole parse as a
+run pays it (the two before, together).
 """
 
 from __future__ import annotations
@@ -80,11 +88,51 @@ def _importtime(command: list[str], top: int) -> list[tuple[float, str]]:
     return sorted(rows, reverse=True)[:top]
 
 
+_TYPER_PHASES = r"""
+import sys, time
+clock = time.process_time if sys.argv[1].endswith("cpu") else time.perf_counter
+t0 = clock()
+import typer
+t1 = clock()
+from analyzer.cli import click_command
+command = click_command("check")
+t2 = clock()
+if sys.argv[1].startswith("split"):
+    import typer._adapters  # what typer imports at its first coercion: pydantic
+t3 = clock()
+command.make_context("check", sys.argv[2:])
+t4 = clock()
+print(t1 - t0, t2 - t1, t3 - t2, t4 - t3)
+"""
+TYPER_PHASES = (
+    "import typer",
+    "CLI modules + check's click command",
+    "pydantic (typer._adapters)",
+    "parse check's options (adapters)",
+    "parse, pydantic included",
+)
+
+
+def _typer_phases(args: list[str], cpu: bool) -> list[float]:
+    """One fresh process per way: the phases of TYPER_PHASES, in seconds (CPU time of
+    the process if `cpu`, else wall time)."""
+    runs = []
+    for way in ("split", "whole"):
+        way += "-cpu" if cpu else ""
+        proc = subprocess.run([sys.executable, "-c", _TYPER_PHASES, way, *args], cwd=ROOT,
+                              capture_output=True, text=True, check=True)  # fmt: skip
+        runs.append([float(x) for x in proc.stdout.split()])
+    split, whole = runs
+    return [*split, whole[3]]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--importtime", action="store_true")
-    parser.add_argument("--tree", type=Path, help="another source tree to time beside")
+    parser.add_argument("--tree", type=Path, action="append", default=[],
+                        help="another source tree to time beside; repeatable")  # fmt: skip
+    parser.add_argument("--typer", action="store_true", help="what typer costs, by phase")
     args = parser.parse_args(argv)
     cli = _entry_point()
     message = str(CASE / "message.eml")
@@ -94,15 +142,21 @@ def main(argv: list[str]) -> int:
         "check -h": [*cli, "check", "-h"],
     }
     trees: dict[str, Path | None] = dict.fromkeys(programs)
-    if args.tree is not None:
-        name = f"check --zone ({args.tree.name})"
+    for tree in args.tree:
+        name = f"check --zone ({tree.resolve().name})"
         programs[name] = [sys.executable, "-m", "analyzer", "check", "--zone",
                           str(CASE / "zone"), message]  # fmt: skip
-        trees[name] = args.tree.resolve()
+        trees[name] = tree.resolve()
     times: dict[str, list[float]] = {name: [] for name in programs}
     cpu: dict[str, list[float]] = {name: [] for name in programs}
     zone_server: list[float] = []
+    phases: list[list[float]] = []
+    phases_cpu: list[list[float]] = []
+    check_args = ["--zone", str(CASE / "zone"), message]
     for _ in range(args.rounds):
+        if args.typer:
+            phases.append(_typer_phases(check_args, cpu=False))
+            phases_cpu.append(_typer_phases(check_args, cpu=True))
         for name, command in programs.items():
             wall, used = _run(command, trees[name])
             times[name].append(wall)
@@ -126,6 +180,14 @@ def main(argv: list[str]) -> int:
     ratio = zone / base
     verdict = "met" if ratio <= TARGET else "not met"
     print(f"check --zone / import dkim = {ratio:.2f}x (target <= {TARGET}x: {verdict})")
+    if args.typer:
+        print(f"what typer costs in check --zone (median of {args.rounds}, a fresh process each):")
+        print(f"  {'':<38} {'wall':>9}  {'/dkim':>5}  {'CPU':>9}  {'/dkim':>5}")
+        for i, name in enumerate(TYPER_PHASES):
+            wall = statistics.median(p[i] for p in phases)
+            used = statistics.median(p[i] for p in phases_cpu)
+            print(f"  {name:<38} {wall * 1000:6.1f} ms  {wall / base:5.2f}"
+                  f"  {used * 1000:6.1f} ms  {used / base_cpu:5.2f}")  # fmt: skip
     if args.importtime:
         print("heaviest imports of check --zone (cumulative ms, one run):")
         for ms, module in _importtime(programs["check --zone"], 15):

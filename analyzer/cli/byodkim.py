@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import Annotated
 
 from analyzer.cli import options
 from analyzer.cli.output import write_stdout
@@ -22,73 +22,74 @@ EXIT_CODES = """\
 MAX_KEY_BYTES = 64 * 1024
 
 
-def define() -> options.Parser:
-    parser = options.command_parser(
-        "byodkim",
-        usage="(--private-key FILE | --public-key KEY) [OPTIONS]",
-        description=SUMMARY,
-        examples=[
-            "dkim-analyzer byodkim --private-key key.pem --selector s1 --domain example.com",
-            "dkim-analyzer byodkim --public-key pub.pem --selector s1 \\\n"
-            "    --domain example.com --check-dns",
-            "dkim-analyzer byodkim --public-key 'MIIBIjANBgkq...'",
-        ],
-        exit_codes=EXIT_CODES,
-    )
-    key = parser.add_argument_group("The key (exactly one)")
-    key.add_argument("--private-key", metavar="FILE", type=Path,
-                     help="The private key for Amazon SES BYODKIM: PEM or base64.")  # fmt: skip
-    key.add_argument("--public-key", metavar="KEY",
-                     help="A public key about to be pasted: a file (PEM or base64), or "
-                     "the key's text itself.")  # fmt: skip
-    where = parser.add_argument_group("Where it is published")
-    where.add_argument("--selector", metavar="S", help="The BYODKIM selector.")
-    where.add_argument("--domain", metavar="D", help="The domain to sign for.")
-    where.add_argument("--check-dns", action="store_true",
-                       help="Compare with the key DNS serves at S._domainkey.D (needs "
-                       "--selector and --domain).")  # fmt: skip
-    out = parser.add_argument_group("Output")
-    out.add_argument("--console-key", action="store_true",
-                     help="Also print the private key as the one-line base64 (PKCS #1) the "
-                     "SES console asks for. Prints secret material.")  # fmt: skip
-    options.add_format(out, ("text", "json"), "text (the default) or json.")
-    options.add_lang(out, "the findings")
-    return options.finish(parser)
+app = options.app()
+KEY, WHERE = "The key (exactly one)", "Where it is published"
 
 
-def run(args: argparse.Namespace) -> int:
+@options.register(
+    app,
+    "byodkim",
+    usage="(--private-key FILE | --public-key KEY) [OPTIONS]",
+    description=SUMMARY,
+    examples=[
+        "dkim-analyzer byodkim --private-key key.pem --selector s1 --domain example.com",
+        "dkim-analyzer byodkim --public-key pub.pem --selector s1 \\\n"
+        "    --domain example.com --check-dns",
+        "dkim-analyzer byodkim --public-key 'MIIBIjANBgkq...'",
+    ],
+    exit_codes=EXIT_CODES,
+)
+def byodkim(
+    private_key: Annotated[Path | None, options.option("--private-key", group=KEY,
+                           metavar="FILE", help="The private key for Amazon SES BYODKIM: PEM "
+                           "or base64.")] = None,
+    public_key: Annotated[str | None, options.option("--public-key", group=KEY, metavar="KEY",
+                          help="A public key about to be pasted: a file (PEM or base64), or "
+                          "the key's text itself.")] = None,
+    selector: Annotated[str | None, options.option("--selector", group=WHERE, metavar="S",
+                        help="The BYODKIM selector.")] = None,
+    domain: Annotated[str | None, options.option("--domain", group=WHERE, metavar="D",
+                      help="The domain to sign for.")] = None,
+    check_dns: Annotated[bool, options.option("--check-dns", group=WHERE, help="Compare with "
+                         "the key DNS serves at S._domainkey.D (needs --selector and "
+                         "--domain).")] = False,
+    console_key: Annotated[bool, options.option("--console-key", group="Output", help="Also "
+                           "print the private key as the one-line base64 (PKCS #1) the SES "
+                           "console asks for. Prints secret material.")] = False,
+    fmt: options.TextOrJson = "text",
+    lang: options.FindingsLang = None,
+    nameserver: options.Nameservers = None,
+    timeout: options.Timeout = 5.0,
+    zone: options.Zones = None,
+) -> int:  # fmt: skip
     from analyzer import byodkim as byodkim_check
     from analyzer.render import byodkim as byodkim_render
 
-    private_key: Path | None = args.private_key
-    public_key: str | None = args.public_key
     if (private_key is None) == (public_key is None):
         raise UsageError("give exactly one of --private-key FILE and --public-key FILE|STRING")
-    if args.check_dns and (args.selector is None or args.domain is None):
+    if check_dns and (selector is None or domain is None):
         raise UsageError("--check-dns needs --selector and --domain")
-    if args.console_key and private_key is None:
+    if console_key and private_key is None:
         raise UsageError("--console-key needs --private-key")
-    domain = options.domain_name(args.domain, "--domain") if args.domain is not None else None
-    lang = options.output_lang(args, args.format)
+    domain = options.domain_name(domain, "--domain") if domain is not None else None
+    lang = options.output_lang(lang, fmt)
     if private_key is not None:
         report = byodkim_check.check_private_key(
             _read_key(private_key),
-            selector=args.selector,
+            selector=selector,
             domain=domain,
-            console=args.console_key,
+            console=console_key,
             lang=lang,
         )
     else:
         assert public_key is not None
         path = Path(public_key)
         data = _read_key(path) if path.is_file() else public_key.encode("utf-8")
-        report = byodkim_check.check_public_key(
-            data, selector=args.selector, domain=domain, lang=lang
-        )
-    if args.check_dns:
-        with options.resolver(args)() as resolver:
+        report = byodkim_check.check_public_key(data, selector=selector, domain=domain, lang=lang)
+    if check_dns:
+        with options.resolver(nameserver, timeout, zone)() as resolver:
             report = byodkim_check.compare_with_dns(report, resolver, lang=lang)
-    if args.format == "json":
+    if fmt == "json":
         write_stdout(byodkim_render.render_json(report, lang=lang) + "\n")
     else:
         write_stdout(byodkim_render.render_text(report, lang=lang, width=options.terminal_width()))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+import typer
 
 from analyzer.cli import options
 from analyzer.cli.output import EXIT_INTERNAL, say_error, write_stdout
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from analyzer.model import Clock, Failure, Report
     from analyzer.sources import RawMessage
 
+FORMATS = ("text", "json")
 SUMMARY = "Verify and explain each DKIM signature of messages (.eml, mbox)."
 EXIT_CODES = """\
   0    every message has a passing signature aligned with its From domain
@@ -28,45 +30,45 @@ EXIT_CODES = """\
   130  interrupted;  141 the reader of the output went away"""
 
 
-def define() -> options.Parser:
-    parser = options.command_parser(
-        "check",
-        usage="[OPTIONS] [PATH ...]",
-        description=SUMMARY + "\n\nPATH is an .eml file, an mbox (each message reported) or '-' "
-        "for standard\ninput, which is read when no PATH is given and input is piped.",
-        examples=[
-            "dkim-analyzer check message.eml",
-            "dkim-analyzer check --format json a.eml b.eml",
-            "pbpaste | dkim-analyzer check --headers-only",
-            "dkim-analyzer check --zone fixtures/plain/zone fixtures/plain/message.eml",
-        ],
-        exit_codes=EXIT_CODES,
-    )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help=argparse.SUPPRESS)
-    out = parser.add_argument_group("Output")
-    options.add_format(out, ("text", "json"), "text (the default): a report to read; "
-                       "json: one document for all inputs (schema in the docs).")  # fmt: skip
-    out.add_argument("-v", "--verbose", action="store_true",
-                     help="Also show the evidence: every DNS answer and the header fields "
-                     "each signature signed, as hashed.")  # fmt: skip
-    out.add_argument("--color", action=argparse.BooleanOptionalAction,
-                     help="Colour the text report. Default: only when stdout is a terminal.")  # fmt: skip
-    options.add_lang(out)
-    judge = parser.add_argument_group("Analysis")
-    judge.add_argument("--headers-only", action="store_true",
-                       help="Treat the input as headers only, ignoring any body.")  # fmt: skip
-    options.add_now(judge)
-    return options.finish(parser)
+app = options.app()
 
 
-def run(args: argparse.Namespace) -> int:
+@options.register(
+    app,
+    "check",
+    usage="[OPTIONS] [PATH ...]",
+    description=SUMMARY + "\n\nPATH is an .eml file, an mbox (each message reported) or '-' "
+    "for standard\ninput, which is read when no PATH is given and input is piped.",
+    examples=[
+        "dkim-analyzer check message.eml",
+        "dkim-analyzer check --format json a.eml b.eml",
+        "pbpaste | dkim-analyzer check --headers-only",
+        "dkim-analyzer check --zone fixtures/plain/zone fixtures/plain/message.eml",
+    ],
+    exit_codes=EXIT_CODES,
+)
+def check(
+    paths: Annotated[list[str] | None, typer.Argument(metavar="PATH", hidden=True)] = None,
+    fmt: Annotated[str, options.format_option(FORMATS, "text (the default): a report to "
+                   "read; json: one document for all inputs (schema in the docs).")] = "text",
+    verbose: Annotated[bool, options.option("-v", "--verbose", group="Output",
+                       help="Also show the evidence: every DNS answer and the header fields "
+                       "each signature signed, as hashed.")] = False,
+    color: Annotated[bool | None, options.option("--color/--no-color", group="Output",
+                     help="Colour the text report. Default: only when stdout is a terminal.")] = None,
+    lang: options.Lang = None,
+    headers_only: options.HeadersOnly = False,
+    now: options.Now = None,
+    nameserver: options.Nameservers = None,
+    timeout: options.Timeout = 5.0,
+    zone: options.Zones = None,
+) -> int:  # fmt: skip
     from analyzer.model import Failure
     from analyzer.sources import STDIN, read_input
 
-    fmt: str = args.format
-    when = options.parse_now(args.now)
-    language = options.output_lang(args, fmt)
-    inputs: list[str] = list(args.paths)
+    when = options.parse_now(now)
+    language = options.output_lang(lang, fmt)
+    inputs: list[str] = list(paths or ())
     if not inputs:
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("give a PATH, or pipe a message into `dkim-analyzer check -`")
@@ -74,33 +76,31 @@ def run(args: argparse.Namespace) -> int:
     if inputs.count(STDIN) > 1:
         raise UsageError("stdin ('-') can be read only once")
     items: list[Report | Failure] = []
-    with options.resolver(args)() as resolver:
+    with options.resolver(nameserver, timeout, zone)() as resolver:
         for path in inputs:
             try:
                 for message in read_input(path):
                     items.append(
                         _check_one(
-                            message,
-                            resolver,
-                            now=when,
-                            headers_only=args.headers_only,
-                            lang=language,
+                            message, resolver, now=when, headers_only=headers_only, lang=language
                         )
                     )
             except (InputError, NotAMessageError) as e:
                 source = "<stdin>" if path == STDIN else path
                 say_error(f"{source_text(source)}: {e}")
                 items.append(Failure(source, str(e), e.exit_code))
-    _render(items, args, language)
+    _render(items, fmt, lang=language, color=color, verbose=verbose)
     return exit_status(items)
 
 
-def _render(items: list[Report | Failure], args: argparse.Namespace, lang: str) -> None:
+def _render(
+    items: list[Report | Failure], fmt: str, *, lang: str, color: bool | None, verbose: bool
+) -> None:
     """JSON: every entry, failures included (they are data). Text: the reports only; each
     failure was said once, on stderr, as it happened."""
     from analyzer.model import Report
 
-    if args.format == "json":
+    if fmt == "json":
         from analyzer.render import json as json_render
 
         write_stdout(json_render.render(items, lang=lang) + "\n")
@@ -111,11 +111,10 @@ def _render(items: list[Report | Failure], args: argparse.Namespace, lang: str) 
     reports = [i for i in items if isinstance(i, Report)]
     if not reports:
         return
-    color = sys.stdout.isatty() if args.color is None else args.color
     output = text_render.render(
         reports,
-        color=color,
-        verbose=args.verbose,
+        color=sys.stdout.isatty() if color is None else color,
+        verbose=verbose,
         lang=lang,
         width=options.terminal_width(),
         routes=trace.routes(reports),

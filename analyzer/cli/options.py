@@ -1,13 +1,25 @@
-"""What the commands share: the parser, the help layout, the common options and their values.
+"""What the commands share: the typer app and command classes, the help layout, the common
+options and their values.
 
-Standard library only (argparse): `dkim-analyzer COMMAND -h` and a usage error cost no
-import of the analysis. A bad option or value is a UsageError: one line on stderr, exit 2,
-never a usage box. Option values are checked here, where the option is defined.
+Each command is a `typer.Typer` app of one command in its own module; this module holds
+what they all use. `dkim-analyzer COMMAND -h` and a usage error cost no import of the
+analysis. A bad option or value is a UsageError: one line on stderr, exit 2, never a usage
+box. Option values are checked here, where the option is defined (typer's `parser=`).
+
+What typer costs, and how it is kept down (bench/startup.py --typer measures it):
+- `rich_markup_mode=None` on every app: help is laid out by `Command` below, and rich is
+  never imported, not even for -h (typer imports it only for its rich help and errors).
+- The commands are registered lazily (cli/__init__.py, `Commands`): `check` builds only
+  check's parameters, and each click command is built once per process.
+- typer 0.29 coerces every value that is not a bool flag through a pydantic TypeAdapter,
+  built when the command line is parsed: pydantic is imported by any command that has a
+  non-bool option (every one here). `parser=` keeps each adapter to the cheapest schema
+  (Any and a function); the import itself cannot be avoided through typer's API.
+  `-h` exits before any value is coerced: it does not import pydantic.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 import re
 import shutil
@@ -18,11 +30,16 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperCommand
 
 from analyzer.errors import UsageError
 
 if TYPE_CHECKING:
+    from typer._click import Context, HelpFormatter
+
     from analyzer.dns import CachingResolver
     from analyzer.model import Clock
 
@@ -31,14 +48,9 @@ DOCS = "Documentation: docs/ and README.md (the option and code reference)."
 HELP_WIDTH = 80
 TIMEOUT_RANGE = (0.1, 60.0)  # seconds; README, "--timeout"
 MAX_NOW = 253402300799  # 9999-12-31T23:59:59Z: later times are not dates a signer writes
-
-# argparse's own messages, reworded to this tool's one-line style.
-_ARGPARSE = (
-    (re.compile(r"^unrecognized arguments: (\S+).*"), r"unknown option or extra argument \1"),
-    (re.compile(r"^the following arguments are required: (.*)"), r"missing \1"),
-    (re.compile(r"^argument ([^:]+): expected one argument"), r"\1 needs a value"),
-    (re.compile(r"^argument ([^:]+): (.*)"), r"\1: \2"),
-)
+# Every command's: -h as well as --help, help at most 80 columns wide.
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH}
+GENERAL = "General"  # the help group of the options given none (-h)
 
 
 def terminal_width() -> int:
@@ -50,57 +62,81 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((80, 24)).columns if tty else 80
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """At most 80 columns; `-o, --output FILE` rather than `-o FILE, --output FILE`."""
-
-    def __init__(self, prog: str) -> None:
-        width = max(40, min(HELP_WIDTH, shutil.get_terminal_size((80, 24)).columns))
-        super().__init__(prog, max_help_position=28, width=width)
-
-    def _format_action_invocation(self, action: argparse.Action) -> str:
-        if not action.option_strings or action.nargs == 0:
-            return super()._format_action_invocation(action)
-        default = self._get_default_metavar_for_optional(action)
-        return ", ".join(action.option_strings) + " " + self._format_args(action, default)
+def write_verbatim(formatter: HelpFormatter, text: str) -> None:
+    """A paragraph of help as written: click would re-wrap it (examples, exit codes)."""
+    formatter.write_paragraph()
+    formatter.write(text.rstrip("\n") + "\n")
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, with every usage error a UsageError (exit 2, one line, README)."""
+class Command(TyperCommand):
+    """A command's help as this tool lays it out: the usage line given (no `[PATH]...`),
+    the description and the epilog as written, the options in their groups (each
+    option's `rich_help_panel`, which typer shows only in its rich help)."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", HelpFormatter)
-        super().__init__(allow_abbrev=False, add_help=False, **kwargs)
+    def collect_usage_pieces(self, ctx: Context) -> list[str]:
+        return [self.options_metavar or ""]
 
-    def error(self, message: str) -> NoReturn:
-        for pattern, words in _ARGPARSE:
-            if pattern.match(message):
-                message = pattern.sub(words, message)
-                break
-        raise UsageError(f"{message} (see `{self.prog} -h`)")
+    def format_help_text(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if self.help:
+            write_verbatim(formatter, self.help)
+
+    def format_options(self, ctx: Context, formatter: HelpFormatter) -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                group = getattr(param, "rich_help_panel", None) or GENERAL
+                groups.setdefault(group, []).append(record)
+        for group, records in groups.items():
+            with formatter.section(group):
+                formatter.write_dl(records, col_max=28)
+
+    def format_epilog(self, ctx: Context, formatter: HelpFormatter) -> None:
+        if self.epilog:
+            write_verbatim(formatter, self.epilog)
 
 
-def command_parser(
-    name: str, *, usage: str, description: str, examples: Sequence[str], exit_codes: str
-) -> Parser:
-    """The parser of one command, its help ending in examples, exit codes and the docs."""
+def app() -> typer.Typer:
+    """The app of one command (its module registers the command with `register`)."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False, pretty_exceptions_enable=False)
+
+
+def register(
+    app: typer.Typer,
+    name: str,
+    *,
+    usage: str,
+    description: str,
+    examples: Sequence[str],
+    exit_codes: str,
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """`@register(app, "check", ...)`: the command, its help ending in examples, exit codes
+    and the docs."""
     epilog = "\n".join(
         ["examples:", *(f"  {e}" for e in examples), "", "exit codes:", exit_codes, "", DOCS]
     )
-    parser = Parser(
-        prog=f"{PROG} {name}",
-        usage=f"{PROG} {name} {usage}",
-        description=description,
+    return app.command(
+        name,
+        cls=Command,
+        help=description,
         epilog=epilog,
+        options_metavar=usage,
+        context_settings=CONTEXT,
     )
-    return parser
 
 
-def finish(parser: Parser) -> Parser:
-    """The groups every command ends with: DNS (--nameserver, --timeout, --zone), then -h."""
-    add_dns(parser)
-    general = parser.add_argument_group("General")
-    general.add_argument("-h", "--help", action="help", help="Show this help and exit.")
-    return parser
+def option(
+    *decls: str,
+    group: str,
+    help: str,
+    metavar: str | None = None,
+    parser: Callable[[str], Any] | None = None,
+) -> Any:
+    """A typer option in help group `group`; its default is said in `help`, in words."""
+    return typer.Option(
+        *decls, help=help, metavar=metavar, parser=parser, show_default=False,
+        rich_help_panel=group,
+    )  # fmt: skip
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -194,12 +230,10 @@ def _parse_date(text: str) -> int | None:
         return -1
 
 
-def parse_lang(value: str | None) -> str:
-    """--lang, else the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+def parse_lang(value: str) -> str:
+    """--lang: a language of the catalogue (`zh_tw` is zh-TW), else a UsageError."""
     from analyzer import explain
 
-    if value is None:
-        return explain.lang_from_environ()
     lang = explain.normalize_lang(value)
     if lang is None:
         choices = ", ".join(explain.LANGUAGES)
@@ -217,71 +251,74 @@ def domain_name(value: str, option: str) -> str:
     return name
 
 
-def output_lang(args: argparse.Namespace, fmt: str) -> str:
+def output_lang(lang: str | None, fmt: str) -> str:
     """The language of the output: --lang, else the locale for text, else English. JSON
     (and JSONL, CSV) is the same whatever the locale: English unless --lang is given."""
-    if args.lang is None and fmt != "text":
-        return "en"
-    return parse_lang(args.lang)
+    from analyzer import explain
+
+    if lang is not None:
+        return lang  # parse_lang checked it
+    return explain.lang_from_environ() if fmt == "text" else "en"
 
 
 # --- the options several commands share --------------------------------------------------------
 
 
-def add_format(group: argparse._ArgumentGroup, choices: Sequence[str], help: str) -> None:
-    group.add_argument(
-        "--format", metavar="FORMAT", type=choice("--format", choices), default=choices[0],
-        help=help,
-    )  # fmt: skip
+def format_option(choices: Sequence[str], help: str) -> Any:
+    return option("--format", group="Output", help=help, metavar="FORMAT",
+                  parser=choice("--format", choices))  # fmt: skip
 
 
-def add_lang(
-    group: argparse._ArgumentGroup, what: str = "the explanations", *, json: bool = True
-) -> None:
+def lang_option(what: str = "the explanations", *, json: bool = True) -> Any:
     """--lang; `json`: the command has a JSON output, English unless --lang is given."""
     default = "from the locale (LC_ALL, LC_MESSAGES, LANG)"
     default += " for text; English for JSON" if json else ""
-    group.add_argument(
-        "--lang", metavar="LANG",
+    return option(
+        "--lang", group="Output", metavar="LANG", parser=parse_lang,
         help=f"Language of {what}: en (English) or zh-TW (Traditional Chinese). "
         f"Default: {default}.",
     )  # fmt: skip
 
 
-def add_now(group: argparse._ArgumentGroup) -> None:
-    group.add_argument(
-        "--now", metavar="WHEN",
+def now_option(group: str = "Analysis") -> Any:
+    return option(
+        "--now", group=group, metavar="WHEN",
         help="The time t= and x= are judged by: delivery (the default: each message as of "
         "its trusted delivery time, else this machine's clock), now, a Unix time, an ISO "
         "8601 date (a day means its end) or an RFC 5322 date.",
     )  # fmt: skip
 
 
-def add_dns(parser: Parser) -> None:
-    """--nameserver, --timeout, --zone: where DNS answers come from."""
-    group = parser.add_argument_group("DNS")
-    group.add_argument(
-        "--nameserver", metavar="HOST[:PORT]", action="append", default=[],
-        help="DNS server to ask; repeat it to give several, tried in order. "
-        "Default: the system resolver.",
-    )  # fmt: skip
-    group.add_argument(
-        "--timeout", metavar="SECONDS", type=parse_timeout, default=5.0,
-        help="How long to wait for each DNS server: 0.1 to 60 seconds, 5 by default.",
-    )  # fmt: skip
-    group.add_argument(
-        "--zone", metavar="FILE", action="append", default=[], type=Path,
-        help="Answer DNS only from this zone file (master-file format); repeatable. "
-        "Nothing is asked on the network.",
-    )  # fmt: skip
+Lang = Annotated[str | None, lang_option()]
+# dns and byodkim: a report of findings, as text or JSON.
+TextOrJson = Annotated[str, format_option(("text", "json"), "text (the default) or json.")]
+FindingsLang = Annotated[str | None, lang_option("the findings")]
+Now = Annotated[str | None, now_option()]
+HeadersOnly = Annotated[bool, option("--headers-only", group="Analysis",
+                                     help="Treat the input as headers only, ignoring any body.")]  # fmt: skip
+# --nameserver, --timeout, --zone: where DNS answers come from. Every command ends with them.
+Nameservers = Annotated[list[str] | None, option(
+    "--nameserver", group="DNS", metavar="HOST[:PORT]",
+    help="DNS server to ask; repeat it to give several, tried in order. "
+    "Default: the system resolver.",
+)]  # fmt: skip
+Timeout = Annotated[float, option(
+    "--timeout", group="DNS", metavar="SECONDS", parser=parse_timeout,
+    help="How long to wait for each DNS server: 0.1 to 60 seconds, 5 by default.",
+)]  # fmt: skip
+Zones = Annotated[list[Path] | None, option(
+    "--zone", group="DNS", metavar="FILE", parser=Path,
+    help="Answer DNS only from this zone file (master-file format); repeatable. "
+    "Nothing is asked on the network.",
+)]  # fmt: skip
 
 
-def resolver(args: argparse.Namespace) -> Callable[[], AbstractContextManager[CachingResolver]]:
+def resolver(
+    nameservers: Sequence[str] | None, timeout: float, zones: Sequence[Path] | None
+) -> Callable[[], AbstractContextManager[CachingResolver]]:
     """The one resolver factory of the CLI, from --nameserver, --timeout and --zone: a
     function that opens it (scan opens one per worker process set-up)."""
     from analyzer.dns import open_resolver
 
-    nameservers: list[str] = list(args.nameserver)
-    zones: list[Path] = list(args.zone)
-    timeout: float = args.timeout
-    return lambda: open_resolver(nameservers, timeout, zones)
+    servers, files = list(nameservers or ()), list(zones or ())
+    return lambda: open_resolver(servers, timeout, files)

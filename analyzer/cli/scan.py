@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import os
 import stat
 import sys
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from analyzer.cli import options
 from analyzer.cli.output import (
@@ -35,49 +37,53 @@ EXIT_CODES = """\
   The worst wins, in the order 70, 66, 1, 65, 75, 0."""
 
 
-def define() -> options.Parser:
-    parser = options.command_parser(
-        "scan",
-        usage="[OPTIONS] PATH ...",
-        description=SUMMARY + "\n\nPATH is an mbox file, a maildir, a folder of .eml files "
-        "(searched\nrecursively) or an .eml file; '-' reads an mbox on standard input.",
-        examples=[
-            "dkim-analyzer scan ~/Mail/Takeout.mbox",
-            "dkim-analyzer scan --format jsonl -o results.jsonl ~/Maildir archive/",
-            "dkim-analyzer scan --format csv old.mbox > signatures.csv",
-        ],
-        exit_codes=EXIT_CODES,
-    )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
-    out = parser.add_argument_group("Output")
-    options.add_format(out, FORMATS, "text (the default): a summary; jsonl: one JSON "
-                       "object per message, as check's; csv: one row per signature.")  # fmt: skip
-    out.add_argument("-o", "--output", metavar="FILE", type=Path,
-                     help="Write there instead of standard output (never over an input).")  # fmt: skip
-    options.add_lang(out, "the summary", json=False)  # JSONL and CSV: English, always
-    work = parser.add_argument_group("Analysis")
-    work.add_argument("-j", "--jobs", metavar="N", type=options.integer("--jobs", 1),
-                      help="Worker processes. Default: the usable cores; at most 4 per core.")  # fmt: skip
-    work.add_argument("--headers-only", action="store_true",
-                      help="Treat every message as headers only.")  # fmt: skip
-    options.add_now(work)
-    return options.finish(parser)
+app = options.app()
 
 
-def run(args: argparse.Namespace) -> int:
+@options.register(
+    app,
+    "scan",
+    usage="[OPTIONS] PATH ...",
+    description=SUMMARY + "\n\nPATH is an mbox file, a maildir, a folder of .eml files "
+    "(searched\nrecursively) or an .eml file; '-' reads an mbox on standard input.",
+    examples=[
+        "dkim-analyzer scan ~/Mail/Takeout.mbox",
+        "dkim-analyzer scan --format jsonl -o results.jsonl ~/Maildir archive/",
+        "dkim-analyzer scan --format csv old.mbox > signatures.csv",
+    ],
+    exit_codes=EXIT_CODES,
+)
+def scan(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", hidden=True)],
+    fmt: Annotated[str, options.format_option(FORMATS, "text (the default): a summary; "
+                   "jsonl: one JSON object per message, as check's; csv: one row per "
+                   "signature.")] = "text",
+    output: Annotated[Path | None, options.option("-o", "--output", group="Output",
+                      metavar="FILE", help="Write there instead of standard output (never "
+                      "over an input).")] = None,
+    lang: Annotated[str | None, options.lang_option("the summary", json=False)] = None,
+    jobs: Annotated[int | None, options.option("-j", "--jobs", group="Analysis", metavar="N",
+                    parser=options.integer("--jobs", 1), help="Worker processes. Default: "
+                    "the usable cores; at most 4 per core.")] = None,
+    headers_only: Annotated[bool, options.option("--headers-only", group="Analysis",
+                            help="Treat every message as headers only.")] = False,
+    now: options.Now = None,
+    nameserver: options.Nameservers = None,
+    timeout: options.Timeout = 5.0,
+    zone: options.Zones = None,
+) -> int:  # fmt: skip
     from analyzer.progress import progress_bar
     from analyzer.render import summary as summary_render
     from analyzer.scan import ScanFormat, Settings, default_jobs, run_scan
     from analyzer.sources import STDIN, open_paths
 
-    paths: list[str] = list(args.paths)
-    fmt = ScanFormat(args.format)
+    scan_format = ScanFormat(fmt)
     if paths.count(STDIN) > 1:
         raise UsageError("stdin ('-') can be read only once")
-    settings = Settings(options.parse_now(args.now), fmt, headers_only=args.headers_only)
-    lang = options.output_lang(args, "text")  # the summary is text, whatever --format
+    settings = Settings(options.parse_now(now), scan_format, headers_only=headers_only)
+    lang = options.output_lang(lang, "text")  # the summary is text, whatever --format
     width = options.terminal_width()
-    out = _open_output(args.output, paths)
+    out = _open_output(output, paths)
     for unreadable in open_paths(paths)[0]:
         say_error(f"{source_text(unreadable.path)}: {unreadable.error}")  # escaped, as every error
     try:
@@ -85,12 +91,12 @@ def run(args: argparse.Namespace) -> int:
             summary = run_scan(
                 paths,
                 settings,
-                jobs=args.jobs or default_jobs(),
-                open_dns=options.resolver(args),
+                jobs=jobs or default_jobs(),
+                open_dns=options.resolver(nameserver, timeout, zone),
                 write=out.write,
                 progress=lambda: progress_bar(paths),
             )
-            if fmt is ScanFormat.TEXT:
+            if scan_format is ScanFormat.TEXT:
                 out.write(summary_render.render(summary, lang=lang, width=width))
     except OutputError as e:
         # A full disk, a file-size limit, an I/O error: the lines written are whole.
@@ -101,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         silence_stdout()
         return EXIT_BROKEN_PIPE
     if summary.interrupted:
-        if fmt is not ScanFormat.TEXT:  # stdout holds data: the summary goes to stderr
+        if scan_format is not ScanFormat.TEXT:  # stdout holds data: the summary goes to stderr
             sys.stderr.write(summary_render.render(summary, lang=lang, width=width))
         say("interrupted")
         return EXIT_INTERRUPTED

@@ -96,27 +96,31 @@ def exit_codes() -> dict[int, str]:
 def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
     """Each command -> its long options (`--no-color` too) -> the values it accepts when it
     is a choice (`--format`: text, json); "" -> the top level's options (`--help` is
-    documented once, there)."""
+    documented once, there). Read from the click commands typer builds."""
     import inspect
 
-    from analyzer.cli import COMMANDS, command, root_help
+    import typer.main
 
-    def choices(action: Any) -> tuple[str, ...]:
-        if action.choices:
-            return tuple(action.choices)
-        if inspect.isfunction(action.type):  # options.choice(): the values it accepts
-            found = inspect.getclosurevars(action.type).nonlocals.get("choices")
+    from analyzer.cli import COMMANDS, click_command, root
+
+    def choices(param: Any) -> tuple[str, ...]:
+        info = getattr(getattr(param, "type_descriptor", None), "parameter_info", None)
+        parser = getattr(info, "parser", None)
+        if inspect.isfunction(parser):  # options.choice(): the values it accepts
+            found = inspect.getclosurevars(parser).nonlocals.get("choices")
             if isinstance(found, list | tuple):
                 return tuple(str(c) for c in found)
         return ()
 
-    top = root_help().partition("\noptions:")[2].partition("\n\n")[0]
+    def longs(param: Any) -> list[str]:
+        return [o for o in (*param.opts, *getattr(param, "secondary_opts", ())) if o.startswith("--")]
+
     none: tuple[str, ...] = ()
-    out = {"": {o: none for o in re.findall(r"(?<![\w-])--[a-z][\w-]*", top)}}
+    top = typer.main.get_command(root).params
+    out = {"": {o: none for p in top for o in longs(p)}}
     for name in COMMANDS:
-        actions = command(name).define()._actions
-        out[name] = {o: choices(a) for a in actions for o in a.option_strings
-                     if o.startswith("--") and o != "--help"}  # fmt: skip
+        out[name] = {o: choices(p) for p in click_command(name).params for o in longs(p)
+                     if o != "--help"}  # fmt: skip
     return out
 
 
