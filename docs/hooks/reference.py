@@ -113,7 +113,9 @@ def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
         return ()
 
     def longs(param: Any) -> list[str]:
-        return [o for o in (*param.opts, *getattr(param, "secondary_opts", ())) if o.startswith("--")]
+        return [
+            o for o in (*param.opts, *getattr(param, "secondary_opts", ())) if o.startswith("--")
+        ]
 
     none: tuple[str, ...] = ()
     top = typer.main.get_command(root).params
