@@ -783,3 +783,38 @@ def _read_key(path: Path) -> bytes:
         raise InputError(f"{path}: is a directory") from e
     except OSError as e:
         raise InputError(f"{path}: cannot read: {e.strerror or e}") from e
+
+
+# --- web: `serve` (issue 16); all its logic is in analyzer/web/ -------------------------------
+
+
+HostOpt = Annotated[str, typer.Option("--host", metavar="HOST",
+                    help="Address to listen on (default: loopback only).")]  # fmt: skip
+PortOpt = Annotated[int, typer.Option("--port", metavar="N", min=0, max=65535,
+                    help="Port to listen on (0: any free port).")]  # fmt: skip
+OpenOpt = Annotated[bool, typer.Option("--open", help="Open the page in a web browser.")]
+
+
+@app.command()
+def serve(
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8025,
+    open_browser: OpenOpt = False,
+    nameserver: NameserverOpt = None,
+    timeout: TimeoutOpt = 5.0,
+    zone: ZoneOpt = None,
+    now: NowOpt = None,
+) -> None:
+    """Serve a local web page: paste headers or drop a message, see the diagnosis."""
+    from analyzer.web.app import Settings, serve_command
+
+    try:
+        timeout = parse_timeout(timeout)
+        parse_now(now)  # refused here, not at the first request
+        with open_resolver(nameserver or [], timeout, zone or []):
+            pass  # a zone file that does not parse is refused here too
+        settings = Settings(lambda: open_resolver(nameserver or [], timeout, zone or []),
+                            lambda: parse_now(now), host=host, port=port)  # fmt: skip
+        serve_command(settings, open_browser=open_browser, say=typer.echo)
+    except (UsageError, InputError) as e:
+        _fail(e)
