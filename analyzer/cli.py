@@ -358,7 +358,7 @@ def scan(
         ),
     ],
     fmt: Annotated[
-        ScanFormat, typer.Option("--format", help="text: a summary; jsonl; csv.")
+        ScanFormat, typer.Option("--format", help="text: a summary; jsonl; csv; html.")
     ] = ScanFormat.TEXT,
     output: Annotated[
         Path | None,

@@ -171,3 +171,28 @@ def test_upload_phone_width_and_zoom(browser: Any, served: str, tmp_path: Path) 
     assert _visible(browser, "section.changes")  # the proven footer, side by side or stacked
     browser.save_screenshot(str(tmp_path / "4-phone-zh-TW.png"))
     assert not _console_problems(browser)
+
+
+def test_scan_report_opens_from_disk_with_no_network_request(
+    browser: Any, dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    from tests.conftest import run_cli
+
+    out = tmp_path / "report.html"
+    paths = [str(FIXTURES / c / "message.eml") for c in ("plain", "body-modified", "key-nxdomain")]
+    run = run_cli("scan", "-j", "1", "--nameserver", dns_server.address, "--format", "html",
+                  "-o", str(out), *paths)  # fmt: skip
+    assert run.exit_code == 1, run.stderr
+    browser.get(out.as_uri())
+    assert browser.find_element(By.TAG_NAME, "h1").text == "DKIM scan report"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#by-domain tr")
+    assert rows and rows[0].find_element(By.CSS_SELECTOR, "td.n").text.isdigit()
+    entry = browser.find_elements(By.CSS_SELECTOR, "details.msg")[1]
+    entry.find_element(By.TAG_NAME, "summary").click()
+    answer = entry.find_element(By.CSS_SELECTOR, ".answer")
+    assert answer.is_displayed() and answer.text.startswith("FAIL: ")
+    browser.save_screenshot(str(tmp_path / "5-scan-report.png"))
+    assert [u for u in _requests(browser) if u != out.as_uri()] == []
+    assert not _console_problems(browser)
