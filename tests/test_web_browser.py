@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from analyzer.zoneserver import ZoneServer
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -95,7 +95,10 @@ def _requests(driver: Any) -> list[str]:
     return urls
 
 
-def test_paste_submit_read_switch_language(browser: Any, served: str, tmp_path: Path) -> None:
+def test_paste_submit_read_switch_language(
+    browser: Any, served: str, dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    nameserver = dns_server.address
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -106,7 +109,8 @@ def test_paste_submit_read_switch_language(browser: Any, served: str, tmp_path: 
     browser.save_screenshot(str(tmp_path / "1-form.png"))
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     # Paste: the fixture's text into the labelled text area.
-    message = (FIXTURES / "ses-two-signatures" / "message.eml").read_text()
+    case = FIXTURES / "ses-two-signatures" / "message.eml"
+    message = case.read_text()
     area = browser.find_element(By.ID, "message")
     browser.execute_script("arguments[0].value = arguments[1];", area, message)
     area.send_keys(Keys.END)
@@ -132,6 +136,28 @@ def test_paste_submit_read_switch_language(browser: Any, served: str, tmp_path: 
         assert "pass" in card.find_element(By.CSS_SELECTOR, ".chip.result").text
     # The script ran (CSP allowed it): the copy and download buttons are shown.
     assert [b.text for b in _visible(browser, "button.action")] == ["Copy as text", "Download JSON"]
+    # Download JSON: the file is what `check --format json` prints (the source aside).
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    _visible(browser, "button[data-download]")[0].click()
+    saved = downloads / "dkim-analyzer.json"
+    WebDriverWait(browser, 20).until(lambda _: saved.exists() and saved.stat().st_size > 0)
+    check = run_cli("check", "--format", "json", "--nameserver", nameserver, str(case))
+    assert saved.read_text() == check.stdout.replace(json.dumps(str(case)), '"<pasted>"')
+    # Copy as text: the text report on the clipboard.
+    browser.execute_cdp_cmd("Browser.grantPermissions", {
+        "origin": served.rstrip("/"), "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})  # fmt: skip
+    _visible(browser, "button[data-copy]")[0].click()
+    WebDriverWait(browser, 10).until(lambda b: b.find_element(By.ID, "status").text)
+    assert browser.find_element(By.ID, "status").text == "Copied to the clipboard."
+    copied = browser.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null));"
+    )
+    text = run_cli("check", "--no-color", "--nameserver", nameserver, str(case)).stdout
+    assert copied == text.replace(str(case), "<pasted>")
     # Expandable evidence: the key's DNS answer, hop by hop.
     summary = cards[0].find_element(By.CSS_SELECTOR, "details.evidence summary")
     summary.send_keys(Keys.ENTER)
@@ -177,8 +203,6 @@ def test_scan_report_opens_from_disk_with_no_network_request(
     browser: Any, dns_server: ZoneServer, tmp_path: Path
 ) -> None:
     from selenium.webdriver.common.by import By
-
-    from tests.conftest import run_cli
 
     out = tmp_path / "report.html"
     paths = [str(FIXTURES / c / "message.eml") for c in ("plain", "body-modified", "key-nxdomain")]
