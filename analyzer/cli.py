@@ -811,10 +811,13 @@ def serve(
     try:
         timeout = parse_timeout(timeout)
         parse_now(now)  # refused here, not at the first request
-        with open_resolver(nameserver or [], timeout, zone or []):
+
+        def dns() -> contextlib.AbstractContextManager[Resolver]:
+            return open_resolver(nameserver or [], timeout, zone or [])  # one per request
+
+        with dns():
             pass  # a zone file that does not parse is refused here too
-        settings = Settings(lambda: open_resolver(nameserver or [], timeout, zone or []),
-                            lambda: parse_now(now), host=host, port=port)  # fmt: skip
+        settings = Settings(dns, lambda: parse_now(now), host=host, port=port)
         serve_command(settings, open_browser=open_browser, say=typer.echo)
     except (UsageError, InputError) as e:
         _fail(e)

@@ -61,7 +61,7 @@ def _month(report: Report) -> str:
 def entry(report: Report, lang: str = "en") -> str:
     """One message's entry: a row that opens its full report (rendered in the worker)."""
     doc = item_dict(report)
-    pg = view.page(report, doc, lang)
+    pg = view.page(report, doc, lang, downloads=False)
     reasons = " ".join(s["reason"] for s in doc["signatures"] if s["reason"])
     return pages.render(
         "scan_entry.html", lang=lang, langs=(lang,), pg=pg, id=_anchor(report.source),
@@ -89,6 +89,8 @@ class ScanPage:
         # Closed by finish(); deleted by the system if the scan dies first.
         self.spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
         self.by_month: Counter[tuple[str, str]] = Counter()  # (YYYY-MM, reason) -> signatures
+        # Compiled here, before scan forks its workers: they inherit the compiled templates.
+        pages.environment().get_template("scan_entry.html")
 
     def add(self, text: str) -> None:
         for month, reasons in _ENTRY.findall(text):

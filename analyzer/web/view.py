@@ -141,8 +141,9 @@ def build(
     return views
 
 
-def page(report: Report, doc: dict[str, Any], lang: str) -> Page:
-    """The page of one analyzed message."""
+def page(report: Report, doc: dict[str, Any], lang: str, *, downloads: bool = True) -> Page:
+    """The page of one analyzed message; `downloads=False` (the scan report, which has no
+    copy or download buttons) leaves out the JSON document."""
     hops = route(report.message)
     text = text_render.render([report], lang=lang, routes=[hops])
     return Page(
@@ -150,7 +151,7 @@ def page(report: Report, doc: dict[str, Any], lang: str) -> Page:
         doc,
         answer=text.splitlines()[0],
         text=text,
-        json=document_text([doc]),
+        json=document_text([doc]) if downloads else "",
         route=route_view(hops, _boundary_hop(report, len(hops))),
         changes=tuple(changes(doc)),
     )
