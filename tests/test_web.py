@@ -204,6 +204,39 @@ def test_mbox_gives_one_row_per_message_each_opening_its_report(client: TestClie
     assert page_json(page, 2)["source"] == "box.mbox#1"
 
 
+def test_a_bug_on_one_message_is_its_error_on_the_page(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a 500 and a traceback in a log (nothing pasted is logged): that message's
+    escaped error line, the other messages reported."""
+    import analyzer.web.view
+
+    real = analyzer.web.view.analyze
+
+    def analyze(raw: bytes, *args: Any, **kwargs: Any) -> Any:
+        if b"trigger" in raw:
+            raise RuntimeError("boom \x1b[2J")
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(analyzer.web.view, "analyze", analyze)
+    one = (FIXTURES / "plain" / "message.eml").read_bytes().replace(b"\r\n", b"\n")
+    bad = b"From: a@example.com\nSubject: trigger\n\nx\n"
+    mbox = (
+        b"From a@x Sun Nov 23 12:00:00 2025\n"
+        + one
+        + b"\nFrom b@x Sun Nov 23 12:00:00 2025\n"
+        + bad
+    )
+    r = client.post("/check", files={"file": ("box.mbox", mbox)}, headers=ORIGIN)
+    assert r.status_code == 200 and "\x1b" not in r.text
+    page = parse(r.text)
+    assert page_json(page)["outcome"] == "pass"
+    failed = page.find(".//section[@id='m2']")
+    assert failed is not None and "internal error: RuntimeError: boom \\x1b[2J" in text_of(failed)
+    whole = json.loads(json.loads(page.find(".//script[@id='all-json-en']").text or ""))  # type: ignore[union-attr]
+    assert whole["messages"][1]["exit_code"] == 70
+
+
 def test_headers_only_is_recognised(client: TestClient) -> None:
     page = parse(post(client, Case("headers-only", FIXTURES / "headers-only"), "pasted").text)
     doc = page_json(page)

@@ -75,7 +75,7 @@ def _all_json(views: list[view.MessageView]) -> dict[str, str]:
         docs: list[dict[str, Any]] = []
         for v in views:
             if v.error is not None:
-                docs.append({"source": v.source, "error": v.error, "exit_code": 65})
+                docs.append({"source": v.source, "error": v.error, "exit_code": v.exit_code})
             else:
                 docs.append(v.pages[lang].doc)
         out[lang] = view.document_text(docs)

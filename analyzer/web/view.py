@@ -28,6 +28,7 @@ from analyzer.sources import RawMessage, read_mbox
 from analyzer.trace import route
 
 LANGUAGES = explain.LANGUAGES
+EXIT_INTERNAL = 70  # EX_SOFTWARE, as `check` and `scan` give a bug of this tool
 
 # Findings that forensics only emits when it proved the change: the received text and the
 # original that verifies again (forensics.py). The page shows them side by side.
@@ -92,7 +93,8 @@ class MessageView:
     number: int  # 1-based position in the input
     source: str
     pages: dict[str, Page] = field(default_factory=dict)
-    error: str | None = None  # the input could not be analyzed (a Failure)
+    error: str | None = None  # the input could not be analyzed (a Failure) ...
+    exit_code: int = 0  # ... and its code, as `check` gives it (65, 66, 70)
 
 
 def split_messages(data: bytes, source: str) -> Iterator[RawMessage]:
@@ -124,7 +126,8 @@ def build(
     views = []
     for number, message in enumerate(messages, 1):
         if message.error is not None:
-            views.append(MessageView(number, message.source, error=message.error))
+            views.append(MessageView(number, message.source, error=message.error,
+                                     exit_code=message.exit_code))  # fmt: skip
             continue
         pages: dict[str, Page] = {}
         try:
@@ -135,7 +138,11 @@ def build(
                 )  # fmt: skip
                 pages[lang] = page(report, doc, lang)
         except NotAMessageError as e:
-            views.append(MessageView(number, message.source, error=str(e)))
+            views.append(MessageView(number, message.source, error=str(e), exit_code=e.exit_code))
+            continue
+        except Exception as e:  # a bug: that message's error on the page, never a log line
+            error = f"internal error: {type(e).__name__}: {e}"[:300]
+            views.append(MessageView(number, message.source, error=error, exit_code=EXIT_INTERNAL))
             continue
         views.append(MessageView(number, message.source, pages))
     return views
