@@ -84,6 +84,7 @@ class ScanFormat(StrEnum):
     TEXT = "text"
     JSONL = "jsonl"
     CSV = "csv"
+    HTML = "html"  # --- web (issue 16): render/html.py, one self-contained file ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +229,10 @@ def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
         output = _jsonl(message_dict(report))
     elif fmt is ScanFormat.CSV:
         output = csv_render.report_rows(report)
+    elif fmt is ScanFormat.HTML:  # --- web (issue 16): the message's entry, made here ---
+        from analyzer.render import html as html_render
+
+        output = html_render.entry(report)
     else:
         output = ""
     return ScanResult(
@@ -243,6 +248,10 @@ def failure_result(
         output = _jsonl(failure_dict(failure))
     elif fmt is ScanFormat.CSV:
         output = csv_render.failure_rows(failure)
+    elif fmt is ScanFormat.HTML:  # --- web (issue 16) ---
+        from analyzer.render import html as html_render
+
+        output = html_render.failure_entry(source, error)
     else:
         output = ""
     return ScanResult(source, output, exit_code, None, error, size=size)
@@ -835,6 +844,13 @@ def run_scan(
     try:
         if settings.fmt is ScanFormat.CSV:
             write(csv_render.header())
+        # --- web (issue 16): html entries are spooled, the page assembled after the scan ---
+        page = None
+        if settings.fmt is ScanFormat.HTML:
+            from analyzer.render import html as html_render
+
+            page = html_render.ScanPage(write)
+            write = page.add
         # Before any thread: fork only a single-threaded parent.
         workers = Workers(min(jobs, max_jobs()))
         with open_dns() as resolver, progress() as on_result:
@@ -870,6 +886,8 @@ def run_scan(
             # Bad file descriptor", about 1 run in 16 with SIGINT to the parent only).
             workers.shutdown(wait=not hurry)
         summary.seconds = time.monotonic() - started
+    if page is not None:  # --- web (issue 16) ---
+        page.finish(summary)
     return summary
 
 

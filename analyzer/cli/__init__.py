@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from typer._click import Command as ClickCommand
     from typer._click import Context, HelpFormatter
 
-COMMANDS = ("check", "scan", "dns", "byodkim")  # a command: analyzer/cli/<name>.py
+COMMANDS = ("check", "scan", "dns", "byodkim", "serve")  # a command: analyzer/cli/<name>.py
 
 EXAMPLES = """\
 examples:

@@ -25,7 +25,7 @@ from analyzer.errors import UsageError
 from analyzer.render.escape import source_text
 
 SUMMARY = "Scan mailboxes and folders: every message, then a summary."
-FORMATS = ("text", "jsonl", "csv")
+FORMATS = ("text", "jsonl", "csv", "html")
 EXIT_CODES = """\
   0    every message has a passing author-aligned signature (or no messages)
   1    some message has none
@@ -57,7 +57,7 @@ def scan(
     paths: Annotated[list[str], typer.Argument(metavar="PATH", hidden=True)],
     fmt: Annotated[str, options.format_option(FORMATS, "text (the default): a summary; "
                    "jsonl: one JSON object per message, as check's; csv: one row per "
-                   "signature.")] = "text",
+                   "signature; html: one self-contained page (use -o).")] = "text",
     output: Annotated[Path | None, options.option("-o", "--output", group="Output",
                       metavar="FILE", help="Write there instead of standard output (never "
                       "over an input).")] = None,

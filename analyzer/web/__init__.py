@@ -1,0 +1,1 @@
+"""`dkim-analyzer serve`: the local web page (app, routes, view, templates, static)."""
