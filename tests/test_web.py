@@ -28,8 +28,8 @@ from analyzer.dns import open_resolver
 from analyzer.message import MAX_MESSAGE_BYTES
 from analyzer.web.app import Settings, create_app, host_allowed, same_origin
 from analyzer.web.pages import negotiate
-from tests.nanoserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, Case, fixture_cases, run_cli
+from tests.nanoserver import ZoneServer
 
 CASES = fixture_cases()
 BASE = "http://127.0.0.1:8025"

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.nanoserver import ZoneServer
 from tests.conftest import FIXTURES, ROOT, run_cli
+from tests.nanoserver import ZoneServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

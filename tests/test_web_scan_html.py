@@ -10,8 +10,8 @@ import html5lib
 import pytest
 
 from analyzer.render.html import ScanPage
-from tests.nanoserver import ZoneServer
 from tests.conftest import FIXTURES, run_cli
+from tests.nanoserver import ZoneServer
 
 CASES = ["plain", "body-modified", "subject-modified", "key-nxdomain", "dns-servfail",
          "ses-two-signatures", "list-arc", "headers-only", "key-revoked", "third-party",
