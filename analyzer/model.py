@@ -470,6 +470,7 @@ class Dmarc:
     receiver: ReceiverDmarc | None = None  # what the trusted receiver recorded (dmarc=, spf=)
     passed_at_delivery: int | None = None  # an aligned signature whose key is likely rotated
     walk: TreeWalk | None = None  # the RFC 9989 DNS tree walk that found the record (issue 13)
+    spf_pass: bool | None = None  # today's SPF passes for an aligned domain (None: not checked)
 
     def tag(self, name: str) -> str | None:
         return next((v for k, v in self.tags if k == name), None)

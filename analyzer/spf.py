@@ -21,8 +21,18 @@ import re
 import urllib.parse
 from dataclasses import dataclass, field
 
+from analyzer import trace
 from analyzer.dns import Resolver
-from analyzer.model import DnsAnswer, DnsStatus, SpfEvaluation, SpfProblem, SpfResult
+from analyzer.model import (
+    DnsAnswer,
+    DnsStatus,
+    ParsedMessage,
+    Receiver,
+    SpfCheck,
+    SpfEvaluation,
+    SpfProblem,
+    SpfResult,
+)
 
 MAX_DNS_TERMS = 10  # RFC 7208 §4.6.4
 MAX_VOID_LOOKUPS = 2  # §4.6.4 ("SHOULD be 2")
@@ -99,6 +109,96 @@ class _Term:
     arg: str  # domain-spec or address (without ":"), or a modifier's value
     cidr4: int | None = None
     cidr6: int | None = None
+
+
+def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfCheck:
+    """SPF for one message: the trusted receiver's recorded spf= (trace.recorded_spf) and
+    today's check_host() for the client and HELO of the boundary Received field and the
+    final Return-Path (else the MAIL FROM the receiver recorded). Headers-only input is
+    the same: all of it is in the header."""
+    recorded = trace.recorded_spf(msg, rx)
+    ip, helo = trace.boundary_client(msg, rx)
+    mailfrom = trace.return_path(msg)
+    if mailfrom is None and recorded is not None and recorded.mailfrom:
+        mailfrom = recorded.mailfrom.strip("<>") if "@" in recorded.mailfrom else None
+    helo_name = helo if helo and not _is_address(helo) else None
+    domain: str | None
+    if mailfrom:
+        identity, domain, sender = "mailfrom", mailfrom.rpartition("@")[2].lower(), mailfrom
+    else:
+        identity, domain = "helo", helo_name.lower() if helo_name else None
+        sender = f"postmaster@{domain}" if domain else ""
+    boundary = rx.boundary
+    skipped = None
+    address = _address(ip)
+    if address is None:
+        skipped = "the boundary Received field shows no client IP address"
+    elif _internal(address):
+        skipped = f"the boundary client {ip} is an internal address (RFC 1918, loopback)"
+    elif not domain:
+        skipped = "no MAIL FROM (Return-Path) and no HELO name to check"
+    today = None
+    if skipped is None and ip and domain:
+        today = check_host(resolver, ip, domain, sender, helo)
+    return SpfCheck(ip, helo, mailfrom, identity, domain, boundary, recorded, today, skipped)
+
+
+def plan(raw: bytes) -> tuple[str, str, str, str] | None:
+    """(client IP, domain, sender, HELO) today's check_host() will be asked for, read from
+    the header section alone (the scan's parent asks ahead: README "Performance"); None
+    when for_message will not evaluate (or the header does not parse)."""
+    from analyzer.errors import NotAMessageError
+    from analyzer.message import parse_message
+
+    end = re.search(rb"\r?\n\r?\n", raw)
+    try:
+        msg = parse_message(raw[: end.start()] + b"\r\n" if end else raw, headers_only=True)
+    except NotAMessageError:
+        return None
+    rx = trace.receiver(msg)
+    ip, helo = trace.boundary_client(msg, rx)
+    mailfrom = trace.return_path(msg)
+    address = _address(ip)
+    if address is None or _internal(address) or not ip:
+        return None
+    if mailfrom:
+        return ip, mailfrom.rpartition("@")[2].lower(), mailfrom, helo or ""
+    if helo and not _is_address(helo):
+        return ip, helo.lower(), f"postmaster@{helo.lower()}", helo
+    return None
+
+
+def prefetch(resolver: Resolver, ip: str, domain: str, sender: str, helo: str) -> list[DnsAnswer]:
+    """The DNS answers of one check_host() and of its domain's DMARC tree walk (scan)."""
+    from analyzer.dmarc import walk_lookups
+
+    return [*check_host(resolver, ip, domain, sender, helo).answers,
+            *walk_lookups(resolver, domain)]  # fmt: skip
+
+
+def _address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(ip) if ip else None
+    except ValueError:
+        return None
+
+
+# Addresses of a receiver's own network: its boundary is then not where mail came in. (The
+# documentation ranges of RFC 5737 / 3849 stay evaluable: the fixtures use them.)
+_INTERNAL = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+)
+
+
+def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if address.is_loopback or address.is_link_local or address.is_unspecified:
+        return True
+    return any(address.version == n.version and address in n for n in _INTERNAL)
+
+
+def _is_address(name: str) -> bool:
+    return _address(name.strip("[]").removeprefix("IPv6:")) is not None
 
 
 def check_host(

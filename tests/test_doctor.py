@@ -91,6 +91,13 @@ def test_a_good_key_with_its_dmarc_record(resolver_server: ZoneServer) -> None:
         "p": "reject", "sp": "quarantine", "adkim": "s", "policy": "reject",
         "dkim_aligned_pass": False, "signature_index": None, "dns": None,
         "passed_at_delivery": None, "receiver": None,
+        # added by issue 13: the RFC 9989 tree walk that found it
+        "tree_walk": {
+            "queried": ["good.example", "example"],
+            "records": [{"domain": "good.example", "record": doc["dmarc"]["record"]}],
+            "policy_domain": "good.example", "org_domain": "good.example",
+            "psl_org_domain": "good.example", "differs_from_psl": False, "from_exists": None,
+        },
     }  # fmt: skip
     # No NS records in this zone: propagation is reported as not checked, not as a failure.
     assert [f["code"] for f in doc["findings"]] == ["authoritative_unknown"]
