@@ -259,7 +259,10 @@ def _dmarc_result(
         "spf_domain": (spf.domain if spf else None) or "-",
         "spf_result": spf.today.result.value if spf and spf.today else "-",
         "action": explain.phrase(f"dmarc.action.{result.disposition or 'none'}", lang),
-        "notes": _notes(result, lang),
+        "notes": _notes(result, lang) + (
+            explain.phrase("dmarc.note.psl", lang, psl=walk.psl_org_domain, org=walk.org_domain)
+            if walk and walk.differs else ""
+        ),
         "receiver": dmarc.receiver.recorded_by if dmarc.receiver else (
             spf.recorded.recorded_by if spf and spf.recorded else "-"
         ),

@@ -1730,6 +1730,9 @@ PHRASES_EN: dict[str, str] = {
     "apply p={policy} yet, and many apply a policy one level less strict.",
     "dmarc.note.pct": " The record says pct={pct} (RFC 7489; RFC 9989 removed it): the policy "
     "is applied to {pct}% of failing mail, the rest gets one level less.",
+    "dmarc.note.psl": " The public suffix list (RFC 7489) gives another organizational domain, "
+    "{psl}, where the RFC 9989 tree walk gives {org}: receivers that still use the list may "
+    "judge alignment differently.",
     # --- spf: end ---
 }
 
@@ -3112,6 +3115,8 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "許多收件端會改套用寬鬆一級的原則。",
     "dmarc.note.pct": "記錄中有 pct={pct}（RFC 7489；RFC 9989 已移除）：原則只套用於 {pct}% "
     "的失敗郵件，其餘寬鬆一級。",
+    "dmarc.note.psl": "公共後綴清單（RFC 7489）給出另一個組織網域 {psl}，而 RFC 9989 的樹狀查詢"
+    "給出 {org}：仍使用該清單的收件端可能對對齊有不同判斷。",
     # --- spf: end ---
 }
 

@@ -253,6 +253,13 @@ def _hop(index: int, text: str) -> _Hop:
     return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
 
 
+@lru_cache(
+    maxsize=4
+)  # the boundary hop is read again for SPF (boundary_client); small: values are big
+def _parsed_hop(index: int, value: bytes) -> _Hop:
+    return _hop(index, _unfold(value))
+
+
 def _own_from(hop: _Hop, org: str) -> bool:
     """The hop's `from` part is the receiver's own host (see the trust rule, step 1)."""
     if hop.helo is None:
@@ -276,7 +283,7 @@ def receiver(msg: ParsedMessage) -> Receiver:
     def hop(k: int) -> _Hop:  # parsed as the walk reaches it: most walks stop in 2 or 3
         if k not in hops:
             i, f = received[k]
-            hops[k] = _hop(i, _unfold(f.value))
+            hops[k] = _parsed_hop(i, f.value)
         return hops[k]
 
     k = 0
@@ -547,7 +554,7 @@ def boundary_client(msg: ParsedMessage, rx: Receiver) -> tuple[str | None, str |
     message from (RFC 5321 §4.4: `from` is the EHLO name, the TCP-info its address)."""
     if rx.boundary_index < 0:
         return None, None
-    hop = _hop(rx.boundary_index, _unfold(msg.headers[rx.boundary_index].value))
+    hop = _parsed_hop(rx.boundary_index, msg.headers[rx.boundary_index].value)
     helo = hop.helo.strip("[]").rstrip(".") if hop.helo else None
     return (str(_ip(hop.ip)) if hop.ip and _ip(hop.ip) else None), helo
 
