@@ -23,6 +23,7 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
     SpfCheck,
+    SpfEvaluation,
     SpfProblem,
     SpfResult,
 )
@@ -172,15 +173,39 @@ def _ses_region(domain: str) -> str | None:
 
 
 def _permissive(spf: SpfCheck, lang: str) -> list[Finding]:
+    return permissive(spf.today, lang) if spf.today else []
+
+
+def permissive(today: SpfEvaluation, lang: str) -> list[Finding]:
     """A record whose `all` is +all (anyone passes) or ?all (no verdict for anyone else)."""
-    today = spf.today
-    if today is None or today.all_qualifier not in ("+", "?") or today.record is None:
+    if today.all_qualifier not in ("+", "?") or today.record is None:
         return []
     f: dict[str, object] = {"domain": today.domain, "record": today.record[:200]}
     variant = "spf_permissive" if today.all_qualifier == "+" else "spf_permissive.neutral"
     severity = Severity.ERROR if today.all_qualifier == "+" else Severity.WARNING
     return [_finding("spf_permissive", severity, f, lang,
                      [f"SPF record of {today.domain}: {today.record[:300]}"], variant)]  # fmt: skip
+
+
+def record_findings(ev: SpfEvaluation, lang: str) -> list[Finding]:
+    """`dns DOMAIN`: the domain's SPF record (spf.lint): syntax, lookups, void lookups."""
+    f: dict[str, object] = {
+        "domain": ev.domain, "record": (ev.record or "")[:200], "lookups": len(ev.counted),
+        "terms": ", ".join(ev.counted), "voids": ", ".join(ev.voids), "detail": ev.detail or "",
+    }  # fmt: skip
+    evidence = [f"SPF record of {d}: {r[:200]}" for d, r in ev.records]
+    evidence += [describe_answer(a) for a in ev.answers[:MAX_EVIDENCE]]
+    code = "spf_record"
+    variant = {
+        SpfProblem.NO_RECORD: ("spf_record.missing", Severity.WARNING),
+        SpfProblem.TOO_MANY_LOOKUPS: ("spf_record.too_many_lookups", Severity.ERROR),
+        SpfProblem.TOO_MANY_VOID_LOOKUPS: ("spf_record.void_lookups", Severity.ERROR),
+        SpfProblem.DNS_TEMPORARY: ("spf_record.temperror", Severity.WARNING),
+    }.get(ev.problem or SpfProblem.SYNTAX)
+    if ev.problem is None:
+        return [_finding(code, Severity.INFO, f, lang, evidence), *permissive(ev, lang)]
+    text, severity = variant or ("spf_record.invalid", Severity.ERROR)
+    return [_finding(code, severity, f, lang, evidence, text)]
 
 
 def _forwarded(

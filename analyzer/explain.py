@@ -1649,6 +1649,59 @@ _EN: dict[str, Text] = {
         True,
     ),
     # --- spf: end ---
+    # --- spf: `dns DOMAIN`'s SPF record check (issue 13) ---
+    "spf_record": Text(
+        "The SPF record of {domain} is valid: {lookups} of the 10 DNS-querying terms.",
+        "The record `{record}` parses (RFC 7208 §4.6), and evaluating it for a sender it does "
+        "not list uses {lookups} of the 10 terms that cause DNS queries ({terms}) and no more "
+        "than 2 void lookups.",
+        "Nothing to do.",
+        None,
+    ),
+    "spf_record.missing": Text(
+        "{domain} publishes no SPF record.",
+        "There is no v=spf1 TXT record at {domain}, so SPF gives none for mail whose MAIL FROM "
+        "is under {domain}, and DMARC can pass only through DKIM. This lasts until a record is "
+        "published (permanent).",
+        "Publish a TXT record at {domain}: `v=spf1` followed by the servers and platforms that "
+        "send for it (ip4:, include:) and `~all` or `-all` (`v=spf1 -all` if it sends no mail).",
+        True,
+    ),
+    "spf_record.invalid": Text(
+        "The SPF record of {domain} is a permerror: {detail}.",
+        "Receivers cannot evaluate the SPF record of {domain}: {detail}. Every message with a "
+        "MAIL FROM under {domain} gets spf=permerror, which does not pass DMARC. This is "
+        "permanent until the record is fixed.",
+        "Fix the record as the detail says: one v=spf1 record, valid terms (RFC 7208 §12), "
+        "every include: and redirect= naming a domain that has a record.",
+        True,
+    ),
+    "spf_record.too_many_lookups": Text(
+        "The SPF record of {domain} needs more than 10 DNS lookups: receivers give permerror.",
+        "Evaluating the record for a sender it does not list needs more than the 10 "
+        "DNS-querying terms RFC 7208 §4.6.4 allows ({terms}), nested includes counted. "
+        "Receivers stop with permerror. This is permanent until the record changes.",
+        "Flatten the record of {domain}: remove includes of platforms no longer used, replace a "
+        "and mx by ip4:/ip6: ranges, or move some senders to a subdomain with its own record.",
+        True,
+    ),
+    "spf_record.void_lookups": Text(
+        "The SPF record of {domain} has more than 2 lookups that find nothing: receivers give "
+        "permerror.",
+        "RFC 7208 §4.6.4 allows at most 2 DNS-querying terms that answer NXDOMAIN or no "
+        "records; the record of {domain} meets more ({voids}), likely services no longer in "
+        "use. This is permanent until the record changes.",
+        "Remove the terms naming {voids} from the record of {domain}.",
+        True,
+    ),
+    "spf_record.temperror": Text(
+        "The SPF record of {domain} could not be checked (temporary DNS failure).",
+        "A lookup needed to evaluate the record of {domain} failed: {detail}. This is temporary.",
+        "Check that the authoritative servers of {domain} and of the domains it includes answer, "
+        "then check again.",
+        False,
+    ),
+    # --- spf: end ---
 }
 
 # Short texts of the text report, and words that fill templates.
@@ -3037,6 +3090,52 @@ _ZH_TW: dict[str, Text] = {
         "套用 DMARC 的收件端會{action}。{notes}對此郵件而言這是永久的。",
         "讓寄件系統以 d={from_domain} 簽署，或以 SPF 允許的對齊 MAIL FROM 網域寄出（見其他發現）。",
         True,
+    ),
+    # --- spf: end ---
+    # --- spf: `dns DOMAIN`'s SPF record check (issue 13) ---
+    "spf_record": Text(
+        "{domain} 的 SPF 記錄有效：使用了 10 個 DNS 查詢項目中的 {lookups} 個。",
+        "記錄 `{record}` 可以解析（RFC 7208 §4.6），為未列出的寄件者評估時使用了 10 個會產生 "
+        "DNS 查詢的項目中的 {lookups} 個（{terms}），且查無結果的查詢不超過 2 次。",
+        "無需處理。",
+        None,
+    ),
+    "spf_record.missing": Text(
+        "{domain} 沒有發布 SPF 記錄。",
+        "{domain} 沒有 v=spf1 TXT 記錄，因此 MAIL FROM 位於 {domain} 之下的郵件 SPF 結果為 none，"
+        "DMARC 只能經由 DKIM 通過。在發布記錄之前這是永久的。",
+        "在 {domain} 發布 TXT 記錄：`v=spf1`，接著列出為它寄信的伺服器與平台（ip4:、include:），"
+        "並以 `~all` 或 `-all` 結尾（若它不寄信，使用 `v=spf1 -all`）。",
+        True,
+    ),
+    "spf_record.invalid": Text(
+        "{domain} 的 SPF 記錄為 permerror：{detail}。",
+        "收件端無法評估 {domain} 的 SPF 記錄：{detail}。MAIL FROM 位於 {domain} 之下的每封郵件"
+        "都會得到 spf=permerror，無法通過 DMARC。在修正記錄前這是永久的。",
+        "依照細節修正記錄：只有一筆 v=spf1 記錄、項目皆有效（RFC 7208 §12）、每個 include: 與 "
+        "redirect= 指向有記錄的網域。",
+        True,
+    ),
+    "spf_record.too_many_lookups": Text(
+        "{domain} 的 SPF 記錄需要超過 10 次 DNS 查詢：收件端會給出 permerror。",
+        "為未列出的寄件者評估此記錄需要超過 RFC 7208 §4.6.4 允許的 10 個 DNS 查詢項目"
+        "（{terms}），巢狀的 include 也計入。收件端會以 permerror 停止。在記錄變更前這是永久的。",
+        "精簡 {domain} 的記錄：移除不再使用之平台的 include，將 a 與 mx 改為 ip4:/ip6: 範圍，"
+        "或把部分寄件者移到有自己記錄的子網域。",
+        True,
+    ),
+    "spf_record.void_lookups": Text(
+        "{domain} 的 SPF 記錄有超過 2 次查無結果的查詢：收件端會給出 permerror。",
+        "RFC 7208 §4.6.4 規定最多 2 個查詢項目可以得到 NXDOMAIN 或無記錄；{domain} 的記錄遇到"
+        "更多（{voids}），很可能是已停用的服務。在記錄變更前這是永久的。",
+        "從 {domain} 的記錄移除指向 {voids} 的項目。",
+        True,
+    ),
+    "spf_record.temperror": Text(
+        "無法檢查 {domain} 的 SPF 記錄（暫時性 DNS 失敗）。",
+        "評估 {domain} 的記錄所需的查詢失敗：{detail}。這是暫時性的。",
+        "確認 {domain} 及其 include 之網域的權威伺服器有回應，然後再檢查一次。",
+        False,
     ),
     # --- spf: end ---
 }

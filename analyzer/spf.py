@@ -143,6 +143,17 @@ def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfChec
     return SpfCheck(ip, helo, mailfrom, identity, domain, boundary, recorded, today, skipped)
 
 
+# RFC 6676's MCAST-TEST-NET: an address no SPF record lists, so that every term is evaluated.
+LINT_ADDRESS = "233.252.0.255"
+
+
+def lint(resolver: Resolver, domain: str) -> SpfEvaluation:
+    """`dns DOMAIN`: the domain's SPF record evaluated for a sender it does not list, which
+    makes check_host() read every term: its syntax, DNS-querying terms and void lookups."""
+    domain = domain.lower().rstrip(".")
+    return check_host(resolver, LINT_ADDRESS, domain, f"postmaster@{domain}", domain)
+
+
 def plan(raw: bytes) -> tuple[str, str, str, str] | None:
     """(client IP, domain, sender, HELO) today's check_host() will be asked for, read from
     the header section alone (the scan's parent asks ahead: README "Performance"); None

@@ -22,6 +22,7 @@ from analyzer.model import (
     Report,
     SignatureVerdict,
     SpfCheck,
+    SpfEvaluation,
     TreeWalk,
 )
 from analyzer.pipeline import outcome
@@ -199,24 +200,28 @@ def spf_dict(s: SpfCheck) -> dict[str, Any]:
             "helo": rec.helo, "domain": rec.domain, "source": rec.source,
             "client_ip": rec.client_ip, "evidence": list(rec.evidence),
         },
-        "today": None if ev is None else {
-            "result": ev.result.value,
-            "problem": ev.problem.value if ev.problem else None,
-            "detail": ev.detail,
-            "domain": ev.domain,
-            "sender": ev.sender,
-            "ip": ev.ip,
-            "matched": ev.matched,
-            "matched_in": ev.matched_in,
-            "record": ev.record,
-            "records": [{"domain": d, "record": r} for d, r in ev.records],
-            "lookups": list(ev.counted),
-            "void_lookups": list(ev.voids),
-            "explanation": ev.explanation,
-            "all": ev.all_qualifier,
-            "dns": [dns_dict(a) for a in ev.answers],
-        },
+        "today": None if ev is None else spf_evaluation_dict(ev),
     }  # fmt: skip
+
+
+def spf_evaluation_dict(ev: SpfEvaluation) -> dict[str, Any]:
+    return {
+        "result": ev.result.value,
+        "problem": ev.problem.value if ev.problem else None,
+        "detail": ev.detail,
+        "domain": ev.domain,
+        "sender": ev.sender,
+        "ip": ev.ip,
+        "matched": ev.matched,
+        "matched_in": ev.matched_in,
+        "record": ev.record,
+        "records": [{"domain": d, "record": r} for d, r in ev.records],
+        "lookups": list(ev.counted),
+        "void_lookups": list(ev.voids),
+        "explanation": ev.explanation,
+        "all": ev.all_qualifier,
+        "dns": [dns_dict(a) for a in ev.answers],
+    }
 
 
 def dmarc_result_dict(v: DmarcVerdict) -> dict[str, Any]:
