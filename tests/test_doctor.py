@@ -221,9 +221,10 @@ def test_no_common_selector(resolver_server: ZoneServer) -> None:
     assert run.exit_code == 1
     doc = run.json()
     assert doc["selectors"] == []
+    # (spf_record: issue 13, nothing.example has no SPF record either)
     assert [f["code"] for f in doc["findings"]] == [
         "no_common_selector", "dmarc_not_found", "spf_record", "authoritative_unknown",
-    ]  # fmt: skip  (spf_record: issue 13, no SPF record either)
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
