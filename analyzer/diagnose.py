@@ -471,6 +471,9 @@ def dmarc_findings(
         return [finding(code, Severity.WARNING, f, lang=lang, index=rotated.index,
                         evidence=[trace.evidence(seen), *evidence],
                         text="dmarc_alignment.rotated")]  # fmt: skip
+    if spf_text := dmarc_policy.alignment_variant(dmarc, rx):  # issue 13: SPF is evaluated
+        severity = Severity.WARNING if spf_text.endswith("spf_pass") else severity
+        return [finding(code, severity, f, lang=lang, evidence=evidence, text=spf_text)]
     if rx is not None and rx.dmarc == "pass":
         return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
                         text="dmarc_alignment.receiver_pass")]  # fmt: skip

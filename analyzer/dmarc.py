@@ -1,15 +1,21 @@
-"""The From domain's DMARC record, and whether DKIM alone satisfies it for this message.
+"""The From domain's DMARC record, and the DMARC result of the message from DKIM and SPF.
 
-RFC 7489 §6.6.3: ask `_dmarc.<From domain>`; when that yields no DMARC record,
-ask `_dmarc.<organizational domain>` (and the record's sp= then applies).
-Records that do not start with v=DMARC1 are ignored; more than one left means
-no policy. DKIM satisfies DMARC when a signature passes and its d= is aligned
-with the From domain (§3.1.1): relaxed (same organizational domain) by
-default, identical with adkim=s.
+Policy discovery (RFC 9989 §4.10, the DNS Tree Walk, replacing RFC 7489's public suffix
+list): ask `_dmarc.<From domain>`, then walk up one label at a time (a name of 8 labels or
+more jumps to its last 7 first), at most 8 queries, to the top-level domain or to a record
+with psd=n (or psd=y above the start). Records that do not start with v=DMARC1 are ignored;
+more than one at a name are all discarded. The Organizational Domain (§4.10.2) is the
+record with psd=n, else the name one label below a psd=y record, else the record with the
+fewest labels, else the From domain itself. The policy is the From domain's own record,
+else its Organizational Domain's, else the public suffix's (psd=y): p= at the From domain,
+else sp= (np= when the From domain does not exist, RFC 8020 NXDOMAIN), else p=. Where the
+public suffix list (RFC 7489 §3.2) gives another Organizational Domain or record, the
+walk says so (TreeWalk.differs): receivers still differ in practice.
 
-DMARC also passes when SPF passes for an aligned MAIL FROM domain (§4.2), which
-this tool does not evaluate: what it says is what DKIM alone gives, with the
-trusted receiver's own recorded dmarc= and spf= results beside it as evidence.
+`evaluate` says whether DKIM alone satisfies the policy (the `dmarc_alignment` finding,
+PSL classification); `verdict` is the DMARC result (RFC 9989 §4.4): pass when an aligned
+DKIM signature or an aligned SPF result passes, alignment by the tree walk's
+Organizational Domains (relaxed) or identical names (adkim=s / aspf=s).
 """
 
 from __future__ import annotations
@@ -24,14 +30,19 @@ from analyzer.model import (
     Classification,
     Dmarc,
     DmarcStatus,
+    DmarcVerdict,
     DnsAnswer,
     DnsStatus,
     Probe,
     ProbeKind,
     Reason,
     Receiver,
+    ReceiverDmarc,
     Result,
     SignatureVerdict,
+    SpfCheck,
+    SpfResult,
+    TreeWalk,
 )
 from analyzer.probes import domain_probes
 from analyzer.signatures import TagListError, parse_tag_list
@@ -47,28 +58,99 @@ def applicable(from_domain: str | None) -> bool:
     return bool(from_domain and _NAME.fullmatch(from_domain))
 
 
-def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
-    """The DMARC record for from_domain, found at it or at its organizational domain."""
+MAX_WALK = 8  # RFC 9989 §4.10: queries of one DNS Tree Walk
+MAX_WALKS = 4  # identifier domains (d=, MAIL FROM) walked for alignment, per message
+
+
+def walk_targets(domain: str) -> list[str]:
+    """RFC 9989 §4.10 steps 1-8: the domains whose _dmarc is asked, in order."""
+    labels = domain.lower().rstrip(".").split(".")
+    out = [".".join(labels)]
+    rest = labels[-(MAX_WALK - 1) :] if len(labels) >= MAX_WALK else labels[1:]
+    while rest:
+        out.append(".".join(rest))
+        rest = rest[1:]
+    return out
+
+
+def _walk(
+    resolver: Resolver, domain: str
+) -> tuple[list[DnsAnswer], list[tuple[str, bytes, tuple[tuple[str, str], ...]]], bool]:
+    """(answers, valid records found longest first, temporary) of one tree walk."""
     answers: list[DnsAnswer] = []
-    org = organizational_domain(from_domain)
-    for domain in dict.fromkeys((from_domain, org)):
-        answer = resolver.query(f"_dmarc.{domain}", "TXT")
+    found: list[tuple[str, bytes, tuple[tuple[str, str], ...]]] = []
+    for target in walk_targets(domain):
+        answer = resolver.query(f"_dmarc.{target}", "TXT")
         answers.append(answer)
         if answer.status.temporary:
-            return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers))
+            return answers, found, True
         records = [r for r in answer.joined() if r[:8].upper() == b"V=DMARC1"]
-        if len(records) == 1:
-            tags = _tags(records[0])
-            if tags is not None:
-                record = records[0].decode("utf-8", "replace")
-                return Dmarc(from_domain, DmarcStatus.FOUND, tuple(answers), domain, record, tags)
-        if answer.status is DnsStatus.OK and len(records) > 1:
-            break  # §6.6.3 step 5: several records is no policy, not a reason to look further
+        tags = _tags(records[0]) if len(records) == 1 else None
+        if tags is None:
+            continue  # none, several (all discarded, step 2), or no policy in it
+        found.append((target, records[0], tags))
+        psd = dict(tags).get("psd", "").lower()
+        if psd == "n" or (psd == "y" and target != domain):
+            break  # step 7
+    return answers, found, False
+
+
+def _org(domain: str, found: list[tuple[str, bytes, tuple[tuple[str, str], ...]]]) -> str:
+    """RFC 9989 §4.10.2, longest to shortest."""
+    for target, _, tags in found:
+        psd = dict(tags).get("psd", "").lower()
+        if psd == "n":
+            return target
+        if psd == "y" and target != domain:
+            labels = domain.split(".")
+            return ".".join(labels[-(target.count(".") + 2) :])
+    return found[-1][0] if found else domain
+
+
+def walk_lookups(resolver: Resolver, domain: str) -> list[DnsAnswer]:
+    """The answers of one tree walk (the scan asks them ahead for each signer's domain)."""
+    return _walk(resolver, domain.lower().rstrip("."))[0]
+
+
+def org_domain(resolver: Resolver, domain: str) -> str | None:
+    """The Organizational Domain by the tree walk; None when a lookup failed temporarily."""
+    _, found, temporary = _walk(resolver, domain.lower().rstrip("."))
+    return None if temporary else _org(domain.lower().rstrip("."), found)
+
+
+def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
+    """The DMARC record that applies to from_domain (RFC 9989 §4.10.1), with its tree walk."""
+    from_domain = from_domain.lower().rstrip(".")
+    answers, found, temporary = _walk(resolver, from_domain)
+    if temporary and not found:
+        return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers))
+    org = _org(from_domain, found)
+    by_domain = {d: (r, t) for d, r, t in found}
+    psd = next((d for d, _, t in found if dict(t).get("psd", "").lower() == "y"), None)
+    policy_domain = next((d for d in (from_domain, org, psd) if d in by_domain), None)
+    walk = TreeWalk(
+        from_domain, tuple(a.name.removeprefix("_dmarc.").rstrip(".") for a in answers),
+        tuple((d, r.decode("utf-8", "replace")) for d, r, _ in found), policy_domain,
+        org, organizational_domain(from_domain),
+    )  # fmt: skip
+    if policy_domain is not None:
+        record, tags = by_domain[policy_domain]
+        if policy_domain != from_domain and dict(tags).get("np"):
+            # np= applies to a From domain that does not exist (RFC 8020): ask it.
+            soa = resolver.query(from_domain, "SOA")
+            answers.append(soa)
+            exists = None if soa.status.temporary else soa.status is not DnsStatus.NXDOMAIN
+            walk = replace(walk, from_exists=exists)
+        text = record.decode("utf-8", "replace")
+        return Dmarc(from_domain, DmarcStatus.FOUND, tuple(answers), policy_domain, text, tags,
+                     walk=walk)  # fmt: skip
+    if temporary:
+        return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers), walk=walk)
     if all(a.status is DnsStatus.NXDOMAIN for a in answers):
         # Before saying "no DMARC record": does the From domain exist at all (issue 10.10)?
         # Its SOA (and its TLD's) is kept as evidence, and so scan prefetches it.
         answers += [p.answer for p in domain_probes(resolver, from_domain)]
-    return Dmarc(from_domain, DmarcStatus.NONE, tuple(answers))
+    return Dmarc(from_domain, DmarcStatus.NONE, tuple(answers), walk=walk)
 
 
 def existence(dmarc: Dmarc) -> tuple[Probe, ...]:
@@ -134,4 +216,91 @@ def malformed(dmarc: Dmarc) -> tuple[str, str] | None:
         records = [r for r in answer.joined() if r[:8].upper() == b"V=DMARC1"]
         if len(records) == 1 and _tags(records[0]) is None:
             return answer.name, records[0].decode("utf-8", "replace")
+    return None
+
+
+# --- spf: the DMARC result from DKIM and SPF (RFC 9989 §4.4, issue 13) --------------------------
+
+_LOWER = {"reject": "quarantine", "quarantine": "none", "none": "none"}
+
+
+def verdict(
+    resolver: Resolver,
+    dmarc: Dmarc,
+    verdicts: tuple[SignatureVerdict, ...],
+    spf: SpfCheck | None,
+) -> DmarcVerdict:
+    """Pass when a passing DKIM signature or today's SPF pass is aligned (tree-walk
+    Organizational Domains; identical names under adkim=s / aspf=s), with the policy that
+    applies, what a receiver would do, and what the receiver's records show at delivery."""
+    if dmarc.status is not DmarcStatus.FOUND:
+        result = "temperror" if dmarc.status is DmarcStatus.TEMPERROR else "none"
+        return DmarcVerdict(result, (), False, False, None, None, None, None, None)
+    walked: dict[str, str | None] = {dmarc.from_domain: dmarc.walk.org_domain if dmarc.walk
+                                     else organizational_domain(dmarc.from_domain)}  # fmt: skip
+
+    def aligned(domain: str | None, strict: bool) -> bool:
+        if not domain:
+            return False
+        domain = domain.lower().rstrip(".")
+        if domain == dmarc.from_domain:
+            return True
+        if strict:
+            return False
+        if domain not in walked:
+            if len(walked) > MAX_WALKS:
+                return False  # bounded: a message naming many domains gets no more walks
+            walked[domain] = org_domain(resolver, domain)
+        return walked[domain] is not None and walked[domain] == walked[dmarc.from_domain]
+
+    adkim_s = dmarc.adkim == "s"
+    aspf_s = (dmarc.tag("aspf") or "r").lower() == "s"
+    dkim = next(
+        (v for v in verdicts if (v.result is Result.PASS or (
+            v.result is Result.NEUTRAL and v.reason is Reason.BODY_UNAVAILABLE))
+         and aligned(v.domain, adkim_s)),
+        None,
+    )  # fmt: skip
+    today = spf.today if spf else None
+    spf_pass = bool(
+        today and today.result is SpfResult.PASS and aligned(spf.domain if spf else None, aspf_s)
+    )
+    recorded = spf.recorded if spf else None
+    spf_then = recorded.result == "pass" and aligned(recorded.domain, aspf_s) if recorded else None
+    via = tuple(m for m, ok in (("dkim", dkim is not None), ("spf", spf_pass)) if ok)
+    rx = dmarc.receiver
+    at_delivery = None
+    if rx is not None and rx.dmarc:
+        at_delivery = rx.dmarc
+    elif recorded is not None:
+        dkim_then = dkim is not None or dmarc.passed_at_delivery is not None
+        at_delivery = "pass" if spf_then or dkim_then else "fail"
+    policy = (dmarc.policy or "none").lower()
+    if policy not in _LOWER:  # an invalid sp= or np= reads as p= (RFC 9989 §4.10.1)
+        policy = (dmarc.tag("p") or "none").lower()
+    tag = "p"
+    if dmarc.record_domain != dmarc.from_domain:
+        np_applies = dmarc.walk is not None and dmarc.walk.from_exists is False and dmarc.tag("np")
+        tag = "np" if np_applies else ("sp" if dmarc.tag("sp") else "p")
+    testing = (dmarc.tag("t") or "n").lower() == "y"
+    pct_text = dmarc.tag("pct")
+    pct = int(pct_text) if pct_text and pct_text.isdigit() else None
+    disposition = None
+    if not via:
+        disposition = _LOWER.get(policy, policy) if testing else policy
+    return DmarcVerdict(
+        "pass" if via else "fail", via, dkim is not None, spf_pass, spf_then, at_delivery,
+        policy, tag, disposition, testing, pct, dkim.index if dkim else None,
+    )  # fmt: skip
+
+
+def alignment_variant(dmarc: Dmarc, rx: ReceiverDmarc | None) -> str | None:
+    """The `dmarc_alignment` wording once SPF is known (diagnose.dmarc_findings calls it for
+    a message no aligned signature passes): SPF made DMARC pass, today or as the receiver
+    recorded it, or SPF was evaluated and does not make up for DKIM. None: as before."""
+    recorded_pass = rx is not None and rx.spf == "pass" and rx.spf_aligned
+    if dmarc.spf_pass or (recorded_pass and (rx is None or rx.dmarc is None)):
+        return "dmarc_alignment.spf_pass"
+    if dmarc.spf_pass is False and (rx is None or rx.dmarc is None):
+        return "dmarc_alignment.spf_fail"
     return None

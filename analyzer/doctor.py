@@ -22,6 +22,7 @@ from enum import StrEnum
 from analyzer import dmarc as dmarc_lookup
 from analyzer.classify import organizational_domain
 from analyzer.diagnose import WEAK_RSA_BITS, describe_answer, dns_budget_findings, finding
+from analyzer.diagnose_auth import record_findings
 from analyzer.dns import (
     MAX_CNAME_HOPS,
     RUN_DNS_LOOKUPS,
@@ -45,9 +46,11 @@ from analyzer.model import (
     ProbeKind,
     Reason,
     Severity,
+    SpfEvaluation,
 )
 from analyzer.pipeline import Outcome
 from analyzer.probes import probe_key
+from analyzer.spf import lint as spf_lint
 from analyzer.verify import MIN_RSA_BITS, load_public_key
 
 SES_DKIM_DOMAIN = (
@@ -172,6 +175,7 @@ class DoctorReport:
     authority: Authority | None  # None: propagation not checked
     dmarc: Dmarc
     findings: tuple[Finding, ...]  # about the domain rather than one selector
+    spf: SpfEvaluation | None = None  # the domain's SPF record, linted (issue 13)
 
     @property
     def outcome(self) -> Outcome:
@@ -254,9 +258,11 @@ def run(
     # Step 3: what the domain's DMARC record asks of DKIM.
     dmarc = dmarc_lookup.lookup(resolver, domain)
     found = _domain_findings(domain, checks, authority, dmarc, common, lang)
-    found = worst_first([*found, *dns_budget_findings(budget, lang)])
+    # Step 4: the domain's SPF record: syntax, lookups, void lookups (issue 13).
+    spf = spf_lint(resolver, domain)
+    found = worst_first([*found, *record_findings(spf, lang), *dns_budget_findings(budget, lang)])
     tried = COMMON_SELECTORS if common else ()
-    return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found)
+    return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found, spf)
 
 
 def _domain_findings(

@@ -1375,6 +1375,333 @@ _EN: dict[str, Text] = {
         "sealer's clock, or the x= it writes, is wrong.",
         True,
     ),
+    # --- spf: SPF as recorded and as of today, the DMARC result (issue 13) ---
+    "dmarc_alignment.spf_pass": Text(
+        "DKIM alone does not satisfy the DMARC policy of {from_domain} (policy: {policy}), but "
+        "aligned SPF does.",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. No signature whose d= is "
+        "{alignment_rule} passes, but SPF passes for an aligned MAIL FROM domain (see the "
+        "spf_result and dmarc_result findings), so DMARC passes and receivers do not apply "
+        "p={policy}. SPF does not survive forwarding: forwarded copies and list mail likely "
+        "fail DMARC until an aligned signature passes. This is permanent for this message.",
+        "Make the sending system sign with d={from_domain} (see the other findings), so that "
+        "DMARC does not rest on SPF alone.",
+        True,
+    ),
+    "dmarc_alignment.spf_fail": Text(
+        "Neither DKIM nor SPF satisfies the DMARC policy of {from_domain} (policy: {policy}).",
+        "The DMARC record at {dmarc_name} (p={p}, sp={sp}, adkim={adkim}) applies to "
+        "{from_domain}; for this message the policy is {policy}. No signature whose d= is "
+        "{alignment_rule} passes, and SPF, evaluated again from the message's Received and "
+        "Return-Path fields, does not pass for an aligned MAIL FROM domain either (see the "
+        "spf_result and dmarc_result findings): receivers that apply DMARC apply p={policy}. "
+        "This is permanent for this message.",
+        "Make the sending system sign with d={from_domain} (see the other findings for why "
+        "its signature is missing or failing), or send with an aligned MAIL FROM domain whose "
+        "SPF record lists the sending servers.",
+        True,
+    ),
+    "spf_result": Text(
+        "SPF passes for {domain}: {ip} is allowed by {matched} (in {matched_in}'s record).",
+        "SPF (RFC 7208) was evaluated again from the message: the client {ip} (HELO {helo}) "
+        "of the receiver's boundary Received field, sending as {mailfrom} ({identity} "
+        "identity). The record of {domain} allows it through {matched}; {lookups} of the 10 "
+        "DNS-querying terms were used. At delivery the receiver recorded spf={recorded}.",
+        "Nothing to do.",
+        None,
+    ),
+    "spf_result.recorded": Text(
+        "{recorded_by} recorded spf={recorded} for {recorded_domain}; SPF could not be checked "
+        "again from this message.",
+        "The trusted receiver {recorded_by} recorded spf={recorded} for {recorded_domain} when "
+        "the message arrived. It was not evaluated again here: {skipped}.",
+        "Nothing to do for this message.",
+        None,
+    ),
+    "spf_result.rotated": Text(
+        "SPF passed for {domain} at delivery, but fails today ({result}): the SPF record "
+        "changed since.",
+        "{recorded_by} recorded spf=pass for {recorded_domain} when the message arrived; "
+        "evaluated again today for the same client {ip} and MAIL FROM {mailfrom}, the record "
+        "of {domain} gives {result} ({matched} in {matched_in}'s record{detail}). Likely an "
+        "include or an address range was removed or replaced since. Harmless for this "
+        "message, which passed when it was delivered; new mail from {ip} fails SPF now. "
+        "This is permanent until the record changes again.",
+        "If {ip} still sends for {domain}, add it (or its platform's include:) back to the SPF "
+        "record of {domain}; if it no longer does, nothing to do.",
+        True,
+    ),
+    "spf_result.changed": Text(
+        "SPF failed for {domain} at delivery (spf={recorded}), and passes today: the SPF "
+        "record changed since.",
+        "{recorded_by} recorded spf={recorded} for {recorded_domain} when the message arrived; "
+        "evaluated again today for the same client {ip}, the record of {domain} allows it "
+        "through {matched}. The record was likely fixed after this message was delivered: "
+        "the receiver judged the message by the record it saw then.",
+        "Nothing to do: new mail from {ip} passes SPF.",
+        None,
+    ),
+    "spf_result.fail": Text(
+        "SPF does not pass for {domain}: {ip} is not allowed ({result}, by {matched} in "
+        "{matched_in}'s record).",
+        "SPF (RFC 7208) was evaluated again for the client {ip} (HELO {helo}) of the "
+        "receiver's boundary Received field, sending as {mailfrom}: the record of {domain} "
+        "ends in {matched}, which gives {result} for an address it does not list. At "
+        "delivery the receiver recorded spf={recorded}. This is permanent until the record "
+        "lists the sender.",
+        "If {ip} sends mail for {domain}, add it to the SPF record of {domain} (ip4:/ip6:, or "
+        "the sending platform's include:). If the message was forwarded, see spf_forwarded.",
+        True,
+    ),
+    "spf_result.neutral": Text(
+        "SPF gives no verdict for {domain}: the record says neutral for {ip}.",
+        "The record of {domain} ends in {matched} (neutral) for an address it does not list, "
+        "so SPF neither allows nor denies the client {ip}; for DMARC a neutral is not a pass.",
+        "List the servers that send for {domain} in its SPF record and end it in ~all or -all.",
+        True,
+    ),
+    "spf_result.none": Text(
+        "{domain} publishes no SPF record.",
+        "The MAIL FROM domain {domain} has no v=spf1 TXT record, so SPF gives none for the "
+        "client {ip} and cannot help DMARC. This lasts until a record is published "
+        "(permanent).",
+        "Publish a TXT record at {domain}: `v=spf1` followed by the servers and platforms that "
+        "send for it (ip4:, include:) and `~all` or `-all`.",
+        True,
+    ),
+    "spf_result.too_many_lookups": Text(
+        "The SPF record of {domain} needs more than 10 DNS lookups: SPF is a permerror.",
+        "RFC 7208 §4.6.4 allows at most 10 terms that cause DNS queries (include, a, mx, ptr, "
+        "exists, redirect) in one evaluation, nested includes counted too; evaluating the "
+        "record of {domain} needed more ({terms}). Receivers give permerror, which fails "
+        "DMARC through SPF for every message. This is permanent until the record changes.",
+        "Flatten the SPF record of {domain}: remove includes of platforms no longer used, "
+        "replace a and mx by ip4:/ip6: ranges, or move some senders to a subdomain with its "
+        "own record.",
+        True,
+    ),
+    "spf_result.void_lookups": Text(
+        "The SPF record of {domain} has more than 2 lookups that find nothing: SPF is a permerror.",
+        "RFC 7208 §4.6.4 allows at most 2 DNS-querying terms that answer NXDOMAIN or no "
+        "records; evaluating the record of {domain} met more ({voids}). Likely includes or "
+        "a: names of services no longer in use. This is permanent until the record changes.",
+        "Remove the terms naming {voids} from the SPF record of {domain} (or the records they "
+        "include).",
+        True,
+    ),
+    "spf_result.permerror": Text(
+        "The SPF record of {domain} cannot be evaluated (permerror): {detail}.",
+        "Evaluating the SPF record of {domain} for {ip} stopped with a permanent error: "
+        "{detail}. Receivers give permerror, which fails DMARC through SPF. This is permanent "
+        "until the record is fixed.",
+        "Fix the record of {domain} as the detail says (one v=spf1 record, valid terms, every "
+        "include: with a record of its own).",
+        True,
+    ),
+    "spf_result.temperror": Text(
+        "SPF for {domain} could not be evaluated (temporary DNS failure).",
+        "A lookup needed to evaluate the SPF record of {domain} failed: {detail}. Receivers "
+        "give temperror and may defer the message. This is temporary.",
+        "Check that the authoritative servers of {domain} (and of the domains it includes) "
+        "answer, then check again.",
+        False,
+    ),
+    "spf_unaligned": Text(
+        "SPF passes for {domain}, which does not align with {from_domain}: it does not count "
+        "for DMARC.",
+        "DMARC (RFC 9989 §4.4) counts an SPF pass only for a MAIL FROM domain in the same "
+        "organizational domain as the From domain {from_domain} (or the same domain under "
+        "aspf=s); the MAIL FROM {mailfrom} is under {domain}. This is permanent for this "
+        "message.",
+        "Send with a MAIL FROM (bounce) address under {from_domain}, such as "
+        "bounce@{org_domain}, whose SPF record lists the sending servers; or rely on an "
+        "aligned DKIM signature.",
+        True,
+    ),
+    "spf_unaligned.ses": Text(
+        "SPF passes for Amazon SES's default MAIL FROM ({domain}), which cannot align with "
+        "{from_domain}.",
+        "Amazon SES sends with its own MAIL FROM domain ({mailfrom}) unless a custom MAIL FROM "
+        "domain is set up, and an SPF pass for {domain} never aligns with {from_domain} for "
+        "DMARC (RFC 9989 §4.4). DMARC then rests on DKIM alone. This is permanent for this "
+        "message.",
+        "In the SES console, set a custom MAIL FROM domain for {from_domain} (a subdomain such "
+        "as bounce.{from_domain}, used for nothing else), publish the MX record SES shows "
+        "(10 feedback-smtp.{region}.amazonses.com) and the TXT record `v=spf1 "
+        "include:amazonses.com ~all` at it, and wait for SES to detect them: SPF then passes "
+        "aligned.",
+        True,
+    ),
+    "spf_unaligned.provider": Text(
+        "SPF passes for {provider}'s own MAIL FROM domain ({domain}), which cannot align with "
+        "{from_domain}.",
+        "{provider} sent this message with its own bounce domain ({mailfrom}); an SPF pass "
+        "for {domain} never aligns with {from_domain} for DMARC (RFC 9989 §4.4), so DMARC "
+        "rests on DKIM alone. This is permanent for this message.",
+        "Set up {provider}'s custom return-path (bounce or MAIL FROM) domain under "
+        "{from_domain}, as its documentation describes (a CNAME or MX and SPF record at a "
+        "subdomain you choose), so that SPF passes aligned.",
+        True,
+    ),
+    "spf_permissive": Text(
+        "The SPF record of {domain} ends in +all: every server on the Internet passes SPF for it.",
+        "The record `{record}` lets any address pass SPF for {domain}, so an SPF pass proves "
+        "nothing and anyone can pass DMARC through SPF with an aligned MAIL FROM. This is "
+        "permanent until the record changes.",
+        "Replace +all with ~all (or -all once every sender is listed) in the SPF record of "
+        "{domain}.",
+        True,
+    ),
+    "spf_permissive.neutral": Text(
+        "The SPF record of {domain} ends in ?all: servers it does not list get no verdict.",
+        "The record `{record}` gives neutral for any address it does not list, so SPF never "
+        "fails for {domain} and forged mail is not told apart by SPF. This is permanent "
+        "until the record changes.",
+        "End the SPF record of {domain} in ~all (or -all once every sender is listed).",
+        True,
+    ),
+    "spf_forwarded": Text(
+        "SPF fails because the message was likely forwarded through {helo}; the aligned "
+        "signature d={d}, s={s} carries DMARC.",
+        "The receiver took the message from {helo} [{ip}], which the SPF record of {domain} "
+        "does not list (spf={recorded} at delivery, {result} today): a forwarder or a list "
+        "relayed it, and SPF cannot survive that (RFC 7208 §9.1). DKIM does: d={d}, s={s} "
+        "passes and is aligned, so DMARC passes. Nothing to fix in SPF for this message.",
+        "Nothing to do; keep signing with an aligned d= so that forwarded mail passes DMARC.",
+        None,
+    ),
+    "spf_forwarded.arc": Text(
+        "SPF fails because the message was likely forwarded through {helo}; only ARC can "
+        "carry the original result.",
+        "The receiver took the message from {helo} [{ip}], which the SPF record of {domain} "
+        "does not list (spf={recorded} at delivery, {result} today): a forwarder relayed it, "
+        "and SPF cannot survive that (RFC 7208 §9.1). No aligned signature passes, so DMARC "
+        "fails unless the receiver trusts the forwarder's ARC seal ({arc_sets} ARC sets). "
+        "This is permanent for this message.",
+        "Sign with d={from_domain} (aligned DKIM survives forwarding); ask the forwarder to "
+        "keep the signature intact and to seal ARC.",
+        True,
+    ),
+    "spf_forwarded.no_dkim": Text(
+        "SPF fails because the message was likely forwarded through {helo}, and no aligned "
+        "signature passes to carry DMARC.",
+        "The receiver took the message from {helo} [{ip}], which the SPF record of {domain} "
+        "does not list (spf={recorded} at delivery, {result} today): a forwarder or a list "
+        "likely relayed it, and SPF cannot survive that (RFC 7208 §9.1). Only DKIM (or ARC) "
+        "can carry DMARC through forwarding, and no aligned signature passes. This is "
+        "permanent for this message.",
+        "Sign with d={from_domain}: an aligned DKIM signature survives forwarding where SPF "
+        "cannot.",
+        True,
+    ),
+    "dmarc_result": Text(
+        "DMARC passes for {from_domain} through DKIM: d={d}, s={s} is aligned.",
+        "The DMARC result (RFC 9989 §4.4) passes when an aligned DKIM signature or an aligned "
+        "SPF result passes. d={d}, s={s} passes and is aligned with {from_domain} "
+        "(organizational domain {org_domain} by the DNS tree walk); SPF gave {spf_result} for "
+        "{spf_domain}. The policy {tag}={policy} (record at _dmarc.{record_domain}) is not "
+        "applied.",
+        "Nothing to do.",
+        None,
+    ),
+    "dmarc_result.spf": Text(
+        "DMARC passes for {from_domain} through SPF only ({spf_domain} is aligned).",
+        "The DMARC result (RFC 9989 §4.4) passes when an aligned DKIM signature or an aligned "
+        "SPF result passes. No aligned signature passes, but SPF passes for {spf_domain}, "
+        "aligned with {from_domain} (organizational domain {org_domain} by the DNS tree walk). "
+        "The policy {tag}={policy} (record at _dmarc.{record_domain}) is not applied. SPF does "
+        "not survive forwarding: forwarded copies likely fail DMARC.",
+        "Sign with d={from_domain} as well, so that DMARC survives forwarding.",
+        None,
+    ),
+    "dmarc_result.both": Text(
+        "DMARC passes for {from_domain} through DKIM (d={d}, s={s}) and SPF ({spf_domain}).",
+        "Both an aligned signature and an aligned SPF result pass (RFC 9989 §4.4; "
+        "organizational domain {org_domain} by the DNS tree walk). The policy {tag}={policy} "
+        "(record at _dmarc.{record_domain}) is not applied.",
+        "Nothing to do.",
+        None,
+    ),
+    "dmarc_result.delivery_pass": Text(
+        "DMARC passed for {from_domain} at delivery, but fails when checked again today.",
+        "What the receiver {receiver} recorded when the message arrived (its dmarc= or spf= "
+        "result, or a dkim=pass for an aligned signature) shows a DMARC pass then. Checked "
+        "again today, no aligned DKIM signature passes and SPF gives {spf_result} for "
+        "{spf_domain}: a key or the SPF record likely changed since (see the other findings). "
+        "The policy {tag}={policy} (record at _dmarc.{record_domain}) would apply to new mail "
+        "like this.{notes} This is permanent for this message, and harmless once it has been "
+        "delivered.",
+        "Nothing to do for this message; check that current mail still signs with an "
+        "aligned, published key and sends from servers the SPF record lists.",
+        True,
+    ),
+    "dmarc_result.fail": Text(
+        "DMARC fails for {from_domain}: no aligned DKIM or SPF result passes; the policy is "
+        "{tag}={policy}.",
+        "The DMARC result (RFC 9989 §4.4) passes only when an aligned DKIM signature or an "
+        "aligned SPF result passes; here neither does (SPF gave {spf_result} for "
+        "{spf_domain}; organizational domain {org_domain} by the DNS tree walk). The policy "
+        "that applies is {tag}={policy} (record at _dmarc.{record_domain}): a receiver that "
+        "applies DMARC would {action}.{notes} This is permanent for this message.",
+        "Make the sending system sign with d={from_domain}, or send with an aligned MAIL FROM "
+        "domain that SPF allows (see the other findings).",
+        True,
+    ),
+    # --- spf: end ---
+    # --- spf: `dns DOMAIN`'s SPF record check (issue 13) ---
+    "spf_record": Text(
+        "The SPF record of {domain} is valid: {lookups} of the 10 DNS-querying terms.",
+        "The record `{record}` parses (RFC 7208 §4.6), and evaluating it for a sender it does "
+        "not list uses {lookups} of the 10 terms that cause DNS queries ({terms}) and no more "
+        "than 2 void lookups.",
+        "Nothing to do.",
+        None,
+    ),
+    "spf_record.missing": Text(
+        "{domain} publishes no SPF record.",
+        "There is no v=spf1 TXT record at {domain}, so SPF gives none for mail whose MAIL FROM "
+        "is under {domain}, and DMARC can pass only through DKIM. This lasts until a record is "
+        "published (permanent).",
+        "Publish a TXT record at {domain}: `v=spf1` followed by the servers and platforms that "
+        "send for it (ip4:, include:) and `~all` or `-all` (`v=spf1 -all` if it sends no mail).",
+        True,
+    ),
+    "spf_record.invalid": Text(
+        "The SPF record of {domain} is a permerror: {detail}.",
+        "Receivers cannot evaluate the SPF record of {domain}: {detail}. Every message with a "
+        "MAIL FROM under {domain} gets spf=permerror, which does not pass DMARC. This is "
+        "permanent until the record is fixed.",
+        "Fix the record as the detail says: one v=spf1 record, valid terms (RFC 7208 §12), "
+        "every include: and redirect= naming a domain that has a record.",
+        True,
+    ),
+    "spf_record.too_many_lookups": Text(
+        "The SPF record of {domain} needs more than 10 DNS lookups: receivers give permerror.",
+        "Evaluating the record for a sender it does not list needs more than the 10 "
+        "DNS-querying terms RFC 7208 §4.6.4 allows ({terms}), nested includes counted. "
+        "Receivers stop with permerror. This is permanent until the record changes.",
+        "Flatten the record of {domain}: remove includes of platforms no longer used, replace a "
+        "and mx by ip4:/ip6: ranges, or move some senders to a subdomain with its own record.",
+        True,
+    ),
+    "spf_record.void_lookups": Text(
+        "The SPF record of {domain} has more than 2 lookups that find nothing: receivers give "
+        "permerror.",
+        "RFC 7208 §4.6.4 allows at most 2 DNS-querying terms that answer NXDOMAIN or no "
+        "records; the record of {domain} meets more ({voids}), likely services no longer in "
+        "use. This is permanent until the record changes.",
+        "Remove the terms naming {voids} from the record of {domain}.",
+        True,
+    ),
+    "spf_record.temperror": Text(
+        "The SPF record of {domain} could not be checked (temporary DNS failure).",
+        "A lookup needed to evaluate the record of {domain} failed: {detail}. This is temporary.",
+        "Check that the authoritative servers of {domain} and of the domains it includes answer, "
+        "then check again.",
+        False,
+    ),
+    # --- spf: end ---
 }
 
 # Short texts of the text report, and words that fill templates.
@@ -1540,6 +1867,18 @@ PHRASES_EN: dict[str, str] = {
     "web.scan.no_date": "no date",
     "web.scan.none": "None.",
     # --- end web ---
+    # --- spf: DMARC result phrases (issue 13) ---
+    "dmarc.action.none": "deliver it as usual (p=none asks for nothing)",
+    "dmarc.action.quarantine": "treat it as suspicious (the spam folder)",
+    "dmarc.action.reject": "refuse it",
+    "dmarc.note.testing": " The record says t=y (testing): the owner asks receivers not to "
+    "apply p={policy} yet, and many apply a policy one level less strict.",
+    "dmarc.note.pct": " The record says pct={pct} (RFC 7489; RFC 9989 removed it): the policy "
+    "is applied to {pct}% of failing mail, the rest gets one level less.",
+    "dmarc.note.psl": " The public suffix list (RFC 7489) gives another organizational domain, "
+    "{psl}, where the RFC 9989 tree walk gives {org}: receivers that still use the list may "
+    "judge alignment differently.",
+    # --- spf: end ---
 }
 
 # Traditional Chinese (Taiwan). Codes, tags (d=, s=, p=) and DNS names stay as they are.
@@ -2619,6 +2958,278 @@ _ZH_TW: dict[str, Text] = {
         "封存的郵件請以送達時間檢查（--now）。否則就是封印者的時鐘或它寫的 x= 有誤。",
         True,
     ),
+    # --- spf: SPF as recorded and as of today, the DMARC result (issue 13) ---
+    "dmarc_alignment.spf_pass": Text(
+        "僅靠 DKIM 無法滿足 {from_domain} 的 DMARC 原則（原則：{policy}），但對齊的 SPF 可以。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "此郵件適用的原則為 {policy}。沒有 d= 為 {alignment_rule} 的簽章通過，但 SPF 對一個"
+        "對齊的 MAIL FROM 網域通過（見 spf_result 與 dmarc_result），因此 DMARC 通過，"
+        "收件端不會套用 p={policy}。SPF 無法經過轉寄保留：轉寄副本與郵件論壇的郵件在有對齊的"
+        "簽章通過之前，可能無法通過 DMARC。對此郵件而言這是永久的。",
+        "讓寄件系統以 d={from_domain} 簽署（見其他發現），使 DMARC 不只依賴 SPF。",
+        True,
+    ),
+    "dmarc_alignment.spf_fail": Text(
+        "DKIM 與 SPF 都無法滿足 {from_domain} 的 DMARC 原則（原則：{policy}）。",
+        "{dmarc_name} 的 DMARC 記錄（p={p}，sp={sp}，adkim={adkim}）適用於 {from_domain}；"
+        "此郵件適用的原則為 {policy}。沒有 d= 為 {alignment_rule} 的簽章通過，而依郵件的 "
+        "Received 與 Return-Path 重新評估的 SPF 也沒有對齊的 MAIL FROM 網域通過（見 "
+        "spf_result 與 dmarc_result）：套用 DMARC 的收件端會套用 p={policy}。"
+        "對此郵件而言這是永久的。",
+        "讓寄件系統以 d={from_domain} 簽署（見其他發現說明簽章為何缺少或失敗），或改用對齊的 "
+        "MAIL FROM 網域，並在其 SPF 記錄中列出寄件伺服器。",
+        True,
+    ),
+    "spf_result": Text(
+        "{domain} 的 SPF 通過：{ip} 由 {matched}（{matched_in} 的記錄）允許。",
+        "已依郵件重新評估 SPF（RFC 7208）：收件端邊界 Received 欄位中的用戶端 {ip}"
+        "（HELO {helo}），以 {mailfrom} 寄出（{identity} 身分）。{domain} 的記錄透過 {matched} "
+        "允許它；使用了 10 個 DNS 查詢項目中的 {lookups} 個。遞送時收件端記錄為 spf={recorded}。",
+        "無需處理。",
+        None,
+    ),
+    "spf_result.recorded": Text(
+        "{recorded_by} 記錄了 {recorded_domain} 的 spf={recorded}；無法從此郵件重新檢查 SPF。",
+        "受信任的收件端 {recorded_by} 在郵件抵達時記錄了 {recorded_domain} 的 spf={recorded}。"
+        "此處未重新評估：{skipped}。",
+        "此郵件無需處理。",
+        None,
+    ),
+    "spf_result.rotated": Text(
+        "{domain} 的 SPF 在遞送時通過，但今天失敗（{result}）：SPF 記錄在那之後已變更。",
+        "{recorded_by} 在郵件抵達時記錄了 {recorded_domain} 的 spf=pass；今天以相同的用戶端 "
+        "{ip} 與 MAIL FROM {mailfrom} 重新評估，{domain} 的記錄給出 {result}（{matched_in} "
+        "記錄中的 {matched}{detail}）。很可能有 include 或位址範圍在那之後被移除或替換。"
+        "對已在遞送時通過的此郵件無害；但來自 {ip} 的新郵件現在 SPF 會失敗。"
+        "在記錄再次變更前這是永久的。",
+        "若 {ip} 仍為 {domain} 寄信，請把它（或其平台的 include:）加回 {domain} 的 SPF 記錄；"
+        "若已不再寄信，則無需處理。",
+        True,
+    ),
+    "spf_result.changed": Text(
+        "{domain} 的 SPF 在遞送時失敗（spf={recorded}），今天通過：SPF 記錄在那之後已變更。",
+        "{recorded_by} 在郵件抵達時記錄了 {recorded_domain} 的 spf={recorded}；今天以相同的"
+        "用戶端 {ip} 重新評估，{domain} 的記錄透過 {matched} 允許它。記錄很可能在此郵件遞送後"
+        "才修正：收件端是依當時看到的記錄判斷此郵件。",
+        "無需處理：來自 {ip} 的新郵件 SPF 會通過。",
+        None,
+    ),
+    "spf_result.fail": Text(
+        "{domain} 的 SPF 未通過：{ip} 不被允許（{result}，由 {matched_in} 記錄中的 {matched}）。",
+        "已對收件端邊界 Received 欄位中的用戶端 {ip}（HELO {helo}）、以 {mailfrom} 寄出的郵件"
+        "重新評估 SPF（RFC 7208）：{domain} 的記錄以 {matched} 結尾，對未列出的位址給出 "
+        "{result}。遞送時收件端記錄為 spf={recorded}。在記錄列出此寄件者之前這是永久的。",
+        "若 {ip} 為 {domain} 寄信，請將它加入 {domain} 的 SPF 記錄（ip4:/ip6:，或寄件平台的 "
+        "include:）。若郵件是被轉寄的，請見 spf_forwarded。",
+        True,
+    ),
+    "spf_result.neutral": Text(
+        "{domain} 的 SPF 沒有結論：記錄對 {ip} 給出 neutral。",
+        "{domain} 的記錄以 {matched}（neutral）結尾，對未列出的位址既不允許也不拒絕用戶端 "
+        "{ip}；對 DMARC 而言 neutral 不算通過。",
+        "在 {domain} 的 SPF 記錄中列出為它寄信的伺服器，並以 ~all 或 -all 結尾。",
+        True,
+    ),
+    "spf_result.none": Text(
+        "{domain} 沒有發布 SPF 記錄。",
+        "MAIL FROM 網域 {domain} 沒有 v=spf1 TXT 記錄，因此 SPF 對用戶端 {ip} 給出 none，"
+        "無法幫助 DMARC。在發布記錄之前這是永久的。",
+        "在 {domain} 發布 TXT 記錄：`v=spf1`，接著列出為它寄信的伺服器與平台（ip4:、include:），"
+        "並以 `~all` 或 `-all` 結尾。",
+        True,
+    ),
+    "spf_result.too_many_lookups": Text(
+        "{domain} 的 SPF 記錄需要超過 10 次 DNS 查詢：SPF 為 permerror。",
+        "RFC 7208 §4.6.4 規定一次評估中最多 10 個會產生 DNS 查詢的項目（include、a、mx、ptr、"
+        "exists、redirect），巢狀的 include 也計入；評估 {domain} 的記錄需要更多（{terms}）。"
+        "收件端會給出 permerror，使每封郵件都無法經由 SPF 通過 DMARC。在記錄變更前這是永久的。",
+        "精簡 {domain} 的 SPF 記錄：移除不再使用之平台的 include，將 a 與 mx 改為 ip4:/ip6: "
+        "範圍，或把部分寄件者移到有自己記錄的子網域。",
+        True,
+    ),
+    "spf_result.void_lookups": Text(
+        "{domain} 的 SPF 記錄有超過 2 次查無結果的查詢：SPF 為 permerror。",
+        "RFC 7208 §4.6.4 規定最多 2 個查詢項目可以得到 NXDOMAIN 或無記錄；評估 {domain} 的"
+        "記錄遇到更多（{voids}）。很可能是已停用服務的 include 或 a: 名稱。在記錄變更前這是永久的。",
+        "從 {domain} 的 SPF 記錄（或它所 include 的記錄）移除指向 {voids} 的項目。",
+        True,
+    ),
+    "spf_result.permerror": Text(
+        "{domain} 的 SPF 記錄無法評估（permerror）：{detail}。",
+        "為 {ip} 評估 {domain} 的 SPF 記錄時因永久錯誤而停止：{detail}。收件端會給出 "
+        "permerror，使 DMARC 無法經由 SPF 通過。在修正記錄前這是永久的。",
+        "依照細節修正 {domain} 的記錄（只有一筆 v=spf1 記錄、項目皆有效、每個 include: "
+        "都有自己的記錄）。",
+        True,
+    ),
+    "spf_result.temperror": Text(
+        "無法評估 {domain} 的 SPF（暫時性 DNS 失敗）。",
+        "評估 {domain} 的 SPF 記錄所需的查詢失敗：{detail}。收件端會給出 temperror，"
+        "並可能延後收信。這是暫時性的。",
+        "確認 {domain}（以及它 include 的網域）的權威伺服器有回應，然後再檢查一次。",
+        False,
+    ),
+    "spf_unaligned": Text(
+        "{domain} 的 SPF 通過，但它與 {from_domain} 不對齊：不計入 DMARC。",
+        "DMARC（RFC 9989 §4.4）只計算與寄件者網域 {from_domain} 位於相同組織網域（aspf=s 時為"
+        "相同網域）的 MAIL FROM 網域的 SPF 通過；MAIL FROM {mailfrom} 位於 {domain} 之下。"
+        "對此郵件而言這是永久的。",
+        "改用 {from_domain} 之下的 MAIL FROM（退信）位址，例如 bounce@{org_domain}，並在其 SPF "
+        "記錄中列出寄件伺服器；或依靠對齊的 DKIM 簽章。",
+        True,
+    ),
+    "spf_unaligned.ses": Text(
+        "SPF 對 Amazon SES 的預設 MAIL FROM（{domain}）通過，但它無法與 {from_domain} 對齊。",
+        "除非設定自訂 MAIL FROM 網域，Amazon SES 會以自己的 MAIL FROM 網域（{mailfrom}）寄出，"
+        "而 {domain} 的 SPF 通過永遠無法在 DMARC 中與 {from_domain} 對齊（RFC 9989 §4.4）。"
+        "DMARC 因此只能依靠 DKIM。對此郵件而言這是永久的。",
+        "在 SES 主控台為 {from_domain} 設定自訂 MAIL FROM 網域（例如 bounce.{from_domain} "
+        "這類不作他用的子網域），在該子網域發布 SES 顯示的 MX 記錄"
+        "（10 feedback-smtp.{region}.amazonses.com）與 TXT 記錄 `v=spf1 include:amazonses.com "
+        "~all`，並等待 SES 偵測到它們：之後 SPF 就會對齊通過。",
+        True,
+    ),
+    "spf_unaligned.provider": Text(
+        "SPF 對 {provider} 自己的 MAIL FROM 網域（{domain}）通過，但它無法與 {from_domain} 對齊。",
+        "{provider} 以自己的退信網域（{mailfrom}）寄出此郵件；{domain} 的 SPF 通過永遠無法在 "
+        "DMARC 中與 {from_domain} 對齊（RFC 9989 §4.4），因此 DMARC 只能依靠 DKIM。"
+        "對此郵件而言這是永久的。",
+        "依 {provider} 文件，在 {from_domain} 之下設定其自訂 return-path（退信或 MAIL FROM）"
+        "網域（在您選擇的子網域設定 CNAME 或 MX 與 SPF 記錄），讓 SPF 對齊通過。",
+        True,
+    ),
+    "spf_permissive": Text(
+        "{domain} 的 SPF 記錄以 +all 結尾：網際網路上任何伺服器都能通過它的 SPF。",
+        "記錄 `{record}` 讓任何位址都能通過 {domain} 的 SPF，因此 SPF 通過不能證明任何事，"
+        "任何人都能以對齊的 MAIL FROM 經由 SPF 通過 DMARC。在記錄變更前這是永久的。",
+        "將 {domain} 的 SPF 記錄中的 +all 改為 ~all（列出所有寄件者後可改為 -all）。",
+        True,
+    ),
+    "spf_permissive.neutral": Text(
+        "{domain} 的 SPF 記錄以 ?all 結尾：未列出的伺服器得不到結論。",
+        "記錄 `{record}` 對未列出的位址給出 neutral，因此 {domain} 的 SPF 永遠不會失敗，"
+        "SPF 無法分辨偽造郵件。在記錄變更前這是永久的。",
+        "讓 {domain} 的 SPF 記錄以 ~all 結尾（列出所有寄件者後可改為 -all）。",
+        True,
+    ),
+    "spf_forwarded": Text(
+        "SPF 失敗，因為郵件很可能經由 {helo} 轉寄；對齊的簽章 d={d}，s={s} 讓 DMARC 通過。",
+        "收件端從 {helo} [{ip}] 收下此郵件，而 {domain} 的 SPF 記錄沒有列出它（遞送時 "
+        "spf={recorded}，今天 {result}）：有轉寄者或郵件論壇轉送了它，而 SPF 無法經過轉寄保留"
+        "（RFC 7208 §9.1）。DKIM 可以：d={d}，s={s} 通過且對齊，因此 DMARC 通過。"
+        "此郵件的 SPF 無需修正。",
+        "無需處理；持續以對齊的 d= 簽署，讓轉寄的郵件也能通過 DMARC。",
+        None,
+    ),
+    "spf_forwarded.arc": Text(
+        "SPF 失敗，因為郵件很可能經由 {helo} 轉寄；只有 ARC 能帶著原本的結果。",
+        "收件端從 {helo} [{ip}] 收下此郵件，而 {domain} 的 SPF 記錄沒有列出它（遞送時 "
+        "spf={recorded}，今天 {result}）：有轉寄者轉送了它，而 SPF 無法經過轉寄保留"
+        "（RFC 7208 §9.1）。沒有對齊的簽章通過，因此除非收件端信任轉寄者的 ARC 封印"
+        "（{arc_sets} 組 ARC），DMARC 會失敗。對此郵件而言這是永久的。",
+        "以 d={from_domain} 簽署（對齊的 DKIM 可經過轉寄保留）；請轉寄者保持簽章完整並加上 ARC 封印。",
+        True,
+    ),
+    "spf_forwarded.no_dkim": Text(
+        "SPF 失敗，因為郵件很可能經由 {helo} 轉寄，且沒有對齊的簽章通過來讓 DMARC 通過。",
+        "收件端從 {helo} [{ip}] 收下此郵件，而 {domain} 的 SPF 記錄沒有列出它（遞送時 "
+        "spf={recorded}，今天 {result}）：很可能有轉寄者或郵件論壇轉送了它，而 SPF 無法經過"
+        "轉寄保留（RFC 7208 §9.1）。只有 DKIM（或 ARC）能讓 DMARC 經過轉寄仍然通過，"
+        "而沒有對齊的簽章通過。對此郵件而言這是永久的。",
+        "以 d={from_domain} 簽署：對齊的 DKIM 簽章可在 SPF 無法保留的轉寄中保留。",
+        True,
+    ),
+    "dmarc_result": Text(
+        "{from_domain} 的 DMARC 經由 DKIM 通過：d={d}，s={s} 已對齊。",
+        "當對齊的 DKIM 簽章或對齊的 SPF 結果通過時，DMARC 結果（RFC 9989 §4.4）即通過。"
+        "d={d}，s={s} 通過且與 {from_domain} 對齊（依 DNS 樹狀查詢，組織網域為 {org_domain}）；"
+        "SPF 對 {spf_domain} 給出 {spf_result}。原則 {tag}={policy}（記錄位於 "
+        "_dmarc.{record_domain}）不會被套用。",
+        "無需處理。",
+        None,
+    ),
+    "dmarc_result.spf": Text(
+        "{from_domain} 的 DMARC 只經由 SPF 通過（{spf_domain} 已對齊）。",
+        "當對齊的 DKIM 簽章或對齊的 SPF 結果通過時，DMARC 結果（RFC 9989 §4.4）即通過。"
+        "沒有對齊的簽章通過，但 SPF 對 {spf_domain} 通過，且與 {from_domain} 對齊（依 DNS "
+        "樹狀查詢，組織網域為 {org_domain}）。原則 {tag}={policy}（記錄位於 "
+        "_dmarc.{record_domain}）不會被套用。SPF 無法經過轉寄保留：轉寄副本可能無法通過 DMARC。",
+        "同時以 d={from_domain} 簽署，讓 DMARC 在轉寄後仍能通過。",
+        None,
+    ),
+    "dmarc_result.both": Text(
+        "{from_domain} 的 DMARC 經由 DKIM（d={d}，s={s}）與 SPF（{spf_domain}）通過。",
+        "對齊的簽章與對齊的 SPF 結果都通過（RFC 9989 §4.4；依 DNS 樹狀查詢，組織網域為 "
+        "{org_domain}）。原則 {tag}={policy}（記錄位於 _dmarc.{record_domain}）不會被套用。",
+        "無需處理。",
+        None,
+    ),
+    "dmarc_result.delivery_pass": Text(
+        "{from_domain} 的 DMARC 在遞送時通過，但今天重新檢查時失敗。",
+        "收件端 {receiver} 在郵件抵達時的記錄（其 dmarc= 或 spf= 結果，或對齊簽章的 dkim=pass）"
+        "顯示當時 DMARC 通過。今天重新檢查，沒有對齊的 DKIM 簽章通過，而 SPF 對 {spf_domain} "
+        "給出 {spf_result}：金鑰或 SPF 記錄很可能在那之後已變更（見其他發現）。原則 "
+        "{tag}={policy}（記錄位於 _dmarc.{record_domain}）會套用到類似的新郵件。{notes}"
+        "對此郵件而言這是永久的，且在已遞送後無害。",
+        "此郵件無需處理；請確認目前的郵件仍以對齊且已發布的金鑰簽署，並從 SPF 記錄列出的伺服器寄出。",
+        True,
+    ),
+    "dmarc_result.fail": Text(
+        "{from_domain} 的 DMARC 失敗：沒有對齊的 DKIM 或 SPF 結果通過；原則為 {tag}={policy}。",
+        "只有在對齊的 DKIM 簽章或對齊的 SPF 結果通過時，DMARC 結果（RFC 9989 §4.4）才通過；"
+        "此處兩者皆無（SPF 對 {spf_domain} 給出 {spf_result}；依 DNS 樹狀查詢，組織網域為 "
+        "{org_domain}）。適用的原則為 {tag}={policy}（記錄位於 _dmarc.{record_domain}）："
+        "套用 DMARC 的收件端會{action}。{notes}對此郵件而言這是永久的。",
+        "讓寄件系統以 d={from_domain} 簽署，或以 SPF 允許的對齊 MAIL FROM 網域寄出（見其他發現）。",
+        True,
+    ),
+    # --- spf: end ---
+    # --- spf: `dns DOMAIN`'s SPF record check (issue 13) ---
+    "spf_record": Text(
+        "{domain} 的 SPF 記錄有效：使用了 10 個 DNS 查詢項目中的 {lookups} 個。",
+        "記錄 `{record}` 可以解析（RFC 7208 §4.6），為未列出的寄件者評估時使用了 10 個會產生 "
+        "DNS 查詢的項目中的 {lookups} 個（{terms}），且查無結果的查詢不超過 2 次。",
+        "無需處理。",
+        None,
+    ),
+    "spf_record.missing": Text(
+        "{domain} 沒有發布 SPF 記錄。",
+        "{domain} 沒有 v=spf1 TXT 記錄，因此 MAIL FROM 位於 {domain} 之下的郵件 SPF 結果為 none，"
+        "DMARC 只能經由 DKIM 通過。在發布記錄之前這是永久的。",
+        "在 {domain} 發布 TXT 記錄：`v=spf1`，接著列出為它寄信的伺服器與平台（ip4:、include:），"
+        "並以 `~all` 或 `-all` 結尾（若它不寄信，使用 `v=spf1 -all`）。",
+        True,
+    ),
+    "spf_record.invalid": Text(
+        "{domain} 的 SPF 記錄為 permerror：{detail}。",
+        "收件端無法評估 {domain} 的 SPF 記錄：{detail}。MAIL FROM 位於 {domain} 之下的每封郵件"
+        "都會得到 spf=permerror，無法通過 DMARC。在修正記錄前這是永久的。",
+        "依照細節修正記錄：只有一筆 v=spf1 記錄、項目皆有效（RFC 7208 §12）、每個 include: 與 "
+        "redirect= 指向有記錄的網域。",
+        True,
+    ),
+    "spf_record.too_many_lookups": Text(
+        "{domain} 的 SPF 記錄需要超過 10 次 DNS 查詢：收件端會給出 permerror。",
+        "為未列出的寄件者評估此記錄需要超過 RFC 7208 §4.6.4 允許的 10 個 DNS 查詢項目"
+        "（{terms}），巢狀的 include 也計入。收件端會以 permerror 停止。在記錄變更前這是永久的。",
+        "精簡 {domain} 的記錄：移除不再使用之平台的 include，將 a 與 mx 改為 ip4:/ip6: 範圍，"
+        "或把部分寄件者移到有自己記錄的子網域。",
+        True,
+    ),
+    "spf_record.void_lookups": Text(
+        "{domain} 的 SPF 記錄有超過 2 次查無結果的查詢：收件端會給出 permerror。",
+        "RFC 7208 §4.6.4 規定最多 2 個查詢項目可以得到 NXDOMAIN 或無記錄；{domain} 的記錄遇到"
+        "更多（{voids}），很可能是已停用的服務。在記錄變更前這是永久的。",
+        "從 {domain} 的記錄移除指向 {voids} 的項目。",
+        True,
+    ),
+    "spf_record.temperror": Text(
+        "無法檢查 {domain} 的 SPF 記錄（暫時性 DNS 失敗）。",
+        "評估 {domain} 的記錄所需的查詢失敗：{detail}。這是暫時性的。",
+        "確認 {domain} 及其 include 之網域的權威伺服器有回應，然後再檢查一次。",
+        False,
+    ),
+    # --- spf: end ---
 }
 
 _PHRASES_ZH_TW: dict[str, str] = {
@@ -2773,6 +3384,17 @@ _PHRASES_ZH_TW: dict[str, str] = {
     "web.scan.no_date": "無日期",
     "web.scan.none": "無。",
     # --- end web ---
+    # --- spf: DMARC result phrases (issue 13) ---
+    "dmarc.action.none": "照常遞送（p=none 不要求任何處理）",
+    "dmarc.action.quarantine": "將它視為可疑郵件（垃圾郵件匣）",
+    "dmarc.action.reject": "拒收",
+    "dmarc.note.testing": "記錄中有 t=y（測試中）：網域擁有者要求收件端暫不套用 p={policy}，"
+    "許多收件端會改套用寬鬆一級的原則。",
+    "dmarc.note.pct": "記錄中有 pct={pct}（RFC 7489；RFC 9989 已移除）：原則只套用於 {pct}% "
+    "的失敗郵件，其餘寬鬆一級。",
+    "dmarc.note.psl": "公共後綴清單（RFC 7489）給出另一個組織網域 {psl}，而 RFC 9989 的樹狀查詢"
+    "給出 {org}：仍使用該清單的收件端可能對對齊有不同判斷。",
+    # --- spf: end ---
 }
 
 CATALOG: dict[str, dict[str, Text]] = {"en": _EN, "zh-TW": _ZH_TW}

@@ -469,6 +469,8 @@ class Dmarc:
     signature_index: int | None = None  # that signature
     receiver: ReceiverDmarc | None = None  # what the trusted receiver recorded (dmarc=, spf=)
     passed_at_delivery: int | None = None  # an aligned signature whose key is likely rotated
+    walk: TreeWalk | None = None  # the RFC 9989 DNS tree walk that found the record (issue 13)
+    spf_pass: bool | None = None  # today's SPF passes for an aligned domain (None: not checked)
 
     def tag(self, name: str) -> str | None:
         return next((v for k, v in self.tags if k == name), None)
@@ -482,6 +484,10 @@ class Dmarc:
         """The policy for this message: sp= when found at the organizational domain (§6.6.3)."""
         p = self.tag("p")
         if self.record_domain and self.record_domain != self.from_domain:
+            # RFC 9989 §4.10.1: np= for a From domain that does not exist (RFC 8020)
+            np = (self.tag("np") or "").lower()
+            if self.walk and self.walk.from_exists is False and np in _POLICIES:
+                return np
             return self.tag("sp") or p
         return p
 
@@ -509,6 +515,8 @@ class Report:
     arc: ArcChain = ArcChain(ArcCv.NONE)
     clock: ClockSource = ClockSource.GIVEN  # which clock verified_at comes from
     receiver: Receiver | None = None  # the trusted receiver and what it recorded
+    spf: SpfCheck | None = None  # SPF as recorded and as of today (issue 13)
+    dmarc_result: DmarcVerdict | None = None  # the DMARC result from DKIM and SPF (issue 13)
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:
@@ -524,3 +532,125 @@ class Failure:
     source: str
     error: str
     exit_code: int
+
+
+# --- spf: SPF and the DMARC result (issue 13) ---------------------------------------------------
+
+_POLICIES = ("none", "quarantine", "reject")
+
+
+class SpfResult(StrEnum):
+    """RFC 7208 §2.6 results (RFC 8601 §2.7.2 words)."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SOFTFAIL = "softfail"
+    NEUTRAL = "neutral"
+    NONE = "none"
+    TEMPERROR = "temperror"
+    PERMERROR = "permerror"
+
+
+class SpfProblem(StrEnum):
+    """Why check_host() gave none, temperror or permerror (README, "SPF")."""
+
+    NO_RECORD = "no_record"  # §4.5: no v=spf1 record
+    MULTIPLE_RECORDS = "multiple_records"  # §4.5: more than one
+    SYNTAX = "syntax"  # §4.6: a term that does not parse (the whole record is a permerror)
+    TOO_MANY_LOOKUPS = "too_many_lookups"  # §4.6.4: more than 10 DNS-querying terms, or 10 MX names
+    TOO_MANY_VOID_LOOKUPS = "too_many_void_lookups"  # §4.6.4: more than 2 found nothing
+    INCLUDE_NONE = "include_none"  # §5.2: an include: whose domain has no record
+    REDIRECT_NONE = "redirect_none"  # §6.1: a redirect= whose domain has no record
+    DNS_TEMPORARY = "dns_temporary"  # a lookup failed (SERVFAIL, timeout, budget): temperror
+    INVALID_DOMAIN = "invalid_domain"  # §4.3: the identity's domain is not a domain name
+    NO_CLIENT_IP = "no_client_ip"  # no usable client address
+
+
+@dataclass(frozen=True, slots=True)
+class SpfEvaluation:
+    """One check_host() run (analyzer/spf.py) and everything the DNS told it."""
+
+    domain: str  # the identity's domain whose record was evaluated
+    sender: str  # <sender>: the MAIL FROM, or postmaster@HELO
+    ip: str  # the client address
+    result: SpfResult
+    problem: SpfProblem | None
+    detail: str | None  # what went wrong, naming the domain and term
+    matched: str | None  # the term that decided (e.g. "-all", "include:_spf.example.net")
+    matched_in: str | None  # the domain whose record holds it
+    record: str | None  # the identity domain's own record
+    records: tuple[tuple[str, str], ...]  # (domain, record) of every record read, in order
+    answers: tuple[DnsAnswer, ...]  # every DNS answer, in order
+    counted: tuple[str, ...]  # the DNS-querying terms, "term (in domain)", in order (limit 10)
+    voids: tuple[str, ...]  # the names that answered NXDOMAIN or no records (limit 2)
+    explanation: str | None = None  # the exp= text of a fail (§6.2)
+    all_qualifier: str | None = None  # the qualifier of the record's own `all`: + - ~ ?
+
+
+@dataclass(frozen=True, slots=True)
+class SpfRecorded:
+    """The spf= result the trusted receiver recorded at delivery (README, "The trust rule")."""
+
+    recorded_by: str
+    result: str  # as written (pass, fail, softfail, ...)
+    mailfrom: str | None  # smtp.mailfrom (or smtp.mail), Received-SPF envelope-from
+    helo: str | None  # smtp.helo, Received-SPF helo
+    domain: str | None  # the domain SPF judged: the MAIL FROM's, else the HELO
+    source: str  # "authentication_results", "microsoft", "arc" or "received_spf"
+    client_ip: str | None = None  # Received-SPF client-ip
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SpfCheck:
+    """SPF for one message: what the trusted receiver recorded and today's re-evaluation from
+    the client IP and HELO of its boundary Received field and the final Return-Path."""
+
+    client_ip: str | None
+    helo: str | None
+    mailfrom: str | None  # the final Return-Path's address; "" for the null path <>
+    identity: str  # "mailfrom", or "helo" when the MAIL FROM is null or absent
+    domain: str | None  # the identity's domain (what DMARC aligns, RFC 7489 §3.1.2)
+    boundary: str | None  # the Received field the client came from
+    recorded: SpfRecorded | None
+    today: SpfEvaluation | None
+    skipped: str | None = None  # why it was not re-evaluated (no client IP, a private one)
+
+
+@dataclass(frozen=True, slots=True)
+class TreeWalk:
+    """RFC 9989 §4.10: the _dmarc names asked walking up from a domain and what they held."""
+
+    domain: str
+    queried: tuple[str, ...]  # the domains whose _dmarc was asked, in order (at most 8)
+    records: tuple[tuple[str, str], ...]  # (domain, valid DMARC record) found on the way
+    policy_domain: str | None  # the first record's domain: the policy that applies
+    org_domain: str  # §4.10.2 (psd= tags, else the record with the fewest labels)
+    psl_org_domain: str  # RFC 7489 §3.2's answer, from the public suffix list
+    from_exists: bool | None = None  # RFC 8020 NXDOMAIN: None when it was not asked
+
+    @property
+    def differs(self) -> bool:
+        """The PSL (RFC 7489) gives another organizational domain or policy record."""
+        rfc7489 = (self.domain, self.psl_org_domain)
+        return self.org_domain != self.psl_org_domain or (
+            self.policy_domain is not None and self.policy_domain not in rfc7489
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DmarcVerdict:
+    """The DMARC result (RFC 9989 §4.4): pass when an aligned DKIM or SPF result passes."""
+
+    result: str  # pass, fail, none (no policy), temperror
+    via: tuple[str, ...]  # "dkim", "spf": what passed aligned today
+    dkim_aligned_pass: bool
+    spf_aligned_pass: bool  # today's SPF pass for an aligned domain
+    spf_aligned_at_delivery: bool | None  # the receiver's recorded spf=pass, aligned
+    at_delivery: str | None  # pass / fail as the receiver's records show it (None: unknown)
+    policy: str | None  # the applicable policy word
+    policy_tag: str | None  # "p", "sp" or "np"
+    disposition: str | None  # what a receiver would do on a fail: none, quarantine, reject
+    testing: bool = False  # t=y (RFC 9989): the owner asks receivers not to apply it
+    pct: int | None = None  # pct= (RFC 7489 only; RFC 9989 removed it)
+    signature_index: int | None = None  # the aligned signature that passed

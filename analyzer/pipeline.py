@@ -6,10 +6,12 @@ from dataclasses import replace
 from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
+from analyzer import spf as spf_policy
 from analyzer import trace
 from analyzer.arc import check_arc
 from analyzer.classify import MailingList, classify, mailing_list
 from analyzer.diagnose import diagnose, dns_budget_findings
+from analyzer.diagnose_auth import auth_findings
 from analyzer.dns import BudgetResolver, Resolver
 from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
@@ -76,20 +78,27 @@ def analyze(
     chain = check_arc(msg, resolver, when)
     receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
-    dmarc = None
+    # SPF as the receiver recorded it and as of today (issue 13: spf.py, trace.py step 3).
+    spf = spf_policy.for_message(msg, receiver, resolver)
+    dmarc = dmarc_result = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         found = dmarc_policy.lookup(resolver, msg.from_domain)
         dmarc = dmarc_policy.evaluate(found, verdicts, receiver)
+        # The DMARC result (RFC 9989 §4.4): an aligned DKIM or SPF pass.
+        dmarc_result = dmarc_policy.verdict(resolver, dmarc, verdicts, spf)
+        checked = spf.today is not None and dmarc.status is DmarcStatus.FOUND
+        dmarc = replace(dmarc, spf_pass=dmarc_result.spf_aligned_pass if checked else None)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
         *diagnose(msg, verdicts, lang, dmarc=dmarc, receiver=receiver),
         *forensic_findings(msg, verdicts, lang),
         *arc_findings(chain, msg, verdicts, lang),
+        *auth_findings(msg, verdicts, dmarc, spf, dmarc_result, lang, arc_sets=len(chain.sets)),
         *dns_budget_findings(budget, lang),
     ]
     findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
     return Report(source, msg, verdicts, tuple(findings), when, dmarc=dmarc, arc=chain,
-                  clock=clock, receiver=receiver)  # fmt: skip
+                  clock=clock, receiver=receiver, spf=spf, dmarc_result=dmarc_result)  # fmt: skip
 
 
 def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:

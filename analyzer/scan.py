@@ -53,11 +53,12 @@ from enum import StrEnum
 from typing import Any
 
 from analyzer import dmarc
+from analyzer import spf as spf_policy
 from analyzer.classify import classify
 from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverSpec
 from analyzer.errors import NotAMessageError
 from analyzer.keys import fetch_key, key_name
-from analyzer.message import from_domain, split_header_fields
+from analyzer.message import a_label, from_domain, split_header_fields
 from analyzer.model import Clock, DnsAnswer, Failure, KeyRecord, Report
 from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
 from analyzer.probes import probe_key
@@ -323,6 +324,12 @@ def plan_lookups(raw: bytes) -> list[Job]:
     ]
     if sender and dmarc.applicable(sender):
         jobs.append((f"_dmarc.{sender}", dmarc_lookups, (sender,)))
+        # issue 13: SPF today, and the tree walks that decide alignment (signers, MAIL FROM)
+        if spf_args := spf_policy.plan(raw):
+            jobs.append((f"spf {' '.join(spf_args)}", spf_policy.prefetch, spf_args))
+        own = a_label(sender)
+        for domain in dict.fromkeys(a_label(d) for _, d in key_names(raw) if a_label(d) != own):
+            jobs.append((f"walk {domain}", dmarc.walk_lookups, (domain,)))
     return jobs
 
 

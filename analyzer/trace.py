@@ -57,6 +57,16 @@ only the receiver writes above it.
      nothing here.
    When several trusted results match one signature, the topmost decides
    (the receiver's own before ARC, newer ARC sets before older).
+3. SPF (`recorded_spf`, issue 13): the receiver's own spf= result as above (its
+   Authentication-Results, Microsoft's form, or an ARC set it sealed itself); only when it
+   recorded none, a Received-SPF field (RFC 7208 §9.1) counts, under the same placement
+   (above the first Received field below the boundary) and only when it names the
+   receiver's organisation (its receiver= key, or the "(google.com: …)" comment Gmail
+   writes) and its client-ip is the boundary's client: RFC 7208 does not make receivers
+   delete incoming Received-SPF fields, so it must at least agree with the boundary.
+   `boundary_client` reads the client IP and HELO of the boundary Received field (where
+   the receiver took the message from outside) and `return_path` the final Return-Path:
+   the inputs of today's SPF re-evaluation (analyzer/spf.py).
 """
 
 from __future__ import annotations
@@ -85,6 +95,7 @@ from analyzer.model import (
     RecordSource,
     Report,
     SignatureVerdict,
+    SpfRecorded,
 )
 
 # --- Amazon SES -------------------------------------------------------------------------------
@@ -245,6 +256,13 @@ def _hop(index: int, text: str) -> _Hop:
     return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
 
 
+@lru_cache(
+    maxsize=4
+)  # the boundary hop is read again for SPF (boundary_client); small: values are big
+def _parsed_hop(index: int, value: bytes) -> _Hop:
+    return _hop(index, _unfold(value))
+
+
 def _own_from(hop: _Hop, org: str) -> bool:
     """The hop's `from` part is the receiver's own host (see the trust rule, step 1)."""
     if hop.helo is None:
@@ -268,7 +286,7 @@ def receiver(msg: ParsedMessage) -> Receiver:
     def hop(k: int) -> _Hop:  # parsed as the walk reaches it: most walks stop in 2 or 3
         if k not in hops:
             i, f = received[k]
-            hops[k] = _hop(i, _unfold(f.value))
+            hops[k] = _parsed_hop(i, f.value)
         return hops[k]
 
     k = 0
@@ -525,6 +543,78 @@ def evidence(r: RecordedResult) -> str:
     if r.source is RecordSource.ARC:
         return f"ARC-Authentication-Results i={r.instance} (sealed by {r.sealer}): {r.field}"
     return f"{_name(r)}: {r.field}"
+
+
+# --- SPF: what the receiver recorded, and the inputs of a re-evaluation (issue 13) ---------------
+
+_RECEIVED_SPF = re.compile(r"^\s*([a-z]+)\b", re.I)
+_COMMENT_DOMAIN = re.compile(r"^\s*\(\s*([a-z0-9.-]+\.[a-z]{2,})\s*:", re.I)
+_ANGLE_ADDR = re.compile(r"<([^<>]*)>")
+
+
+def boundary_client(msg: ParsedMessage, rx: Receiver) -> tuple[str | None, str | None]:
+    """(client IP, HELO name) of the boundary Received field: who the receiver took the
+    message from (RFC 5321 §4.4: `from` is the EHLO name, the TCP-info its address)."""
+    if rx.boundary_index < 0:
+        return None, None
+    hop = _parsed_hop(rx.boundary_index, msg.headers[rx.boundary_index].value)
+    helo = hop.helo.strip("[]").rstrip(".") if hop.helo else None
+    return (str(_ip(hop.ip)) if hop.ip and _ip(hop.ip) else None), helo
+
+
+def return_path(msg: ParsedMessage) -> str | None:
+    """The topmost Return-Path's address (RFC 5321 §4.4: the final delivery adds it); ""
+    for the null reverse-path <>, None when there is no Return-Path."""
+    field = next((f for f in msg.headers if f.lname == "return-path"), None)
+    if field is None:
+        return None
+    text = " ".join(field_text(field.value).split())
+    m = _ANGLE_ADDR.search(text)
+    value = (m.group(1) if m else text).strip()
+    return value if "@" in value or not value else None
+
+
+def recorded_spf(msg: ParsedMessage, rx: Receiver | None) -> SpfRecorded | None:
+    """The spf= result the trusted receiver recorded (the trust rule, step 3)."""
+    if rx is None or rx.organisation is None:
+        return None
+    own = next((r for r in rx.results if r.method == "spf" and r.by_receiver), None)
+    if own is not None:
+        mailfrom = own.prop("smtp.mailfrom") or own.prop("smtp.mail")
+        helo = own.prop("smtp.helo")
+        return SpfRecorded(
+            own.recorded_by, own.result, mailfrom, helo, _spf_domain(mailfrom, helo),
+            own.source.value, None, (evidence(own),),
+        )  # fmt: skip
+    client, _ = boundary_client(msg, rx)
+    for f in msg.headers[: rx.end_index]:
+        if f.lname != "received-spf":
+            continue
+        text = " ".join(field_text(f.value).split())
+        m = _RECEIVED_SPF.match(text)
+        props = dict((k.lower(), v.strip('"')) for k, v in _PROP.findall(_strip_comments(text)))
+        said = _COMMENT_DOMAIN.match(text[m.end() :]) if m else None
+        names = props.get("receiver") or (said.group(1) if said else "")
+        if not m or not names or organisation(names.lower().rstrip(".")) != rx.organisation:
+            continue
+        ip = props.get("client-ip")
+        if ip and client and (_ip(ip) != _ip(client)):
+            continue
+        mailfrom, helo = props.get("envelope-from"), props.get("helo")
+        return SpfRecorded(
+            names, m.group(1).lower(), mailfrom, helo, _spf_domain(mailfrom, helo),
+            "received_spf", ip, (f"Received-SPF: {text[:MAX_FIELD_EVIDENCE]}",),
+        )  # fmt: skip
+    return None
+
+
+def _spf_domain(mailfrom: str | None, helo: str | None) -> str | None:
+    """The domain SPF judged: the MAIL FROM's (a bare domain, as Microsoft writes it), else
+    the HELO's (RFC 7208 §2.4: the null path checks postmaster@HELO)."""
+    value = (mailfrom or "").strip().strip("<>")
+    if value:
+        return _identity_domain(value) or None
+    return helo.lower().rstrip(".") if helo else None
 
 
 # Kept for callers of the first trust rule: the dkim= results the receiver recorded.

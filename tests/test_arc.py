@@ -102,7 +102,10 @@ def test_no_arc_fields_no_lookups(dns_server: ZoneServer) -> None:
     # Only the DKIM key and the DMARC record were asked for: no ARC key lookups. (With no
     # DMARC record, the From domain's own SOA is asked too: does it exist? Issue 10.10.)
     asked = {q.name for q in dns_server.queries}
-    allowed = {"s2025._domainkey.example.com.", "_dmarc.example.com.", "example.com."}
+    # (The RFC 9989 tree walk asks the TLD's _dmarc too, and SPF the MAIL FROM domain's
+    # TXT: example.com again. Issue 13.)
+    allowed = {"s2025._domainkey.example.com.", "_dmarc.example.com.", "example.com.",
+               "_dmarc.com."}  # fmt: skip
     assert asked <= allowed, asked
 
 

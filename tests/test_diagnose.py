@@ -265,9 +265,11 @@ def test_dmarc_in_json(dns_server: ZoneServer) -> None:
         "found", "reject", "quarantine", "quarantine", "r",
     )  # fmt: skip
     assert found["dkim_aligned_pass"] is True and found["signature_index"] == 0
+    # RFC 9989's tree walk goes on to the TLD for the organizational domain (issue 13).
     assert [a["name"] for a in found["dns"]] == [
         "_dmarc.mail.shop.example.",
         "_dmarc.shop.example.",
+        "_dmarc.example.",
     ]
     strict = _message(Case("dmarc-strict", FIXTURES / "dmarc-strict"), dns_server)
     assert strict["dmarc"]["adkim"] == "s" and strict["dmarc"]["dkim_aligned_pass"] is False

@@ -34,7 +34,13 @@ def resolver() -> Iterator[DnsPythonResolver]:
 def test_falls_back_to_the_organizational_domain(resolver: DnsPythonResolver) -> None:
     d = lookup(resolver, "mail.sub.org.example")
     assert d.status is DmarcStatus.FOUND and d.record_domain == "org.example"
-    assert [a.name for a in d.answers] == ["_dmarc.mail.sub.org.example.", "_dmarc.org.example."]
+    # RFC 9989 §4.10: the tree walk asks every name up to the record (RFC 7489 asked the From
+    # domain and the PSL's organizational domain only), and on to the TLD for the
+    # organizational domain (§4.10.2).
+    assert [a.name for a in d.answers] == [
+        "_dmarc.mail.sub.org.example.", "_dmarc.sub.org.example.", "_dmarc.org.example.",
+        "_dmarc.example.",
+    ]  # fmt: skip
     assert (d.tag("p"), d.policy, d.adkim) == ("reject", "none", "s")  # sp= for a subdomain
 
 
@@ -60,7 +66,9 @@ def test_nothing_published(resolver: DnsPythonResolver) -> None:
     d = lookup(resolver, "nothing.example")
     # its own organizational domain; then its SOA and its TLD's: nothing.example does not
     # exist at all (issue 10.10)
-    assert d.status is DmarcStatus.NONE and [a.rdtype for a in d.answers] == ["TXT", "SOA", "SOA"]
+    # (RFC 9989's tree walk asks the TLD's _dmarc too: two TXT.)
+    assert d.status is DmarcStatus.NONE
+    assert [a.rdtype for a in d.answers] == ["TXT", "TXT", "SOA", "SOA"]
 
 
 @pytest.mark.parametrize(
@@ -127,3 +135,82 @@ def test_receiver_spf_alignment_follows_aspf() -> None:
     strict = receiver_dmarc(rx, "shop.example", strict_spf=True)
     assert relaxed is not None and strict is not None
     assert (relaxed.dmarc, relaxed.spf_aligned, strict.spf_aligned) == ("fail", True, False)
+
+
+# --- issue 13: RFC 9989 §4.10 DNS tree walk, and the DMARC result -------------------------------
+
+WALK = """$TTL 300
+_dmarc.psd.example. IN TXT "v=DMARC1; p=reject; sp=quarantine; psd=y"
+_dmarc.mid.org.example. IN TXT "v=DMARC1; p=quarantine"
+_dmarc.self.example. IN TXT "v=DMARC1; p=quarantine; psd=n"
+_dmarc.parent.example. IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"
+live.parent.example. IN A 192.0.2.1
+"""
+
+
+@pytest.fixture
+def walker() -> Iterator[DnsPythonResolver]:
+    with ZoneServer(texts=[ZONE, WALK]) as server:
+        yield DnsPythonResolver([Nameserver(server.host, server.port)], timeout=1)
+
+
+def test_walk_targets_jump_to_seven_labels() -> None:
+    from analyzer.dmarc import walk_targets
+
+    assert walk_targets("a.mail.example.com") == [
+        "a.mail.example.com", "mail.example.com", "example.com", "com",
+    ]  # fmt: skip
+    nine = "a.b.c.d.e.f.g.example.com"
+    assert walk_targets(nine) == [nine, *(".".join(nine.split(".")[i:]) for i in range(2, 9))]
+    assert len(walk_targets(nine)) == 8  # RFC 9989 §4.10: at most 8 queries
+
+
+def test_psd_y_makes_the_name_below_it_the_organizational_domain(
+    walker: DnsPythonResolver,
+) -> None:
+    d = lookup(walker, "dept.psd.example")
+    assert d.status is DmarcStatus.FOUND and d.record_domain == "psd.example"
+    assert d.walk is not None and d.walk.org_domain == "dept.psd.example"
+    assert d.walk.psl_org_domain == "psd.example" and d.walk.differs
+    assert d.walk.queried == ("dept.psd.example", "psd.example")  # psd=y stops the walk
+    assert d.policy == "quarantine"  # sp= of the public suffix's record
+
+
+def test_the_fewest_labels_record_is_the_organizational_domain(
+    walker: DnsPythonResolver,
+) -> None:
+    # _dmarc.mid.org.example and _dmarc.org.example both exist: org.example is the
+    # organizational domain (§4.10.2 step 3), so its record, not mid's, is the policy (sp=).
+    d = lookup(walker, "a.mid.org.example")
+    assert d.walk is not None and d.walk.org_domain == "org.example"
+    assert d.record_domain == "org.example" and d.policy == "none"
+    own = lookup(walker, "x.self.example")  # psd=n stops the walk at self.example
+    assert own.walk is not None and own.walk.org_domain == "self.example"
+    assert own.record_domain == "self.example" and own.walk.queried[-1] == "self.example"
+
+
+def test_np_applies_to_a_subdomain_that_does_not_exist(walker: DnsPythonResolver) -> None:
+    ghost = lookup(walker, "ghost.parent.example")
+    assert ghost.walk is not None and ghost.walk.from_exists is False
+    assert ghost.policy == "reject"  # np=
+    live = lookup(walker, "live.parent.example")
+    assert live.walk is not None and live.walk.from_exists is True
+    assert live.policy == "quarantine"  # sp=
+
+
+def test_the_dmarc_result_names_what_passed(dns_server: ZoneServer) -> None:
+    def result(case: str) -> dict[str, object]:
+        path = FIXTURES / case
+        run = run_cli("check", "--format", "json", "--nameserver", dns_server.address,
+                      str(path / "message.eml"))  # fmt: skip
+        out: dict[str, object] = run.json()["messages"][0]["dmarc_result"]
+        return out
+
+    assert result("spf-ses-custom-mail-from")["via"] == ["spf"]
+    assert result("spf-forwarded")["via"] == ["dkim"]
+    fail = result("spf-ses-default-mail-from")
+    assert (fail["result"], fail["policy_tag"], fail["disposition"]) == ("fail", "p", "quarantine")
+    np = result("dmarc-np-nonexistent")
+    assert (np["result"], np["policy_tag"], np["disposition"]) == ("fail", "np", "reject")
+    psd = result("dmarc-tree-walk-psd")
+    assert (psd["result"], psd["policy_tag"], psd["dkim_aligned_pass"]) == ("fail", "sp", False)

@@ -91,9 +91,17 @@ def test_a_good_key_with_its_dmarc_record(resolver_server: ZoneServer) -> None:
         "p": "reject", "sp": "quarantine", "adkim": "s", "policy": "reject",
         "dkim_aligned_pass": False, "signature_index": None, "dns": None,
         "passed_at_delivery": None, "receiver": None,
+        # added by issue 13: the RFC 9989 tree walk that found it
+        "tree_walk": {
+            "queried": ["good.example", "example"],
+            "records": [{"domain": "good.example", "record": doc["dmarc"]["record"]}],
+            "policy_domain": "good.example", "org_domain": "good.example",
+            "psl_org_domain": "good.example", "differs_from_psl": False, "from_exists": None,
+        },
     }  # fmt: skip
     # No NS records in this zone: propagation is reported as not checked, not as a failure.
-    assert [f["code"] for f in doc["findings"]] == ["authoritative_unknown"]
+    # (issue 13: the SPF record is checked too; good.example publishes none: spf_record.)
+    assert [f["code"] for f in doc["findings"]] == ["spf_record", "authoritative_unknown"]
 
 
 @pytest.mark.parametrize(
@@ -213,8 +221,9 @@ def test_no_common_selector(resolver_server: ZoneServer) -> None:
     assert run.exit_code == 1
     doc = run.json()
     assert doc["selectors"] == []
+    # (spf_record: issue 13, nothing.example has no SPF record either)
     assert [f["code"] for f in doc["findings"]] == [
-        "no_common_selector", "dmarc_not_found", "authoritative_unknown",
+        "no_common_selector", "dmarc_not_found", "spf_record", "authoritative_unknown",
     ]  # fmt: skip
 
 
@@ -238,7 +247,8 @@ def test_dmarc_summary(
     doc = dns(resolver_server, domain, "--selector", "s2025", "--no-propagation").json()
     dmarc = doc["dmarc"]
     assert (dmarc["status"], dmarc["record_domain"], dmarc["policy"]) == (status, found_at, applies)
-    assert [f["code"] for f in doc["findings"]] == ([finding] if finding else [])
+    # (issue 13: these domains publish no SPF record: spf_record, after the DMARC finding)
+    assert [f["code"] for f in doc["findings"]] == [*([finding] if finding else []), "spf_record"]
 
 
 PENDING = {  # selector -> findings, with pending.example's two servers disagreeing
@@ -375,3 +385,49 @@ def test_a_slow_hostile_server_cannot_stretch_a_dns_run(monkeypatch: pytest.Monk
     assert run.exit_code == 75
     assert took < 1.0 + 2 * 0.3 + 0.6
     assert "dns_budget_exhausted" in [f["code"] for f in run.json()["findings"]]
+
+
+# --- issue 13: the domain's SPF record ----------------------------------------------------------
+
+SPF_ZONE = """$TTL 300
+fine.example. IN TXT "v=spf1 ip4:192.0.2.0/24 include:_spf.fine.example -all"
+_spf.fine.example. IN TXT "v=spf1 a:mx.fine.example ~all"
+mx.fine.example. IN A 192.0.2.7
+wide.example. IN TXT "v=spf1 include:a.wide.example include:b.wide.example include:c.wide.example ?all"
+a.wide.example. IN TXT "v=spf1 a a a a -all"
+b.wide.example. IN TXT "v=spf1 a a a a -all"
+c.wide.example. IN TXT "v=spf1 a a a a -all"
+a.wide.example. IN A 192.0.2.1
+b.wide.example. IN A 192.0.2.1
+c.wide.example. IN A 192.0.2.1
+voids.example. IN TXT "v=spf1 a:gone1.voids.example a:gone2.voids.example mx:gone3.voids.example -all"
+typo.example. IN TXT "v=spf1 ip4:192.0.2.0/24 inclde:x.example -all"
+open.example. IN TXT "v=spf1 +all"
+"""
+
+
+@pytest.mark.parametrize(
+    ("domain", "severity", "words"),
+    [
+        ("fine.example", "info", "2 of the 10"),
+        ("wide.example", "error", "more than 10 DNS lookups"),
+        ("voids.example", "error", "more than 2 lookups that find nothing"),
+        ("typo.example", "error", "inclde:x.example"),
+        ("none.example", "warning", "publishes no SPF record"),
+    ],
+)
+def test_dns_checks_the_spf_record(domain: str, severity: str, words: str) -> None:
+    with ZoneServer(texts=[SPF_ZONE]) as server:
+        run = run_cli("dns", "--format", "json", "--nameserver", server.address,
+                      "--no-propagation", "--selector", "s1", domain)  # fmt: skip
+    doc = run.json()
+    [f] = [f for f in doc["findings"] if f["code"] == "spf_record"]
+    assert f["severity"] == severity and words in f["summary"] + f["explanation"], f
+    assert doc["spf"]["domain"] == domain
+
+
+def test_dns_flags_plus_all() -> None:
+    with ZoneServer(texts=[SPF_ZONE]) as server:
+        run = run_cli("dns", "--format", "json", "--nameserver", server.address,
+                      "--no-propagation", "--selector", "s1", "open.example")  # fmt: skip
+    assert "spf_permissive" in {f["code"] for f in run.json()["findings"]}

@@ -427,3 +427,75 @@ def test_realmail_no_claim_about_unknown_domains(
     if zone == "nothing":  # nothing resolves: no permanent statement about any key either
         assert not [f["code"] for f in message["findings"] if f["permanent"] is True
                     and f["code"] in ("key_not_found", "arc_key_not_found")]  # fmt: skip
+
+
+# --- issue 13: SPF as the trusted receiver recorded it ------------------------------------------
+# One column per message, read from its headers by hand: (spf= result, the domain it judged) of
+# the receiver's own Authentication-Results (or Received-SPF) under the trust rule, None where
+# the receiver recorded none that the rule trusts (kernel.org's list mail: the spf= results are
+# in kernel.org's ARC sets, a sealer the rule does not vouch for; mail-parser's and
+# spamscope's samples whose receiver is not named by a Received field it trusts).
+SPF_RECORDED: dict[str, tuple[str, str] | None] = {
+    "blaze-001-github-sendgrid.eml": ("pass", "sgmail.github.com"),  # mx.google.com
+    "blaze-002-github.eml": ("pass", "github.com"),
+    "blaze-003-janestreet-google.eml": ("pass", "janestreet.com"),
+    "blaze-004-discoursemail.eml": ("pass", "discoursemail.com"),
+    "blaze-006-arm-o365.eml": ("pass", "arm.com"),  # smtp.subspace.kernel.org's own field
+    "blaze-mdir-mailchimp.eml": ("pass", "mail148.suw18.rsgsv.net"),  # Mailchimp's bounce domain
+    "cipml-groupsio.eml": None,
+    "cipml-ses-mailman2-a.eml": None,
+    "cipml-ses-mailman2-b.eml": None,
+    "flanker-gmail-iphone.eml": ("pass", "somewhere.com"),  # smtp.mail= (an older Gmail form)
+    "flanker-gmail-multi-received.eml": None,
+    "flanker-o365-bounce.eml": None,
+    "flanker-yahoo-bilingual.eml": ("pass", "example.com"),
+    "flanker-yahoo-russian.eml": ("pass", "yahoo.com"),
+    "linuxman-gappssmtp-kernel-dk.eml": None,
+    "linuxman-gmail.eml": None,
+    "linuxman-helgefjell.eml": None,
+    "linuxman-kernelorg.eml": None,
+    "linuxman-linutronix-ed25519.eml": None,
+    "linuxman-oracle-o365.eml": None,
+    "linuxman-protonmail-pm.me.eml": None,
+    "linuxman-redhat.eml": None,
+    # Gmail forwarded these from zone.ee's servers: SPF for the forwarder's SRS-less MAIL FROM
+    # (tr.ee) is neutral at Gmail, the receiver that counts; zone.ee's own spf=pass is in ARC.
+    "mailauth-arc-fail.eml": ("neutral", "tr.ee"),
+    "mailauth-arc-pass.eml": ("neutral", "tr.ee"),
+    "mailauth-arc-pass2.eml": ("neutral", "tr.ee"),
+    "mailauth-authtest.eml": ("pass", "ekiri.ee"),
+    "mailauth-bimi.eml": ("pass", "out.srv.dev"),
+    "mailauth-message2.eml": ("pass", "mail.projectpending.com"),  # smtp.mailfrom=<domain>
+    "mailauth-message3.eml": ("pass", "cronweekly.ma.ttias.be"),
+    "mailauth-message4.eml": None,
+    "mailauth-zbimi.eml": ("pass", "zone.ee"),
+    "mailauth-zproov.eml": ("pass", "gmail.com"),  # zonemx.eu
+    "spamscope-mail_test_13.eml": None,
+    "spamscope-mail_test_5.eml": None,
+    "spamscope-mail_test_6.eml": ("pass", "ggg.com"),  # mxs.test.it
+}
+
+
+def test_the_spf_column_covers_the_table() -> None:
+    assert sorted(SPF_RECORDED) == sorted(BY_NAME)
+
+
+@pytest.mark.parametrize("zone", ["keys", "empty"])
+@pytest.mark.parametrize("row", [r for r in TABLE if r.error is None], ids=lambda r: r.message)
+def test_realmail_spf_as_recorded(row: Row, zone: str, servers: dict[str, ZoneServer]) -> None:
+    _, out, message = _report(row, zone, servers)
+    recorded = message["spf"]["recorded"]
+    got = (recorded["result"], recorded["domain"]) if recorded else None
+    assert got == SPF_RECORDED[row.message], row.why
+    # What the receiver recorded at delivery is said as such, whatever today's DNS gives.
+    if got is not None and got[0] == "pass" and message["spf"]["today"]:
+        today = message["spf"]["today"]["result"]
+        codes = {f["code"] for f in message["findings"]}
+        assert "spf_result" in codes, row.why
+        if today != "pass":
+            assert "but fails today" in out or "but fails today" in json.dumps(message), row.why
+    # Issue 13: never "receivers apply p=…" for a message that passed DMARC through aligned SPF
+    # at delivery, or passes DMARC today.
+    result = message["dmarc_result"]
+    if result and (result["spf_aligned_at_delivery"] or result["result"] == "pass"):
+        assert "receivers apply p=" not in out and "receivers apply p=" not in json.dumps(message)

@@ -112,9 +112,13 @@ def test_same_key_for_many_messages_is_one_query(tmp_path: Path, dns_server: Zon
     assert run.exit_code == 0
     assert {m["outcome"] for m in jsonl(run.stdout)} == {"pass"}
     # One query for the key, one for the From domain's DMARC record and, as there is none,
-    # one for the From domain's SOA (does it exist? issue 10.10): 25 messages, 3 queries.
-    asked = sorted(q.name for q in dns_server.queries)
-    assert asked == ["_dmarc.example.com.", "example.com.", "s2025._domainkey.example.com."]
+    # one for the From domain's SOA (does it exist? issue 10.10); the RFC 9989 tree walk's
+    # _dmarc.com and SPF's TXT of the MAIL FROM domain (issue 13): 25 messages, 5 queries.
+    asked = sorted((q.name, q.rdtype) for q in dns_server.queries)
+    assert asked == [
+        ("_dmarc.com.", "TXT"), ("_dmarc.example.com.", "TXT"), ("example.com.", "SOA"),
+        ("example.com.", "TXT"), ("s2025._domainkey.example.com.", "TXT"),
+    ]  # fmt: skip
 
 
 def test_summary_reads_at_a_glance(tmp_path: Path, dns_server: ZoneServer) -> None:

@@ -14,12 +14,16 @@ from analyzer.model import (
     SCHEMA_VERSION,
     ArcChain,
     Dmarc,
+    DmarcVerdict,
     DnsAnswer,
     Failure,
     Finding,
     Receiver,
     Report,
     SignatureVerdict,
+    SpfCheck,
+    SpfEvaluation,
+    TreeWalk,
 )
 from analyzer.pipeline import outcome
 from analyzer.render.escape import json_text, source_text
@@ -124,6 +128,7 @@ def dmarc_dict(d: Dmarc) -> dict[str, Any]:
             "spf_aligned": d.receiver.spf_aligned,
             "evidence": list(d.receiver.evidence),
         },
+        "tree_walk": tree_walk_dict(d.walk) if d.walk else None,  # added (issue 13)
     }
 
 
@@ -171,7 +176,71 @@ def message_dict(r: Report) -> dict[str, Any]:
         "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
         "arc": arc_dict(r.arc),
         "receiver": receiver_dict(r.receiver),
+        # Added (issue 13): SPF as recorded and as of today, and the DMARC result.
+        "spf": spf_dict(r.spf) if r.spf else None,
+        "dmarc_result": dmarc_result_dict(r.dmarc_result) if r.dmarc_result else None,
     }
+
+
+# --- spf: the `spf` and `dmarc_result` objects, `dmarc.tree_walk` (issue 13) ---
+
+
+def spf_dict(s: SpfCheck) -> dict[str, Any]:
+    rec, ev = s.recorded, s.today
+    return {
+        "client_ip": s.client_ip,
+        "helo": s.helo,
+        "mailfrom": s.mailfrom,
+        "identity": s.identity,
+        "domain": s.domain,
+        "boundary": s.boundary,
+        "skipped": s.skipped,
+        "recorded": None if rec is None else {
+            "recorded_by": rec.recorded_by, "result": rec.result, "mailfrom": rec.mailfrom,
+            "helo": rec.helo, "domain": rec.domain, "source": rec.source,
+            "client_ip": rec.client_ip, "evidence": list(rec.evidence),
+        },
+        "today": None if ev is None else spf_evaluation_dict(ev),
+    }  # fmt: skip
+
+
+def spf_evaluation_dict(ev: SpfEvaluation) -> dict[str, Any]:
+    return {
+        "result": ev.result.value,
+        "problem": ev.problem.value if ev.problem else None,
+        "detail": ev.detail,
+        "domain": ev.domain,
+        "sender": ev.sender,
+        "ip": ev.ip,
+        "matched": ev.matched,
+        "matched_in": ev.matched_in,
+        "record": ev.record,
+        "records": [{"domain": d, "record": r} for d, r in ev.records],
+        "lookups": list(ev.counted),
+        "void_lookups": list(ev.voids),
+        "explanation": ev.explanation,
+        "all": ev.all_qualifier,
+        "dns": [dns_dict(a) for a in ev.answers],
+    }
+
+
+def dmarc_result_dict(v: DmarcVerdict) -> dict[str, Any]:
+    return {
+        "result": v.result, "via": list(v.via), "dkim_aligned_pass": v.dkim_aligned_pass,
+        "spf_aligned_pass": v.spf_aligned_pass,
+        "spf_aligned_at_delivery": v.spf_aligned_at_delivery, "at_delivery": v.at_delivery,
+        "policy": v.policy, "policy_tag": v.policy_tag, "disposition": v.disposition,
+        "testing": v.testing, "pct": v.pct, "signature_index": v.signature_index,
+    }  # fmt: skip
+
+
+def tree_walk_dict(w: TreeWalk) -> dict[str, Any]:
+    return {
+        "queried": list(w.queried), "records": [{"domain": d, "record": r} for d, r in w.records],
+        "policy_domain": w.policy_domain, "org_domain": w.org_domain,
+        "psl_org_domain": w.psl_org_domain, "differs_from_psl": w.differs,
+        "from_exists": w.from_exists,
+    }  # fmt: skip
 
 
 def arc_dict(chain: ArcChain) -> dict[str, Any]:

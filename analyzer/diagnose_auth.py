@@ -1,0 +1,321 @@
+"""SPF and the DMARC result -> Findings (issue 13): small pure rules, words from explain.py.
+
+Every finding here is made by `_finding` (one helper, so the catalogue can be re-pointed at
+merge). Codes: spf_result, spf_unaligned, spf_permissive, spf_forwarded, dmarc_result
+(README, "Findings"). The rules read the SpfCheck (analyzer/spf.py: what the trusted
+receiver recorded, and today's check_host()), the DmarcVerdict (analyzer/dmarc.py) and the
+Dmarc record with its tree walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from analyzer import explain, trace
+from analyzer.classify import organizational_domain, provider_for
+from analyzer.diagnose import describe_answer
+from analyzer.model import (
+    Dmarc,
+    DmarcStatus,
+    DmarcVerdict,
+    Finding,
+    ParsedMessage,
+    Severity,
+    SignatureVerdict,
+    SpfCheck,
+    SpfEvaluation,
+    SpfProblem,
+    SpfResult,
+)
+
+MAX_EVIDENCE = 24  # DNS answers shown per SPF finding (the JSON `spf` object keeps them all)
+_FAILING = frozenset({"fail", "softfail", "neutral"})
+
+
+def _finding(
+    code: str,
+    severity: Severity,
+    fields: dict[str, object],
+    lang: str,
+    evidence: Iterable[str] = (),
+    text: str | None = None,
+    index: int | None = None,
+) -> Finding:
+    """The one place this module makes a Finding (words from the catalogue)."""
+    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
+    return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
+
+
+def auth_findings(
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    dmarc: Dmarc | None,
+    spf: SpfCheck | None,
+    result: DmarcVerdict | None,
+    lang: str,
+    *,
+    arc_sets: int = 0,
+) -> list[Finding]:
+    out: list[Finding] = []
+    if spf is not None:
+        out += _spf_result(msg, spf, lang)
+        out += _unaligned(msg, spf, dmarc, result, lang)
+        out += _permissive(spf, lang)
+        out += _forwarded(msg, verdicts, spf, result, lang, arc_sets)
+    if dmarc is not None and result is not None:
+        out += _dmarc_result(msg, verdicts, dmarc, spf, result, lang)
+    return out
+
+
+def _fields(msg: ParsedMessage, spf: SpfCheck, lang: str) -> dict[str, object]:
+    today, rec = spf.today, spf.recorded
+    return {
+        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
+        "domain": spf.domain or "?",
+        "ip": spf.client_ip or "?",
+        "helo": spf.helo or "?",
+        "mailfrom": spf.mailfrom or "<>",
+        "identity": spf.identity,
+        "result": today.result.value if today else "-",
+        "matched": (today.matched if today else None) or "-",
+        "matched_in": (today.matched_in if today else None) or "-",
+        "detail": (today.detail if today else None) or "",
+        "lookups": len(today.counted) if today else 0,
+        "terms": ", ".join(today.counted) if today else "",
+        "voids": ", ".join(today.voids) if today else "",
+        "recorded": rec.result if rec else "-",
+        "recorded_by": rec.recorded_by if rec else "-",
+        "recorded_domain": (rec.domain if rec else None) or "?",
+        "skipped": spf.skipped or "",
+    }
+
+
+def _evidence(spf: SpfCheck) -> list[str]:
+    out = list(spf.recorded.evidence) if spf.recorded else []
+    if spf.boundary:
+        out.append(f"Received (boundary): {spf.boundary[:300]}")
+    if spf.today:
+        out += [f"SPF record of {d}: {r[:200]}" for d, r in spf.today.records]
+        out += [describe_answer(a) for a in spf.today.answers[:MAX_EVIDENCE]]
+        if spf.today.counted:
+            out.append(f"DNS-querying terms ({len(spf.today.counted)} of 10): "
+                       + ", ".join(spf.today.counted))  # fmt: skip
+    return out
+
+
+def _spf_result(msg: ParsedMessage, spf: SpfCheck, lang: str) -> list[Finding]:
+    today, rec = spf.today, spf.recorded
+    f = _fields(msg, spf, lang)
+    ev = _evidence(spf)
+    code = "spf_result"
+    if today is None:
+        if rec is None:
+            return []
+        return [_finding(code, Severity.INFO, f, lang, ev, "spf_result.recorded")]
+    r = today.result
+    if rec is not None and rec.result == "pass" and r is not SpfResult.PASS:
+        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.rotated")]
+    if rec is not None and rec.result in _FAILING and r is SpfResult.PASS:
+        return [_finding(code, Severity.INFO, f, lang, ev, "spf_result.changed")]
+    if r is SpfResult.PASS:
+        return [_finding(code, Severity.INFO, f, lang, ev)]
+    if r is SpfResult.PERMERROR:
+        variant = {
+            SpfProblem.TOO_MANY_LOOKUPS: "spf_result.too_many_lookups",
+            SpfProblem.TOO_MANY_VOID_LOOKUPS: "spf_result.void_lookups",
+        }.get(today.problem or SpfProblem.SYNTAX, "spf_result.permerror")
+        return [_finding(code, Severity.ERROR, f, lang, ev, variant)]
+    if r is SpfResult.TEMPERROR:
+        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.temperror")]
+    if r is SpfResult.NONE:
+        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.none")]
+    variant = "spf_result.neutral" if r is SpfResult.NEUTRAL else "spf_result.fail"
+    return [_finding(code, Severity.WARNING, f, lang, ev, variant)]
+
+
+def _unaligned(
+    msg: ParsedMessage,
+    spf: SpfCheck,
+    dmarc: Dmarc | None,
+    result: DmarcVerdict | None,
+    lang: str,
+) -> list[Finding]:
+    """SPF passes, but for a MAIL FROM domain that does not align with From (RFC 9989 §4.4)."""
+    today, rec = spf.today, spf.recorded
+    passes_today = today is not None and today.result is SpfResult.PASS
+    passes_then = rec is not None and rec.result == "pass"
+    domain = spf.domain if passes_today else (rec.domain if passes_then and rec else None)
+    if not domain or not msg.from_domain or dmarc is None or dmarc.status is not DmarcStatus.FOUND:
+        return []
+    if result is None or result.spf_aligned_pass or result.spf_aligned_at_delivery:
+        return []
+    f = _fields(msg, spf, lang) | {"domain": domain}
+    severity = Severity.INFO if result.dkim_aligned_pass else Severity.WARNING
+    provider = provider_for(domain)
+    if provider == "Amazon SES":
+        ses = trace.ses_origin(msg)
+        region = ses.region if ses and ses.region else _ses_region(domain)
+        f |= {"provider": provider, "region": region or "<region>"}
+        return [_finding("spf_unaligned", severity, f, lang, _evidence(spf), "spf_unaligned.ses")]
+    if provider:
+        f["provider"] = provider
+        return [
+            _finding("spf_unaligned", severity, f, lang, _evidence(spf), "spf_unaligned.provider")
+        ]
+    f["org_domain"] = organizational_domain(msg.from_domain)
+    return [_finding("spf_unaligned", severity, f, lang, _evidence(spf))]
+
+
+def _ses_region(domain: str) -> str | None:
+    """eu-west-1 from eu-west-1.amazonses.com (us-east-1's default is email.amazonses.com)."""
+    first = domain.split(".")[0]
+    return first if first.count("-") >= 2 else None
+
+
+def _permissive(spf: SpfCheck, lang: str) -> list[Finding]:
+    return permissive(spf.today, lang) if spf.today else []
+
+
+def permissive(today: SpfEvaluation, lang: str) -> list[Finding]:
+    """A record whose `all` is +all (anyone passes) or ?all (no verdict for anyone else)."""
+    if today.all_qualifier not in ("+", "?") or today.record is None:
+        return []
+    f: dict[str, object] = {"domain": today.domain, "record": today.record[:200]}
+    variant = "spf_permissive" if today.all_qualifier == "+" else "spf_permissive.neutral"
+    severity = Severity.ERROR if today.all_qualifier == "+" else Severity.WARNING
+    return [_finding("spf_permissive", severity, f, lang,
+                     [f"SPF record of {today.domain}: {today.record[:300]}"], variant)]  # fmt: skip
+
+
+def record_findings(ev: SpfEvaluation, lang: str) -> list[Finding]:
+    """`dns DOMAIN`: the domain's SPF record (spf.lint): syntax, lookups, void lookups."""
+    f: dict[str, object] = {
+        "domain": ev.domain, "record": (ev.record or "")[:200], "lookups": len(ev.counted),
+        "terms": ", ".join(ev.counted), "voids": ", ".join(ev.voids), "detail": ev.detail or "",
+    }  # fmt: skip
+    evidence = [f"SPF record of {d}: {r[:200]}" for d, r in ev.records]
+    evidence += [describe_answer(a) for a in ev.answers[:MAX_EVIDENCE]]
+    code = "spf_record"
+    variant = {
+        SpfProblem.NO_RECORD: ("spf_record.missing", Severity.WARNING),
+        SpfProblem.TOO_MANY_LOOKUPS: ("spf_record.too_many_lookups", Severity.ERROR),
+        SpfProblem.TOO_MANY_VOID_LOOKUPS: ("spf_record.void_lookups", Severity.ERROR),
+        SpfProblem.DNS_TEMPORARY: ("spf_record.temperror", Severity.WARNING),
+    }.get(ev.problem or SpfProblem.SYNTAX)
+    if ev.problem is None:
+        return [_finding(code, Severity.INFO, f, lang, evidence), *permissive(ev, lang)]
+    text, severity = variant or ("spf_record.invalid", Severity.ERROR)
+    return [_finding(code, severity, f, lang, evidence, text)]
+
+
+def _forwarded(
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    spf: SpfCheck,
+    result: DmarcVerdict | None,
+    lang: str,
+    arc_sets: int,
+) -> list[Finding]:
+    """SPF failed for a client outside the MAIL FROM domain's organisation: the message came
+    through a forwarder or list, where SPF cannot survive and only DKIM (or ARC) can carry
+    DMARC (RFC 7208 §9.1 / RFC 9989 §7.3 discuss forwarding)."""
+    today, rec = spf.today, spf.recorded
+    failing = (rec is not None and rec.result in _FAILING) or (
+        today is not None and today.result in (SpfResult.FAIL, SpfResult.SOFTFAIL)
+    )
+    if not failing or not spf.domain or not spf.helo:
+        return []
+    relay = organizational_domain(spf.helo) if "." in spf.helo else spf.helo
+    if relay == organizational_domain(spf.domain) and not arc_sets:
+        return []  # the domain's own server: a misconfiguration (spf_result), not forwarding
+    f = _fields(msg, spf, lang)
+    dkim = next((v for v in verdicts if result and v.index == result.signature_index), None)
+    if dkim is not None:
+        f |= {"d": dkim.domain or "?", "s": dkim.selector or "?"}
+        return [_finding("spf_forwarded", Severity.INFO, f, lang, _evidence(spf),
+                         index=dkim.index)]  # fmt: skip
+    f["arc_sets"] = arc_sets
+    variant = "spf_forwarded.arc" if arc_sets else "spf_forwarded.no_dkim"
+    return [_finding("spf_forwarded", Severity.WARNING, f, lang, _evidence(spf), variant)]
+
+
+def _walk_evidence(dmarc: Dmarc) -> list[str]:
+    walk = dmarc.walk
+    if walk is None:
+        return []
+    out = [
+        "RFC 9989 DNS tree walk: " + ", ".join(f"_dmarc.{d}" for d in walk.queried)
+        + f"; organizational domain {walk.org_domain}"
+        + (f"; policy record at _dmarc.{walk.policy_domain}" if walk.policy_domain else "")
+    ]  # fmt: skip
+    if walk.differs:
+        out.append(
+            f"RFC 7489 (public suffix list) gives the organizational domain "
+            f"{walk.psl_org_domain}, and would look for the policy at _dmarc.{walk.domain} and "
+            f"_dmarc.{walk.psl_org_domain}: receivers that still use the list may judge "
+            "alignment and policy differently"
+        )
+    if walk.from_exists is False:
+        out.append(f"{walk.domain} does not exist (NXDOMAIN): np= applies (RFC 9989 §4.10.1)")
+    return out
+
+
+def _dmarc_result(
+    msg: ParsedMessage,
+    verdicts: tuple[SignatureVerdict, ...],
+    dmarc: Dmarc,
+    spf: SpfCheck | None,
+    result: DmarcVerdict,
+    lang: str,
+) -> list[Finding]:
+    if result.result not in ("pass", "fail"):
+        return []  # no record or a temporary failure: dmarc_alignment says so
+    by_index = {v.index: v for v in verdicts}
+    dkim = by_index.get(result.signature_index) if result.signature_index is not None else None
+    walk = dmarc.walk
+    f: dict[str, object] = {
+        "from_domain": dmarc.from_domain,
+        "record_domain": dmarc.record_domain or dmarc.from_domain,
+        "org_domain": walk.org_domain if walk else organizational_domain(dmarc.from_domain),
+        "policy": result.policy or "none",
+        "tag": result.policy_tag or "p",
+        "d": dkim.domain if dkim else "-",
+        "s": dkim.selector if dkim else "-",
+        "spf_domain": (spf.domain if spf else None) or "-",
+        "spf_result": spf.today.result.value if spf and spf.today else "-",
+        "action": explain.phrase(f"dmarc.action.{result.disposition or 'none'}", lang),
+        "notes": _notes(result, lang) + (
+            explain.phrase("dmarc.note.psl", lang, psl=walk.psl_org_domain, org=walk.org_domain)
+            if walk and walk.differs else ""
+        ),
+        "receiver": dmarc.receiver.recorded_by if dmarc.receiver else (
+            spf.recorded.recorded_by if spf and spf.recorded else "-"
+        ),
+    }  # fmt: skip
+    evidence = [(dmarc.record and f"_dmarc.{f['record_domain']}: {dmarc.record}") or "",
+                *_walk_evidence(dmarc)]  # fmt: skip
+    evidence = [e for e in evidence if e]
+    code = "dmarc_result"
+    if result.result == "pass":
+        variants: dict[tuple[str, ...], str | None] = {
+            ("dkim",): None,
+            ("spf",): "dmarc_result.spf",
+        }
+        variant = variants.get(result.via, "dmarc_result.both")
+        return [_finding(code, Severity.INFO, f, lang, evidence, variant,
+                         index=dkim.index if dkim else None)]  # fmt: skip
+    if result.at_delivery == "pass":
+        return [_finding(code, Severity.WARNING, f, lang, evidence, "dmarc_result.delivery_pass")]
+    severity = (
+        Severity.ERROR if result.disposition in ("quarantine", "reject") else Severity.WARNING
+    )
+    return [_finding(code, severity, f, lang, evidence, "dmarc_result.fail")]
+
+
+def _notes(result: DmarcVerdict, lang: str) -> str:
+    notes = []
+    if result.testing:
+        notes.append(explain.phrase("dmarc.note.testing", lang, policy=result.policy or "none"))
+    if result.pct is not None and result.pct < 100:
+        notes.append(explain.phrase("dmarc.note.pct", lang, pct=result.pct))
+    return "".join(notes)
