@@ -284,9 +284,9 @@ def _body_change(
                 )
             if code == "mbox_from_quoting":  # which way: storage quoted, or a reader unquoted
                 added = touched[0][:1] == b">"
-                evidence = (
-                    f'">From " quoting {"added" if added else "removed"} on {len(touched)} line(s)',
-                )
+                way = "added" if added else "removed"
+                lines = "line" if len(touched) == 1 else "lines"
+                evidence = (f'">From " quoting {way} on {len(touched)} {lines}',)
             sample = "" if code == "body_line_endings" else escape(touched[0])
             return BodyChange(code, len(touched), sum(len(t) for t in touched), sample, evidence)
     if sig.length is not None:

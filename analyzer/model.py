@@ -437,6 +437,114 @@ class ReceiverDmarc:
     evidence: tuple[str, ...] = ()
 
 
+# Whether what a finding says is permanent (True), temporary (False: retrying may change it)
+# or neither (None: information): the one table, keyed by code, or `code.variant` where a
+# variant differs from its code. Words never decide it (RFC 6376 §6.1.2: temporary is a DNS
+# failure; DnsStatus.temporary decides that for an answer, diagnose picks the code from it).
+PERMANENCE: dict[str, bool | None] = {
+    "body_hash_mismatch": True,
+    "signature_mismatch": True,
+    "key_not_found": True,
+    "key_not_found.domain_gone": None,
+    "key_not_found.domain_unreliable": False,
+    "key_revoked": True,
+    "key_syntax": True,
+    "key_too_short": True,
+    "key_too_long": True,
+    "key_type_mismatch": True,
+    "key_hash_not_allowed": True,
+    "key_service_mismatch": True,
+    "key_strict_identity": True,
+    "dns_servfail": False,
+    "dns_timeout": False,
+    "dns_error": False,
+    "signature_syntax": True,
+    "signature_expired": True,
+    "signature_future": True,
+    "weak_algorithm": True,
+    "from_not_signed": True,
+    "identity_mismatch": True,
+    "body_unavailable": None,
+    "too_many_signatures": None,
+    "no_signatures": True,
+    "author_signature_missing": True,
+    "provider_signature": None,
+    "weak_key": True,
+    "key_testing_mode": True,
+    "multiple_key_records": True,
+    "body_length_limit": True,
+    "line_endings_converted": None,
+    "headers_only": None,
+    "dns_name_doubled": True,
+    "cname_target_missing": True,
+    "key_at_other_domain": True,
+    "dns_temporary": False,
+    "dns_budget_exhausted": False,
+    "local_resource_limit": False,
+    "key_rotated": True,
+    "dmarc_alignment": None,
+    "dmarc_alignment.fail": True,
+    "dmarc_alignment.receiver_pass": True,
+    "dmarc_alignment.receiver_fail": True,
+    "dmarc_alignment.rotated": True,
+    "dmarc_alignment.strict": True,
+    "dmarc_alignment.none": True,
+    "dmarc_alignment.temp": False,
+    "dmarc_alignment.unreliable": False,
+    "cname_missing": True,
+    "cname_wrong_target": True,
+    "key_record_has_pem_armor": True,
+    "key_record_has_quotes": True,
+    "key_record_has_line_breaks": True,
+    "authoritative_unknown": None,
+    "authoritative_unreachable": False,
+    "propagation_incomplete": False,
+    "authoritative_disagree": False,
+    "not_on_authoritative": True,
+    "resolver_cache_stale": False,
+    "dmarc_not_found": None,
+    "dmarc_invalid": True,
+    "no_common_selector": True,
+    "selector_invalid": True,
+    "key_unreadable": True,
+    "key_not_rsa": True,
+    "key_size_unsupported": True,
+    "key_not_pkcs1": None,
+    "key_not_pkcs1.openssh": True,
+    "public_key_has_pem_armor": True,
+    "public_key_has_line_breaks": True,
+    "public_key_is_private": True,
+    "dns_key_mismatch": True,
+    "body_appended": True,
+    "body_prepended": True,
+    "body_truncated": True,
+    "body_line_endings": True,
+    "body_whitespace": True,
+    "mbox_from_quoting": None,
+    "body_unexplained": True,
+    "body_likely_reencoded": True,
+    "body_hash_also_fails": True,
+    "header_modified": True,
+    "header_unexplained": True,
+    "arc_attests_original_pass": None,
+    "arc_saw_original_fail": True,
+    "arc_chain_failed": True,
+    "arc_temporary": False,
+    "arc_key_not_found": True,
+    "arc_key_not_found.domain_gone": None,
+    "arc_key_not_found.domain_unreliable": False,
+}
+
+
+def permanence(code: str, variant: str | None = None) -> bool | None:
+    """PERMANENCE for a finding code and variant (a `code.variant` key is split here)."""
+    if variant is None and "." in code:
+        code, variant = code.split(".", 1)
+    if variant is not None and f"{code}.{variant}" in PERMANENCE:
+        return PERMANENCE[f"{code}.{variant}"]
+    return PERMANENCE[code]
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str

@@ -218,12 +218,12 @@ def test_every_code_and_option_is_documented() -> None:
     """Scripts depend on the codes; the README tables must list each (STYLE: stable codes)."""
     import typer.main
 
-    from analyzer import explain
+    from analyzer import messages
     from analyzer.cli import app
 
     readme = (ROOT / "README.md").read_text()
     # Every code in the catalogue; "code.variant" keys are other wordings of a code.
-    missing = [k for k in explain._EN if "." not in k and f"`{k}`" not in readme]
+    missing = [k for k in messages.FINDINGS if "." not in k and f"`{k}`" not in readme]
     commands = typer.main.get_command(app).commands  # type: ignore[attr-defined]
     for name in commands:  # every command: check, scan, dns, byodkim
         for param in commands[name].params:
