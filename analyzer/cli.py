@@ -221,7 +221,7 @@ def _fail(error: AnalyzerError) -> NoReturn:
 
 
 def _check_one(
-    message: RawMessage, resolver: Resolver, *, now: int | Clock, headers_only: bool, lang: str
+    message: RawMessage, resolver: Resolver, *, now: int | Clock, headers_only: bool
 ) -> Report | Failure:
     """One message: its report, or a Failure with its one error line (collect, don't abort)."""
     if message.error is not None:
@@ -234,7 +234,6 @@ def _check_one(
             now=now,
             source=message.source,
             headers_only=headers_only,
-            lang=lang,
         )
     except NotAMessageError as e:
         _say_error(f"{source_text(message.source)}: {e}")
@@ -323,7 +322,6 @@ def check(
                                 resolver,
                                 now=when,
                                 headers_only=headers_only,
-                                lang=language,
                             )
                         )
                 except (InputError, NotAMessageError) as e:
@@ -335,7 +333,8 @@ def check(
         _fail(e)
     use_color = sys.stdout.isatty() if color is None else color
     if fmt is Format.JSON:
-        _write_stdout(json_render.render(items) + "\n")
+        # The same JSON whatever the locale: English words unless --lang asks (issue 12).
+        _write_stdout(json_render.render(items, lang=language if lang else "en") + "\n")
     else:
         # The route is for people only: parsed here, for the text report (it costs a few ms).
         routes: list[tuple[Hop, ...]] = [

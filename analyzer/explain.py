@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from analyzer.messages import FINDINGS, PHRASES, Plural
+from analyzer.model import Finding
 
 DOMAIN = "dkim_analyzer"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -102,14 +103,44 @@ def entry(code: str, variant: str | None = None) -> str:
     return key if key in FINDINGS else code
 
 
-def render(code: str, lang: str = "en", **fields: object) -> tuple[str, str, str, bool | None]:
-    """(summary, explanation, remedy, permanent) with the fields filled in."""
-    from analyzer.model import PERMANENCE
+def fields(values: Mapping[str, object], lang: str) -> dict[str, object]:
+    """A finding's values, and the words some templates name that come from them: the
+    values are facts (None when unknown, a bool, a code), the words are the language's."""
+    out = dict(values)
+    for name, unknown in (("from_domain", "unknown.domain"), ("server", "unknown.server"),
+                          ("region", "unknown.region")):  # fmt: skip
+        if name in out and out[name] is None:
+            out[name] = phrase(unknown, lang)
+    if "header_valid" in out:
+        out["header_state"] = phrase(f"state.{str(out['header_valid']).lower()}", lang)
+    if out.get("list_owner") is not None:
+        out["owner"] = phrase("owner.list", lang, list=out["list_owner"])
+    if source := out.get("recorded_source"):
+        key = f"recorded.{source}"
+        out["how"] = phrase(key, lang, instance=out.get("recorded_instance"),
+                            sealer=out.get("recorded_sealer"))  # fmt: skip
+    if (adkim := out.get("adkim")) in ("r", "s"):
+        out["mode"] = phrase(f"mode.{adkim}", lang)
+        out["alignment_rule"] = phrase(f"alignment.{adkim}", lang, from_domain=out["from_domain"])
+    return out
 
-    entry = FINDINGS[code]
-    return (
-        text(code, entry.summary, lang, fields),
-        text(code, entry.explanation, lang, fields),
-        text(code, entry.remedy, lang, fields),
-        PERMANENCE.get(code, PERMANENCE.get(code.split(".")[0])),
-    )
+
+# A code whose variant names a second entry that finishes its words: header_modified says
+# which header changed, `change.<kind>` how (forensics.ChangeKind).
+_COMPOSED = {"header_modified": "change"}
+
+
+def words(finding: Finding, lang: str = "en") -> tuple[str, str, str]:
+    """(summary, explanation, remedy) of a finding in `lang`, its values filled in."""
+    key = entry(finding.code, finding.variant)
+    values = fields(finding.values, lang)
+    e = FINDINGS[key]
+    summary, explanation, remedy = (text(key, part, lang, values) for part in e)
+    then = _COMPOSED.get(finding.code)
+    if then and finding.variant:
+        more = f"{then}.{finding.variant}"
+        c = FINDINGS[more]
+        summary += " " + text(more, c.summary, lang, values)
+        explanation += " " + text(more, c.explanation, lang, values)
+        remedy = text(more, c.remedy, lang, values)
+    return summary, explanation, remedy

@@ -6,6 +6,7 @@ renaming one is a breaking change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -545,16 +546,26 @@ def permanence(code: str, variant: str | None = None) -> bool | None:
     return PERMANENCE[code]
 
 
+# The typed values a finding speaks of (domains, selectors, counts, DNS names and statuses).
+Value = str | int | bool | None
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a diagnosis found, as data: a code (the JSON's), a variant (the situation that
+    picks other words for the same code), and the values the words name. No prose: the
+    renderers ask explain.words(finding, lang) for the words, in the language asked for."""
+
     code: str
     severity: Severity
-    summary: str
-    explanation: str
-    remedy: str
-    permanent: bool | None
+    variant: str | None = None
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
     signature_index: int | None = None
     evidence: tuple[str, ...] = ()
+
+    @property
+    def permanent(self) -> bool | None:
+        return permanence(self.code, self.variant)
 
 
 class DmarcStatus(StrEnum):

@@ -57,7 +57,6 @@ def analyze(
     now: int | Clock,
     source: str = "-",
     headers_only: bool = False,
-    lang: str = "en",
 ) -> Report:
     """Parse, extract, fetch keys, verify, classify, look up DMARC and diagnose one message.
 
@@ -82,10 +81,10 @@ def analyze(
         dmarc = dmarc_policy.evaluate(found, verdicts, receiver)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
-        *diagnose(msg, verdicts, lang, dmarc=dmarc, receiver=receiver),
-        *forensic_findings(msg, verdicts, lang),
-        *arc_findings(chain, msg, verdicts, lang),
-        *dns_budget_findings(budget, lang),
+        *diagnose(msg, verdicts, dmarc=dmarc, receiver=receiver),
+        *forensic_findings(msg, verdicts),
+        *arc_findings(chain, msg, verdicts),
+        *dns_budget_findings(budget),
     ]
     findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
     return Report(source, msg, verdicts, tuple(findings), when, dmarc=dmarc, arc=chain,

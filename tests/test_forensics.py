@@ -54,7 +54,7 @@ def test_forensic_fixture_findings(case: Case, dns_server: ZoneServer) -> None:
     if "arc" in case.expected:
         assert message["arc"]["cv"] == case.expected["arc"]  # type: ignore[index]
     # the same findings reach the text report
-    text = run_cli("check", "--nameserver", dns_server.address, str(case.message)).stdout
+    text = run_cli("check", "--nameserver", dns_server.address, str(case.message)).text
     for f in findings:
         assert f["summary"].split(" (")[0][:60] in text
 

@@ -11,13 +11,20 @@ from typing import Any
 
 from analyzer import __version__
 from analyzer.byodkim import ByodkimReport
-from analyzer.model import SCHEMA_VERSION
-from analyzer.render.doctor import finding_lines, selector_dict
+from analyzer.model import SCHEMA_VERSION, Finding
+from analyzer.render.doctor import selector_dict
 from analyzer.render.escape import json_text
-from analyzer.render.text import safe
+from analyzer.render.json import finding_dict
+from analyzer.render.text import finding_lines, safe
 
 
-def render_json(r: ByodkimReport) -> str:
+def _problem_dict(p: Finding, lang: str) -> dict[str, Any]:
+    """A problem: a finding without signature_index and evidence (README's byodkim JSON)."""
+    d = finding_dict(p, lang)
+    return {k: d[k] for k in ("code", "severity", "summary", "explanation", "remedy", "permanent")}
+
+
+def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -32,17 +39,7 @@ def render_json(r: ByodkimReport) -> str:
         },
         "selector": r.selector,
         "domain": r.domain,
-        "problems": [
-            {
-                "code": p.code,
-                "severity": p.severity.value,
-                "summary": p.summary,
-                "explanation": p.explanation,
-                "remedy": p.remedy,
-                "permanent": p.permanent,
-            }
-            for p in r.problems
-        ],
+        "problems": [_problem_dict(p, lang) for p in r.problems],
         "record": None
         if r.record is None
         else {
@@ -53,14 +50,14 @@ def render_json(r: ByodkimReport) -> str:
         },
         "dns": None
         if r.dns is None
-        else {"matches": r.dns.matches, "selector": selector_dict(r.dns.check)},
+        else {"matches": r.dns.matches, "selector": selector_dict(r.dns.check, lang)},
     }
     if r.console_key is not None:
         doc["console_private_key"] = r.console_key
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
 
-def render_text(r: ByodkimReport) -> str:
+def render_text(r: ByodkimReport, *, lang: str = "en", width: int = 80) -> str:
     what = f"{r.kind.value} key"
     if r.key_type:
         size = f" {r.bits}-bit" if r.bits else ""
@@ -72,7 +69,7 @@ def render_text(r: ByodkimReport) -> str:
     if r.problems:
         lines += ["", "Problems"]
         for p in r.problems:
-            lines += finding_lines(p)
+            lines += finding_lines(p, lang=lang, width=width)
     if r.record is not None:
         lines += [
             "",

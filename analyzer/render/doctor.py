@@ -18,13 +18,13 @@ from analyzer.model import (
     DmarcStatus,
     DnsAnswer,
     DnsStatus,
-    Finding,
     Severity,
 )
 from analyzer.pipeline import Outcome
 from analyzer.render.escape import json_text
 from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
-from analyzer.render.text import safe
+from analyzer.render.layout import wrap_all
+from analyzer.render.text import finding_lines, safe
 
 _HEADLINE = {Outcome.PASS: "OK", Outcome.FAIL: "PROBLEM", Outcome.TEMPORARY: "TEMPORARY FAILURE"}
 _STATE = {
@@ -65,7 +65,7 @@ def _hop(a: DnsAnswer) -> dict[str, Any]:
     }
 
 
-def selector_dict(c: SelectorCheck) -> dict[str, Any]:
+def selector_dict(c: SelectorCheck, lang: str = "en") -> dict[str, Any]:
     return {
         "selector": c.selector,
         "source": c.source.value,
@@ -85,7 +85,7 @@ def selector_dict(c: SelectorCheck) -> dict[str, Any]:
             }
             for v in c.propagation
         ],
-        "findings": [finding_dict(f) for f in c.findings],
+        "findings": [finding_dict(f, lang) for f in c.findings],
     }
 
 
@@ -100,7 +100,7 @@ def authority_dict(a: Authority | None) -> dict[str, Any] | None:
     }
 
 
-def render_json(r: DoctorReport) -> str:
+def render_json(r: DoctorReport, *, lang: str = "en") -> str:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
@@ -108,28 +108,15 @@ def render_json(r: DoctorReport) -> str:
         "outcome": r.outcome.name.lower(),
         "exit_code": int(r.outcome),
         "common_selectors_tried": list(r.common_tried),
-        "selectors": [selector_dict(c) for c in r.selectors],
+        "selectors": [selector_dict(c, lang) for c in r.selectors],
         "authoritative": authority_dict(r.authority),
         "dmarc": dmarc_dict(r.dmarc),
-        "findings": [finding_dict(f) for f in r.findings],
+        "findings": [finding_dict(f, lang) for f in r.findings],
     }
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def finding_lines(f: Finding, indent: str = "") -> list[str]:
-    """One finding: severity, summary, explanation, fix; evidence for all but information."""
-    permanence = {True: " (permanent)", False: " (temporary)", None: ""}[f.permanent]
-    lines = [
-        f"{indent}- [{f.severity.value}] {safe(f.summary)}{permanence}",
-        f"{indent}    {safe(f.explanation)}",
-        f"{indent}    Fix: {safe(f.remedy)}",
-    ]
-    if f.severity is not Severity.INFO:
-        lines += [f"{indent}    Evidence: {safe(e)}" for e in f.evidence]
-    return lines
 
 
 def _key_line(k: KeyCheck) -> str:
@@ -147,7 +134,7 @@ def _key_line(k: KeyCheck) -> str:
     return "key: " + ", ".join(safe(p) for p in parts)
 
 
-def _selector_text(c: SelectorCheck) -> list[str]:
+def _selector_text(c: SelectorCheck, lang: str, width: int) -> list[str]:
     via = {"selector": "--selector", "ses_token": "--ses-token", "common": "common selector"}
     lines = [f"{safe(c.name)}  ({via[c.source.value]}): {_STATE[c.outcome]}"]
     if c.expected_target:
@@ -173,8 +160,10 @@ def _selector_text(c: SelectorCheck) -> list[str]:
         else:
             state = "; ".join(safe(h[:60]) + ("…" if len(h) > 60 else "") for h in v.holds)
         lines.append(f"  authoritative {safe(v.server)}: {state}")
+    lines = wrap_all(lines, width)
     for f in c.findings:
-        lines += finding_lines(f, "  ")
+        lines += finding_lines(f, lang=lang, width=width, indent="  ",
+                               evidence=f.severity is not Severity.INFO)  # fmt: skip
     return lines
 
 
@@ -195,7 +184,7 @@ def _dmarc_text(d: Dmarc) -> str:
     return "DMARC: no record"
 
 
-def render_text(r: DoctorReport) -> str:
+def render_text(r: DoctorReport, *, lang: str = "en", width: int = 80) -> str:
     result = r.outcome
     usable = sum(c.usable for c in r.selectors)
     lines = [
@@ -210,10 +199,12 @@ def render_text(r: DoctorReport) -> str:
         servers = ", ".join(safe(s) for s in r.authority.servers)
         lines.append(f"Authoritative servers of {zone}: {servers}")
     for c in r.selectors:
-        lines += ["", *_selector_text(c)]
+        lines += ["", *_selector_text(c, lang, width)]
     lines += ["", _dmarc_text(r.dmarc)]
+    lines = wrap_all(lines, width)
     if r.findings:
         lines += ["", "Domain"]
         for f in r.findings:
-            lines += finding_lines(f)
+            lines += finding_lines(f, lang=lang, width=width,
+                                   evidence=f.severity is not Severity.INFO)  # fmt: skip
     return "\n".join(lines) + "\n"

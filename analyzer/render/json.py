@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from analyzer import __version__
+from analyzer.explain import words
 from analyzer.model import (
     SCHEMA_VERSION,
     ArcChain,
@@ -86,13 +87,16 @@ def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
+    """A finding; its words in `lang` (English unless asked: the JSON is the same whatever
+    the locale, and scripts read the code, never the words)."""
+    summary, explanation, remedy = words(f, lang)
     return {
         "code": f.code,
         "severity": f.severity.value,
-        "summary": f.summary,
-        "explanation": f.explanation,
-        "remedy": f.remedy,
+        "summary": summary,
+        "explanation": explanation,
+        "remedy": remedy,
         "permanent": f.permanent,
         "signature_index": f.signature_index,
         "evidence": list(f.evidence),
@@ -151,7 +155,7 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
     }
 
 
-def message_dict(r: Report) -> dict[str, Any]:
+def message_dict(r: Report, lang: str = "en") -> dict[str, Any]:
     msg = r.message
     result = outcome(r)
     return {
@@ -167,7 +171,7 @@ def message_dict(r: Report) -> dict[str, Any]:
         "outcome": result.name.lower(),
         "exit_code": int(result),
         "signatures": [signature_dict(v) for v in r.verdicts],
-        "findings": [finding_dict(f) for f in r.findings],
+        "findings": [finding_dict(f, lang) for f in r.findings],
         "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
         "arc": arc_dict(r.arc),
         "receiver": receiver_dict(r.receiver),
@@ -216,16 +220,16 @@ def failure_dict(f: Failure) -> dict[str, Any]:
     return {"source": source_text(f.source), "error": f.error, "exit_code": f.exit_code}
 
 
-def item_dict(item: Report | Failure) -> dict[str, Any]:
-    return failure_dict(item) if isinstance(item, Failure) else message_dict(item)
+def item_dict(item: Report | Failure, lang: str = "en") -> dict[str, Any]:
+    return failure_dict(item) if isinstance(item, Failure) else message_dict(item, lang)
 
 
-def render(items: Iterable[Report | Failure]) -> str:
+def render(items: Iterable[Report | Failure], *, lang: str = "en") -> str:
     """The `check --format json` document, one entry per input in input order."""
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
-        "messages": [item_dict(i) for i in items],
+        "messages": [item_dict(i, lang) for i in items],
     }
     return dumps(doc, indent=2)
 
