@@ -25,10 +25,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 from analyzer.dns import Resolver
-from analyzer.doctor import SelectorCheck, check_selector, worst_first
+from analyzer.doctor import SelectorCheck, check_selector
 from analyzer.keys import key_name
-from analyzer.model import Finding, Severity, Value
-from analyzer.pipeline import Outcome
+from analyzer.model import Finding, Outcome, Severity, Value, only_temporary, worst_first
 
 SES_RSA_BITS = (1024, 2048)  # the SES API's DkimSigningAttributes; the guide names 1024
 SELECTOR_MAX = 63  # SES: 1 to 63 letters and digits (a DNS label is at most 63, RFC 1035)
@@ -94,10 +93,7 @@ class ByodkimReport:
 
     @property
     def outcome(self) -> Outcome:
-        if self.ok:
-            return Outcome.PASS
-        temporary = all(p.permanent is False for p in self.problems if p.severity is Severity.ERROR)
-        return Outcome.TEMPORARY if temporary else Outcome.FAIL
+        return Outcome.decide(self.ok, only_temporary(self.problems))
 
 
 @dataclass(frozen=True, slots=True)

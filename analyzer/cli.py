@@ -28,8 +28,8 @@ from analyzer.dns import Resolver, open_resolver, parse_nameserver
 from analyzer.doctor import Authority
 from analyzer.errors import AnalyzerError, InputError, NotAMessageError, UsageError
 from analyzer.message import MAX_MESSAGE_BYTES, too_large
-from analyzer.model import Clock, ClockSource, Failure, Hop, Report
-from analyzer.pipeline import Outcome, analyze, outcome
+from analyzer.model import Clock, ClockSource, ExitCode, Failure, Hop, Report
+from analyzer.pipeline import analyze
 from analyzer.render import Format
 from analyzer.render import byodkim as byodkim_render
 from analyzer.render import doctor as doctor_render
@@ -560,16 +560,8 @@ def _progress(paths: list[str]) -> Iterator[Callable[[ScanResult], None] | None]
 
 
 def exit_status(items: list[Report | Failure]) -> int:
-    """Entries that failed first, the highest code winning (70 a bug > 66 unreadable > 65
-    not a message), then the worst message: fail (1) > temporary (75) > pass (0)."""
-    failures = [i.exit_code for i in items if isinstance(i, Failure)]
-    if failures:
-        return max(failures)
-    results = {outcome(i) for i in items if isinstance(i, Report)}
-    for worst in (Outcome.FAIL, Outcome.TEMPORARY):
-        if worst in results:
-            return int(worst)
-    return int(Outcome.PASS)
+    """The worst of the entries' codes and the messages' outcomes (model.ExitCode.worst)."""
+    return int(ExitCode.worst(i.exit_code if isinstance(i, Failure) else i.outcome for i in items))
 
 
 def main() -> None:

@@ -36,12 +36,12 @@ from analyzer.model import (
     Severity,
     SignatureVerdict,
     Value,
+    worst_first,
 )
 from analyzer.probes import domain_missing
 from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR})
 # Reasons a key that is gone or replaced since delivery produces (trace.passed_at_delivery).
 _ROTATION = trace.ROTATION
@@ -481,4 +481,4 @@ def diagnose(
     ]
     if dmarc is not None:
         found += dmarc_findings(msg, verdicts, dmarc, receiver)
-    return tuple(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))
+    return worst_first(found)

@@ -41,13 +41,15 @@ from analyzer.model import (
     Finding,
     KeyProblem,
     KeyRecord,
+    Outcome,
     Probe,
     ProbeKind,
     Reason,
     Severity,
     Value,
+    only_temporary,
+    worst_first,
 )
-from analyzer.pipeline import Outcome
 from analyzer.probes import probe_key
 from analyzer.verify import MIN_RSA_BITS, load_public_key
 
@@ -147,12 +149,7 @@ class SelectorCheck:
     def outcome(self) -> Outcome:
         """PASS when usable; TEMPORARY when only temporary errors (DNS failures, a record
         still propagating) stand in the way; FAIL otherwise."""
-        if self.usable:
-            return Outcome.PASS
-        errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        if errors and all(f.permanent is False for f in errors):
-            return Outcome.TEMPORARY
-        return Outcome.FAIL
+        return Outcome.decide(self.usable, only_temporary(self.findings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +176,9 @@ class DoctorReport:
         """Asked selectors: all usable. Common selectors: at least one found usable."""
         results = [c.outcome for c in self.selectors]
         if self.common_tried:
-            if Outcome.PASS in results:
-                return Outcome.PASS
-            return Outcome.TEMPORARY if Outcome.TEMPORARY in results else Outcome.FAIL
-        if not results or Outcome.FAIL in results:
-            return Outcome.FAIL
-        return Outcome.TEMPORARY if Outcome.TEMPORARY in results else Outcome.PASS
+            passed = Outcome.PASS in results
+            return Outcome.decide(passed, Outcome.TEMPORARY in results)
+        return Outcome.worst(results) if results else Outcome.FAIL
 
 
 def ses_target(token: str) -> str:
@@ -430,11 +424,6 @@ def _finding(
     """diagnose.finding, with DNS answers as its evidence."""
     ev = [describe_answer(a) for a in evidence]
     return finding(code, severity, fields, variant=variant, evidence=ev)
-
-
-def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return tuple(sorted(findings, key=lambda f: order[f.severity]))
 
 
 _PENDING = ("propagation_incomplete", "resolver_cache_stale")  # the record is on its way

@@ -6,9 +6,9 @@ renaming one is a breaking change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 SCHEMA_VERSION = 1
 
@@ -87,6 +87,67 @@ class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """The one severity order: 0 for the worst (error), then warning, then info."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class Outcome(IntEnum):
+    """The answer of a command about one thing (a message, a selector, a key), which is also
+    its exit status: it passed, only something temporary stands in the way, or it failed."""
+
+    PASS = 0
+    FAIL = 1
+    TEMPORARY = 75  # EX_TEMPFAIL: try again later
+
+    @classmethod
+    def decide(cls, passed: bool, temporary: bool) -> Outcome:
+        """The one rule: PASS when it passed; else TEMPORARY when only temporary failures
+        stand in the way (each command says which); else FAIL."""
+        if passed:
+            return cls.PASS
+        return cls.TEMPORARY if temporary else cls.FAIL
+
+    @classmethod
+    def worst(cls, outcomes: Iterable[Outcome]) -> Outcome:
+        """Over several: FAIL > TEMPORARY > PASS (none: PASS)."""
+        found = set(outcomes)
+        return next((o for o in (cls.FAIL, cls.TEMPORARY) if o in found), cls.PASS)
+
+
+class ExitCode(IntEnum):
+    """Every exit status a command returns (README, "Exit codes"; sysexits.h names)."""
+
+    OK = 0
+    FAIL = 1  # some message (selector, key) fails
+    USAGE = 2  # a usage error: unknown option, bad value, a zone file that does not parse
+    DATAERR = 65  # EX_DATAERR: an input is not a message
+    NOINPUT = 66  # EX_NOINPUT: an input cannot be read
+    SOFTWARE = 70  # EX_SOFTWARE: a bug in this tool
+    IOERR = 74  # EX_IOERR: the output cannot be written
+    TEMPFAIL = 75  # EX_TEMPFAIL: only a temporary failure stands in the way
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
+
+    @classmethod
+    def worst(cls, codes: Iterable[int]) -> ExitCode:
+        """The one precedence rule of every command: what ended the run (141, 130, 74, 2),
+        then 70 (a bug), 66 (unreadable), 1 (a failure), 65 (not a message), 75
+        (temporary), 0."""
+        found = {cls(c) for c in codes}
+        return next((c for c in _EXIT_PRECEDENCE if c in found), cls.OK)
+
+
+_EXIT_PRECEDENCE = (
+    ExitCode.BROKEN_PIPE, ExitCode.INTERRUPTED, ExitCode.IOERR, ExitCode.USAGE,
+    ExitCode.SOFTWARE, ExitCode.NOINPUT, ExitCode.FAIL, ExitCode.DATAERR, ExitCode.TEMPFAIL,
+    ExitCode.OK,
+)  # fmt: skip
 
 
 class LineEndings(StrEnum):
@@ -568,6 +629,18 @@ class Finding:
         return permanence(self.code, self.variant)
 
 
+def only_temporary(findings: Iterable[Finding]) -> bool:
+    """Errors stand in the way, and every one of them is temporary (PERMANENCE says False):
+    what makes an outcome TEMPORARY for the commands judged by their findings (dns, byodkim)."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    return bool(errors) and all(f.permanent is False for f in errors)
+
+
+def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in the one severity order, worst first (stable within a severity)."""
+    return tuple(sorted(findings, key=lambda f: f.severity.rank))
+
+
 class DmarcStatus(StrEnum):
     FOUND = "found"  # one valid DMARC record applies to the From domain
     NONE = "none"  # no record at the From domain nor at its organizational domain
@@ -628,6 +701,7 @@ class Report:
     arc: ArcChain = ArcChain(ArcCv.NONE)
     clock: ClockSource = ClockSource.GIVEN  # which clock verified_at comes from
     receiver: Receiver | None = None  # the trusted receiver and what it recorded
+    outcome: Outcome = Outcome.FAIL  # decided once, by pipeline.analyze
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:

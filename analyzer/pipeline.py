@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
 from analyzer import trace
@@ -15,18 +14,21 @@ from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
+    Classification,
     Clock,
     ClockSource,
     DkimSignature,
+    Dmarc,
     DmarcStatus,
     MalformedSignature,
+    Outcome,
     ParsedMessage,
     Reason,
     Receiver,
     Report,
     Result,
-    Severity,
     SignatureVerdict,
+    worst_first,
 )
 from analyzer.probes import probe_key
 from analyzer.signatures import extract
@@ -40,14 +42,6 @@ _KEY_UNUSABLE = frozenset({
     Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTAX,
     Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR,
 })  # fmt: skip
-
-
-class Outcome(IntEnum):
-    """The message-level answer, which is also the CLI's exit status."""
-
-    PASS = 0  # an aligned signature passes (strictly when DMARC says adkim=s; headers only: b=)
-    FAIL = 1  # none does
-    TEMPORARY = 75  # only a temporary DNS error stands in the way (EX_TEMPFAIL)
 
 
 def analyze(
@@ -86,9 +80,8 @@ def analyze(
         *arc_findings(chain, msg, verdicts),
         *dns_budget_findings(budget),
     ]
-    findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
-    return Report(source, msg, verdicts, tuple(findings), when, dmarc=dmarc, arc=chain,
-                  clock=clock, receiver=receiver)  # fmt: skip
+    return Report(source, msg, verdicts, worst_first(findings), when, dmarc=dmarc, arc=chain,
+                  clock=clock, receiver=receiver, outcome=message_outcome(verdicts, dmarc))  # fmt: skip
 
 
 def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
@@ -135,13 +128,16 @@ def _verdict(
     return verdict
 
 
-def outcome(report: Report) -> Outcome:
-    """PASS when an aligned signature passes: relaxed alignment, or strict when the From
-    domain's DMARC record says adkim=s (RFC 7489 §3.1.1)."""
-    dmarc = report.dmarc
+def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None) -> Outcome:
+    """The message's answer (Report.outcome, decided here once): PASS when an aligned
+    signature passes (relaxed alignment, or strict when the From domain's DMARC record
+    says adkim=s, RFC 7489 §3.1.1); TEMPORARY when an author signature met a temporary
+    DNS error; FAIL otherwise."""
     strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
-    if any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in report.verdicts):
-        return Outcome.PASS
-    if any(v.result is Result.TEMPERROR for v in report.author_verdicts):
-        return Outcome.TEMPORARY
-    return Outcome.FAIL
+    passed = any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in verdicts)
+    temporary = any(
+        v.result is Result.TEMPERROR
+        for v in verdicts
+        if v.alignment.classification is Classification.AUTHOR
+    )
+    return Outcome.decide(passed, temporary)

@@ -58,8 +58,8 @@ from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, Resolve
 from analyzer.errors import NotAMessageError
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import from_domain, split_header_fields
-from analyzer.model import Clock, DnsAnswer, Failure, KeyRecord, Report
-from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
+from analyzer.model import Clock, DnsAnswer, ExitCode, Failure, KeyRecord, Outcome, Report
+from analyzer.pipeline import MAX_SIGNATURES, analyze
 from analyzer.probes import probe_key
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
@@ -213,7 +213,7 @@ def analyze_batch(
 
 
 def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
-    result = outcome(report)
+    result = report.outcome
     rows = tuple(
         SignatureRow(
             v.domain,
@@ -792,18 +792,13 @@ class Summary:
 
     def exit_code(self) -> int:
         """Worst first: 70 (a bug), 66 (something unreadable), 1 (some message fails),
-        65 (an entry is not a message), 75 (only temporary DNS failures), 0."""
-        if self.internal:
-            return EXIT_INTERNAL
-        if self.unreadable:
-            return EXIT_NOINPUT
-        if self.by_outcome["fail"]:
-            return 1
-        if self.by_outcome["error"]:
-            return 65
-        if self.by_outcome["temporary"]:
-            return 75
-        return 0
+        65 (an entry is not a message), 75 (only temporary DNS failures), 0: ExitCode.worst."""
+        seen = {
+            ExitCode.SOFTWARE: self.internal, ExitCode.NOINPUT: self.unreadable,
+            ExitCode.FAIL: self.by_outcome["fail"], ExitCode.DATAERR: self.by_outcome["error"],
+            ExitCode.TEMPFAIL: self.by_outcome["temporary"],
+        }  # fmt: skip
+        return int(ExitCode.worst(code for code, count in seen.items() if count))
 
 
 # --- one whole run ----------------------------------------------------------------------

@@ -18,9 +18,9 @@ from analyzer.model import (
     DmarcStatus,
     DnsAnswer,
     DnsStatus,
+    Outcome,
     Severity,
 )
-from analyzer.pipeline import Outcome
 from analyzer.render.escape import json_text
 from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
 from analyzer.render.layout import wrap_all

@@ -22,7 +22,6 @@ from analyzer.model import (
     Report,
     SignatureVerdict,
 )
-from analyzer.pipeline import outcome
 from analyzer.render.escape import json_text, source_text
 
 
@@ -157,7 +156,7 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
 
 def message_dict(r: Report, lang: str = "en") -> dict[str, Any]:
     msg = r.message
-    result = outcome(r)
+    result = r.outcome
     return {
         "source": source_text(r.source),
         "from_domain": msg.from_domain,

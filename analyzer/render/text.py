@@ -23,12 +23,12 @@ from analyzer.model import (
     Failure,
     Finding,
     Hop,
+    Outcome,
     Report,
     Result,
     Severity,
     SignatureVerdict,
 )
-from analyzer.pipeline import Outcome, outcome
 from analyzer.render.escape import safe as safe  # re-exported: doctor and byodkim use it
 from analyzer.render.escape import source_text
 from analyzer.render.layout import table, wrap, wrap_all
@@ -76,7 +76,7 @@ def headline(report: Report, lang: str = "en") -> str:
     msg = report.message
     domain = msg.from_domain or explain.phrase("unknown.domain", lang)
     dmarc = report.dmarc
-    if outcome(report) is Outcome.PASS:
+    if report.outcome is Outcome.PASS:
         strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
         v = next(v for v in report.verdicts if counts_for_dmarc(v, strict=strict))
         key = "headline.pass"
@@ -221,7 +221,7 @@ def render_report(
     style = _Style(color)
     p = functools.partial(explain.phrase, lang=lang)
     msg = report.message
-    result = outcome(report)
+    result = report.outcome
     head_style = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.TEMPORARY: "yellow"}[result]
     labels = [
         p(k) + ":"
