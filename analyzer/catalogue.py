@@ -69,7 +69,10 @@ def entries() -> Iterator[tuple[str, str | tuple[str, str], str]]:
             elif value:
                 yield key, value, part
     for key, phrase in messages.PHRASES.items():
-        yield key, phrase, "phrase"
+        if isinstance(phrase, Plural):
+            yield key, (phrase.one, phrase.other), f"phrase; plural by {{{phrase.n}}}"
+        else:
+            yield key, phrase, "phrase"
 
 
 def _new(lang: str | None = None) -> Catalog:
@@ -247,7 +250,7 @@ def _value(value: str | Plural, indent: str) -> str:
     return _literal(value, indent)
 
 
-def write_messages(findings: dict[str, Text], phrases: dict[str, str]) -> None:
+def write_messages(findings: dict[str, Text], phrases: dict[str, str | Plural]) -> None:
     source = (_PACKAGE / "messages.py").read_text(encoding="utf-8")
     head = source[: source.index("FINDINGS: dict[str, Text] = {")]
     lines = [head.rstrip("\n"), "", "", "FINDINGS: dict[str, Text] = {"]
@@ -260,9 +263,18 @@ def write_messages(findings: dict[str, Text], phrases: dict[str, str]) -> None:
         "",
         "# Short texts of the reports (labels, headlines) and words that fill templates.",
     ]
-    lines.append("PHRASES: dict[str, str] = {")
+    lines.append("PHRASES: dict[str, str | Plural] = {")
     for key, phrase in phrases.items():
-        lines.append(f"    {_quoted(key)}: (\n{_literal(phrase, '        ')}\n    ),")
+        if isinstance(phrase, Plural):
+            lines.append(f"    {_quoted(key)}: {_value(phrase, '    ').strip()},")
+            continue
+        literal = _literal(phrase, "        ")
+        one = "\n" not in literal and len(key) + len(literal) < 90
+        lines.append(
+            f"    {_quoted(key)}: {literal.strip()},"
+            if one
+            else f"    {_quoted(key)}: (\n{literal}\n    ),"
+        )
     lines += ["}", ""]
     (_PACKAGE / "messages.py").write_text("\n".join(lines), encoding="utf-8")
 

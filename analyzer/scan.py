@@ -123,6 +123,8 @@ class ScanResult:
     from_domain: str | None = None
     signatures: tuple[SignatureRow, ...] = ()
     size: int = 0
+    arc: str | None = None  # the ARC chain's cv= (none, pass, fail), for the summary
+    rotated: int = 0  # key_rotated findings: passed at delivery, key likely rotated since
 
 
 # --- the worker side (runs in a worker process, or in a thread with --jobs 1) -----------
@@ -233,9 +235,11 @@ def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
         output = csv_render.report_rows(report)
     else:
         output = ""
+    rotated = sum(f.code == "key_rotated" for f in report.findings)
     return ScanResult(
-        report.source, output, int(result), result, None, report.message.from_domain, rows, size
-    )
+        report.source, output, int(result), result, None, report.message.from_domain, rows, size,
+        report.arc.cv.value, rotated,
+    )  # fmt: skip
 
 
 def failure_result(
@@ -762,6 +766,8 @@ class Summary:
     internal: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    arc: Counter[str] = field(default_factory=Counter)  # messages by ARC cv= (none not counted)
+    rotated: int = 0  # signatures that passed at delivery whose key is likely rotated since
 
     def add(self, r: ScanResult) -> None:
         self.messages += 1
@@ -776,6 +782,9 @@ class Summary:
             self.error_example.setdefault(kind, r.source)
             return
         self.by_outcome[r.outcome.name.lower()] += 1
+        if r.arc and r.arc != "none":
+            self.arc[r.arc] += 1
+        self.rotated += r.rotated
         if r.from_domain:
             self.from_total[r.from_domain] += 1
             if r.outcome is not Outcome.PASS:

@@ -56,6 +56,9 @@ def test_forensic_fixture_findings(case: Case, dns_server: ZoneServer) -> None:
     # the same findings reach the text report
     text = run_cli("check", "--nameserver", dns_server.address, str(case.message)).text
     for f in findings:
+        if f["code"] == "line_endings_converted":  # one note line, naming the code
+            assert "(line_endings_converted)" in text
+            continue
         assert f["summary"].split(" (")[0][:60] in text
 
 

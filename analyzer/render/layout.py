@@ -95,11 +95,19 @@ def wrap_all(lines: Sequence[str], width: int) -> list[str]:
 
 def table(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int) -> str:
     """A table when it fits in `width`; else each row folded into `header value` pairs."""
-    text: str = tabulate(rows, headers=list(headers), tablefmt="simple")
+    text: str = tabulate(rows, headers=list(headers), tablefmt="simple", intfmt=",")
     if max((columns(line) for line in text.splitlines()), default=0) <= width:
         return text
     out: list[str] = []
     for row in rows:
-        cells = [f"{h} {c}" for h, c in zip(headers, row, strict=False) if str(c) not in ("", "-")]
-        out += wrap(", ".join(cells[1:]), width, f"{row[0]}  " if row else "")
+        cells = [
+            f"{h}{c}" if h.endswith("=") else f"{h} {c}"
+            for h, c in zip(headers, row, strict=False)
+            if str(c) not in ("", "-")
+        ]
+        first = f"{row[0]}  " if row else ""
+        if columns(first) > width // 2:  # a long first cell (a DNS name): a line of its own
+            out += wrap(str(row[0]), width, "", "  ")
+            first = "    "
+        out += wrap(", ".join(cells[1:]), width, first)
     return "\n".join(out)

@@ -88,10 +88,74 @@ def headline(report: Report, lang: str = "en") -> str:
         return safe(
             explain.phrase(key, lang, from_domain=domain, d=v.domain, s=v.selector, policy=policy)
         )
-    worst = next((f for f in report.findings if f.severity is not Severity.INFO), None)
+    rotated = passed_at_delivery(report)
+    if rotated is not None:
+        seen = rotated.values
+        return safe(explain.phrase("headline.rotated", lang, from_domain=domain, d=seen.get("d"),
+                                   s=seen.get("s"), authserv=seen.get("authserv")))  # fmt: skip
+    shown = ordered(report)
+    worst = next((f for f in shown if f.severity is not Severity.INFO), None)
     if worst is None:
         return safe(explain.phrase("headline.fail", lang, from_domain=domain))
-    return safe(words(worst, lang)[0])
+    said = words(worst, lang)[0]
+    # The proof of the cause, when forensics found it: "the body was changed" + what changed.
+    proof = next((f for f in shown if f.code in PROVEN and f.signature_index is not None
+                  and f.signature_index == worst.signature_index), None)  # fmt: skip
+    if proof is not None:
+        said += " " + words(proof, lang)[0]
+    return safe(said)
+
+
+# Forensic findings that prove what changed (forensics.py): the cause, not a guess.
+PROVEN = frozenset({
+    "body_appended", "body_prepended", "body_whitespace", "body_line_endings",
+    "mbox_from_quoting", "header_modified",
+})  # fmt: skip
+# Shown as one line under the header (every saved .eml has LF line endings): not a finding
+# to read through each time; --verbose shows it as one.
+_NOTED = "line_endings_converted"
+
+
+def ordered(report: Report) -> list[Finding]:
+    """The findings in the order that matters to a reader: what stops the author's
+    signatures (each one's cause with its proof), then the other problems, then the DMARC
+    note, then information. Severity orders each group (model.worst_first did already)."""
+    authors = {v.index for v in report.author_verdicts}
+
+    def group(f: Finding) -> int:
+        if f.severity is Severity.INFO:
+            return 3
+        if f.code == "dmarc_alignment":
+            return 2
+        if f.signature_index in authors or (
+            f.signature_index is None and f.severity is Severity.ERROR
+        ):
+            return 0
+        return 1
+
+    def key(item: tuple[int, Finding]) -> tuple[int, int, int]:
+        i, f = item
+        g = group(f)
+        return (g, f.signature_index if g == 0 and f.signature_index is not None else -1, i)
+
+    return [f for _, f in sorted(enumerate(report.findings), key=key)]
+
+
+def passed_at_delivery(report: Report) -> Finding | None:
+    """The key_rotated finding of an author signature when that alone makes it fail: the
+    message passed at delivery (its receiver recorded so) and the key is likely gone since."""
+    if report.outcome is not Outcome.FAIL:
+        return None
+    authors = {v.index for v in report.author_verdicts}
+    rotated = [
+        f for f in report.findings if f.code == "key_rotated" and f.signature_index in authors
+    ]
+    stopped = any(
+        f.severity is Severity.ERROR and (f.signature_index in authors or f.signature_index is None)
+        for f in report.findings
+        if f.code != "dmarc_alignment"
+    )
+    return rotated[0] if rotated and not stopped else None
 
 
 def finding_lines(
@@ -223,6 +287,9 @@ def render_report(
     msg = report.message
     result = report.outcome
     head_style = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.TEMPORARY: "yellow"}[result]
+    outcome_word = p(f"outcome.{result.name.lower()}")
+    if passed_at_delivery(report) is not None:  # not FAIL: it passed, only the key is gone
+        outcome_word, head_style = p("outcome.rotated"), "yellow"
     labels = [
         p(k) + ":"
         for k in ("label.message", "label.from", "label.subject", "label.dmarc", "label.checked")
@@ -232,7 +299,7 @@ def render_report(
     def field(label: str, value: str) -> list[str]:
         return wrap(safe(value), width, label + " " * (column - wcswidth(label)))
 
-    head = style(p(f"outcome.{result.name.lower()}"), head_style)
+    head = style(outcome_word, head_style)
     lines = [
         *wrap(headline(report, lang), width, f"{head}: ", "  "),
         "",
@@ -253,9 +320,14 @@ def render_report(
             for a in report.arc.sets
         )  # fmt: skip
         lines += ["", *wrap(arc, width, "", "  ")]
-    if report.findings:
+    findings = ordered(report)
+    if not verbose and any(f.code == _NOTED for f in findings):
+        findings = [f for f in findings if f.code != _NOTED]
+        endings = msg.line_endings.value.upper()
+        lines += wrap(style(p("note.line_endings", endings=endings), "dim"), width)
+    if findings:
         lines += ["", style(p("label.findings"), "bold")]
-    for f in report.findings:
+    for f in findings:
         shown = f.severity is not Severity.INFO or verbose
         lines += finding_lines(f, lang=lang, width=width, evidence=shown, color=color)
     if route:
