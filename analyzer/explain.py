@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -130,6 +131,13 @@ def fields(values: Mapping[str, object], lang: str) -> dict[str, object]:
 _COMPOSED = {"header_modified": "change"}
 
 
+def join(first: str, then: str) -> str:
+    """Two sentences: a space between them, none after a wide (CJK) character."""
+    if not first or not then:
+        return first or then
+    return first + then if unicodedata.east_asian_width(first[-1]) in "WF" else f"{first} {then}"
+
+
 def words(finding: Finding, lang: str = "en") -> tuple[str, str, str]:
     """(summary, explanation, remedy) of a finding in `lang`, its values filled in."""
     key = entry(finding.code, finding.variant)
@@ -140,7 +148,7 @@ def words(finding: Finding, lang: str = "en") -> tuple[str, str, str]:
     if then and finding.variant:
         more = f"{then}.{finding.variant}"
         c = FINDINGS[more]
-        summary += " " + text(more, c.summary, lang, values)
-        explanation += " " + text(more, c.explanation, lang, values)
+        summary = join(summary, text(more, c.summary, lang, values))
+        explanation = join(explanation, text(more, c.explanation, lang, values))
         remedy = text(more, c.remedy, lang, values)
     return summary, explanation, remedy

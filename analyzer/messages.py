@@ -1451,4 +1451,5 @@ PHRASES: dict[str, str | Plural] = {
         "as of their delivery time with --now delivery.",
         "count",
     ),
+    "permanence.suffix": " ({permanence})",
 }

@@ -27,15 +27,32 @@ def columns(text: str) -> int:
     return n if n >= 0 else sum(max(wcwidth(c), 0) for c in plain)
 
 
+# No line starts with a closing mark nor ends with an opening one (kinsoku).
+_CLOSING = frozenset("，。、：；！？）」』》〉】,.;:!?)")
+_OPENING = frozenset("（「『《〈【")
+
+
 def _units(text: str) -> list[str]:
-    """Spaces, wide characters one by one, and runs of narrow ones (words)."""
+    """Spaces, wide characters one by one, and runs of narrow ones (words); punctuation
+    stays with the character it belongs to."""
     out: list[str] = []
+    opening = ""
     for m in _TOKENS.finditer(text):
         tok = m.group()
-        if not tok.isspace() and wcwidth(tok) != 2 and out and _narrow_word(out[-1]):
+        if tok in _OPENING:
+            opening += tok
+            continue
+        if opening:
+            tok, opening = opening + tok, ""
+            out.append(tok)
+        elif (tok in _CLOSING and out and not out[-1].isspace()) or (
+            not tok.isspace() and wcwidth(tok) != 2 and out and _narrow_word(out[-1])
+        ):
             out[-1] += tok
         else:
             out.append(tok)
+    if opening:
+        out.append(opening)
     return out
 
 
@@ -109,5 +126,5 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int) 
         if columns(first) > width // 2:  # a long first cell (a DNS name): a line of its own
             out += wrap(str(row[0]), width, "", "  ")
             first = "    "
-        out += wrap(", ".join(cells[1:]), width, first)
+        out += wrap(", ".join(cells[1:]), width, first, "    ")
     return "\n".join(out)

@@ -102,7 +102,7 @@ def headline(report: Report, lang: str = "en") -> str:
     proof = next((f for f in shown if f.code in PROVEN and f.signature_index is not None
                   and f.signature_index == worst.signature_index), None)  # fmt: skip
     if proof is not None:
-        said += " " + words(proof, lang)[0]
+        said = explain.join(said, words(proof, lang)[0])
     return safe(said)
 
 
@@ -172,7 +172,11 @@ def finding_lines(
     information, unless --verbose)."""
     p = functools.partial(explain.phrase, lang=lang)
     summary, explanation, remedy = words(f, lang)
-    permanence = "" if f.permanent is None else f" ({p(f'permanence.{str(f.permanent).lower()}')})"
+    permanence = (
+        ""
+        if f.permanent is None
+        else p("permanence.suffix", permanence=p(f"permanence.{str(f.permanent).lower()}"))
+    )
     body = indent + "    "
     tag = _Style(color)(f.severity.value, _SEVERITY_STYLE[f.severity])
     lines = wrap(f"{safe(summary)}{permanence}", width, f"{indent}- [{tag} · {f.code}] ", body)
