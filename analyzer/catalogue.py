@@ -27,6 +27,7 @@ import importlib.util
 import io
 import re
 import string
+import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -98,7 +99,14 @@ def _write_po(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     out = io.BytesIO()
     write_po(out, catalog, width=100, omit_header=False, sort_output=False)
-    path.write_bytes(out.getvalue())
+    new = out.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(new):
+        return  # only the creation date would change: keep the file (and the diff) as it is
+    path.write_bytes(new)
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation|PO-Revision)-Date: [^"]*"', b"", po)
 
 
 def mo_bytes(catalog: Catalog) -> bytes:
@@ -192,6 +200,16 @@ def convert(path: Path) -> None:
     phrases = dict(messages.PHRASES)
     new_keys = [k for k in old._EN if k not in findings]
     new_phrases = [k for k in old.PHRASES_EN if k not in phrases]
+    # An entry both have whose English differs: the other branch reworded it; that is a
+    # review, not a conversion (edit messages.py, then extract: its translation turns fuzzy).
+    for key in old._EN.keys() & findings.keys():
+        t = old._EN[key]
+        theirs = Text(_plural(t.summary), _plural(t.explanation), _plural(t.remedy))
+        if theirs != findings[key]:
+            print(f"changed, not converted: {key} (edit analyzer/messages.py by hand)")
+    for key in old.PHRASES_EN.keys() & phrases.keys():
+        if old.PHRASES_EN[key] != phrases[key] and not isinstance(phrases[key], Plural):
+            print(f"changed, not converted: phrase {key} (edit analyzer/messages.py by hand)")
     for key in new_keys:
         t = old._EN[key]
         findings[key] = Text(_plural(t.summary), _plural(t.explanation), _plural(t.remedy))
@@ -276,7 +294,10 @@ def write_messages(findings: dict[str, Text], phrases: dict[str, str | Plural]) 
             else f"    {_quoted(key)}: (\n{literal}\n    ),"
         )
     lines += ["}", ""]
-    (_PACKAGE / "messages.py").write_text("\n".join(lines), encoding="utf-8")
+    path = _PACKAGE / "messages.py"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    # The project's formatting (ruff is a [test] extra, as Babel is).
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(path)], check=False)
 
 
 def main(argv: list[str] | None = None) -> int:
