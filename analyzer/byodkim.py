@@ -24,12 +24,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
-from analyzer import explain
 from analyzer.dns import Resolver
-from analyzer.doctor import SelectorCheck, check_selector, worst_first
+from analyzer.doctor import SelectorCheck, check_selector
 from analyzer.keys import key_name
-from analyzer.model import Finding, Severity
-from analyzer.pipeline import Outcome
+from analyzer.model import Finding, Outcome, Severity, Value, only_temporary, worst_first
 
 SES_RSA_BITS = (1024, 2048)  # the SES API's DkimSigningAttributes; the guide names 1024
 SELECTOR_MAX = 63  # SES: 1 to 63 letters and digits (a DNS label is at most 63, RFC 1035)
@@ -95,10 +93,7 @@ class ByodkimReport:
 
     @property
     def outcome(self) -> Outcome:
-        if self.ok:
-            return Outcome.PASS
-        temporary = all(p.permanent is False for p in self.problems if p.severity is Severity.ERROR)
-        return Outcome.TEMPORARY if temporary else Outcome.FAIL
+        return Outcome.decide(self.ok, only_temporary(self.problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +111,15 @@ class _Read:
 
 def _problem(
     code: str,
-    lang: str,
     *,
-    text: str | None = None,
+    variant: str | None = None,
     severity: Severity = Severity.ERROR,
-    **fields: object,
+    **values: Value,
 ) -> Finding:
-    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
-    return Finding(code, severity, summary, explanation, remedy, permanent)
+    return Finding(code, severity, variant, values)
 
 
-def _read(data: bytes, lang: str) -> _Read | Finding:
+def _read(data: bytes) -> _Read | Finding:
     """PEM (header, base64 body, footer) or bare base64 -> DER, or why not."""
     data = data.strip()
     match = _PEM_BEGIN.search(data)
@@ -134,10 +127,10 @@ def _read(data: bytes, lang: str) -> _Read | Finding:
         label = match[1].decode("ascii")
         end = data.find(b"-----END " + match[1] + b"-----", match.end())
         if end < 0:
-            return _problem("key_unreadable", lang, text="key_unreadable.truncated")
+            return _problem("key_unreadable", variant="truncated")
         body = data[match.end() : end]
         if b"ENCRYPTED" in body or label == "ENCRYPTED PRIVATE KEY":
-            return _problem("key_unreadable", lang, text="key_unreadable.encrypted")
+            return _problem("key_unreadable", variant="encrypted")
         if label == "OPENSSH PRIVATE KEY":
             return _Read(b"", label, data)
     else:
@@ -147,7 +140,7 @@ def _read(data: bytes, lang: str) -> _Read | Finding:
     except (binascii.Error, ValueError):
         der = b""
     if not der:
-        return _problem("key_unreadable", lang)
+        return _problem("key_unreadable")
     return _Read(der, label, data)
 
 
@@ -166,13 +159,13 @@ def _key_type(key: object) -> tuple[str, str]:
     return "other", type(key).__name__
 
 
-def check_selector_rules(selector: str, lang: str = "en") -> Finding | None:
+def check_selector_rules(selector: str) -> Finding | None:
     """SES BYODKIM selectors: 1 to 63 letters and digits, nothing else."""
     if _SELECTOR.fullmatch(selector) and len(selector) <= SELECTOR_MAX:
         return None
     bad = sorted({c for c in selector if not c.isascii() or not c.isalnum()})
     shown = ", ".join(repr(c) for c in bad) or "none"
-    return _problem("selector_invalid", lang, s=selector, length=len(selector), bad=shown)
+    return _problem("selector_invalid", s=selector, length=len(selector), bad=shown)
 
 
 def check_private_key(
@@ -181,11 +174,10 @@ def check_private_key(
     selector: str | None = None,
     domain: str | None = None,
     console: bool = False,
-    lang: str = "en",
 ) -> ByodkimReport:
     """Everything SES asks of a BYODKIM private key, and the record for its public half."""
-    problems = _selector_problems(selector, lang)
-    read = _read(data, lang)
+    problems = _selector_problems(selector)
+    read = _read(data)
     if isinstance(read, Finding):
         return ByodkimReport(KeyKind.PRIVATE, selector, domain, worst_first([read, *problems]))
     key: object
@@ -196,43 +188,42 @@ def check_private_key(
             key = serialization.load_der_private_key(read.der, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         public = read.label is not None and "PUBLIC" in read.label
-        variant = "key_unreadable." + ("public" if public else "damaged")
-        problems.append(_problem("key_unreadable", lang, text=variant))
+        problems.append(_problem("key_unreadable", variant="public" if public else "damaged"))
         return ByodkimReport(KeyKind.PRIVATE, selector, domain, worst_first(problems),
                              encoding=read.encoding)  # fmt: skip
     form = _private_form(key, read)
     if isinstance(key, rsa.RSAPrivateKey):
         if form == "pkcs8":  # the same key, wrapped otherwise: the guide asks for PKCS #1
-            problems.append(_problem("key_not_pkcs1", lang, severity=Severity.WARNING))
+            problems.append(_problem("key_not_pkcs1", severity=Severity.WARNING))
         elif form == "openssh":  # not a format SES reads at all
-            problems.append(_problem("key_not_pkcs1", lang, text="key_not_pkcs1.openssh"))
+            problems.append(_problem("key_not_pkcs1", variant="openssh"))
         console_key = None
         if console:
             pkcs1 = key.private_bytes(serialization.Encoding.DER, PKCS1, NO_ENCRYPTION)
             console_key = base64.b64encode(pkcs1).decode("ascii")
         report = _checked(KeyKind.PRIVATE, key.public_key(), read, form, problems, selector,
-                          domain, lang)  # fmt: skip
+                          domain)  # fmt: skip
         return replace(report, console_key=console_key)
-    return _checked(KeyKind.PRIVATE, key, read, form, problems, selector, domain, lang)
+    return _checked(KeyKind.PRIVATE, key, read, form, problems, selector, domain)
 
 
 def check_public_key(
-    data: bytes, *, selector: str | None = None, domain: str | None = None, lang: str = "en"
+    data: bytes, *, selector: str | None = None, domain: str | None = None
 ) -> ByodkimReport:
     """A public key about to be pasted: no armour, no line breaks, a valid RSA key."""
-    problems = _selector_problems(selector, lang)
+    problems = _selector_problems(selector)
     text = data.strip()
     match = _PEM_BEGIN.search(text)
     if b"PRIVATE KEY" in text[:200] or (match and b"PRIVATE" in match[1]):
         # Never echo it back; say what it is and stop.
-        problems.append(_problem("public_key_is_private", lang))
+        problems.append(_problem("public_key_is_private"))
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems))
     if match or b"-----END" in text:
-        problems.append(_problem("public_key_has_pem_armor", lang))
+        problems.append(_problem("public_key_has_pem_armor"))
     body = text[match.end() :].split(b"-----END", 1)[0] if match else text
     if b"\n" in body.strip() or b"\r" in body.strip():
-        problems.append(_problem("public_key_has_line_breaks", lang))
-    read = _read(text, lang)
+        problems.append(_problem("public_key_has_line_breaks"))
+    read = _read(text)
     if isinstance(read, Finding):
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first([read, *problems]))
     try:
@@ -241,13 +232,13 @@ def check_public_key(
     except (ValueError, TypeError, UnsupportedAlgorithm):
         if _is_private_der(read.der):  # bare base64 of a private key: do not echo it either
             problems = [p for p in problems if p.code == "selector_invalid"]
-            problems.append(_problem("public_key_is_private", lang))
+            problems.append(_problem("public_key_is_private"))
             return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems))
-        problems.append(_problem("key_unreadable", lang, text="key_unreadable.damaged"))
+        problems.append(_problem("key_unreadable", variant="damaged"))
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems),
                              encoding=read.encoding)  # fmt: skip
     form = "spki" if _spki(key) == read.der else "rsa_public"
-    return _checked(KeyKind.PUBLIC, key, read, form, problems, selector, domain, lang)
+    return _checked(KeyKind.PUBLIC, key, read, form, problems, selector, domain)
 
 
 def _checked(
@@ -258,16 +249,15 @@ def _checked(
     problems: list[Finding],
     selector: str | None,
     domain: str | None,
-    lang: str,
 ) -> ByodkimReport:
     """The checks common to both kinds, on the (public) key: RSA, a size SES takes, the record."""
     key_type, label = _key_type(key)
     base = ByodkimReport(kind, selector, domain, (), read.encoding, form, key_type)
     if not isinstance(key, rsa.RSAPublicKey | rsa.RSAPrivateKey):
-        problems.append(_problem("key_not_rsa", lang, detail=label))
+        problems.append(_problem("key_not_rsa", detail=label))
         return replace(base, problems=worst_first(problems))
     if key.key_size not in SES_RSA_BITS:
-        problems.append(_problem("key_size_unsupported", lang, bits=key.key_size))
+        problems.append(_problem("key_size_unsupported", bits=key.key_size))
     record = None
     if selector is not None and domain is not None and isinstance(key, rsa.RSAPublicKey):
         p = base64.b64encode(_spki(key)).decode("ascii")
@@ -275,11 +265,11 @@ def _checked(
     return replace(base, problems=worst_first(problems), bits=key.key_size, record=record)
 
 
-def compare_with_dns(report: ByodkimReport, resolver: Resolver, lang: str = "en") -> ByodkimReport:
+def compare_with_dns(report: ByodkimReport, resolver: Resolver) -> ByodkimReport:
     """--check-dns: fetch the selector as receivers do; same modulus as this key or not."""
     if report.selector is None or report.domain is None or report.record is None:
         return report
-    check = check_selector(resolver, report.domain, report.selector, lang=lang)
+    check = check_selector(resolver, report.domain, report.selector)
     ours = _modulus(report.record.value.removeprefix("p=").encode("ascii"))
     published = [
         _modulus(base64.b64encode(k.record.public_key))
@@ -290,17 +280,17 @@ def compare_with_dns(report: ByodkimReport, resolver: Resolver, lang: str = "en"
     problems = [*report.problems, *(f for f in check.findings if f.severity is not Severity.INFO)]
     if matches is False:
         name = key_name(report.selector, report.domain)
-        problems.append(_problem("dns_key_mismatch", lang, key=name))
+        problems.append(_problem("dns_key_mismatch", key=name))
     return replace(report, dns=DnsComparison(check, matches), problems=worst_first(problems))
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _selector_problems(selector: str | None, lang: str) -> list[Finding]:
+def _selector_problems(selector: str | None) -> list[Finding]:
     if selector is None:
         return []
-    problem = check_selector_rules(selector, lang)
+    problem = check_selector_rules(selector)
     return [problem] if problem else []
 
 

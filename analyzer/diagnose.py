@@ -1,7 +1,8 @@
 """Verdicts + evidence -> Findings: small pure rules, one per situation.
 
-Each rule looks at the message and its verdicts and returns findings; the
-words come from explain.py. Findings are ordered by severity, worst first.
+Each rule looks at the message and its verdicts and returns findings: codes, a
+variant, and the values they speak of (no words: explain.words gives them at render
+time). Findings are ordered by severity, worst first.
 
 A signature that did not pass gets one finding: its reason code, unless the
 evidence tells more (the DNS probes made for an unusable key, the receiver's
@@ -10,11 +11,11 @@ own Authentication-Results): then the more telling finding replaces it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 
 from analyzer import dmarc as dmarc_policy
-from analyzer import explain, trace
+from analyzer import trace
 from analyzer.classify import mailing_list, organizational_domain, provider_for
 from analyzer.dns import BudgetResolver
 from analyzer.model import (
@@ -31,16 +32,16 @@ from analyzer.model import (
     Reason,
     Receiver,
     RecordedResult,
-    RecordSource,
     Result,
     Severity,
     SignatureVerdict,
+    Value,
+    worst_first,
 )
 from analyzer.probes import domain_missing
 from analyzer.verify import unsigned_part
 
 WEAK_RSA_BITS = 2048
-_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 _TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR})
 # Reasons a key that is gone or replaced since delivery produces (trace.passed_at_delivery).
 _ROTATION = trace.ROTATION
@@ -74,11 +75,10 @@ def _date(ts: int | None) -> str:
         return str(ts)
 
 
-def fields_for(v: SignatureVerdict, msg: ParsedMessage, lang: str = "en") -> dict[str, object]:
-    """What the catalogue templates may name about one signature."""
+def fields_for(v: SignatureVerdict, msg: ParsedMessage) -> dict[str, Value]:
+    """The values the catalogue templates may name about one signature."""
     sig = v.signature
     answer = v.key_evidence.answer if v.key_evidence else None
-    state = {True: "state.true", False: "state.false", None: "state.none"}
     return {
         "d": v.domain or "?",
         "s": v.selector or "?",
@@ -88,33 +88,31 @@ def fields_for(v: SignatureVerdict, msg: ParsedMessage, lang: str = "en") -> dic
         "index": v.index,
         "bits": v.key_bits or "?",
         "provider": v.alignment.provider or "",
-        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
-        "server": (answer.server if answer else None) or explain.phrase("unknown.server", lang),
+        "from_domain": msg.from_domain,
+        "server": answer.server if answer else None,
         "status": answer.status.value.upper() if answer else "?",
         "length": sig.length if sig else "",
         "body_bytes": len(msg.body) if msg.body is not None else "?",
         "signed": _date(sig.timestamp if sig else None),
         "expires": _date(sig.expiration if sig else None),
-        "header_state": explain.phrase(state[v.header_signature_valid], lang),
+        "header_valid": v.header_signature_valid,
     }
 
 
 def finding(
     code: str,
     severity: Severity,
-    fields: dict[str, object],
+    fields: Mapping[str, Value],
     *,
-    lang: str,
     index: int | None = None,
     evidence: Iterable[str] = (),
-    text: str | None = None,
+    variant: str | None = None,
 ) -> Finding:
-    """A finding with its words from the catalogue (`text`: a `code.variant` entry)."""
-    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
-    return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
+    """A finding: its code, the situation (`variant`) and the values its words name."""
+    return Finding(code, severity, variant, dict(fields), index, tuple(evidence))
 
 
-Rule = Callable[[ParsedMessage, tuple[SignatureVerdict, ...], str], list[Finding]]
+Rule = Callable[[ParsedMessage, tuple[SignatureVerdict, ...]], list[Finding]]
 
 
 # Reasons whose default remedy is addressed to whoever runs d= (publish, re-key, re-sign):
@@ -128,14 +126,15 @@ _SIGNER_VARIANTS = frozenset({
 _GOOGLE = frozenset({"Google Workspace", "Google"})
 
 
-def owner(v: SignatureVerdict, lang: str = "en") -> str | None:
-    """Who runs d= when it is not the author: the platform, or the mailing list."""
+def owner(v: SignatureVerdict) -> dict[str, Value]:
+    """Who runs d= when it is not the author: the platform (`owner`), or the mailing list
+    (`list_owner`, which explain.fields words as "the list ..."); empty for the author."""
     a = v.alignment
     if a.classification is Classification.PROVIDER:
-        return a.provider
+        return {"owner": a.provider}
     if a.classification is Classification.LIST:
-        return explain.phrase("owner.list", lang, list=v.domain or a.mailing_list or "?")
-    return None
+        return {"owner": "", "list_owner": v.domain or a.mailing_list or "?"}
+    return {}
 
 
 def _dns_evidence(v: SignatureVerdict) -> list[str]:
@@ -143,33 +142,31 @@ def _dns_evidence(v: SignatureVerdict) -> list[str]:
     return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
 
 
-def dns_budget_findings(
-    budget: BudgetResolver, lang: str, evidence: Iterable[str] = ()
-) -> list[Finding]:
+def dns_budget_findings(budget: BudgetResolver, evidence: Iterable[str] = ()) -> list[Finding]:
     """One finding when a message's DNS budget ran out (issue 11.8): what was not asked."""
     if not budget.exhausted:
         return []
-    fields: dict[str, object] = {
+    fields: dict[str, Value] = {
         "skipped": budget.skipped, "asked": budget.asked,
         "lookups": budget.lookups, "seconds": f"{budget.seconds:g}",
     }  # fmt: skip
-    return [finding("dns_budget_exhausted", Severity.WARNING, fields, lang=lang,
-                    evidence=evidence)]  # fmt: skip
+    return [finding("dns_budget_exhausted", Severity.WARNING, fields, evidence=evidence)]
 
 
-def _recorded_how(seen: RecordedResult, lang: str) -> str:
-    """Who recorded a pass, and where (README, "The trust rule"), in words."""
-    if seen.source is RecordSource.ARC:
-        return explain.phrase("recorded.arc", lang, instance=seen.instance, sealer=seen.sealer)
-    return explain.phrase(f"recorded.{seen.source.value}", lang)
+def _recorded_how(seen: RecordedResult) -> dict[str, Value]:
+    """Who recorded a pass, and where (README, "The trust rule"): explain.fields words it."""
+    return {
+        "recorded_source": seen.source.value,
+        "recorded_instance": seen.instance,
+        "recorded_sealer": seen.sealer,
+    }
 
 
 def _explain_failure(
     v: SignatureVerdict,
     receiver: Receiver | None,
-    lang: str = "en",
     claimed: Collection[str] = (),
-) -> tuple[str, str, dict[str, object], list[str]]:
+) -> tuple[str, str, dict[str, Value], list[str]]:
     """(code, catalogue entry, extra fields, evidence) for a signature that did not pass."""
     assert v.reason is not None
     evidence = _dns_evidence(v)
@@ -181,7 +178,7 @@ def _explain_failure(
     # ... unless DNS here denies even the domain's TLD: then "gone now" is not known either.
     if seen is not None and domain_missing(v.probes) != "unreliable":
         entry = "key_rotated.replaced" if reason is Reason.SIGNATURE_MISMATCH else "key_rotated"
-        extra: dict[str, object] = {"authserv": seen.recorded_by, "how": _recorded_how(seen, lang)}
+        extra: dict[str, Value] = {"authserv": seen.recorded_by, **_recorded_how(seen)}
         return "key_rotated", entry, extra, [trace.evidence(seen), *evidence]
     # A platform's or a list's own key and signing are its business: never ask the author to
     # publish a key under amazonses.com or to re-sign for sendgrid.info (nor run the probes'
@@ -196,10 +193,10 @@ def _explain_failure(
         # Not the server's failure: this machine's limit, or this message's DNS budget.
         answer = v.key_evidence.answer if v.key_evidence else None
         if answer is not None and answer.status is DnsStatus.LOCAL:
-            local: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            local: dict[str, Value] = {"detail": answer.detail or answer.status.value}
             return "local_resource_limit", "local_resource_limit", local, evidence
         if answer is not None and answer.status is DnsStatus.BUDGET:
-            spent: dict[str, object] = {"detail": answer.detail or answer.status.value}
+            spent: dict[str, Value] = {"detail": answer.detail or answer.status.value}
             return "dns_temporary", "dns_temporary.budget", spent, evidence
         cname = probes.get(ProbeKind.SELECTOR_CNAME)
         if cname and cname.found and v.key_evidence:
@@ -216,7 +213,7 @@ def _explain_failure(
             target = answer.cname_chain[-1][1].rstrip(".")
             provider = provider_for(target)
             entry = "cname_target_missing.provider" if provider else "cname_target_missing"
-            fields: dict[str, object] = {"target": target, "provider": provider or ""}
+            fields: dict[str, Value] = {"target": target, "provider": provider or ""}
             return "cname_target_missing", entry, fields, evidence
         for kind, entry in ((ProbeKind.ORG_DOMAIN, "key_at_other_domain"),
                             (ProbeKind.FROM_DOMAIN, "key_at_other_domain.from")):  # fmt: skip
@@ -250,7 +247,6 @@ def _explain_failure(
 def _signature_failures(
     msg: ParsedMessage,
     verdicts: tuple[SignatureVerdict, ...],
-    lang: str,
     receiver: Receiver | None = None,
 ) -> list[Finding]:
     out: list[Finding] = []
@@ -267,30 +263,29 @@ def _signature_failures(
         ):
             continue  # the finding for the first one past the limit speaks for them all
         author = v.alignment.classification is Classification.AUTHOR
-        code, entry, extra, evidence = _explain_failure(v, receiver, lang, claimed)
-        extra = {"owner": owner(v, lang) or "", **extra}
+        code, entry, extra, evidence = _explain_failure(v, receiver, claimed)
+        extra = {"owner": "", **owner(v), **extra}
         if v.result is Result.NEUTRAL:
             severity = Severity.INFO
         elif v.result is Result.TEMPERROR or not author or code == "key_rotated":
             severity = Severity.WARNING
         else:
             severity = Severity.ERROR
+        variant = entry.partition(".")[2] or None
         out.append(
-            finding(code, severity, {**fields_for(v, msg, lang), **extra}, lang=lang,
-                    index=v.index, evidence=evidence, text=entry)
+            finding(code, severity, {**fields_for(v, msg), **extra}, index=v.index,
+                    evidence=evidence, variant=variant)
         )  # fmt: skip
     return out
 
 
-def _coverage(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
-) -> list[Finding]:
-    fields: dict[str, object] = {
-        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
+def _coverage(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
+    fields: dict[str, Value] = {
+        "from_domain": msg.from_domain,
         "signers": ", ".join(f"d={v.domain}" for v in verdicts if v.domain),
     }
     if not verdicts:
-        return [finding("no_signatures", Severity.ERROR, fields, lang=lang)]
+        return [finding("no_signatures", Severity.ERROR, fields)]
     authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
     if authors:
         return []
@@ -301,8 +296,8 @@ def _coverage(
     if lists:
         lst = mailing_list(msg)
         fields |= {"list": lists[0].alignment.mailing_list or "?", "list_d": lists[0].domain}
-        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=lst.evidence if lst else (),
-                        text=f"{code}.list")]  # fmt: skip
+        return [finding(code, Severity.ERROR, fields, evidence=lst.evidence if lst else (),
+                        variant="list")]  # fmt: skip
     providers = {
         v.alignment.provider
         for v in verdicts
@@ -310,27 +305,25 @@ def _coverage(
     }
     signed_by = [f"DKIM-Signature: d={v.domain}; s={v.selector}" for v in verdicts if v.domain]
     if providers & _GOOGLE:
-        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
-                        text=f"{code}.google_workspace")]  # fmt: skip
+        return [finding(code, Severity.ERROR, fields, evidence=signed_by,
+                        variant="google_workspace")]  # fmt: skip
     if "Microsoft 365" in providers:
-        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
-                        text=f"{code}.microsoft365")]  # fmt: skip
+        return [finding(code, Severity.ERROR, fields, evidence=signed_by,
+                        variant="microsoft365")]  # fmt: skip
     # SES's causes only when the headers say SES sent it and no other platform signed.
     ses = trace.ses_origin(msg)
     if ses is not None and providers <= {"Amazon SES"}:
-        fields["region"] = ses.region or explain.phrase("unknown.region", lang)
-        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=ses.evidence,
-                        text=f"{code}.ses")]  # fmt: skip
+        fields["region"] = ses.region
+        return [finding(code, Severity.ERROR, fields, evidence=ses.evidence,
+                        variant="ses")]  # fmt: skip
     if providers:
         fields["provider"] = ", ".join(sorted(providers))
-        return [finding(code, Severity.ERROR, fields, lang=lang, evidence=signed_by,
-                        text=f"{code}.provider")]  # fmt: skip
-    return [finding(code, Severity.ERROR, fields, lang=lang)]
+        return [finding(code, Severity.ERROR, fields, evidence=signed_by,
+                        variant="provider")]  # fmt: skip
+    return [finding(code, Severity.ERROR, fields)]
 
 
-def _providers(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
-) -> list[Finding]:
+def _providers(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
     authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
     # The author signature that counts for DMARC: a passing one if there is one.
     author = next((v for v in authors if v.result is Result.PASS), authors[0] if authors else None)
@@ -338,45 +331,41 @@ def _providers(
     for v in verdicts:
         if v.alignment.classification is not Classification.PROVIDER:
             continue
-        f = fields_for(v, msg, lang)
-        entry = "provider_signature"
+        f = fields_for(v, msg)
+        variant = None
         if author is not None:
-            entry = "provider_signature.beside_author"
+            variant = "beside_author"
             f |= {"author_d": author.domain or "?", "author_s": author.selector or "?"}
-        out.append(
-            finding("provider_signature", Severity.INFO, f, lang=lang, index=v.index, text=entry)
-        )
+        out.append(finding("provider_signature", Severity.INFO, f, index=v.index, variant=variant))
     return out
 
 
-def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:
+def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
     out: list[Finding] = []
     seen: set[str] = set()
     for v in verdicts:
-        f = fields_for(v, msg, lang)
+        f = fields_for(v, msg)
         if v.key and v.key.key_type == "rsa" and v.key_bits and 1024 <= v.key_bits < WEAK_RSA_BITS:
             # A platform's or a list's key is its own to replace, not the author's.
-            who = owner(v, lang)
-            out.append(finding("weak_key", Severity.WARNING, {**f, "owner": who or ""}, lang=lang,
-                               index=v.index, text="weak_key.signer" if who else None))  # fmt: skip
+            who = owner(v)
+            out.append(finding("weak_key", Severity.WARNING, {**f, "owner": "", **who},
+                               index=v.index, variant="signer" if who else None))  # fmt: skip
         if v.key and v.key.testing:
-            out.append(finding("key_testing_mode", Severity.WARNING, f, lang=lang, index=v.index))
+            out.append(finding("key_testing_mode", Severity.WARNING, f, index=v.index))
         ev = v.key_evidence
         if ev and len(ev.answer.records) > 1 and str(f["key"]) not in seen:
             seen.add(str(f["key"]))
             out.append(
                 finding("multiple_key_records", Severity.WARNING, {**f, "count": len(ev.answer.records)},
-                        lang=lang, index=v.index, evidence=[describe_answer(ev.answer)])
+                        index=v.index, evidence=[describe_answer(ev.answer)])
             )  # fmt: skip
     return out
 
 
-def _body_length(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
-) -> list[Finding]:
+def _body_length(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
     return [
-        finding("body_length_limit", Severity.WARNING, fields_for(v, msg, lang), lang=lang,
-                index=v.index, evidence=_unsigned(v.signature, msg.body))
+        finding("body_length_limit", Severity.WARNING, fields_for(v, msg), index=v.index,
+                evidence=_unsigned(v.signature, msg.body))
         for v in verdicts
         if v.signature is not None and v.signature.length is not None
     ]  # fmt: skip
@@ -395,12 +384,12 @@ def _unsigned(sig: DkimSignature, body: bytes | None) -> list[str]:
     ]
 
 
-def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str) -> list[Finding]:
+def _input(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
     out = []
     if msg.line_endings is not LineEndings.CRLF:
-        out.append(finding("line_endings_converted", Severity.INFO, {}, lang=lang))
+        out.append(finding("line_endings_converted", Severity.INFO, {}))
     if msg.headers_only:
-        out.append(finding("headers_only", Severity.INFO, {}, lang=lang))
+        out.append(finding("headers_only", Severity.INFO, {}))
     return out
 
 
@@ -408,7 +397,6 @@ def dmarc_findings(
     msg: ParsedMessage,
     verdicts: tuple[SignatureVerdict, ...],
     dmarc: Dmarc,
-    lang: str,
     receiver: Receiver | None = None,
 ) -> list[Finding]:
     """dmarc_alignment: what the From domain's DMARC record asks, and whether DKIM gives it.
@@ -419,7 +407,7 @@ def dmarc_findings(
     """
     evidence = [describe_answer(a) for a in dmarc.answers]
     last = dmarc.answers[-1] if dmarc.answers else None
-    f: dict[str, object] = {
+    f: dict[str, Value] = {
         "from_domain": dmarc.from_domain,
         "org_domain": organizational_domain(dmarc.from_domain),
         "dmarc_name": f"_dmarc.{dmarc.record_domain or dmarc.from_domain}",
@@ -429,30 +417,26 @@ def dmarc_findings(
     code = "dmarc_alignment"
     if dmarc.status is DmarcStatus.NONE:
         missing = domain_missing(dmarc_policy.existence(dmarc))  # issue 10.10: not a fact then
-        text = f"dmarc_alignment.{missing}" if missing else "dmarc_alignment.none"
-        f["server"] = (last.server if last else None) or explain.phrase("unknown.server", lang)
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence, text=text)]
+        f["server"] = last.server if last else None
+        return [finding(code, Severity.WARNING, f, evidence=evidence, variant=missing or "none")]
     if dmarc.status is DmarcStatus.TEMPERROR:
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
-                        text="dmarc_alignment.temp")]  # fmt: skip
+        return [finding(code, Severity.WARNING, f, evidence=evidence, variant="temp")]
     policy = dmarc.policy or "none"
     f |= {
         "p": dmarc.tag("p") or "-", "sp": dmarc.tag("sp") or "-", "adkim": dmarc.adkim,
-        "policy": policy, "mode": explain.phrase(f"mode.{dmarc.adkim}", lang),
-        "alignment_rule": explain.phrase(f"alignment.{dmarc.adkim}", lang,
-                                         from_domain=dmarc.from_domain),
+        "policy": policy,
     }  # fmt: skip
     by_index = {v.index: v for v in verdicts}
     if dmarc.dkim_aligned_pass and dmarc.signature_index in by_index:
         v = by_index[dmarc.signature_index]
         f |= {"d": v.domain, "s": v.selector}
-        return [finding(code, Severity.INFO, f, lang=lang, index=v.index, evidence=evidence)]
+        return [finding(code, Severity.INFO, f, index=v.index, evidence=evidence)]
     severity = Severity.ERROR if policy in ("quarantine", "reject") else Severity.WARNING
     relaxed = next((v for v in verdicts if v.alignment.relaxed and v.result is Result.PASS), None)
     if dmarc.adkim == "s" and relaxed is not None:
         f |= {"d": relaxed.domain, "s": relaxed.selector}
-        return [finding(code, severity, f, lang=lang, index=relaxed.index, evidence=evidence,
-                        text="dmarc_alignment.strict")]  # fmt: skip
+        return [finding(code, severity, f, index=relaxed.index, evidence=evidence,
+                        variant="strict")]  # fmt: skip
     rx = dmarc.receiver
     if rx is not None:
         f |= {
@@ -468,19 +452,16 @@ def dmarc_findings(
     seen = trace.passed_at_delivery(receiver, rotated) if rotated is not None else None
     if rotated is not None and seen is not None:
         f |= {"d": rotated.domain, "s": rotated.selector, "authserv": seen.recorded_by}
-        return [finding(code, Severity.WARNING, f, lang=lang, index=rotated.index,
-                        evidence=[trace.evidence(seen), *evidence],
-                        text="dmarc_alignment.rotated")]  # fmt: skip
+        return [finding(code, Severity.WARNING, f, index=rotated.index,
+                        evidence=[trace.evidence(seen), *evidence], variant="rotated")]  # fmt: skip
     if spf_text := dmarc_policy.alignment_variant(dmarc, rx):  # issue 13: SPF is evaluated
         severity = Severity.WARNING if spf_text.endswith("spf_pass") else severity
-        return [finding(code, severity, f, lang=lang, evidence=evidence, text=spf_text)]
+        return [finding(code, severity, f, evidence=evidence, variant=spf_text.partition(".")[2])]
     if rx is not None and rx.dmarc == "pass":
-        return [finding(code, Severity.WARNING, f, lang=lang, evidence=evidence,
-                        text="dmarc_alignment.receiver_pass")]  # fmt: skip
+        return [finding(code, Severity.WARNING, f, evidence=evidence, variant="receiver_pass")]
     if rx is not None and rx.dmarc is not None:
-        return [finding(code, severity, f, lang=lang, evidence=evidence,
-                        text="dmarc_alignment.receiver_fail")]  # fmt: skip
-    return [finding(code, severity, f, lang=lang, evidence=evidence, text="dmarc_alignment.fail")]
+        return [finding(code, severity, f, evidence=evidence, variant="receiver_fail")]
+    return [finding(code, severity, f, evidence=evidence, variant="fail")]
 
 
 # The rules that read the message and its verdicts only; _signature_failures and
@@ -491,17 +472,16 @@ RULES: tuple[Rule, ...] = (_providers, _keys, _body_length, _input)
 def diagnose(
     msg: ParsedMessage,
     verdicts: tuple[SignatureVerdict, ...],
-    lang: str = "en",
     *,
     dmarc: Dmarc | None = None,
     receiver: Receiver | None = None,
 ) -> tuple[Finding, ...]:
     """`receiver`: trace.receiver_record(msg, chain) (with ARC); computed here when not given."""
     found = [
-        *_coverage(msg, verdicts, lang),
-        *_signature_failures(msg, verdicts, lang, receiver),
-        *(f for rule in RULES for f in rule(msg, verdicts, lang)),
+        *_coverage(msg, verdicts),
+        *_signature_failures(msg, verdicts, receiver),
+        *(f for rule in RULES for f in rule(msg, verdicts)),
     ]
     if dmarc is not None:
-        found += dmarc_findings(msg, verdicts, dmarc, lang, receiver)
-    return tuple(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))
+        found += dmarc_findings(msg, verdicts, dmarc, receiver)
+    return worst_first(found)

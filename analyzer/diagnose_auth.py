@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from analyzer import explain, trace
+from analyzer import trace
 from analyzer.classify import organizational_domain, provider_for
-from analyzer.diagnose import describe_answer
+from analyzer.diagnose import describe_answer, finding
 from analyzer.model import (
     Dmarc,
     DmarcStatus,
@@ -26,6 +26,7 @@ from analyzer.model import (
     SpfEvaluation,
     SpfProblem,
     SpfResult,
+    Value,
 )
 
 MAX_EVIDENCE = 24  # DNS answers shown per SPF finding (the JSON `spf` object keeps them all)
@@ -35,15 +36,15 @@ _FAILING = frozenset({"fail", "softfail", "neutral"})
 def _finding(
     code: str,
     severity: Severity,
-    fields: dict[str, object],
-    lang: str,
+    fields: dict[str, Value],
     evidence: Iterable[str] = (),
     text: str | None = None,
     index: int | None = None,
 ) -> Finding:
-    """The one place this module makes a Finding (words from the catalogue)."""
-    summary, explanation, remedy, permanent = explain.render(text or code, lang, **fields)
-    return Finding(code, severity, summary, explanation, remedy, permanent, index, tuple(evidence))
+    """The one place this module makes a Finding: its code, the situation (`text`, the
+    catalogue key `code.variant`) and the values its words name (words: at render time)."""
+    variant = text.partition(".")[2] or None if text else None
+    return finding(code, severity, fields, index=index, evidence=evidence, variant=variant)
 
 
 def auth_findings(
@@ -52,25 +53,24 @@ def auth_findings(
     dmarc: Dmarc | None,
     spf: SpfCheck | None,
     result: DmarcVerdict | None,
-    lang: str,
     *,
     arc_sets: int = 0,
 ) -> list[Finding]:
     out: list[Finding] = []
     if spf is not None:
-        out += _spf_result(msg, spf, lang)
-        out += _unaligned(msg, spf, dmarc, result, lang)
-        out += _permissive(spf, lang)
-        out += _forwarded(msg, verdicts, spf, result, lang, arc_sets)
+        out += _spf_result(msg, spf)
+        out += _unaligned(msg, spf, dmarc, result)
+        out += _permissive(spf)
+        out += _forwarded(msg, verdicts, spf, result, arc_sets)
     if dmarc is not None and result is not None:
-        out += _dmarc_result(msg, verdicts, dmarc, spf, result, lang)
+        out += _dmarc_result(msg, verdicts, dmarc, spf, result)
     return out
 
 
-def _fields(msg: ParsedMessage, spf: SpfCheck, lang: str) -> dict[str, object]:
+def _fields(msg: ParsedMessage, spf: SpfCheck) -> dict[str, Value]:
     today, rec = spf.today, spf.recorded
     return {
-        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang),
+        "from_domain": msg.from_domain,
         "domain": spf.domain or "?",
         "ip": spf.client_ip or "?",
         "helo": spf.helo or "?",
@@ -103,34 +103,34 @@ def _evidence(spf: SpfCheck) -> list[str]:
     return out
 
 
-def _spf_result(msg: ParsedMessage, spf: SpfCheck, lang: str) -> list[Finding]:
+def _spf_result(msg: ParsedMessage, spf: SpfCheck) -> list[Finding]:
     today, rec = spf.today, spf.recorded
-    f = _fields(msg, spf, lang)
+    f = _fields(msg, spf)
     ev = _evidence(spf)
     code = "spf_result"
     if today is None:
         if rec is None:
             return []
-        return [_finding(code, Severity.INFO, f, lang, ev, "spf_result.recorded")]
+        return [_finding(code, Severity.INFO, f, ev, "spf_result.recorded")]
     r = today.result
     if rec is not None and rec.result == "pass" and r is not SpfResult.PASS:
-        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.rotated")]
+        return [_finding(code, Severity.WARNING, f, ev, "spf_result.rotated")]
     if rec is not None and rec.result in _FAILING and r is SpfResult.PASS:
-        return [_finding(code, Severity.INFO, f, lang, ev, "spf_result.changed")]
+        return [_finding(code, Severity.INFO, f, ev, "spf_result.changed")]
     if r is SpfResult.PASS:
-        return [_finding(code, Severity.INFO, f, lang, ev)]
+        return [_finding(code, Severity.INFO, f, ev)]
     if r is SpfResult.PERMERROR:
         variant = {
             SpfProblem.TOO_MANY_LOOKUPS: "spf_result.too_many_lookups",
             SpfProblem.TOO_MANY_VOID_LOOKUPS: "spf_result.void_lookups",
         }.get(today.problem or SpfProblem.SYNTAX, "spf_result.permerror")
-        return [_finding(code, Severity.ERROR, f, lang, ev, variant)]
+        return [_finding(code, Severity.ERROR, f, ev, variant)]
     if r is SpfResult.TEMPERROR:
-        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.temperror")]
+        return [_finding(code, Severity.WARNING, f, ev, "spf_result.temperror")]
     if r is SpfResult.NONE:
-        return [_finding(code, Severity.WARNING, f, lang, ev, "spf_result.none")]
+        return [_finding(code, Severity.WARNING, f, ev, "spf_result.none")]
     variant = "spf_result.neutral" if r is SpfResult.NEUTRAL else "spf_result.fail"
-    return [_finding(code, Severity.WARNING, f, lang, ev, variant)]
+    return [_finding(code, Severity.WARNING, f, ev, variant)]
 
 
 def _unaligned(
@@ -138,7 +138,6 @@ def _unaligned(
     spf: SpfCheck,
     dmarc: Dmarc | None,
     result: DmarcVerdict | None,
-    lang: str,
 ) -> list[Finding]:
     """SPF passes, but for a MAIL FROM domain that does not align with From (RFC 9989 §4.4)."""
     today, rec = spf.today, spf.recorded
@@ -149,21 +148,19 @@ def _unaligned(
         return []
     if result is None or result.spf_aligned_pass or result.spf_aligned_at_delivery:
         return []
-    f = _fields(msg, spf, lang) | {"domain": domain}
+    f = _fields(msg, spf) | {"domain": domain}
     severity = Severity.INFO if result.dkim_aligned_pass else Severity.WARNING
     provider = provider_for(domain)
     if provider == "Amazon SES":
         ses = trace.ses_origin(msg)
         region = ses.region if ses and ses.region else _ses_region(domain)
         f |= {"provider": provider, "region": region or "<region>"}
-        return [_finding("spf_unaligned", severity, f, lang, _evidence(spf), "spf_unaligned.ses")]
+        return [_finding("spf_unaligned", severity, f, _evidence(spf), "spf_unaligned.ses")]
     if provider:
         f["provider"] = provider
-        return [
-            _finding("spf_unaligned", severity, f, lang, _evidence(spf), "spf_unaligned.provider")
-        ]
+        return [_finding("spf_unaligned", severity, f, _evidence(spf), "spf_unaligned.provider")]
     f["org_domain"] = organizational_domain(msg.from_domain)
-    return [_finding("spf_unaligned", severity, f, lang, _evidence(spf))]
+    return [_finding("spf_unaligned", severity, f, _evidence(spf))]
 
 
 def _ses_region(domain: str) -> str | None:
@@ -172,24 +169,24 @@ def _ses_region(domain: str) -> str | None:
     return first if first.count("-") >= 2 else None
 
 
-def _permissive(spf: SpfCheck, lang: str) -> list[Finding]:
-    return permissive(spf.today, lang) if spf.today else []
+def _permissive(spf: SpfCheck) -> list[Finding]:
+    return permissive(spf.today) if spf.today else []
 
 
-def permissive(today: SpfEvaluation, lang: str) -> list[Finding]:
+def permissive(today: SpfEvaluation) -> list[Finding]:
     """A record whose `all` is +all (anyone passes) or ?all (no verdict for anyone else)."""
     if today.all_qualifier not in ("+", "?") or today.record is None:
         return []
-    f: dict[str, object] = {"domain": today.domain, "record": today.record[:200]}
+    f: dict[str, Value] = {"domain": today.domain, "record": today.record[:200]}
     variant = "spf_permissive" if today.all_qualifier == "+" else "spf_permissive.neutral"
     severity = Severity.ERROR if today.all_qualifier == "+" else Severity.WARNING
-    return [_finding("spf_permissive", severity, f, lang,
+    return [_finding("spf_permissive", severity, f,
                      [f"SPF record of {today.domain}: {today.record[:300]}"], variant)]  # fmt: skip
 
 
-def record_findings(ev: SpfEvaluation, lang: str) -> list[Finding]:
+def record_findings(ev: SpfEvaluation) -> list[Finding]:
     """`dns DOMAIN`: the domain's SPF record (spf.lint): syntax, lookups, void lookups."""
-    f: dict[str, object] = {
+    f: dict[str, Value] = {
         "domain": ev.domain, "record": (ev.record or "")[:200], "lookups": len(ev.counted),
         "terms": ", ".join(ev.counted), "voids": ", ".join(ev.voids), "detail": ev.detail or "",
     }  # fmt: skip
@@ -203,9 +200,9 @@ def record_findings(ev: SpfEvaluation, lang: str) -> list[Finding]:
         SpfProblem.DNS_TEMPORARY: ("spf_record.temperror", Severity.WARNING),
     }.get(ev.problem or SpfProblem.SYNTAX)
     if ev.problem is None:
-        return [_finding(code, Severity.INFO, f, lang, evidence), *permissive(ev, lang)]
+        return [_finding(code, Severity.INFO, f, evidence), *permissive(ev)]
     text, severity = variant or ("spf_record.invalid", Severity.ERROR)
-    return [_finding(code, severity, f, lang, evidence, text)]
+    return [_finding(code, severity, f, evidence, text)]
 
 
 def _forwarded(
@@ -213,7 +210,6 @@ def _forwarded(
     verdicts: tuple[SignatureVerdict, ...],
     spf: SpfCheck,
     result: DmarcVerdict | None,
-    lang: str,
     arc_sets: int,
 ) -> list[Finding]:
     """SPF failed for a client outside the MAIL FROM domain's organisation: the message came
@@ -228,15 +224,15 @@ def _forwarded(
     relay = organizational_domain(spf.helo) if "." in spf.helo else spf.helo
     if relay == organizational_domain(spf.domain) and not arc_sets:
         return []  # the domain's own server: a misconfiguration (spf_result), not forwarding
-    f = _fields(msg, spf, lang)
+    f = _fields(msg, spf)
     dkim = next((v for v in verdicts if result and v.index == result.signature_index), None)
     if dkim is not None:
         f |= {"d": dkim.domain or "?", "s": dkim.selector or "?"}
-        return [_finding("spf_forwarded", Severity.INFO, f, lang, _evidence(spf),
+        return [_finding("spf_forwarded", Severity.INFO, f, _evidence(spf),
                          index=dkim.index)]  # fmt: skip
     f["arc_sets"] = arc_sets
     variant = "spf_forwarded.arc" if arc_sets else "spf_forwarded.no_dkim"
-    return [_finding("spf_forwarded", Severity.WARNING, f, lang, _evidence(spf), variant)]
+    return [_finding("spf_forwarded", Severity.WARNING, f, _evidence(spf), variant)]
 
 
 def _walk_evidence(dmarc: Dmarc) -> list[str]:
@@ -266,14 +262,13 @@ def _dmarc_result(
     dmarc: Dmarc,
     spf: SpfCheck | None,
     result: DmarcVerdict,
-    lang: str,
 ) -> list[Finding]:
     if result.result not in ("pass", "fail"):
         return []  # no record or a temporary failure: dmarc_alignment says so
     by_index = {v.index: v for v in verdicts}
     dkim = by_index.get(result.signature_index) if result.signature_index is not None else None
     walk = dmarc.walk
-    f: dict[str, object] = {
+    f: dict[str, Value] = {
         "from_domain": dmarc.from_domain,
         "record_domain": dmarc.record_domain or dmarc.from_domain,
         "org_domain": walk.org_domain if walk else organizational_domain(dmarc.from_domain),
@@ -283,11 +278,10 @@ def _dmarc_result(
         "s": dkim.selector if dkim else "-",
         "spf_domain": (spf.domain if spf else None) or "-",
         "spf_result": spf.today.result.value if spf and spf.today else "-",
-        "action": explain.phrase(f"dmarc.action.{result.disposition or 'none'}", lang),
-        "notes": _notes(result, lang) + (
-            explain.phrase("dmarc.note.psl", lang, psl=walk.psl_org_domain, org=walk.org_domain)
-            if walk and walk.differs else ""
-        ),
+        "disposition": result.disposition or "none",  # the words: explain.fields
+        "testing": result.testing,
+        "pct": result.pct,
+        "psl_org_domain": walk.psl_org_domain if walk and walk.differs else None,
         "receiver": dmarc.receiver.recorded_by if dmarc.receiver else (
             spf.recorded.recorded_by if spf and spf.recorded else "-"
         ),
@@ -302,20 +296,11 @@ def _dmarc_result(
             ("spf",): "dmarc_result.spf",
         }
         variant = variants.get(result.via, "dmarc_result.both")
-        return [_finding(code, Severity.INFO, f, lang, evidence, variant,
+        return [_finding(code, Severity.INFO, f, evidence, variant,
                          index=dkim.index if dkim else None)]  # fmt: skip
     if result.at_delivery == "pass":
-        return [_finding(code, Severity.WARNING, f, lang, evidence, "dmarc_result.delivery_pass")]
+        return [_finding(code, Severity.WARNING, f, evidence, "dmarc_result.delivery_pass")]
     severity = (
         Severity.ERROR if result.disposition in ("quarantine", "reject") else Severity.WARNING
     )
-    return [_finding(code, severity, f, lang, evidence, "dmarc_result.fail")]
-
-
-def _notes(result: DmarcVerdict, lang: str) -> str:
-    notes = []
-    if result.testing:
-        notes.append(explain.phrase("dmarc.note.testing", lang, policy=result.policy or "none"))
-    if result.pct is not None and result.pct < 100:
-        notes.append(explain.phrase("dmarc.note.pct", lang, pct=result.pct))
-    return "".join(notes)
+    return [_finding(code, severity, f, evidence, "dmarc_result.fail")]

@@ -14,7 +14,7 @@ values whose words come from explain.py. Nothing here prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -42,13 +42,16 @@ from analyzer.model import (
     Finding,
     KeyProblem,
     KeyRecord,
+    Outcome,
     Probe,
     ProbeKind,
     Reason,
     Severity,
     SpfEvaluation,
+    Value,
+    only_temporary,
+    worst_first,
 )
-from analyzer.pipeline import Outcome
 from analyzer.probes import probe_key
 from analyzer.spf import lint as spf_lint
 from analyzer.verify import MIN_RSA_BITS, load_public_key
@@ -149,12 +152,7 @@ class SelectorCheck:
     def outcome(self) -> Outcome:
         """PASS when usable; TEMPORARY when only temporary errors (DNS failures, a record
         still propagating) stand in the way; FAIL otherwise."""
-        if self.usable:
-            return Outcome.PASS
-        errors = [f for f in self.findings if f.severity is Severity.ERROR]
-        if errors and all(f.permanent is False for f in errors):
-            return Outcome.TEMPORARY
-        return Outcome.FAIL
+        return Outcome.decide(self.usable, only_temporary(self.findings))
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,12 +180,9 @@ class DoctorReport:
         """Asked selectors: all usable. Common selectors: at least one found usable."""
         results = [c.outcome for c in self.selectors]
         if self.common_tried:
-            if Outcome.PASS in results:
-                return Outcome.PASS
-            return Outcome.TEMPORARY if Outcome.TEMPORARY in results else Outcome.FAIL
-        if not results or Outcome.FAIL in results:
-            return Outcome.FAIL
-        return Outcome.TEMPORARY if Outcome.TEMPORARY in results else Outcome.PASS
+            passed = Outcome.PASS in results
+            return Outcome.decide(passed, Outcome.TEMPORARY in results)
+        return Outcome.worst(results) if results else Outcome.FAIL
 
 
 def ses_target(token: str) -> str:
@@ -215,7 +210,6 @@ def run(
     propagation: bool = True,
     ns_port: int = 53,
     timeout: float = 5.0,
-    lang: str = "en",
     zones_only: bool = False,
 ) -> DoctorReport:
     """Check every selector (or the common ones), the authoritative servers and DMARC.
@@ -253,14 +247,14 @@ def run(
         checks = [_with_propagation(c, authority, timeout) for c in checks]
     else:
         authority = None
-    checks = [_with_findings(c, lang) for c in checks]
+    checks = [_with_findings(c) for c in checks]
 
     # Step 3: what the domain's DMARC record asks of DKIM.
     dmarc = dmarc_lookup.lookup(resolver, domain)
-    found = _domain_findings(domain, checks, authority, dmarc, common, lang)
+    found = _domain_findings(domain, checks, authority, dmarc, common)
     # Step 4: the domain's SPF record: syntax, lookups, void lookups (issue 13).
     spf = spf_lint(resolver, domain)
-    found = worst_first([*found, *record_findings(spf, lang), *dns_budget_findings(budget, lang)])
+    found = worst_first([*found, *record_findings(spf), *dns_budget_findings(budget)])
     tried = COMMON_SELECTORS if common else ()
     return DoctorReport(domain, tuple(checks), tried, authority, dmarc, found, spf)
 
@@ -271,26 +265,25 @@ def _domain_findings(
     authority: Authority | None,
     dmarc: Dmarc,
     common: bool,
-    lang: str,
 ) -> tuple[Finding, ...]:
-    fields: dict[str, object] = {"d": domain, "org": organizational_domain(domain)}
+    fields: dict[str, Value] = {"d": domain, "org": organizational_domain(domain)}
     out: list[Finding] = []
     if common and not any(c.usable for c in checks):
         tried = ", ".join(COMMON_SELECTORS)
         out.append(_finding("no_common_selector", Severity.ERROR,
-                            {**fields, "count": len(COMMON_SELECTORS), "detail": tried}, lang))  # fmt: skip
+                            {**fields, "count": len(COMMON_SELECTORS), "detail": tried}))  # fmt: skip
     if authority is not None and not authority.servers:
-        out.append(_finding("authoritative_unknown", Severity.INFO, fields, lang,
+        out.append(_finding("authoritative_unknown", Severity.INFO, fields,
                             evidence=authority.answers))  # fmt: skip
     bad = dmarc_lookup.malformed(dmarc)
     if bad is not None:
         out.append(_finding("dmarc_invalid", Severity.WARNING,
-                            {**fields, "name": bad[0], "detail": bad[1]}, lang,
+                            {**fields, "name": bad[0], "detail": bad[1]},
                             evidence=dmarc.answers))  # fmt: skip
     elif dmarc.status is DmarcStatus.NONE:
         names = " or ".join(a.name.rstrip(".") for a in dmarc.answers if a.rdtype == "TXT")
         out.append(_finding("dmarc_not_found", Severity.WARNING, {**fields, "names": names},
-                            lang, evidence=dmarc.answers))  # fmt: skip
+                            evidence=dmarc.answers))  # fmt: skip
     return worst_first(out)
 
 
@@ -324,13 +317,11 @@ def _check(
     )
 
 
-def check_selector(
-    resolver: Resolver, domain: str, selector: str, *, lang: str = "en"
-) -> SelectorCheck:
+def check_selector(resolver: Resolver, domain: str, selector: str) -> SelectorCheck:
     """One selector as `run` checks it, without propagation (for `byodkim --check-dns`)."""
     domain = domain.lower().rstrip(".")
     check = _check(resolver, domain, selector, SelectorSource.SELECTOR, None, False)
-    return _with_findings(check, lang)
+    return _with_findings(check)
 
 
 def cname_hops(resolver: Resolver, name: str) -> tuple[DnsAnswer, ...]:
@@ -436,28 +427,22 @@ def _with_propagation(check: SelectorCheck, authority: Authority, timeout: float
 def _finding(
     code: str,
     severity: Severity,
-    fields: dict[str, object],
-    lang: str,
+    fields: Mapping[str, Value],
     *,
-    text: str | None = None,
+    variant: str | None = None,
     evidence: Iterable[DnsAnswer] = (),
 ) -> Finding:
     """diagnose.finding, with DNS answers as its evidence."""
     ev = [describe_answer(a) for a in evidence]
-    return finding(code, severity, fields, lang=lang, text=text, evidence=ev)
-
-
-def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return tuple(sorted(findings, key=lambda f: order[f.severity]))
+    return finding(code, severity, fields, variant=variant, evidence=ev)
 
 
 _PENDING = ("propagation_incomplete", "resolver_cache_stale")  # the record is on its way
 
 
-def _with_findings(check: SelectorCheck, lang: str) -> SelectorCheck:
-    own = _selector_findings(check, lang)
-    spread = _propagation_findings(check, lang)
+def _with_findings(check: SelectorCheck) -> SelectorCheck:
+    own = _selector_findings(check)
+    spread = _propagation_findings(check)
     if holds(check.answer) == () and any(f.code in _PENDING for f in spread):
         # Published, but not visible here yet: that is the explanation, not "no key" (which
         # would tell the user to publish what they already have), and it is temporary.
@@ -469,9 +454,9 @@ def _with_findings(check: SelectorCheck, lang: str) -> SelectorCheck:
 class _Collector:
     """Findings about one selector: the catalogue fields and evidence they share."""
 
-    def __init__(self, c: SelectorCheck, lang: str, evidence: Sequence[DnsAnswer]) -> None:
-        self.fields: dict[str, object] = {"d": c.domain, "s": c.selector, "key": c.name}
-        self.lang, self.evidence = lang, evidence
+    def __init__(self, c: SelectorCheck, evidence: Sequence[DnsAnswer]) -> None:
+        self.fields: dict[str, Value] = {"d": c.domain, "s": c.selector, "key": c.name}
+        self.evidence = evidence
         self.found: list[Finding] = []
 
     def add(
@@ -479,19 +464,19 @@ class _Collector:
         code: str,
         severity: Severity,
         *,
-        text: str | None = None,
+        variant: str | None = None,
         evidence: Iterable[DnsAnswer] | None = None,
-        **more: object,
+        **more: Value,
     ) -> None:
         self.found.append(
-            _finding(code, severity, {**self.fields, **more}, self.lang, text=text,
+            _finding(code, severity, {**self.fields, **more}, variant=variant,
                      evidence=self.evidence if evidence is None else evidence)
         )  # fmt: skip
 
 
-def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
+def _selector_findings(c: SelectorCheck) -> list[Finding]:
     answer = c.answer
-    out = _Collector(c, lang, (answer,))
+    out = _Collector(c, (answer,))
     add = out.add
     target = _cname_target(c.hops)
     doubled = next(
@@ -507,13 +492,13 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
     # Easy DKIM: the selector must be a CNAME to <token>.dkim.amazonses.com (RFC 1034 §3.6.2).
     if c.expected_target is not None:
         if target is None and doubled is not None:
-            add("dns_name_doubled", Severity.ERROR, text="dns_name_doubled.dns", evidence=(answer, doubled),
+            add("dns_name_doubled", Severity.ERROR, variant="dns", evidence=(answer, doubled),
                 doubled=doubled.name.rstrip("."))  # fmt: skip
             explained = True
         elif target is None and not (c.hops and c.hops[0].status.temporary):
             txt_instead = answer.status is DnsStatus.OK
             add("cname_missing", Severity.ERROR, expected=c.expected_target,
-                text="cname_missing.txt" if txt_instead else None)  # fmt: skip
+                variant="txt" if txt_instead else None)  # fmt: skip
             explained = True
         elif target is not None and not ses_target_ok(c.expected_target, target):
             add("cname_wrong_target", Severity.ERROR, evidence=c.hops[:1],
@@ -532,7 +517,7 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
     if answer.status.temporary:
         if target is not None and answer.status is DnsStatus.SERVFAIL:
             # The guide's case: the CNAME answers, the TXT query through it fails.
-            add("dns_servfail", Severity.ERROR, text="dns_servfail.cname", target=target,
+            add("dns_servfail", Severity.ERROR, variant="cname", target=target,
                 evidence=(*c.hops, answer), server=answer.server or "the resolver")  # fmt: skip
         else:
             code = {DnsStatus.SERVFAIL: "dns_servfail", DnsStatus.TIMEOUT: "dns_timeout"}.get(
@@ -547,14 +532,14 @@ def _selector_findings(c: SelectorCheck, lang: str) -> list[Finding]:
         if explained:
             pass
         elif chain_end is not None:
-            add("cname_target_missing", Severity.ERROR, text="cname_target_missing.dns",
+            add("cname_target_missing", Severity.ERROR, variant="dns",
                 target=chain_end.rstrip("."),
                 status=answer.status.value, evidence=(*c.hops, answer))  # fmt: skip
         elif doubled is not None:
-            add("dns_name_doubled", Severity.ERROR, text="dns_name_doubled.dns", evidence=(answer, doubled),
+            add("dns_name_doubled", Severity.ERROR, variant="dns", evidence=(answer, doubled),
                 doubled=doubled.name.rstrip("."))  # fmt: skip
         else:
-            add("key_not_found", Severity.ERROR, text=f"key_not_found.{answer.status.value}")
+            add("key_not_found", Severity.ERROR, variant=answer.status.value)
     else:
         _key_findings(c, out)
     return out.found
@@ -577,7 +562,7 @@ def _key_findings(c: SelectorCheck, out: _Collector) -> None:
                     detail="s=" + ":".join(r.services))  # fmt: skip
         bits = k.bits or 0
         if r.key_type == "rsa" and bits < MIN_RSA_BITS:
-            out.add(Reason.KEY_TOO_SHORT.value, Severity.ERROR, text="key_too_short.dns",
+            out.add(Reason.KEY_TOO_SHORT.value, Severity.ERROR, variant="dns",
                     bits=bits)  # fmt: skip
         elif r.key_type == "rsa" and bits < WEAK_RSA_BITS:
             out.add("weak_key", Severity.WARNING, bits=bits)
@@ -585,13 +570,13 @@ def _key_findings(c: SelectorCheck, out: _Collector) -> None:
             out.add("key_testing_mode", Severity.WARNING)
 
 
-def _propagation_findings(c: SelectorCheck, lang: str) -> list[Finding]:
+def _propagation_findings(c: SelectorCheck) -> list[Finding]:
     """Compare the authoritative servers with each other and with the resolver (RFC 1034 §4.3.2:
     a resolver keeps an answer, negative ones too (RFC 2308), until its TTL runs out)."""
     views = c.propagation
     if not views:
         return []
-    out = _Collector(c, lang, [v.answer for v in views])
+    out = _Collector(c, [v.answer for v in views])
     out.fields["total"] = len(views)
     silent = [v for v in views if v.holds is None]
     having = [v for v in views if v.holds]

@@ -23,7 +23,6 @@ from enum import StrEnum
 from itertools import combinations
 from typing import Any
 
-from analyzer import explain
 from analyzer.diagnose import describe_answer, fields_for, finding
 from analyzer.message import DECODE_ERRORS
 from analyzer.model import (
@@ -39,6 +38,7 @@ from analyzer.model import (
     Result,
     Severity,
     SignatureVerdict,
+    Value,
 )
 from analyzer.probes import domain_missing
 from analyzer.verify import (
@@ -284,9 +284,9 @@ def _body_change(
                 )
             if code == "mbox_from_quoting":  # which way: storage quoted, or a reader unquoted
                 added = touched[0][:1] == b">"
-                evidence = (
-                    f'">From " quoting {"added" if added else "removed"} on {len(touched)} line(s)',
-                )
+                way = "added" if added else "removed"
+                lines = "line" if len(touched) == 1 else "lines"
+                evidence = (f'">From " quoting {way} on {len(touched)} {lines}',)
             sample = "" if code == "body_line_endings" else escape(touched[0])
             return BodyChange(code, len(touched), sum(len(t) for t in touched), sample, evidence)
     if sig.length is not None:
@@ -674,9 +674,7 @@ def header_search(
 # --- findings -----------------------------------------------------------------------------
 
 
-def forensic_findings(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
-) -> list[Finding]:
+def forensic_findings(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
     """The diagnose rule: for each failing signature, what changed (or what is known)."""
     out: list[Finding] = []
     # The header search's set-up steps are shared by the message's failing header signatures
@@ -690,26 +688,26 @@ def forensic_findings(
         sig = v.signature
         if sig is None or v.result is Result.PASS:
             continue  # passing messages cost nothing
-        base = fields_for(v, msg, lang)
+        base = fields_for(v, msg)
         if v.result is not Result.FAIL:
             # The key could not be used (missing, revoked, DNS failing, ...), so the verdict
             # names that; but bh= needs no key (RFC 6376 §3.7: the body hash is computed over
             # the body alone), and verify() computed it. When it fails, say so, and search the
             # body; the header signature needs the key, so the headers cannot be searched.
             if v.body_hash_valid is False:
-                out.append(_body_hash_also_fails(v, base, lang))
-                out += _body_findings(v, sig, msg, base, lang)
+                out.append(_body_hash_also_fails(v, base))
+                out += _body_findings(v, sig, msg, base)
             continue
         if v.body_hash_valid is False:
-            out += _body_findings(v, sig, msg, base, lang)
+            out += _body_findings(v, sig, msg, base)
         if v.header_signature_valid is False and v.key is not None:
             key = load_public_key(v.key)
             if isinstance(key, PublicKey):
-                out += _header_findings(v, sig, msg, key, base, lang, header_budget)
+                out += _header_findings(v, sig, msg, key, base, header_budget)
     return out
 
 
-def _body_hash_also_fails(v: SignatureVerdict, base: dict[str, object], lang: str) -> Finding:
+def _body_hash_also_fails(v: SignatureVerdict, base: dict[str, Value]) -> Finding:
     """bh= fails for a signature whose verdict is about something else: its key (missing,
     revoked, unusable, DNS failing) or its times."""
     why = v.reason.value if v.reason else v.result.value
@@ -723,13 +721,13 @@ def _body_hash_also_fails(v: SignatureVerdict, base: dict[str, object], lang: st
         ],
     ]
     return finding(
-        "body_hash_also_fails", Severity.WARNING, f, lang=lang, index=v.index,
+        "body_hash_also_fails", Severity.WARNING, f, index=v.index,
         evidence=evidence,
     )  # fmt: skip
 
 
 def _body_findings(
-    v: SignatureVerdict, sig: DkimSignature, msg: ParsedMessage, base: dict[str, object], lang: str
+    v: SignatureVerdict, sig: DkimSignature, msg: ParsedMessage, base: dict[str, Value]
 ) -> list[Finding]:
     change, unsearched = body_search(sig, msg)
     if change is not None:
@@ -739,9 +737,7 @@ def _body_findings(
             if change.sample
             else change.evidence
         )
-        return [
-            finding(change.code, Severity.WARNING, f, lang=lang, index=v.index, evidence=evidence)
-        ]
+        return [finding(change.code, Severity.WARNING, f, index=v.index, evidence=evidence)]
     facts = body_facts(sig, msg)
     evidence = [
         f"canonical body ({sig.body_canon}): {facts.canonical_length} bytes",
@@ -749,14 +745,10 @@ def _body_findings(
         f"transfer encodings: {', '.join(facts.encodings)}",
     ]
     evidence += unsearched
-    out = [
-        finding(
-            "body_unexplained", Severity.WARNING, base, lang=lang, index=v.index, evidence=evidence
-        )
-    ]
+    out = [finding("body_unexplained", Severity.WARNING, base, index=v.index, evidence=evidence)]
     if facts.reencoding_signs:
         out.append(
-            finding("body_likely_reencoded", Severity.WARNING, base, lang=lang, index=v.index,
+            finding("body_likely_reencoded", Severity.WARNING, base, index=v.index,
                     evidence=facts.reencoding_signs)
         )  # fmt: skip
     return out
@@ -767,25 +759,17 @@ def _header_findings(
     sig: DkimSignature,
     msg: ParsedMessage,
     key: PublicKey,
-    base: dict[str, object],
-    lang: str,
+    base: dict[str, Value],
     budget: Budget = DEFAULT_BUDGET,
 ) -> list[Finding]:
     changes, unsearched = header_search(sig, msg, key, budget)
     out = []
     for c in changes:
         f = {**base, "header": c.name, "received": c.received, "original": c.original}
-        summary, explanation, remedy, _ = _change_text(c.kind, lang, f)
-        found = finding("header_modified", Severity.WARNING, f, lang=lang, index=v.index,
-                        evidence=[f"change={c.kind}", f"received: {c.received}", f"original: {c.original}"])  # fmt: skip
-        out.append(
-            replace(
-                found,
-                explanation=f"{found.explanation} {explanation}",
-                remedy=remedy,
-                summary=f"{found.summary} {summary}",
-            )
-        )
+        # The words: header_modified's, then those of change.<kind> (explain.words).
+        out.append(finding("header_modified", Severity.WARNING, f, index=v.index, variant=c.kind,
+                           evidence=[f"change={c.kind}", f"received: {c.received}",
+                                     f"original: {c.original}"]))  # fmt: skip
     if changes:
         return out
     present = {h.lname for h in msg.headers}
@@ -802,11 +786,7 @@ def _header_findings(
             f"in h= but not in the message (oversigned, or removed): {_some(missing, ', ')}"
         )
     evidence += unsearched
-    return [
-        finding(
-            "header_unexplained", Severity.WARNING, f, lang=lang, index=v.index, evidence=evidence
-        )
-    ]
+    return [finding("header_unexplained", Severity.WARNING, f, index=v.index, evidence=evidence)]
 
 
 def _some(names: list[str] | tuple[str, ...], sep: str, limit: int = 40) -> str:
@@ -815,21 +795,13 @@ def _some(names: list[str] | tuple[str, ...], sep: str, limit: int = 40) -> str:
     return shown if len(names) <= limit else f"{shown}{sep}… ({len(names) - limit} more)"
 
 
-def _change_text(
-    kind: str, lang: str, fields: dict[str, object]
-) -> tuple[str, str, str, bool | None]:
-    return explain.render(f"change.{kind}", lang, **fields)
-
-
 def arc_findings(
-    chain: ArcChain, msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], lang: str
+    chain: ArcChain, msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]
 ) -> list[Finding]:
     """RFC 8617 §7.2: an intact chain may vouch for a signature that passed before a hop."""
-    base: dict[str, object] = {
-        "from_domain": msg.from_domain or explain.phrase("unknown.domain", lang)
-    }
+    base: dict[str, Value] = {"from_domain": msg.from_domain}
     if chain.cv is ArcCv.FAIL:
-        return [_arc_failure(chain, base, lang)]
+        return [_arc_failure(chain, base)]
     if chain.cv is not ArcCv.PASS:
         return []
     out = []
@@ -840,11 +812,11 @@ def arc_findings(
         if not vouching and chain.sets and v.domain in chain.sets[0].dkim_fail_domains:
             # Broken before the first intermediary: the lists and forwarders are not to blame.
             first = chain.sets[0]
-            f = {**fields_for(v, msg, lang), "sealer": first.domain, "instance": first.instance}
+            f = {**fields_for(v, msg), "sealer": first.domain, "instance": first.instance}
             evidence = [
                 f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
             ]
-            out.append(finding("arc_saw_original_fail", Severity.INFO, f, lang=lang,
+            out.append(finding("arc_saw_original_fail", Severity.INFO, f,
                                index=v.index, evidence=evidence))  # fmt: skip
             continue
         if not vouching or v.domain == vouching[0].domain:
@@ -852,33 +824,33 @@ def arc_findings(
         first = vouching[0]
         later = [s.domain for s in chain.sets if s.instance > first.instance]
         f = {
-            **fields_for(v, msg, lang), "sealer": first.domain, "instance": first.instance,
+            **fields_for(v, msg), "sealer": first.domain, "instance": first.instance,
             "later": ", ".join(later) or "none",
         }  # fmt: skip
         evidence = [
             f"ARC-Authentication-Results i={first.instance}: {first.authentication_results}"
         ]
-        out.append(finding("arc_attests_original_pass", Severity.INFO, f, lang=lang,
+        out.append(finding("arc_attests_original_pass", Severity.INFO, f,
                            index=v.index, evidence=evidence))  # fmt: skip
     return out
 
 
 # The wording of a failed chain, by the reason of the failed set (RFC 8617 §5.2 order).
-_ARC_TEXT = {
-    Reason.BODY_HASH_MISMATCH: "arc_chain_failed.body_changed",
-    Reason.SIGNATURE_EXPIRED: "arc_chain_failed.time",
-    Reason.SIGNATURE_FUTURE: "arc_chain_failed.time",
+_ARC_VARIANT = {
+    Reason.BODY_HASH_MISMATCH: "body_changed",
+    Reason.SIGNATURE_EXPIRED: "time",
+    Reason.SIGNATURE_FUTURE: "time",
 }
-_ARC_REASON_TEXT = {
-    ArcReason.STRUCTURE: "arc_chain_failed.structure",
-    ArcReason.SEALER_REPORTED_FAIL: "arc_chain_failed.sealer_reported_fail",
-    ArcReason.SEAL_FAILED: "arc_chain_failed.seal_failed",
-    ArcReason.MESSAGE_SIGNATURE_FAILED: "arc_chain_failed.headers_changed",
-    ArcReason.KEY_UNUSABLE: "arc_chain_failed.key_unusable",
+_ARC_REASON_VARIANT = {
+    ArcReason.STRUCTURE: "structure",
+    ArcReason.SEALER_REPORTED_FAIL: "sealer_reported_fail",
+    ArcReason.SEAL_FAILED: "seal_failed",
+    ArcReason.MESSAGE_SIGNATURE_FAILED: "headers_changed",
+    ArcReason.KEY_UNUSABLE: "key_unusable",
 }
 
 
-def _arc_failure(chain: ArcChain, base: dict[str, object], lang: str) -> Finding:
+def _arc_failure(chain: ArcChain, base: dict[str, Value]) -> Finding:
     """One finding for a failed chain that names the set, the key and the DNS answers."""
     failed = chain.failed_set
     ams = chain.failed_field is ArcField.MESSAGE_SIGNATURE
@@ -904,19 +876,19 @@ def _arc_failure(chain: ArcChain, base: dict[str, object], lang: str) -> Finding
         describe_answer(a) for a in chain.dns if a not in answers and a.status.value != "ok"
     ]
     if chain.temporary:
-        return finding("arc_temporary", Severity.WARNING, f, lang=lang, evidence=evidence)
+        return finding("arc_temporary", Severity.WARNING, f, evidence=evidence)
     if chain.reason is ArcReason.KEY_NOT_FOUND:
         # A key that is gone is the normal case for archived mail: information, no blame,
         # unless the sealer's domain itself does not resolve (then the DNS says nothing).
         missing = domain_missing(chain.probes)
         evidence += [describe_answer(p.answer) for p in chain.probes]
         server = next((a.server for a in answers if a.server), None)
-        f["server"] = server or "the resolver"
-        text = f"arc_key_not_found.domain_{missing}" if missing else None
+        f["server"] = server
+        variant = f"domain_{missing}" if missing else None
         severity = Severity.WARNING if missing == "unreliable" else Severity.INFO
-        return finding("arc_key_not_found", severity, f, lang=lang, evidence=evidence, text=text)
+        return finding("arc_key_not_found", severity, f, evidence=evidence, variant=variant)
     per_set = (failed.message_signature_reason if ams else failed.seal_reason) if failed else None
-    text = _ARC_TEXT.get(per_set) if per_set else None
-    text = text or (_ARC_REASON_TEXT.get(chain.reason) if chain.reason else None)
-    return finding("arc_chain_failed", Severity.WARNING, f, lang=lang, evidence=evidence,
-                   text=text)  # fmt: skip
+    variant = _ARC_VARIANT.get(per_set) if per_set else None
+    variant = variant or (_ARC_REASON_VARIANT.get(chain.reason) if chain.reason else None)
+    return finding("arc_chain_failed", Severity.WARNING, f, evidence=evidence,
+                   variant=variant)  # fmt: skip

@@ -6,8 +6,9 @@ renaming one is a breaking change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 SCHEMA_VERSION = 1
 
@@ -86,6 +87,67 @@ class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """The one severity order: 0 for the worst (error), then warning, then info."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+class Outcome(IntEnum):
+    """The answer of a command about one thing (a message, a selector, a key), which is also
+    its exit status: it passed, only something temporary stands in the way, or it failed."""
+
+    PASS = 0
+    FAIL = 1
+    TEMPORARY = 75  # EX_TEMPFAIL: try again later
+
+    @classmethod
+    def decide(cls, passed: bool, temporary: bool) -> Outcome:
+        """The one rule: PASS when it passed; else TEMPORARY when only temporary failures
+        stand in the way (each command says which); else FAIL."""
+        if passed:
+            return cls.PASS
+        return cls.TEMPORARY if temporary else cls.FAIL
+
+    @classmethod
+    def worst(cls, outcomes: Iterable[Outcome]) -> Outcome:
+        """Over several: FAIL > TEMPORARY > PASS (none: PASS)."""
+        found = set(outcomes)
+        return next((o for o in (cls.FAIL, cls.TEMPORARY) if o in found), cls.PASS)
+
+
+class ExitCode(IntEnum):
+    """Every exit status a command returns (README, "Exit codes"; sysexits.h names)."""
+
+    OK = 0
+    FAIL = 1  # some message (selector, key) fails
+    USAGE = 2  # a usage error: unknown option, bad value, a zone file that does not parse
+    DATAERR = 65  # EX_DATAERR: an input is not a message
+    NOINPUT = 66  # EX_NOINPUT: an input cannot be read
+    SOFTWARE = 70  # EX_SOFTWARE: a bug in this tool
+    IOERR = 74  # EX_IOERR: the output cannot be written
+    TEMPFAIL = 75  # EX_TEMPFAIL: only a temporary failure stands in the way
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
+
+    @classmethod
+    def worst(cls, codes: Iterable[int]) -> ExitCode:
+        """The one precedence rule of every command: what ended the run (141, 130, 74, 2),
+        then 70 (a bug), 66 (unreadable), 1 (a failure), 65 (not a message), 75
+        (temporary), 0."""
+        found = {cls(c) for c in codes}
+        return next((c for c in _EXIT_PRECEDENCE if c in found), cls.OK)
+
+
+_EXIT_PRECEDENCE = (
+    ExitCode.BROKEN_PIPE, ExitCode.INTERRUPTED, ExitCode.IOERR, ExitCode.USAGE,
+    ExitCode.SOFTWARE, ExitCode.NOINPUT, ExitCode.FAIL, ExitCode.DATAERR, ExitCode.TEMPFAIL,
+    ExitCode.OK,
+)  # fmt: skip
 
 
 class LineEndings(StrEnum):
@@ -437,16 +499,172 @@ class ReceiverDmarc:
     evidence: tuple[str, ...] = ()
 
 
+# Whether what a finding says is permanent (True), temporary (False: retrying may change it)
+# or neither (None: information): the one table, keyed by code, or `code.variant` where a
+# variant differs from its code. Words never decide it (RFC 6376 §6.1.2: temporary is a DNS
+# failure; DnsStatus.temporary decides that for an answer, diagnose picks the code from it).
+PERMANENCE: dict[str, bool | None] = {
+    "body_hash_mismatch": True,
+    "signature_mismatch": True,
+    "key_not_found": True,
+    "key_not_found.domain_gone": None,
+    "key_not_found.domain_unreliable": False,
+    "key_revoked": True,
+    "key_syntax": True,
+    "key_too_short": True,
+    "key_too_long": True,
+    "key_type_mismatch": True,
+    "key_hash_not_allowed": True,
+    "key_service_mismatch": True,
+    "key_strict_identity": True,
+    "dns_servfail": False,
+    "dns_timeout": False,
+    "dns_error": False,
+    "signature_syntax": True,
+    "signature_expired": True,
+    "signature_future": True,
+    "weak_algorithm": True,
+    "from_not_signed": True,
+    "identity_mismatch": True,
+    "body_unavailable": None,
+    "too_many_signatures": None,
+    "no_signatures": True,
+    "author_signature_missing": True,
+    "provider_signature": None,
+    "weak_key": True,
+    "key_testing_mode": True,
+    "multiple_key_records": True,
+    "body_length_limit": True,
+    "line_endings_converted": None,
+    "headers_only": None,
+    "dns_name_doubled": True,
+    "cname_target_missing": True,
+    "key_at_other_domain": True,
+    "dns_temporary": False,
+    "dns_budget_exhausted": False,
+    "local_resource_limit": False,
+    "key_rotated": True,
+    "dmarc_alignment": None,
+    "dmarc_alignment.fail": True,
+    "dmarc_alignment.receiver_pass": True,
+    "dmarc_alignment.receiver_fail": True,
+    "dmarc_alignment.rotated": True,
+    "dmarc_alignment.strict": True,
+    "dmarc_alignment.none": True,
+    "dmarc_alignment.temp": False,
+    "dmarc_alignment.unreliable": False,
+    "cname_missing": True,
+    "cname_wrong_target": True,
+    "key_record_has_pem_armor": True,
+    "key_record_has_quotes": True,
+    "key_record_has_line_breaks": True,
+    "authoritative_unknown": None,
+    "authoritative_unreachable": False,
+    "propagation_incomplete": False,
+    "authoritative_disagree": False,
+    "not_on_authoritative": True,
+    "resolver_cache_stale": False,
+    "dmarc_not_found": None,
+    "dmarc_invalid": True,
+    "no_common_selector": True,
+    "selector_invalid": True,
+    "key_unreadable": True,
+    "key_not_rsa": True,
+    "key_size_unsupported": True,
+    "key_not_pkcs1": None,
+    "key_not_pkcs1.openssh": True,
+    "public_key_has_pem_armor": True,
+    "public_key_has_line_breaks": True,
+    "public_key_is_private": True,
+    "dns_key_mismatch": True,
+    "body_appended": True,
+    "body_prepended": True,
+    "body_truncated": True,
+    "body_line_endings": True,
+    "body_whitespace": True,
+    "mbox_from_quoting": None,
+    "body_unexplained": True,
+    "body_likely_reencoded": True,
+    "body_hash_also_fails": True,
+    "header_modified": True,
+    "header_unexplained": True,
+    "arc_attests_original_pass": None,
+    "arc_saw_original_fail": True,
+    "arc_chain_failed": True,
+    "arc_temporary": False,
+    "arc_key_not_found": True,
+    "arc_key_not_found.domain_gone": None,
+    "arc_key_not_found.domain_unreliable": False,
+    # --- issue 13: SPF and the DMARC result ---
+    "dmarc_alignment.spf_pass": True,
+    "dmarc_alignment.spf_fail": True,
+    "spf_result": None,
+    "spf_result.rotated": True,
+    "spf_result.fail": True,
+    "spf_result.neutral": True,
+    "spf_result.none": True,
+    "spf_result.too_many_lookups": True,
+    "spf_result.void_lookups": True,
+    "spf_result.permerror": True,
+    "spf_result.temperror": False,
+    "spf_unaligned": True,
+    "spf_permissive": True,
+    "spf_forwarded": None,
+    "spf_forwarded.arc": True,
+    "spf_forwarded.no_dkim": True,
+    "dmarc_result": None,
+    "dmarc_result.delivery_pass": True,
+    "dmarc_result.fail": True,
+    "spf_record": None,
+    "spf_record.missing": True,
+    "spf_record.invalid": True,
+    "spf_record.too_many_lookups": True,
+    "spf_record.void_lookups": True,
+    "spf_record.temperror": False,
+}
+
+
+def permanence(code: str, variant: str | None = None) -> bool | None:
+    """PERMANENCE for a finding code and variant (a `code.variant` key is split here)."""
+    if variant is None and "." in code:
+        code, variant = code.split(".", 1)
+    if variant is not None and f"{code}.{variant}" in PERMANENCE:
+        return PERMANENCE[f"{code}.{variant}"]
+    return PERMANENCE[code]
+
+
+# The typed values a finding speaks of (domains, selectors, counts, DNS names and statuses).
+Value = str | int | bool | None
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a diagnosis found, as data: a code (the JSON's), a variant (the situation that
+    picks other words for the same code), and the values the words name. No prose: the
+    renderers ask explain.words(finding, lang) for the words, in the language asked for."""
+
     code: str
     severity: Severity
-    summary: str
-    explanation: str
-    remedy: str
-    permanent: bool | None
+    variant: str | None = None
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
     signature_index: int | None = None
     evidence: tuple[str, ...] = ()
+
+    @property
+    def permanent(self) -> bool | None:
+        return permanence(self.code, self.variant)
+
+
+def only_temporary(findings: Iterable[Finding]) -> bool:
+    """Errors stand in the way, and every one of them is temporary (PERMANENCE says False):
+    what makes an outcome TEMPORARY for the commands judged by their findings (dns, byodkim)."""
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    return bool(errors) and all(f.permanent is False for f in errors)
+
+
+def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Findings in the one severity order, worst first (stable within a severity)."""
+    return tuple(sorted(findings, key=lambda f: f.severity.rank))
 
 
 class DmarcStatus(StrEnum):
@@ -517,6 +735,7 @@ class Report:
     receiver: Receiver | None = None  # the trusted receiver and what it recorded
     spf: SpfCheck | None = None  # SPF as recorded and as of today (issue 13)
     dmarc_result: DmarcVerdict | None = None  # the DMARC result from DKIM and SPF (issue 13)
+    outcome: Outcome = Outcome.FAIL  # decided once, by pipeline.analyze
 
     @property
     def author_verdicts(self) -> tuple[SignatureVerdict, ...]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from enum import IntEnum
 
 from analyzer import dmarc as dmarc_policy
 from analyzer import spf as spf_policy
@@ -17,18 +16,21 @@ from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key
 from analyzer.message import parse_message
 from analyzer.model import (
+    Classification,
     Clock,
     ClockSource,
     DkimSignature,
+    Dmarc,
     DmarcStatus,
     MalformedSignature,
+    Outcome,
     ParsedMessage,
     Reason,
     Receiver,
     Report,
     Result,
-    Severity,
     SignatureVerdict,
+    worst_first,
 )
 from analyzer.probes import probe_key
 from analyzer.signatures import extract
@@ -44,14 +46,6 @@ _KEY_UNUSABLE = frozenset({
 })  # fmt: skip
 
 
-class Outcome(IntEnum):
-    """The message-level answer, which is also the CLI's exit status."""
-
-    PASS = 0  # an aligned signature passes (strictly when DMARC says adkim=s; headers only: b=)
-    FAIL = 1  # none does
-    TEMPORARY = 75  # only a temporary DNS error stands in the way (EX_TEMPFAIL)
-
-
 def analyze(
     raw: bytes,
     resolver: Resolver,
@@ -59,7 +53,6 @@ def analyze(
     now: int | Clock,
     source: str = "-",
     headers_only: bool = False,
-    lang: str = "en",
 ) -> Report:
     """Parse, extract, fetch keys, verify, classify, look up DMARC and diagnose one message.
 
@@ -90,15 +83,15 @@ def analyze(
         dmarc = replace(dmarc, spf_pass=dmarc_result.spf_aligned_pass if checked else None)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
-        *diagnose(msg, verdicts, lang, dmarc=dmarc, receiver=receiver),
-        *forensic_findings(msg, verdicts, lang),
-        *arc_findings(chain, msg, verdicts, lang),
-        *auth_findings(msg, verdicts, dmarc, spf, dmarc_result, lang, arc_sets=len(chain.sets)),
-        *dns_budget_findings(budget, lang),
+        *diagnose(msg, verdicts, dmarc=dmarc, receiver=receiver),
+        *forensic_findings(msg, verdicts),
+        *arc_findings(chain, msg, verdicts),
+        *auth_findings(msg, verdicts, dmarc, spf, dmarc_result, arc_sets=len(chain.sets)),
+        *dns_budget_findings(budget),
     ]
-    findings.sort(key=lambda f: list(Severity)[::-1].index(f.severity))  # worst first, stable
-    return Report(source, msg, verdicts, tuple(findings), when, dmarc=dmarc, arc=chain,
-                  clock=clock, receiver=receiver, spf=spf, dmarc_result=dmarc_result)  # fmt: skip
+    return Report(source, msg, verdicts, worst_first(findings), when, dmarc=dmarc, arc=chain,
+                  clock=clock, receiver=receiver, outcome=message_outcome(verdicts, dmarc),
+                  spf=spf, dmarc_result=dmarc_result)  # fmt: skip
 
 
 def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
@@ -145,13 +138,16 @@ def _verdict(
     return verdict
 
 
-def outcome(report: Report) -> Outcome:
-    """PASS when an aligned signature passes: relaxed alignment, or strict when the From
-    domain's DMARC record says adkim=s (RFC 7489 §3.1.1)."""
-    dmarc = report.dmarc
+def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None) -> Outcome:
+    """The message's answer (Report.outcome, decided here once): PASS when an aligned
+    signature passes (relaxed alignment, or strict when the From domain's DMARC record
+    says adkim=s, RFC 7489 §3.1.1); TEMPORARY when an author signature met a temporary
+    DNS error; FAIL otherwise."""
     strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
-    if any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in report.verdicts):
-        return Outcome.PASS
-    if any(v.result is Result.TEMPERROR for v in report.author_verdicts):
-        return Outcome.TEMPORARY
-    return Outcome.FAIL
+    passed = any(dmarc_policy.counts_for_dmarc(v, strict=strict) for v in verdicts)
+    temporary = any(
+        v.result is Result.TEMPERROR
+        for v in verdicts
+        if v.alignment.classification is Classification.AUTHOR
+    )
+    return Outcome.decide(passed, temporary)

@@ -59,8 +59,8 @@ from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverS
 from analyzer.errors import NotAMessageError
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import a_label, from_domain, split_header_fields
-from analyzer.model import Clock, DnsAnswer, Failure, KeyRecord, Report
-from analyzer.pipeline import MAX_SIGNATURES, Outcome, analyze, outcome
+from analyzer.model import Clock, DnsAnswer, ExitCode, Failure, KeyRecord, Outcome, Report
+from analyzer.pipeline import MAX_SIGNATURES, analyze
 from analyzer.probes import probe_key
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
@@ -124,6 +124,8 @@ class ScanResult:
     from_domain: str | None = None
     signatures: tuple[SignatureRow, ...] = ()
     size: int = 0
+    arc: str | None = None  # the ARC chain's cv= (none, pass, fail), for the summary
+    rotated: int = 0  # key_rotated findings: passed at delivery, key likely rotated since
 
 
 # --- the worker side (runs in a worker process, or in a thread with --jobs 1) -----------
@@ -212,7 +214,7 @@ def analyze_batch(
 
 
 def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
-    result = outcome(report)
+    result = report.outcome
     rows = tuple(
         SignatureRow(
             v.domain,
@@ -236,9 +238,11 @@ def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
         output = html_render.entry(report)
     else:
         output = ""
+    rotated = sum(f.code == "key_rotated" for f in report.findings)
     return ScanResult(
-        report.source, output, int(result), result, None, report.message.from_domain, rows, size
-    )
+        report.source, output, int(result), result, None, report.message.from_domain, rows, size,
+        report.arc.cv.value, rotated,
+    )  # fmt: skip
 
 
 def failure_result(
@@ -775,6 +779,8 @@ class Summary:
     internal: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    arc: Counter[str] = field(default_factory=Counter)  # messages by ARC cv= (none not counted)
+    rotated: int = 0  # signatures that passed at delivery whose key is likely rotated since
 
     def add(self, r: ScanResult) -> None:
         self.messages += 1
@@ -789,6 +795,9 @@ class Summary:
             self.error_example.setdefault(kind, r.source)
             return
         self.by_outcome[r.outcome.name.lower()] += 1
+        if r.arc and r.arc != "none":
+            self.arc[r.arc] += 1
+        self.rotated += r.rotated
         if r.from_domain:
             self.from_total[r.from_domain] += 1
             if r.outcome is not Outcome.PASS:
@@ -805,18 +814,13 @@ class Summary:
 
     def exit_code(self) -> int:
         """Worst first: 70 (a bug), 66 (something unreadable), 1 (some message fails),
-        65 (an entry is not a message), 75 (only temporary DNS failures), 0."""
-        if self.internal:
-            return EXIT_INTERNAL
-        if self.unreadable:
-            return EXIT_NOINPUT
-        if self.by_outcome["fail"]:
-            return 1
-        if self.by_outcome["error"]:
-            return 65
-        if self.by_outcome["temporary"]:
-            return 75
-        return 0
+        65 (an entry is not a message), 75 (only temporary DNS failures), 0: ExitCode.worst."""
+        seen = {
+            ExitCode.SOFTWARE: self.internal, ExitCode.NOINPUT: self.unreadable,
+            ExitCode.FAIL: self.by_outcome["fail"], ExitCode.DATAERR: self.by_outcome["error"],
+            ExitCode.TEMPFAIL: self.by_outcome["temporary"],
+        }  # fmt: skip
+        return int(ExitCode.worst(code for code, count in seen.items() if count))
 
 
 # --- one whole run ----------------------------------------------------------------------

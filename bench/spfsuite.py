@@ -4,7 +4,7 @@ ships it: tests/data/rfc7208/rfc7208-tests.yml, with its licence).
     python bench/spfsuite.py [--details]
 
 Each scenario's zonedata is written as a zone file and served by the loopback DNS server
-(analyzer/zoneserver.py, UDP and TCP); analyzer.spf.check_host asks it through the same
+(tests/nanoserver.py, UDP and TCP); analyzer.spf.check_host asks it through the same
 dnspython resolver the CLI uses. A test agrees when our result is one of the results the
 suite accepts (several are allowed where the RFC leaves a choice), and, where the suite
 gives an explanation, ours is the same.

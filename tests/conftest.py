@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,24 @@ class Run:
     def json(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.stdout)
         return data
+
+    @property
+    def text(self) -> str:
+        """stdout with the text report's wrapping undone (render/layout.py), for phrase checks."""
+        return unwrap(self.stdout)
+
+
+def unwrap(text: str) -> str:
+    """Lines wrapped to the terminal's width joined again: a space between words, nothing
+    between two wide (CJK) characters."""
+    return _WRAPPED.sub(lambda m: m[1] if _wide(m[1]) and _wide(m[2]) else m[1] + " ", text)
+
+
+_WRAPPED = re.compile(r"(\S)\n +(?=(\S))")
+
+
+def _wide(c: str) -> bool:
+    return unicodedata.east_asian_width(c) in ("W", "F")
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> Run:

@@ -112,7 +112,7 @@ def test_no_arc_fields_no_lookups(dns_server: ZoneServer) -> None:
 def test_text_report_shows_the_chain(dns_server: ZoneServer) -> None:
     run = run_cli("check", "--nameserver", dns_server.address, str(LIST_ARC))
     assert "ARC: cv=pass; i=1 lists.example.org seal ok message ok saw dkim=pass: example.com" in (
-        run.stdout
+        run.text
     )
 
 

@@ -465,7 +465,7 @@ def test_check_judges_each_message_as_of_its_delivery(
     assert delivered["outcome"] == "pass"
     assert fallback["clock"] == "system_fallback"
     assert fallback["signatures"][0]["reason"] == "signature_expired"
-    text = run_cli("check", "--nameserver", dns_server.address, str(EXPIRED), str(bare)).stdout
+    text = run_cli("check", "--nameserver", dns_server.address, str(EXPIRED), str(bare)).text
     assert "Checked: as of 2025-11-23 12:13:22 UTC, its delivery" in text
     assert "(this machine's clock: the message shows no trusted delivery time)" in text
     # A time given is used as given.

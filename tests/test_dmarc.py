@@ -111,7 +111,7 @@ def test_json_dmarc_object_keeps_its_keys_and_adds_the_receivers_record() -> Non
     )  # fmt: skip
     assert dmarc["receiver"]["recorded_by"] == "mx.google.com"
     assert (dmarc["receiver"]["dmarc"], dmarc["receiver"]["spf"]) == ("pass", "pass")
-    text = run_cli("check", "--zone", str(case / "zone"), str(case / "message.eml")).stdout
+    text = run_cli("check", "--zone", str(case / "zone"), str(case / "message.eml")).text
     [line] = [ln for ln in text.splitlines() if ln.startswith("DMARC:")]
     assert line.endswith(
         "policy quarantine applies; DKIM alone does not satisfy it; mx.google.com recorded "

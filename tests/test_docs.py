@@ -53,12 +53,12 @@ def test_every_code_and_option_is_documented(site: dict[str, str]) -> None:
     """Scripts depend on the codes, users on the options (STYLE: stable codes): every code of
     the catalogue and of the enums has its section in the reference, and every option of every
     command is named on that command's page."""
-    from analyzer import explain
+    from analyzer import messages
     from analyzer.model import Reason
 
     assert reference.problems() == []
     generated = site["reference/results.md"] + site["reference/findings.md"]
-    codes = {key.partition(".")[0] for key in explain.CATALOG["en"]} - {"change"}
+    codes = {key.partition(".")[0] for key in messages.FINDINGS} - {"change"}
     codes |= {r.value for r in Reason}
     missing = [c for c in sorted(codes) if f"### `{c}` {{#{c}}}" not in generated]
     options = reference.cli_options()

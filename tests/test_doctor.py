@@ -323,7 +323,7 @@ def test_every_format_is_wired(resolver_server: ZoneServer, fmt: Format) -> None
     run = run_cli("dns", "--nameserver", resolver_server.address, "--format", fmt.value,
                   "records.example", "--selector", "pem")  # fmt: skip
     assert run.exit_code == 1 and run.stdout.strip()
-    assert "key_record_has_pem_armor" in run.stdout or "PEM header" in run.stdout
+    assert "key_record_has_pem_armor" in run.text or "PEM header" in run.text
 
 
 @pytest.mark.parametrize(

@@ -79,16 +79,15 @@ def byodkim(
             selector=selector,
             domain=domain,
             console=console_key,
-            lang=lang,
         )
     else:
         assert public_key is not None
         path = Path(public_key)
         data = _read_key(path) if path.is_file() else public_key.encode("utf-8")
-        report = byodkim_check.check_public_key(data, selector=selector, domain=domain, lang=lang)
+        report = byodkim_check.check_public_key(data, selector=selector, domain=domain)
     if check_dns:
         with options.resolver(nameserver, timeout, zone)() as resolver:
-            report = byodkim_check.compare_with_dns(report, resolver, lang=lang)
+            report = byodkim_check.compare_with_dns(report, resolver)
     if fmt == "json":
         write_stdout(byodkim_render.render_json(report, lang=lang) + "\n")
     else:

@@ -80,11 +80,7 @@ def check(
         for path in inputs:
             try:
                 for message in read_input(path):
-                    items.append(
-                        _check_one(
-                            message, resolver, now=when, headers_only=headers_only, lang=language
-                        )
-                    )
+                    items.append(_check_one(message, resolver, now=when, headers_only=headers_only))
             except (InputError, NotAMessageError) as e:
                 source = "<stdin>" if path == STDIN else path
                 say_error(f"{source_text(source)}: {e}")
@@ -123,7 +119,7 @@ def _render(
 
 
 def _check_one(
-    message: RawMessage, resolver: Resolver, *, now: int | Clock, headers_only: bool, lang: str
+    message: RawMessage, resolver: Resolver, *, now: int | Clock, headers_only: bool
 ) -> Report | Failure:
     """One message: its report, or a Failure with its one error line (collect, don't abort)."""
     from analyzer.model import Failure
@@ -139,7 +135,6 @@ def _check_one(
             now=now,
             source=message.source,
             headers_only=headers_only,
-            lang=lang,
         )
     except NotAMessageError as e:
         say_error(f"{source_text(message.source)}: {e}")
@@ -155,16 +150,7 @@ def _check_one(
 
 
 def exit_status(items: list[Report | Failure]) -> int:
-    """Entries that failed first, the highest code winning (70 a bug > 66 unreadable > 65
-    not a message), then the worst message: fail (1) > temporary (75) > pass (0)."""
-    from analyzer.model import Failure, Report
-    from analyzer.pipeline import Outcome, outcome
+    """The worst of the entries' codes and the messages' outcomes (model.ExitCode.worst)."""
+    from analyzer.model import ExitCode, Failure
 
-    failures = [i.exit_code for i in items if isinstance(i, Failure)]
-    if failures:
-        return max(failures)
-    results = {outcome(i) for i in items if isinstance(i, Report)}
-    for worst in (Outcome.FAIL, Outcome.TEMPORARY):
-        if worst in results:
-            return int(worst)
-    return int(Outcome.PASS)
+    return int(ExitCode.worst(i.exit_code if isinstance(i, Failure) else i.outcome for i in items))

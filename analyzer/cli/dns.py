@@ -87,7 +87,6 @@ def dns(
             zones_only=bool(zone),
             ns_port=ns_port,
             timeout=timeout,
-            lang=lang,
         )
     if fmt == "json":
         write_stdout(doctor_render.render_json(report, lang=lang) + "\n")

@@ -6,15 +6,25 @@ user asked for it with --console-key.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from analyzer import __version__
 from analyzer.byodkim import ByodkimReport
-from analyzer.model import SCHEMA_VERSION
-from analyzer.render.doctor import finding_lines, selector_dict
+from analyzer.explain import phrase
+from analyzer.model import SCHEMA_VERSION, Finding
+from analyzer.render.doctor import selector_dict
 from analyzer.render.escape import json_text
-from analyzer.render.text import safe
+from analyzer.render.json import finding_dict
+from analyzer.render.layout import wrap
+from analyzer.render.text import finding_lines, safe
+
+
+def _problem_dict(p: Finding, lang: str) -> dict[str, Any]:
+    """A problem: a finding without signature_index and evidence (README's byodkim JSON)."""
+    d = finding_dict(p, lang)
+    return {k: d[k] for k in ("code", "severity", "summary", "explanation", "remedy", "permanent")}
 
 
 def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
@@ -32,17 +42,7 @@ def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
         },
         "selector": r.selector,
         "domain": r.domain,
-        "problems": [
-            {
-                "code": p.code,
-                "severity": p.severity.value,
-                "summary": p.summary,
-                "explanation": p.explanation,
-                "remedy": p.remedy,
-                "permanent": p.permanent,
-            }
-            for p in r.problems
-        ],
+        "problems": [_problem_dict(p, lang) for p in r.problems],
         "record": None
         if r.record is None
         else {
@@ -53,7 +53,7 @@ def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
         },
         "dns": None
         if r.dns is None
-        else {"matches": r.dns.matches, "selector": selector_dict(r.dns.check)},
+        else {"matches": r.dns.matches, "selector": selector_dict(r.dns.check, lang)},
     }
     if r.console_key is not None:
         doc["console_private_key"] = r.console_key
@@ -61,43 +61,35 @@ def render_json(r: ByodkimReport, *, lang: str = "en") -> str:
 
 
 def render_text(r: ByodkimReport, *, lang: str = "en", width: int = 80) -> str:
-    what = f"{r.kind.value} key"
+    """The key check in `lang`, wrapped to `width` columns, but for the two values to copy
+    whole (the record's value, the console key): wrapping them would put line breaks in
+    what the user pastes into DNS, the very mistake this command reports."""
+    p = functools.partial(phrase, lang=lang)
+    what = p(f"byodkim.kind.{r.kind.value}")
     if r.key_type:
-        size = f" {r.bits}-bit" if r.bits else ""
+        size = p("byodkim.size", bits=r.bits) if r.bits else ""
         form = f", {r.form}" if r.form else ""
-        what = f"{r.key_type.upper()}{size} {r.kind.value} key ({r.encoding}{form})"
-    lines = [f"{'OK' if r.ok else 'PROBLEM'}: {what}"]
+        what = p("byodkim.what", type=r.key_type.upper(), size=size, kind=what,
+                 encoding=r.encoding, form=form)  # fmt: skip
+    head = p("byodkim.ok") if r.ok else p("byodkim.problem")
+    lines = wrap(what, width, f"{head}: ", "  ")
     if r.selector is not None:
-        lines.append(f"Selector: {safe(r.selector)}")
+        lines += wrap(p("byodkim.selector", selector=safe(r.selector)), width, "", "  ")
     if r.problems:
-        lines += ["", "Problems"]
-        for p in r.problems:
-            lines += finding_lines(p)
+        lines += ["", p("byodkim.problems")]
+        for problem in r.problems:
+            lines += finding_lines(problem, lang=lang, width=width)
     if r.record is not None:
-        lines += [
-            "",
-            "Record to publish",
-            f"  name:  {safe(r.record.name)}",
-            f"  type:  {r.record.type}",
-            f"  value: {safe(r.record.value)}",
-        ]
+        lines += ["", p("byodkim.record")]
+        lines += wrap(safe(r.record.name), width, f"  {p('byodkim.name')}:  ", "    ")
+        lines += [f"  {p('byodkim.type')}:  {r.record.type}"]
+        lines.append(f"  {p('byodkim.value')}: {safe(r.record.value)}")  # whole: to copy
         if len(r.record.strings) > 1:
-            lines.append(
-                f"  As {len(r.record.strings)} strings of at most 255 bytes, for DNS consoles "
-                "and zone files that need them split:"
-            )
-            lines.append(f"  {safe(r.record.zone_line)}")
+            lines += wrap(p("byodkim.strings", count=len(r.record.strings)), width, "  ")
+            lines.append(f"  {safe(r.record.zone_line)}")  # whole: to copy
     if r.dns is not None:
-        state = {
-            True: "matches this key",
-            False: "is a different key",
-            None: "has no key to compare",
-        }[r.dns.matches]
-        lines += ["", f"DNS now: {safe(r.dns.check.name)} {state}"]
+        state = p(f"byodkim.dns.{str(r.dns.matches).lower()}")
+        lines += ["", *wrap(p("byodkim.dns", name=safe(r.dns.check.name), state=state), width)]
     if r.console_key is not None:
-        lines += [
-            "",
-            "Private key for the SES console (PKCS #1, one line). Keep it secret:",
-            r.console_key,
-        ]
+        lines += ["", *wrap(p("byodkim.console"), width), r.console_key]
     return "\n".join(lines) + "\n"

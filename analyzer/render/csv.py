@@ -12,7 +12,6 @@ import csv
 import io
 
 from analyzer.model import Failure, Report
-from analyzer.pipeline import outcome
 from analyzer.render.escape import csv_cell, source_text
 
 COLUMNS = (
@@ -35,7 +34,7 @@ def header() -> str:
 
 def report_rows(report: Report) -> str:
     msg = report.message
-    result = outcome(report).name.lower()
+    result = report.outcome.name.lower()
     base: list[object] = [source_text(report.source), msg.from_domain, result]
     if not report.verdicts:
         return _line([base + [None] * (len(COLUMNS) - len(base))])

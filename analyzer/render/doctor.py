@@ -5,6 +5,7 @@ Pure functions of a DoctorReport. Values from DNS go through `safe()`.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -12,27 +13,19 @@ from analyzer import __version__
 from analyzer.diagnose import describe_answer
 from analyzer.dmarc import malformed
 from analyzer.doctor import Authority, DoctorReport, KeyCheck, SelectorCheck
+from analyzer.explain import phrase
 from analyzer.model import (
     SCHEMA_VERSION,
     Dmarc,
     DmarcStatus,
     DnsAnswer,
     DnsStatus,
-    Finding,
     Severity,
 )
-from analyzer.pipeline import Outcome
 from analyzer.render.escape import json_text
-from analyzer.render.json import dmarc_dict, dns_dict, finding_dict, spf_evaluation_dict
-from analyzer.render.text import safe
-
-_HEADLINE = {Outcome.PASS: "OK", Outcome.FAIL: "PROBLEM", Outcome.TEMPORARY: "TEMPORARY FAILURE"}
-_STATE = {
-    Outcome.PASS: "usable key",
-    Outcome.FAIL: "no usable key",
-    Outcome.TEMPORARY: "DNS failed (temporary)",
-}
-
+from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
+from analyzer.render.layout import wrap, wrap_all
+from analyzer.render.text import finding_lines, safe
 
 # --- JSON -------------------------------------------------------------------------------------
 
@@ -65,7 +58,7 @@ def _hop(a: DnsAnswer) -> dict[str, Any]:
     }
 
 
-def selector_dict(c: SelectorCheck) -> dict[str, Any]:
+def selector_dict(c: SelectorCheck, lang: str = "en") -> dict[str, Any]:
     return {
         "selector": c.selector,
         "source": c.source.value,
@@ -85,7 +78,7 @@ def selector_dict(c: SelectorCheck) -> dict[str, Any]:
             }
             for v in c.propagation
         ],
-        "findings": [finding_dict(f) for f in c.findings],
+        "findings": [finding_dict(f, lang) for f in c.findings],
     }
 
 
@@ -108,11 +101,10 @@ def render_json(r: DoctorReport, *, lang: str = "en") -> str:
         "outcome": r.outcome.name.lower(),
         "exit_code": int(r.outcome),
         "common_selectors_tried": list(r.common_tried),
-        "selectors": [selector_dict(c) for c in r.selectors],
+        "selectors": [selector_dict(c, lang) for c in r.selectors],
         "authoritative": authority_dict(r.authority),
         "dmarc": dmarc_dict(r.dmarc),
-        "spf": spf_evaluation_dict(r.spf) if r.spf else None,  # added (issue 13)
-        "findings": [finding_dict(f) for f in r.findings],
+        "findings": [finding_dict(f, lang) for f in r.findings],
     }
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
 
@@ -120,39 +112,28 @@ def render_json(r: DoctorReport, *, lang: str = "en") -> str:
 # --- text -------------------------------------------------------------------------------------
 
 
-def finding_lines(f: Finding, indent: str = "") -> list[str]:
-    """One finding: severity, summary, explanation, fix; evidence for all but information."""
-    permanence = {True: " (permanent)", False: " (temporary)", None: ""}[f.permanent]
-    lines = [
-        f"{indent}- [{f.severity.value}] {safe(f.summary)}{permanence}",
-        f"{indent}    {safe(f.explanation)}",
-        f"{indent}    Fix: {safe(f.remedy)}",
-    ]
-    if f.severity is not Severity.INFO:
-        lines += [f"{indent}    Evidence: {safe(e)}" for e in f.evidence]
-    return lines
-
-
-def _key_line(k: KeyCheck) -> str:
+def _key_line(k: KeyCheck, lang: str) -> str:
+    p = functools.partial(phrase, lang=lang)
     r = k.record
     if r is None:
-        return f"key: unusable ({safe(k.problem.detail if k.problem else '?')})"
+        return f"{p('doctor.key')}: {p('doctor.key_unusable', detail=safe(k.problem.detail if k.problem else '?'))}"
     if not r.public_key:
-        return "key: revoked (empty p=)"
-    parts = [r.key_type, f"{k.bits} bits" if k.bits else "size unknown"]
-    parts.append("flags " + (":".join(r.flags) or "-"))
-    parts.append("h=" + (":".join(r.hashes) if r.hashes is not None else "any"))
+        return f"{p('doctor.key')}: {p('doctor.key_revoked')}"
+    parts = [r.key_type, p("doctor.bits", bits=k.bits) if k.bits else p("doctor.size_unknown")]
+    parts.append(p("doctor.flags") + " " + (":".join(r.flags) or "-"))
+    parts.append("h=" + (":".join(r.hashes) if r.hashes is not None else p("doctor.any")))
     parts.append("s=" + ":".join(r.services))
     if k.problem:
-        parts.append(f"unusable: {k.problem.detail}")
-    return "key: " + ", ".join(safe(p) for p in parts)
+        parts.append(p("doctor.unusable", detail=k.problem.detail))
+    return f"{p('doctor.key')}: " + ", ".join(safe(x) for x in parts)
 
 
-def _selector_text(c: SelectorCheck) -> list[str]:
-    via = {"selector": "--selector", "ses_token": "--ses-token", "common": "common selector"}
-    lines = [f"{safe(c.name)}  ({via[c.source.value]}): {_STATE[c.outcome]}"]
+def _selector_text(c: SelectorCheck, lang: str, width: int) -> list[str]:
+    p = functools.partial(phrase, lang=lang)
+    state = p(f"doctor.state.{c.outcome.name.lower()}")
+    lines = [f"{safe(c.name)}  ({p(f'doctor.via.{c.source.value}')}): {state}"]
     if c.expected_target:
-        lines.append(f"  Easy DKIM: expects CNAME -> {safe(c.expected_target)}")
+        lines.append("  " + p("doctor.easy_dkim", target=safe(c.expected_target)))
     for a in c.hops:
         if a.records:
             lines.append(
@@ -160,61 +141,66 @@ def _selector_text(c: SelectorCheck) -> list[str]:
                 f"{safe(a.records[0][0].decode('ascii', 'replace'))}"
             )
         elif a.status is not DnsStatus.NODATA:  # NODATA: the chain ends at the record itself
-            lines.append(f"  {safe(a.name.rstrip('.'))}: {a.status.value} (end of chain)")
+            end = p("doctor.end_of_chain", name=safe(a.name.rstrip(".")), status=a.status.value)
+            lines.append(f"  {end}")
     lines.append(f"  TXT: {safe(describe_answer(c.answer))}")
     for i, strings in enumerate(c.answer.records, 1):
         sizes = ", ".join(str(len(s)) for s in strings)
-        lines.append(f"  record {i}: {len(strings)} string(s) of {sizes} bytes")
-    lines += [f"  {_key_line(k)}" for k in c.keys]
+        lines.append("  " + p("doctor.record", i=i, count=len(strings), sizes=sizes))
+    lines += [f"  {_key_line(k, lang)}" for k in c.keys]
     for v in c.propagation:
         if v.holds is None:
-            state = f"no answer ({v.answer.status.value})"
+            held = p("doctor.no_answer", status=v.answer.status.value)
         elif not v.holds:
-            state = f"nothing ({v.answer.status.value})"
+            held = p("doctor.nothing", status=v.answer.status.value)
         else:
-            state = "; ".join(safe(h[:60]) + ("…" if len(h) > 60 else "") for h in v.holds)
-        lines.append(f"  authoritative {safe(v.server)}: {state}")
+            held = "; ".join(safe(h[:60]) + ("…" if len(h) > 60 else "") for h in v.holds)
+        lines.append("  " + p("doctor.authoritative", server=safe(v.server), state=held))
+    lines = wrap_all(lines, width)
     for f in c.findings:
-        lines += finding_lines(f, "  ")
+        lines += finding_lines(f, lang=lang, width=width, indent="  ",
+                               evidence=f.severity is not Severity.INFO)  # fmt: skip
     return lines
 
 
-def _dmarc_text(d: Dmarc) -> str:
+def _dmarc_text(d: Dmarc, lang: str) -> str:
+    p = functools.partial(phrase, lang=lang)
     if d.status is DmarcStatus.FOUND:
-        mode = "strict" if d.adkim == "s" else "relaxed"
         sp = f", sp={safe(d.tag('sp'))}" if d.tag("sp") else ""
-        return (
-            f"DMARC: p={safe(d.tag('p'))}{sp}, adkim={d.adkim} ({mode} DKIM alignment); "
-            f"applies to {safe(d.from_domain)}: {safe(d.policy)}; "
-            f"found at _dmarc.{safe(d.record_domain)}"
-        )
+        return p(
+            "doctor.dmarc_found", p=safe(d.tag("p")), sp=sp, adkim=d.adkim,
+            mode=p(f"mode.{d.adkim}"), domain=safe(d.from_domain), policy=safe(d.policy),
+            record_domain=safe(d.record_domain),
+        )  # fmt: skip
     bad = malformed(d)
     if bad is not None:
-        return f"DMARC: malformed record at {safe(bad[0])}: {safe(bad[1])}"
+        return p("doctor.dmarc_malformed", name=safe(bad[0]), detail=safe(bad[1]))
     if d.status is DmarcStatus.TEMPERROR:
-        return "DMARC: lookup failed (temporary DNS error)"
-    return "DMARC: no record"
+        return p("doctor.dmarc_temperror")
+    return p("doctor.dmarc_none")
 
 
 def render_text(r: DoctorReport, *, lang: str = "en", width: int = 80) -> str:
+    """The report of `dkim-analyzer dns`, in `lang`, wrapped to `width` columns."""
+    p = functools.partial(phrase, lang=lang)
     result = r.outcome
     usable = sum(c.usable for c in r.selectors)
-    lines = [
-        f"{_HEADLINE[result]}: DKIM DNS set-up of {safe(r.domain)}: "
-        f"{usable} of {len(r.selectors)} selector(s) with a usable key"
-    ]
+    head = p("doctor.headline", domain=safe(r.domain), usable=usable, total=len(r.selectors))
+    lines = wrap(head, width, f"{p(f'doctor.outcome.{result.name.lower()}')}: ", "  ")
     if r.common_tried:
-        found = ", ".join(safe(c.selector) for c in r.selectors) or "none"
-        lines.append(f"Common selectors tried: {len(r.common_tried)}; found: {found}")
+        found = ", ".join(safe(c.selector) for c in r.selectors) or p("arc.none")
+        lines.append(p("doctor.common", count=len(r.common_tried), found=found))
     if r.authority is not None and r.authority.servers:
         zone = safe(r.authority.zone or "?")
         servers = ", ".join(safe(s) for s in r.authority.servers)
-        lines.append(f"Authoritative servers of {zone}: {servers}")
+        lines.append(p("doctor.authority", zone=zone, servers=servers))
+    lines = wrap_all(lines, width)
     for c in r.selectors:
-        lines += ["", *_selector_text(c)]
-    lines += ["", _dmarc_text(r.dmarc)]
+        lines += ["", *_selector_text(c, lang, width)]
+    lines += ["", *wrap(_dmarc_text(r.dmarc, lang), width, "", "  ")]
     if r.findings:
-        lines += ["", "Domain"]
+        lines += ["", p("doctor.domain")]
         for f in r.findings:
-            lines += finding_lines(f)
+            lines += finding_lines(f, lang=lang, width=width,
+                                   evidence=f.severity is not Severity.INFO)  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -60,7 +60,7 @@ def _month(report: Report) -> str:
 
 def entry(report: Report, lang: str = "en") -> str:
     """One message's entry: a row that opens its full report (rendered in the worker)."""
-    doc = item_dict(report)
+    doc = item_dict(report, lang=lang)
     pg = view.page(report, doc, lang, downloads=False)
     reasons = " ".join(s["reason"] for s in doc["signatures"] if s["reason"])
     return pages.render(

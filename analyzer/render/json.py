@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from analyzer import __version__
+from analyzer.explain import words
 from analyzer.model import (
     SCHEMA_VERSION,
     ArcChain,
@@ -25,7 +26,6 @@ from analyzer.model import (
     SpfEvaluation,
     TreeWalk,
 )
-from analyzer.pipeline import outcome
 from analyzer.render.escape import json_text, source_text
 
 
@@ -90,13 +90,16 @@ def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
     }
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
+    """A finding; its words in `lang` (English unless asked: the JSON is the same whatever
+    the locale, and scripts read the code, never the words)."""
+    summary, explanation, remedy = words(f, lang)
     return {
         "code": f.code,
         "severity": f.severity.value,
-        "summary": f.summary,
-        "explanation": f.explanation,
-        "remedy": f.remedy,
+        "summary": summary,
+        "explanation": explanation,
+        "remedy": remedy,
         "permanent": f.permanent,
         "signature_index": f.signature_index,
         "evidence": list(f.evidence),
@@ -156,9 +159,9 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
     }
 
 
-def message_dict(r: Report) -> dict[str, Any]:
+def message_dict(r: Report, lang: str = "en") -> dict[str, Any]:
     msg = r.message
-    result = outcome(r)
+    result = r.outcome
     return {
         "source": source_text(r.source),
         "from_domain": msg.from_domain,
@@ -172,7 +175,7 @@ def message_dict(r: Report) -> dict[str, Any]:
         "outcome": result.name.lower(),
         "exit_code": int(result),
         "signatures": [signature_dict(v) for v in r.verdicts],
-        "findings": [finding_dict(f) for f in r.findings],
+        "findings": [finding_dict(f, lang) for f in r.findings],
         "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
         "arc": arc_dict(r.arc),
         "receiver": receiver_dict(r.receiver),
@@ -285,8 +288,8 @@ def failure_dict(f: Failure) -> dict[str, Any]:
     return {"source": source_text(f.source), "error": f.error, "exit_code": f.exit_code}
 
 
-def item_dict(item: Report | Failure) -> dict[str, Any]:
-    return failure_dict(item) if isinstance(item, Failure) else message_dict(item)
+def item_dict(item: Report | Failure, lang: str = "en") -> dict[str, Any]:
+    return failure_dict(item) if isinstance(item, Failure) else message_dict(item, lang)
 
 
 def render(items: Iterable[Report | Failure], *, lang: str = "en") -> str:
@@ -294,7 +297,7 @@ def render(items: Iterable[Report | Failure], *, lang: str = "en") -> str:
     doc = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
-        "messages": [item_dict(i) for i in items],
+        "messages": [item_dict(i, lang) for i in items],
     }
     return dumps(doc, indent=2)
 

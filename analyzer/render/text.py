@@ -11,25 +11,27 @@ import functools
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from tabulate import tabulate
 from wcwidth import wcswidth
 
 from analyzer import explain
 from analyzer.diagnose import describe_answer
 from analyzer.dmarc import counts_for_dmarc
+from analyzer.explain import words
 from analyzer.model import (
     Dmarc,
     DmarcStatus,
     Failure,
+    Finding,
     Hop,
+    Outcome,
     Report,
     Result,
     Severity,
     SignatureVerdict,
 )
-from analyzer.pipeline import Outcome, outcome
 from analyzer.render.escape import safe as safe  # re-exported: doctor and byodkim use it
 from analyzer.render.escape import source_text
+from analyzer.render.layout import table, wrap, wrap_all
 from analyzer.verify import signed_header_fields
 
 _STYLES = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
@@ -74,7 +76,7 @@ def headline(report: Report, lang: str = "en") -> str:
     msg = report.message
     domain = msg.from_domain or explain.phrase("unknown.domain", lang)
     dmarc = report.dmarc
-    if outcome(report) is Outcome.PASS:
+    if report.outcome is Outcome.PASS:
         strict = dmarc is not None and dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
         v = next(v for v in report.verdicts if counts_for_dmarc(v, strict=strict))
         key = "headline.pass"
@@ -86,13 +88,108 @@ def headline(report: Report, lang: str = "en") -> str:
         return safe(
             explain.phrase(key, lang, from_domain=domain, d=v.domain, s=v.selector, policy=policy)
         )
-    worst = next((f for f in report.findings if f.severity is not Severity.INFO), None)
+    rotated = passed_at_delivery(report)
+    if rotated is not None:
+        seen = rotated.values
+        return safe(explain.phrase("headline.rotated", lang, from_domain=domain, d=seen.get("d"),
+                                   s=seen.get("s"), authserv=seen.get("authserv")))  # fmt: skip
+    shown = ordered(report)
+    worst = next((f for f in shown if f.severity is not Severity.INFO), None)
     if worst is None:
         return safe(explain.phrase("headline.fail", lang, from_domain=domain))
-    return safe(worst.summary)
+    said = words(worst, lang)[0]
+    # The proof of the cause, when forensics found it: "the body was changed" + what changed.
+    proof = next((f for f in shown if f.code in PROVEN and f.signature_index is not None
+                  and f.signature_index == worst.signature_index), None)  # fmt: skip
+    if proof is not None:
+        said = explain.join(said, words(proof, lang)[0])
+    return safe(said)
 
 
-def _table(report: Report, style: _Style, lang: str) -> str:
+# Forensic findings that prove what changed (forensics.py): the cause, not a guess.
+PROVEN = frozenset({
+    "body_appended", "body_prepended", "body_whitespace", "body_line_endings",
+    "mbox_from_quoting", "header_modified",
+})  # fmt: skip
+# Shown as one line under the header (every saved .eml has LF line endings): not a finding
+# to read through each time; --verbose shows it as one.
+_NOTED = "line_endings_converted"
+
+
+def ordered(report: Report) -> list[Finding]:
+    """The findings in the order that matters to a reader: what stops the author's
+    signatures (each one's cause with its proof), then the other problems, then the DMARC
+    note, then information. Severity orders each group (model.worst_first did already)."""
+    authors = {v.index for v in report.author_verdicts}
+
+    def group(f: Finding) -> int:
+        if f.severity is Severity.INFO:
+            return 3
+        if f.code == "dmarc_alignment":
+            return 2
+        if f.signature_index in authors or (
+            f.signature_index is None and f.severity is Severity.ERROR
+        ):
+            return 0
+        return 1
+
+    def key(item: tuple[int, Finding]) -> tuple[int, int, int]:
+        i, f = item
+        g = group(f)
+        return (g, f.signature_index if g == 0 and f.signature_index is not None else -1, i)
+
+    return [f for _, f in sorted(enumerate(report.findings), key=key)]
+
+
+def passed_at_delivery(report: Report) -> Finding | None:
+    """The key_rotated finding of an author signature when that alone makes it fail: the
+    message passed at delivery (its receiver recorded so) and the key is likely gone since."""
+    if report.outcome is not Outcome.FAIL:
+        return None
+    authors = {v.index for v in report.author_verdicts}
+    rotated = [
+        f for f in report.findings if f.code == "key_rotated" and f.signature_index in authors
+    ]
+    stopped = any(
+        f.severity is Severity.ERROR and (f.signature_index in authors or f.signature_index is None)
+        for f in report.findings
+        if f.code != "dmarc_alignment"
+    )
+    return rotated[0] if rotated and not stopped else None
+
+
+def finding_lines(
+    f: Finding,
+    *,
+    lang: str = "en",
+    width: int = 80,
+    indent: str = "",
+    evidence: bool = True,
+    color: bool = False,
+) -> list[str]:
+    """One finding as every text report shows it: severity and code, summary, permanence,
+    explanation, fix; its evidence when `evidence` (the reports show it but for
+    information, unless --verbose)."""
+    p = functools.partial(explain.phrase, lang=lang)
+    summary, explanation, remedy = words(f, lang)
+    permanence = (
+        ""
+        if f.permanent is None
+        else p("permanence.suffix", permanence=p(f"permanence.{str(f.permanent).lower()}"))
+    )
+    body = indent + "    "
+    tag = _Style(color)(f.severity.value, _SEVERITY_STYLE[f.severity])
+    lines = wrap(f"{safe(summary)}{permanence}", width, f"{indent}- [{tag} · {f.code}] ", body)
+    lines += wrap(safe(explanation), width, body)
+    if remedy:
+        lines += wrap(safe(remedy), width, f"{body}{p('label.fix')}: ", body + "  ")
+    if evidence:
+        for e in f.evidence:
+            lines += wrap(safe(e), width, f"{body}{p('label.evidence')}: ", body + "  ")
+    return lines
+
+
+def _table(report: Report, style: _Style, lang: str, width: int) -> str:
     rows = []
     for v in report.verdicts:
         cls = v.alignment.classification.value
@@ -106,7 +203,7 @@ def _table(report: Report, style: _Style, lang: str) -> str:
         ])  # fmt: skip
     cols = ("class", "result", "reason", "body", "header", "key")
     headers = ["#", "d=", "s=", "a=", *(explain.phrase(f"col.{c}", lang) for c in cols)]
-    return tabulate(rows, headers=headers, tablefmt="simple")
+    return table(rows, headers, width)
 
 
 def _dmarc_line(dmarc: Dmarc, lang: str) -> str:
@@ -142,15 +239,14 @@ def _clock_line(report: Report, lang: str) -> str:
     return explain.phrase(f"clock.{report.clock.value}", lang, when=when)
 
 
-def _route(hops: Sequence[Hop], lang: str) -> str:
+def _route(hops: Sequence[Hop], lang: str, width: int) -> str:
     rows = [
         [h.number, safe(h.sender), safe(h.receiver), safe(h.protocol), h.when or "?",
          "" if h.delay is None else f"{h.delay:+g} s"]
         for h in hops
     ]  # fmt: skip
     cols = ("hop", "from", "by", "with", "time", "delay")
-    return tabulate(rows, headers=[explain.phrase(f"col.{c}", lang) for c in cols],
-                    tablefmt="simple")  # fmt: skip
+    return table(rows, [explain.phrase(f"col.{c}", lang) for c in cols], width)
 
 
 def _evidence(report: Report, lang: str) -> list[str]:
@@ -187,57 +283,61 @@ def render_report(
     color: bool = False,
     verbose: bool = False,
     lang: str = "en",
+    width: int = 80,
     route: Sequence[Hop] = (),
 ) -> str:
     style = _Style(color)
     p = functools.partial(explain.phrase, lang=lang)
     msg = report.message
-    result = outcome(report)
+    result = report.outcome
     head_style = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.TEMPORARY: "yellow"}[result]
+    outcome_word = p(f"outcome.{result.name.lower()}")
+    if passed_at_delivery(report) is not None:  # not FAIL: it passed, only the key is gone
+        outcome_word, head_style = p("outcome.rotated"), "yellow"
     labels = [
         p(k) + ":"
         for k in ("label.message", "label.from", "label.subject", "label.dmarc", "label.checked")
     ]
-    width = max(wcswidth(label) for label in labels) + 1
+    column = max(wcswidth(label) for label in labels) + 1
 
-    def field(label: str, value: str) -> str:
-        return label + " " * (width - wcswidth(label)) + safe(value)
+    def field(label: str, value: str) -> list[str]:
+        return wrap(safe(value), width, label + " " * (column - wcswidth(label)))
 
+    head = style(outcome_word, head_style)
     lines = [
-        f"{style(p(f'outcome.{result.name.lower()}'), head_style)}: {headline(report, lang)}",
+        *wrap(headline(report, lang), width, f"{head}: ", "  "),
         "",
-        field(labels[0], source_text(report.source)),
-        field(labels[1], ", ".join(msg.from_addresses) or p("label.none")),
-        field(labels[2], msg.subject or p("label.none")),
+        *field(labels[0], source_text(report.source)),
+        *field(labels[1], ", ".join(msg.from_addresses) or p("label.none")),
+        *field(labels[2], msg.subject or p("label.none")),
     ]
     if report.dmarc:
-        lines.append(field(labels[3], _dmarc_line(report.dmarc, lang)))
-    lines.append(field(labels[4], _clock_line(report, lang)))
+        lines += field(labels[3], _dmarc_line(report.dmarc, lang))
+    lines += field(labels[4], _clock_line(report, lang))
     if report.verdicts:
-        lines += ["", _table(report, style, lang)]
+        lines += ["", _table(report, style, lang, width)]
     if report.arc.sets or report.arc.cv.value != "none":
         why = f" ({report.arc.reason.value})" if report.arc.reason else ""
-        lines += ["", f"ARC: cv={report.arc.cv.value}{why}" + "".join(
+        arc = f"ARC: cv={report.arc.cv.value}{why}" + "".join(
             f"; i={a.instance} {safe(a.domain)} seal {_mark(a.seal_valid)}{_why(a.seal_reason)} message "
             f"{_mark(a.message_signature_valid)}{_why(a.message_signature_reason)} saw dkim=pass: {safe(', '.join(a.dkim_pass_domains) or 'none')}"
             for a in report.arc.sets
-        )]  # fmt: skip
-    if report.findings:
+        )  # fmt: skip
+        lines += ["", *wrap(arc, width, "", "  ")]
+    findings = ordered(report)
+    if not verbose and any(f.code == _NOTED for f in findings):
+        findings = [f for f in findings if f.code != _NOTED]
+        endings = msg.line_endings.value.upper()
+        lines += wrap(style(p("note.line_endings", endings=endings), "dim"), width)
+    if findings:
         lines += ["", style(p("label.findings"), "bold")]
-    for f in report.findings:
-        tag = style(f.severity.value, _SEVERITY_STYLE[f.severity]) + f" · {f.code}"
-        permanence = (
-            "" if f.permanent is None else f" ({p(f'permanence.{str(f.permanent).lower()}')})"
-        )
-        lines.append(f"- [{tag}] {safe(f.summary)}{permanence}")
-        lines.append(f"    {safe(f.explanation)}")
-        lines.append(f"    {p('label.fix')}: {safe(f.remedy)}")
-        if f.severity is not Severity.INFO or verbose:
-            lines += [f"    {p('label.evidence')}: {safe(e)}" for e in f.evidence]
+    for f in findings:
+        shown = f.severity is not Severity.INFO or verbose
+        lines += finding_lines(f, lang=lang, width=width, evidence=shown, color=color)
     if route:
-        lines += ["", style(p("label.route"), "bold"), _route(route, lang)]
+        lines += ["", style(p("label.route"), "bold"), _route(route, lang, width)]
     if verbose:
-        lines += ["", style(p("label.evidence"), "bold"), *_evidence(report, lang)]
+        lines += ["", style(p("label.evidence"), "bold"), *wrap_all(_evidence(report, lang), width)]
     return "\n".join(lines) + "\n"
 
 
@@ -257,5 +357,6 @@ def render(
             parts.append(f"ERROR: {source_text(item.source)}: {safe(item.error)}\n")
         else:
             route = routes[i] if i < len(routes) else ()
-            parts.append(render_report(item, color=color, verbose=verbose, lang=lang, route=route))
+            parts.append(render_report(item, color=color, verbose=verbose, lang=lang,
+                                       width=width, route=route))  # fmt: skip
     return "\n".join(parts)

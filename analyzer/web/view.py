@@ -38,17 +38,10 @@ PROVEN_CHANGES = frozenset({
 })  # fmt: skip
 
 
-def localized(
-    raw: bytes, resolver: Resolver, *, now: Clock, source: str, headers_only: bool, lang: str
-) -> tuple[Report, dict[str, Any]]:
-    """A message's report and its JSON document, with the words of `lang`.
-
-    The one adapter to re-point at merge: today a finding's words are chosen when analyze()
-    runs, so each language is its own analysis (the request's caching resolver answers the
-    second from its cache: the same DNS evidence); once item_dict takes `lang=`, this is one
-    analyze() and one item_dict(report, lang=lang) per language."""
-    report = analyze(raw, resolver, now=now, source=source, headers_only=headers_only, lang=lang)
-    return report, json_render.item_dict(report)
+def localized(report: Report, lang: str) -> dict[str, Any]:
+    """The report's JSON document with the words of `lang` (the one place that chooses them:
+    the analysis itself is language-free)."""
+    return json_render.item_dict(report, lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +124,10 @@ def build(
             continue
         pages: dict[str, Page] = {}
         try:
+            report = analyze(message.raw, resolver, now=now, source=message.source,
+                             headers_only=headers_only)  # fmt: skip
             for lang in langs:
-                report, doc = localized(
-                    message.raw, resolver, now=now, source=message.source,
-                    headers_only=headers_only, lang=lang,
-                )  # fmt: skip
-                pages[lang] = page(report, doc, lang)
+                pages[lang] = page(report, localized(report, lang), lang)
         except NotAMessageError as e:
             views.append(MessageView(number, message.source, error=str(e), exit_code=e.exit_code))
             continue

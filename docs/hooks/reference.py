@@ -57,40 +57,31 @@ class Entry:
 def catalogue_entries() -> list[Entry]:
     """Every wording of the English catalogue, in catalogue order.
 
-    The one function that reads the catalogue's format (analyzer/explain.py's dicts today):
-    a key is a code or `code.variant`; `change.KIND` words header_modified's kinds of change.
+    The one function that reads the catalogue's format (the msgids of analyzer/messages.py,
+    permanence from model.PERMANENCE): a key is a code or `code.variant`; `change.KIND`
+    words header_modified's kinds of change.
     """
-    from analyzer import explain
+    from analyzer import messages, model
+
+    def english(part: str | messages.Plural) -> str:
+        return part.other if isinstance(part, messages.Plural) else part
 
     out = []
-    for key, text in explain.CATALOG["en"].items():
+    for key, text in messages.FINDINGS.items():
         code, _, variant = key.partition(".")
+        permanent = None if code == "change" else model.permanence(code, variant or None)
         if code == "change":
             code, variant = "header_modified", key
-        out.append(Entry(code, key if variant else None, None, text.permanent, text.summary,
-                         text.remedy))  # fmt: skip
+        out.append(Entry(code, key if variant else None, None, permanent,
+                         english(text.summary), english(text.remedy)))  # fmt: skip
     return out
 
 
 def exit_codes() -> dict[int, str]:
-    """Every exit status the CLI can end with -> its name."""
+    """Every exit status the CLI can end with -> its name (model.ExitCode)."""
     from analyzer import model
 
-    if hasattr(model, "ExitCode"):  # one enum for every command (issue 12)
-        return {int(c): c.name.lower() for c in model.ExitCode}
-    from analyzer import errors
-    from analyzer.cli import output
-    from analyzer.pipeline import Outcome
-
-    codes = {int(o): o.name.lower() for o in Outcome}
-    codes[errors.UsageError.exit_code] = "usage"
-    codes[errors.NotAMessageError.exit_code] = "not_a_message"
-    codes[errors.InputError.exit_code] = "input"
-    codes[output.EXIT_INTERNAL] = "internal"
-    codes[output.EXIT_IOERR] = "ioerr"
-    codes[output.EXIT_INTERRUPTED] = "interrupted"
-    codes[output.EXIT_BROKEN_PIPE] = "broken_pipe"
-    return dict(sorted(codes.items()))
+    return {int(c): c.name.lower() for c in model.ExitCode}
 
 
 def cli_options() -> dict[str, dict[str, tuple[str, ...]]]:
