@@ -626,8 +626,8 @@ FINDINGS: dict[str, Text] = {
     ),
     "dmarc_alignment.none": Text(
         "{from_domain} publishes no DMARC record.",
-        "No DMARC record was found ({looked_up}: asked for the From domain and its "
-        "organizational domain), so receivers apply no DMARC policy to this domain, and large"
+        "No DMARC record was found ({looked_up}: the RFC 9989 tree walk from the From domain "
+        "up), so receivers apply no DMARC policy to this domain, and large"
         " mailbox providers expect bulk senders to have one. This lasts until a record is "
         "published (permanent).",
         "Publish a TXT record at _dmarc.{org_domain}, starting with `v=DMARC1; p=none; "
@@ -1280,10 +1280,10 @@ FINDINGS: dict[str, Text] = {
     ),
     "spf_result.rotated": Text(
         "SPF passed for {domain} at delivery, but fails today ({result}): the SPF record "
-        "changed since.",
+        "likely changed since.",
         "{recorded_by} recorded spf=pass for {recorded_domain} when the message arrived; "
         "evaluated again today for the same client {ip} and MAIL FROM {mailfrom}, the record "
-        "of {domain} gives {result} ({matched} in {matched_in}'s record{detail}). Likely an "
+        "of {domain} gives {result}. Likely an "
         "include or an address range was removed or replaced since. Harmless for this "
         "message, which passed when it was delivered; new mail from {ip} fails SPF now. This "
         "is permanent until the record changes again.",

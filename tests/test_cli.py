@@ -589,7 +589,9 @@ def test_lang_on_scan_is_accepted_for_its_summary(tmp_path: Path) -> None:
     mbox = tmp_path / "one.mbox"
     mbox.write_bytes(_mbox(FIXTURES / "plain" / "message.eml"))
     run = run_cli("scan", "--lang", "zh-TW", "--jobs", "1", *ZONE, str(mbox))
-    assert run.exit_code == 0 and run.stdout.startswith("Scanned 1 message")
+    assert run.exit_code == 0 and run.stdout.startswith(
+        "已掃描 1 封郵件"
+    )  # the summary, translated
     assert run_cli("scan", "--lang", "xx", str(mbox)).exit_code == 2
 
 

@@ -118,7 +118,8 @@ JSON_TYPES = {dict: "object", list: "array", str: "string", int: "integer", bool
               type(None): "null"}  # fmt: skip
 # Where a DNS answer object sits in the document: its fields are in a table of their own.
 DNS_ANSWERS = ("messages[].signatures[].dns", "messages[].signatures[].probes[].dns",
-               "messages[].dmarc.dns[]", "messages[].arc.dns[]")  # fmt: skip
+               "messages[].dmarc.dns[]", "messages[].arc.dns[]",
+               "messages[].spf.today.dns[]")  # fmt: skip
 
 
 def _paths(value: Any, path: str = "") -> Iterator[tuple[str, str]]:

@@ -37,16 +37,26 @@ def _scan(server: ZoneServer, paths: list[str], *extra: str) -> str:
 
 
 def _table(text: str, title: str) -> list[list[str]]:
-    """The rows of one table of the text summary (columns split on 2+ spaces)."""
+    """The rows of one table of the text summary: columns split on 2+ spaces, or, for a
+    table folded to fit 80 columns, `first  header value, header value` lines whose last
+    value may go on over indented lines (render/layout.py)."""
     lines = text.splitlines()
     if title not in lines:
         return []
-    start = lines.index(title) + 3  # title, header, rule
-    rows = []
-    for line in lines[start:]:
+    start = lines.index(title) + 1
+    folded = not set(lines[start + 1]) <= set("- ") if start + 1 < len(lines) else False
+    rows: list[list[str]] = []
+    for line in lines[start if folded else start + 2 :]:  # header and rule
         if not line.strip() or line.startswith("... and"):
             break
-        rows.append(re.split(r"\s{2,}", line.strip()))
+        if not folded:
+            rows.append(re.split(r"\s{2,}", line.strip()))
+        elif line.startswith(" ") and rows:
+            rows[-1][-1] += line.strip()
+        else:
+            first, _, rest = line.strip().partition("  ")
+            cells = [c.rpartition(" ")[2] if " " in c else "" for c in rest.strip().split(", ")]
+            rows.append([first, *cells])
     return rows
 
 

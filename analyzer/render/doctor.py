@@ -23,7 +23,7 @@ from analyzer.model import (
     Severity,
 )
 from analyzer.render.escape import json_text
-from analyzer.render.json import dmarc_dict, dns_dict, finding_dict
+from analyzer.render.json import dmarc_dict, dns_dict, finding_dict, spf_evaluation_dict
 from analyzer.render.layout import wrap, wrap_all
 from analyzer.render.text import finding_lines, safe
 
@@ -104,6 +104,7 @@ def render_json(r: DoctorReport, *, lang: str = "en") -> str:
         "selectors": [selector_dict(c, lang) for c in r.selectors],
         "authoritative": authority_dict(r.authority),
         "dmarc": dmarc_dict(r.dmarc),
+        "spf": spf_evaluation_dict(r.spf) if r.spf else None,  # added (issue 13)
         "findings": [finding_dict(f, lang) for f in r.findings],
     }
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False))  # render/escape.py
