@@ -170,17 +170,16 @@ def _render(zone: _Zone) -> str:
     lines += [f"; {c}" for c in zone.comments]
     for name, kind in sorted(zone.faults.items()):
         lines.append(f";! {name} {kind}")
-    for name, ttl in sorted(zone.markers.items()):
-        lines.append(f"; marker, not DNS data: {name} answered no record (negative TTL {ttl})")
-        lines.append(f"{name} {ttl} IN SOA {_MARKER_SOA.format(ttl=ttl)}")
+    for name, negative in sorted(zone.markers.items()):
+        lines.append(f"; marker, not DNS data: {name} answered no record (TTL {negative})")
+        lines.append(f"{name} {negative} IN SOA {_MARKER_SOA.format(ttl=negative)}")
     for name in sorted(zone.exists - {owner for owner, _ in zone.records}):
         lines.append(f"; marker, not DNS data: {name} exists (a private-use type, RFC 6895)")
         lines.append(f"{name} IN {_EXISTS}")
     for (owner, rdtype), rdatas in sorted(zone.records.items()):
         for rdata, ttl in rdatas.items():
-            lines.append(
-                f"{owner} {'' if ttl is None else ttl} IN {rdtype} {rdata}".replace("  ", " ")
-            )
+            lines.append(f"{owner} {ttl} IN {rdtype} {rdata}" if ttl is not None
+                         else f"{owner} IN {rdtype} {rdata}")  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
