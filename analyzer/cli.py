@@ -381,6 +381,30 @@ def scan(
     timeout: TimeoutOpt = 5.0,
     zone: ZoneOpt = None,
     now: NowOpt = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Run on a Dask scheduler (tcp://HOST:PORT), or local[:N] worker processes.",
+        ),
+    ] = None,
+    output_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--output-dir",
+            metavar="DIR",
+            help="With --cluster: one file per partition there, named in input order.",
+        ),
+    ] = None,
+    save_dns: Annotated[
+        str | None,
+        typer.Option(
+            "--save-dns",
+            metavar="FILE",
+            help="With --cluster: write the run's DNS answers as a zone file (for --zone).",
+        ),
+    ] = None,
 ) -> None:
     """Scan mailboxes: every message analyzed, in input order, with a summary (README)."""
     try:
@@ -388,6 +412,9 @@ def scan(
         if paths.count("-") > 1:
             raise UsageError("stdin ('-') can be read only once")
         settings = Settings(parse_now(now), fmt, headers_only=headers_only)
+        from analyzer.cluster import prepare  # --cluster, --output-dir, --save-dns
+
+        on_cluster = prepare(cluster, output_dir, save_dns, paths, fmt)
         out = _open_output(output, paths)
     except UsageError as e:
         _fail(e)
@@ -395,17 +422,25 @@ def scan(
         _say_error(f"{source_text(path)}: {error}")  # escaped, as every error line
     try:
         with out:
-            summary = run_scan(
-                paths,
-                settings,
-                jobs=jobs or default_jobs(),
-                open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
-                write=out.write,
-                progress=lambda: _progress(paths),
-            )
-            if fmt is ScanFormat.TEXT:
+            if on_cluster is not None:
+                summary = on_cluster(
+                    paths,
+                    settings,
+                    open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
+                    write=out.write,
+                )
+            else:
+                summary = run_scan(
+                    paths,
+                    settings,
+                    jobs=jobs or default_jobs(),
+                    open_dns=lambda: open_resolver(nameserver or [], timeout, zone or []),
+                    write=out.write,
+                    progress=lambda: _progress(paths),
+                )
+            if fmt is ScanFormat.TEXT or output_dir is not None:
                 out.write(summary_render.render(summary))
-    except UsageError as e:
+    except AnalyzerError as e:  # a usage error; --cluster: a scheduler out of reach (69)
         _fail(e)
     except OutputError as e:
         # A full disk, a file-size limit, an I/O error: the lines written are whole.
