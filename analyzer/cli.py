@@ -412,13 +412,14 @@ def scan(
         if paths.count("-") > 1:
             raise UsageError("stdin ('-') can be read only once")
         settings = Settings(parse_now(now), fmt, headers_only=headers_only)
-        from analyzer.cluster import prepare  # --cluster, --output-dir, --save-dns
+        from analyzer.cluster import is_url, prepare  # --cluster, --output-dir, --save-dns
 
         on_cluster = prepare(cluster, output_dir, save_dns, paths, fmt)
         out = _open_output(output, paths)
     except UsageError as e:
         _fail(e)
-    for path, error in ((u.path, u.error) for u in open_paths(paths)[0]):
+    local = [p for p in paths if on_cluster is None or not is_url(p)]  # URLs: fsspec's to read
+    for path, error in ((u.path, u.error) for u in open_paths(local)[0]):
         _say_error(f"{source_text(path)}: {error}")  # escaped, as every error line
     try:
         with out:

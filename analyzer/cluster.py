@@ -4,7 +4,8 @@
                                  plans every message's DNS lookups, and resolves the plan
                                  once for the whole run through one caching resolver: each
                                  key, DMARC record and probe is asked once per run
-    scatter                      the answers go to every worker once (broadcast)
+    worker plugin                the answers go to every worker once, and to any worker
+                                 that joins later (cluster_worker.PlanOnEachWorker)
     partitions                   consecutive messages, bounded in count and bytes, one Dask
                                  task each (never one task per message); at most WINDOW
                                  partitions per worker thread are in flight
@@ -119,10 +120,11 @@ def parse_cluster(value: str) -> ClusterSpec:
 
 
 @contextlib.contextmanager
-def connect(spec: ClusterSpec, timeout: float = CONNECT_SECONDS) -> Iterator[Any]:
+def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
     """A distributed.Client for `spec`; ClusterError (exit 69) when it cannot be had."""
     import logging
 
+    timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
         from distributed import Client, LocalCluster
     except ImportError as e:
@@ -137,7 +139,7 @@ def connect(spec: ClusterSpec, timeout: float = CONNECT_SECONDS) -> Iterator[Any
                         n_workers=spec.local_workers,
                         threads_per_worker=1,  # the work is CPU-bound Python: one per process
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # any free port: 8787 may be taken
                         silence_logs=logging.CRITICAL,
                     )
                 )
@@ -347,7 +349,7 @@ class Runner:
         self,
         client: Any,
         settings: Settings,
-        plan: Any,  # the scattered plan (a distributed.Future), or the plan itself
+        plan: str,  # the name of the worker plugin that holds the run's DNS plan
         sink: OutputDir | None,
         stop: threading.Event,
         work: Work = run_partition,
@@ -358,8 +360,10 @@ class Runner:
         self.run_id = uuid.uuid4().hex[:12]
 
     def _submit(self, part: Partition, sink: OutputDir | None = None) -> Any:
+        from analyzer.cluster_worker import task
+
         return self.client.submit(
-            self.work, part, self.plan, self.settings, sink,
+            task, self.work, self.plan, part, self.settings, sink,
             key=f"dkim-partition-{self.run_id}-{part.index}-{uuid.uuid4().hex[:8]}",
             pure=False,
         )  # fmt: skip
@@ -600,9 +604,12 @@ def run_cluster_scan(
             if settings.fmt is ScanFormat.CSV and output_dir is None:
                 write(csv_render.header())
             # Step 2: the partitions, on the cluster, with the answers sent to each worker once.
+            from analyzer.cluster_worker import PlanOnEachWorker
+
             try:
                 with connect(cluster) as client:
-                    shared = client.scatter(plan, broadcast=True, hash=False)
+                    shared = f"dkim-plan-{uuid.uuid4().hex}"
+                    client.register_plugin(PlanOnEachWorker(plan), name=shared)
                     size = partition_size(count[0], threads(client))
                     runner = Runner(client, settings, shared, output_dir, stop, work)
 
@@ -611,9 +618,12 @@ def run_cluster_scan(
                             write("".join(part.lines))
                         merge_summary(summary, part.summary)
 
-                    summary.interrupted = runner.run(cut(read_inputs(paths), size), emit) or (
-                        stop.is_set()
-                    )
+                    try:
+                        interrupted = runner.run(cut(read_inputs(paths), size), emit)
+                    finally:  # on a shared scheduler, the plan is not kept after the run
+                        with contextlib.suppress(Exception):
+                            client.unregister_worker_plugin(shared)
+                    summary.interrupted = interrupted or stop.is_set()
             finally:
                 if output_dir is not None:
                     _remove_temporaries(output_dir)
