@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analyzer.dns import CachingResolver, DnsPythonResolver
+from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver
 from analyzer.dnssnapshot import RecordingResolver, zone_text
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import DnsAnswer
@@ -182,7 +182,7 @@ def read_inputs(paths: Sequence[str]) -> Iterator[RawMessage]:
 
 
 def resolve_plan(
-    messages: Iterable[RawMessage], resolver: CachingResolver, stop: threading.Event
+    messages: Iterable[RawMessage], resolver: Resolver, stop: threading.Event
 ) -> dict[tuple[str, str], DnsAnswer]:
     """Every message's lookups (analyzer.scan.plan_lookups), each name asked once, many at
     a time; the answers by (name, type), as PrefetchedResolver takes them."""
@@ -339,6 +339,12 @@ class _InFlight:
     part: Partition
     future: Any  # distributed.Future
     pieces: list[Any] = field(default_factory=list)  # one message per task, after KilledWorker
+    outcomes: dict[int, PartResult] = field(default_factory=dict)  # by message position
+    suspects: list[int] = field(default_factory=list)  # positions to run again, one at a time
+    current: Any = None  # the suspect's task now running
+
+    def futures(self) -> list[Any]:
+        return [self.current] if self.current is not None else self.pieces or [self.future]
 
 
 class Runner:
@@ -377,7 +383,7 @@ class Runner:
 
         def settle(block: bool, final: bool = False) -> None:
             nonlocal following
-            futures = [f for w in window.values() for f in (w.pieces or [w.future])]
+            futures = [f for w in window.values() for f in w.futures()]
             if block and futures and not any(f.done() for f in futures):
                 with contextlib.suppress(TimeoutError):  # a look at Ctrl-C, then again
                     wait(futures, timeout=POLL, return_when="FIRST_COMPLETED")
@@ -402,32 +408,52 @@ class Runner:
         if not self.stop.is_set():
             return False
         # Interrupted: nothing more is waited for; what is done is still handed on, in order.
-        self.client.cancel([f for w in window.values() for f in (w.pieces or [w.future])])
+        self.client.cancel([f for w in window.values() for f in w.futures()])
         settle(block=False, final=True)
         return True
 
     def _result(self, item: _InFlight, final: bool) -> PartResult | None:
         """The partition's result once it is done (else None). A partition that killed
         workers (KilledWorker: the scheduler gave up rerunning it) is run one message per
-        task, and only a message whose task dies too is an `error` entry. `final`: nothing
-        new is started (Ctrl-C)."""
+        task; a message whose task was given up too is run again alone, one such message
+        at a time (a worker may hold two tasks: the other may only have been there), and
+        only one that dies then is an `error` entry. `final`: nothing new is started."""
         from distributed import KilledWorker
 
         fmt = self.settings.fmt
+        messages = item.part.messages
         if item.pieces:
-            if not all(p.done() for p in item.pieces):
-                return None
-            pieces: list[PartResult] = []
-            for piece, message in zip(item.pieces, item.part.messages, strict=True):
+            if item.current is None and not item.suspects:
+                if not all(p.done() for p in item.pieces):
+                    return None
+                for position, piece in enumerate(item.pieces):
+                    try:
+                        item.outcomes[position] = piece.result()
+                    except KilledWorker:
+                        item.suspects.append(position)
+                    except Exception as e:
+                        error = internal_error(messages[position].source, e, fmt)
+                        item.outcomes[position] = _finish(item.part.index, [error], None)
+            if item.current is not None:
+                if not item.current.done():
+                    return None
+                position = item.suspects.pop(0)
                 try:
-                    pieces.append(piece.result())
+                    item.outcomes[position] = item.current.result()
                 except KilledWorker:
-                    error = failure_result(message.source, _DIED, EXIT_INTERNAL, fmt)
-                    pieces.append(_finish(item.part.index, [error], None))
+                    error = failure_result(messages[position].source, _DIED, EXIT_INTERNAL, fmt)
+                    item.outcomes[position] = _finish(item.part.index, [error], None)
                 except Exception as e:
-                    pieces.append(
-                        _finish(item.part.index, [internal_error(message.source, e, fmt)], None)
-                    )
+                    error = internal_error(messages[position].source, e, fmt)
+                    item.outcomes[position] = _finish(item.part.index, [error], None)
+                item.current = None
+            if item.suspects:
+                if final:
+                    return None
+                alone = Partition(item.part.index, (messages[item.suspects[0]],))
+                item.current = self._submit(alone)
+                return None
+            pieces = [item.outcomes[p] for p in range(len(messages))]
             return _combine(item.part.index, pieces, self.sink)
         if not item.future.done():
             return None
@@ -437,20 +463,15 @@ class Runner:
         except KilledWorker:
             if final:
                 return None
-            if len(item.part.messages) == 1:
-                error = failure_result(item.part.messages[0].source, _DIED, EXIT_INTERNAL, fmt)
-                return _finish(item.part.index, [error], self.sink)
             # Alone, each message's output comes back here: this process writes the file.
-            item.pieces = [
-                self._submit(Partition(item.part.index, (m,))) for m in item.part.messages
-            ]
+            item.pieces = [self._submit(Partition(item.part.index, (m,))) for m in messages]
             return None
         except Exception as e:
             if final:
                 return None
             # Not a message's doing (a result that does not pickle, a full output dir):
             # each message still gets its entry.
-            errors = [internal_error(m.source, e, fmt) for m in item.part.messages]
+            errors = [internal_error(m.source, e, fmt) for m in messages]
             return _finish(item.part.index, errors, self.sink)
 
 
@@ -572,6 +593,7 @@ def run_cluster_scan(
     output_dir: OutputDir | None = None,
     save_dns: str | None = None,
     work: Work = run_partition,
+    stop: threading.Event | None = None,
 ) -> Summary:
     """Scan every PATH on a Dask cluster: the output in input order (through `write`, or
     one file per partition in `output_dir`), and the run's Summary, merged from the
@@ -580,54 +602,68 @@ def run_cluster_scan(
         raise UsageError("--cluster: standard input ('-') cannot be shared with the workers")
     summary = Summary()
     started = time.monotonic()
-    stop = threading.Event()
+    stop = stop or threading.Event()  # set by Ctrl-C (or by the caller)
     previous = _on_sigint(stop)
     try:
-        with open_dns() as resolver:
-            inner = resolver.inner
-            if isinstance(inner, DnsPythonResolver):  # a worker's own lookups go there too
-                settings = replace(
-                    settings, nameservers=tuple(inner.nameservers), timeout=inner.timeout
-                )
-            # Step 1: every lookup the messages need, asked once, here.
-            recorder = RecordingResolver(resolver)
-            count = [0]
-
-            def counted() -> Iterator[RawMessage]:
-                for message in read_inputs(paths):
-                    count[0] += 1
-                    yield message
-
-            plan = resolve_plan(counted(), recorder, stop)  # type: ignore[arg-type]
-            if save_dns is not None:
-                _save_dns(save_dns, recorder.answers.values())
-            if settings.fmt is ScanFormat.CSV and output_dir is None:
-                write(csv_render.header())
-            # Step 2: the partitions, on the cluster, with the answers sent to each worker once.
-            from analyzer.cluster_worker import PlanOnEachWorker
-
-            try:
-                with connect(cluster) as client:
-                    shared = f"dkim-plan-{uuid.uuid4().hex}"
-                    client.register_plugin(PlanOnEachWorker(plan), name=shared)
-                    size = partition_size(count[0], threads(client))
-                    runner = Runner(client, settings, shared, output_dir, stop, work)
-
-                    def emit(part: PartResult) -> None:
-                        if part.lines:
-                            write("".join(part.lines))
-                        merge_summary(summary, part.summary)
-
-                    try:
-                        interrupted = runner.run(cut(read_inputs(paths), size), emit)
-                    finally:  # on a shared scheduler, the plan is not kept after the run
-                        with contextlib.suppress(Exception):
-                            client.unregister_worker_plugin(shared)
-                    summary.interrupted = interrupted or stop.is_set()
-            finally:
-                if output_dir is not None:
-                    _remove_temporaries(output_dir)
+        # The cluster first: a scheduler out of reach is known before any input is read.
+        with connect(cluster) as client, open_dns() as resolver:
+            summary.interrupted = _run(
+                client, resolver, paths, settings, write, output_dir, save_dns, work, stop,
+                summary,
+            )  # fmt: skip
     finally:
         _restore_sigint(previous)
+        if output_dir is not None:
+            _remove_temporaries(output_dir)
         summary.seconds = time.monotonic() - started
     return summary
+
+
+def _run(
+    client: Any,
+    resolver: CachingResolver,
+    paths: Sequence[str],
+    settings: Settings,
+    write: Callable[[str], None],
+    output_dir: OutputDir | None,
+    save_dns: str | None,
+    work: Work,
+    stop: threading.Event,
+    summary: Summary,
+) -> bool:
+    from analyzer.cluster_worker import PlanOnEachWorker
+
+    inner = resolver.inner
+    if isinstance(inner, DnsPythonResolver):  # a worker's own lookups go there too
+        settings = replace(settings, nameservers=tuple(inner.nameservers), timeout=inner.timeout)
+    # Step 1: every lookup the messages need, asked once, here.
+    recorder = RecordingResolver(resolver)
+    count = 0
+
+    def counted() -> Iterator[RawMessage]:
+        nonlocal count
+        for message in read_inputs(paths):
+            count += 1
+            yield message
+
+    plan = resolve_plan(counted(), recorder, stop)
+    if save_dns is not None:
+        _save_dns(save_dns, recorder.answers.values())
+    if settings.fmt is ScanFormat.CSV and output_dir is None:
+        write(csv_render.header())
+    # Step 2: the partitions on the workers, with the answers sent to each worker once.
+    shared = f"dkim-plan-{uuid.uuid4().hex}"
+    client.register_plugin(PlanOnEachWorker(plan), name=shared)
+    runner = Runner(client, settings, shared, output_dir, stop, work)
+
+    def emit(part: PartResult) -> None:
+        if part.lines:
+            write("".join(part.lines))
+        merge_summary(summary, part.summary)
+
+    try:
+        parts = cut(read_inputs(paths), partition_size(count, threads(client)))
+        return runner.run(parts, emit) or stop.is_set()
+    finally:  # on a shared scheduler, the plan is not kept after the run
+        with contextlib.suppress(Exception):
+            client.unregister_worker_plugin(shared)
