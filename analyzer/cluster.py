@@ -220,6 +220,13 @@ class Partition:
     index: int
     messages: tuple[RawMessage, ...]
 
+    def sources(self) -> list[str]:
+        return [m.source for m in self.messages]
+
+    def pieces(self) -> list[Partition]:
+        """One partition per message, with this one's index."""
+        return [Partition(self.index, (m,)) for m in self.messages]
+
 
 @dataclass(frozen=True, slots=True)
 class OutputDir:
@@ -421,7 +428,7 @@ class Runner:
         from distributed import KilledWorker
 
         fmt = self.settings.fmt
-        messages = item.part.messages
+        sources = item.part.sources()
         if item.pieces:
             if item.current is None and not item.suspects:
                 if not all(p.done() for p in item.pieces):
@@ -432,7 +439,7 @@ class Runner:
                     except KilledWorker:
                         item.suspects.append(position)
                     except Exception as e:
-                        error = internal_error(messages[position].source, e, fmt)
+                        error = internal_error(sources[position], e, fmt)
                         item.outcomes[position] = _finish(item.part.index, [error], None)
             if item.current is not None:
                 if not item.current.done():
@@ -441,19 +448,18 @@ class Runner:
                 try:
                     item.outcomes[position] = item.current.result()
                 except KilledWorker:
-                    error = failure_result(messages[position].source, _DIED, EXIT_INTERNAL, fmt)
+                    error = failure_result(sources[position], _DIED, EXIT_INTERNAL, fmt)
                     item.outcomes[position] = _finish(item.part.index, [error], None)
                 except Exception as e:
-                    error = internal_error(messages[position].source, e, fmt)
+                    error = internal_error(sources[position], e, fmt)
                     item.outcomes[position] = _finish(item.part.index, [error], None)
                 item.current = None
             if item.suspects:
                 if final:
                     return None
-                alone = Partition(item.part.index, (messages[item.suspects[0]],))
-                item.current = self._submit(alone)
+                item.current = self._submit(item.part.pieces()[item.suspects[0]])
                 return None
-            pieces = [item.outcomes[p] for p in range(len(messages))]
+            pieces = [item.outcomes[p] for p in range(len(sources))]
             return _combine(item.part.index, pieces, self.sink)
         if not item.future.done():
             return None
@@ -464,14 +470,14 @@ class Runner:
             if final:
                 return None
             # Alone, each message's output comes back here: this process writes the file.
-            item.pieces = [self._submit(Partition(item.part.index, (m,))) for m in messages]
+            item.pieces = [self._submit(piece) for piece in item.part.pieces()]
             return None
         except Exception as e:
             if final:
                 return None
             # Not a message's doing (a result that does not pickle, a full output dir):
             # each message still gets its entry.
-            errors = [internal_error(m.source, e, fmt) for m in messages]
+            errors = [internal_error(source, e, fmt) for source in sources]
             return _finish(item.part.index, errors, self.sink)
 
 
