@@ -509,6 +509,8 @@ def prepare_output_dir(where: str, inputs: Sequence[str], fmt: ScanFormat) -> Ou
             import fsspec
 
             fs, root = fsspec.core.url_to_fs(where)
+            if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+                return prepare_output_dir(root, inputs, fmt)  # renamed into place, as a path
             fs.makedirs(root, exist_ok=True)
             names = [str(p).rstrip("/").rpartition("/")[2] for p in fs.ls(root, detail=False)]
         except (OSError, ValueError, ImportError) as e:

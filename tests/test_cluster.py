@@ -134,9 +134,9 @@ def test_output_dir_holds_one_file_per_partition_in_input_order(
     summary = run_cli(*base(dns_server, "--jobs", "1", str(mbox)))
     out = tmp_path / "parts"
     run = run_cli(
-        *base(dns_server, "--cluster", address, "--format", "jsonl", "--output-dir", str(out)),
+        *base(dns_server, "--cluster", address, "--format", "jsonl", "--output-dir", out.as_uri()),
         str(mbox),
-    )
+    )  # a file:// URL is the folder it names
     assert run.exit_code == here.exit_code and run.stderr == ""
     names = sorted(os.listdir(out))
     assert len(names) == -(-len(MESSAGES) // 7)
