@@ -130,6 +130,7 @@ class ExitCode(IntEnum):
     NOINPUT = 66  # EX_NOINPUT: an input cannot be read
     SOFTWARE = 70  # EX_SOFTWARE: a bug in this tool
     IOERR = 74  # EX_IOERR: the output cannot be written
+    UNAVAILABLE = 69  # EX_UNAVAILABLE: scan --cluster: the Dask scheduler cannot be reached
     TEMPFAIL = 75  # EX_TEMPFAIL: only a temporary failure stands in the way
     INTERRUPTED = 130  # Ctrl-C
     BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of the output went away
@@ -144,7 +145,7 @@ class ExitCode(IntEnum):
 
 
 _EXIT_PRECEDENCE = (
-    ExitCode.BROKEN_PIPE, ExitCode.INTERRUPTED, ExitCode.IOERR, ExitCode.USAGE,
+    ExitCode.BROKEN_PIPE, ExitCode.INTERRUPTED, ExitCode.IOERR, ExitCode.USAGE, ExitCode.UNAVAILABLE,
     ExitCode.SOFTWARE, ExitCode.NOINPUT, ExitCode.FAIL, ExitCode.DATAERR, ExitCode.TEMPFAIL,
     ExitCode.OK,
 )  # fmt: skip

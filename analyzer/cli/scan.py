@@ -71,6 +71,15 @@ def scan(
     nameserver: options.Nameservers = None,
     timeout: options.Timeout = 5.0,
     zone: options.Zones = None,
+    cluster: Annotated[str | None, options.option("--cluster", group="Cluster",
+                       metavar="ADDRESS", help="Run on a Dask scheduler (tcp://HOST:PORT), or "
+                       "local[:N]: N worker processes here (2 by default).")] = None,
+    output_dir: Annotated[str | None, options.option("--output-dir", group="Cluster",
+                          metavar="DIR", help="With --cluster: one file per partition "
+                          "there, named in input order.")] = None,
+    save_dns: Annotated[str | None, options.option("--save-dns", group="Cluster",
+                        metavar="FILE", help="With --cluster: write the run's DNS answers "
+                        "as a zone file (for --zone).")] = None,
 ) -> int:  # fmt: skip
     from analyzer.progress import progress_bar
     from analyzer.render import summary as summary_render
@@ -83,20 +92,31 @@ def scan(
     settings = Settings(options.parse_now(now), scan_format, headers_only=headers_only)
     lang = options.output_lang(lang, "text")  # the summary is text, whatever --format
     width = options.terminal_width()
+    on_cluster = None
+    if cluster is not None or output_dir is not None or save_dns is not None:
+        from analyzer.cluster import is_url, prepare  # --cluster, --output-dir, --save-dns
+
+        on_cluster = prepare(cluster, output_dir, save_dns, paths, scan_format)
     out = _open_output(output, paths)
-    for unreadable in open_paths(paths)[0]:
+    local = [p for p in paths if on_cluster is None or not is_url(p)]  # URLs: fsspec's to read
+    for unreadable in open_paths(local)[0]:
         say_error(f"{source_text(unreadable.path)}: {unreadable.error}")  # escaped, as every error
     try:
         with out:
-            summary = run_scan(
-                paths,
-                settings,
-                jobs=jobs or default_jobs(),
-                open_dns=options.resolver(nameserver, timeout, zone),
-                write=out.write,
-                progress=lambda: progress_bar(paths),
-            )
-            if scan_format is ScanFormat.TEXT:
+            if on_cluster is not None:
+                summary = on_cluster(paths, settings,
+                                     open_dns=options.resolver(nameserver, timeout, zone),
+                                     write=out.write)  # fmt: skip
+            else:
+                summary = run_scan(
+                    paths,
+                    settings,
+                    jobs=jobs or default_jobs(),
+                    open_dns=options.resolver(nameserver, timeout, zone),
+                    write=out.write,
+                    progress=lambda: progress_bar(paths),
+                )
+            if scan_format is ScanFormat.TEXT or output_dir is not None:
                 out.write(summary_render.render(summary, lang=lang, width=width))
     except OutputError as e:
         # A full disk, a file-size limit, an I/O error: the lines written are whole.

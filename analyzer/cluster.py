@@ -1,0 +1,680 @@
+"""`scan --cluster`: the scan's per-partition work on Dask distributed, same results.
+
+    client (this process)        reads the inputs' messages (local paths, or fsspec URLs),
+                                 plans every message's DNS lookups, and resolves the plan
+                                 once for the whole run through one caching resolver: each
+                                 key, DMARC record and probe is asked once per run
+    worker plugin                the answers go to every worker once, and to any worker
+                                 that joins later (cluster_worker.PlanOnEachWorker)
+    partitions                   consecutive messages, bounded in count and bytes, one Dask
+                                 task each (never one task per message); at most WINDOW
+                                 partitions per worker thread are in flight
+    workers                      run the scan's own batch function on a partition
+                                 (analyzer.scan.analyze_batch) and summarise it
+                                 (analyzer.scan.Summary): the same analysis and rendering
+                                 as a local scan, not a copy
+    client                       writes the partitions' output in input order (`-o`), or the
+                                 workers write one file per partition (`--output-dir`), and
+                                 merges the partitions' summaries in input order
+
+Faults: a worker that dies mid-task has its partition rerun elsewhere by the scheduler; a
+partition that kills workers again and again (KilledWorker) is run one message per task,
+and only the message that kills a worker on its own is an `error` entry (70). Output goes
+through the client in order, or into files written under a temporary name and renamed:
+nothing is lost or written twice, and no file is ever left half-written under its name.
+Ctrl-C cancels what is in flight, writes what is done in order, and returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverSpec
+from analyzer.dnssnapshot import RecordingResolver, zone_text
+from analyzer.errors import AnalyzerError, UsageError
+from analyzer.model import DnsAnswer, ExitCode
+from analyzer.render import csv as csv_render
+from analyzer.scan import (  # the private two: Ctrl-C handled as scan handles it
+    DNS_THREADS,
+    EXIT_INTERNAL,
+    Job,
+    PrefetchedResolver,
+    ScanFormat,
+    ScanResult,
+    Settings,
+    Summary,
+    _on_sigint,
+    _restore_sigint,
+    analyze_batch,
+    failure_result,
+    internal_error,
+    plan_lookups,
+)
+from analyzer.sources import STDIN, RawMessage, read_paths, read_stream
+
+EXIT_UNAVAILABLE = int(ExitCode.UNAVAILABLE)  # 69: the Dask scheduler cannot be reached
+CONNECT_SECONDS = 10.0  # to reach an existing scheduler, or start a LocalCluster
+LOCAL_WORKERS = 2  # `--cluster local`: worker processes
+MAX_LOCAL_WORKERS = 64
+# Partitions: enough per worker that the last ones do not leave workers idle (about 32 per
+# worker thread), bounded both ways: a task costs the scheduler ~1 ms, and a partition's
+# output passes through one worker's memory.
+PARTITIONS_PER_THREAD = 32
+MIN_PARTITION_MESSAGES = 64
+MAX_PARTITION_MESSAGES = 10_000
+MAX_PARTITION_BYTES = 64 * 1024 * 1024
+WINDOW = 2  # partitions in flight per worker thread
+POLL = 0.2  # seconds between looks at Ctrl-C while waiting for a partition
+PART_NAME = "part-{index:08d}.{ext}"  # --output-dir: one file per partition, in input order
+_PART_FILE = re.compile(r"^\.?part-\d{8,}\.(jsonl|csv)(\..*\.tmp)?$")
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+_DIED = (
+    "internal error: the Dask worker analysing this message died, also when it ran alone "
+    "(killed by a signal; likely out of memory)"
+)
+
+
+class ClusterError(AnalyzerError):
+    """The Dask scheduler cannot be reached, or a LocalCluster cannot start."""
+
+    exit_code = EXIT_UNAVAILABLE
+
+
+# --- where to run -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSpec:
+    """`--cluster ADDRESS` (an existing scheduler) or `--cluster local[:N]`."""
+
+    address: str | None = None
+    local_workers: int = LOCAL_WORKERS
+
+
+def parse_cluster(value: str) -> ClusterSpec:
+    """`local`, `local:N`, or a scheduler address (`tcp://host:8786`, `host:8786`)."""
+    text = value.strip()
+    if text == "local" or text.startswith("local:"):
+        count = text.partition(":")[2] or str(LOCAL_WORKERS)
+        if not count.isdigit() or not 1 <= int(count) <= MAX_LOCAL_WORKERS:
+            raise UsageError(
+                f"--cluster {value!r}: expected local or local:N, N from 1 to {MAX_LOCAL_WORKERS}"
+            )
+        return ClusterSpec(None, int(count))
+    if not text or any(c.isspace() for c in text):
+        raise UsageError(f"--cluster {value!r}: expected local[:N] or a scheduler address")
+    return ClusterSpec(text)
+
+
+@contextlib.contextmanager
+def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
+    """A distributed.Client for `spec`; ClusterError (exit 69) when it cannot be had."""
+    import logging
+
+    timeout = CONNECT_SECONDS if timeout is None else timeout
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as e:
+        raise UsageError("--cluster needs Dask: pip install 'dkim-analyzer[cluster]'") from e
+    # The scheduler's and nannies' warnings (a worker restarted) are not this tool's output.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    with contextlib.ExitStack() as stack:
+        try:
+            if spec.address is None:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=spec.local_workers,
+                        threads_per_worker=1,  # the work is CPU-bound Python: one per process
+                        processes=True,
+                        dashboard_address=":0",  # any free port: 8787 may be taken
+                        silence_logs=logging.CRITICAL,
+                    )
+                )
+                client = stack.enter_context(Client(cluster, timeout=timeout))
+            else:
+                client = stack.enter_context(Client(spec.address, timeout=timeout))
+        except (OSError, TimeoutError, ValueError) as e:
+            where = spec.address or f"a LocalCluster of {spec.local_workers} workers"
+            raise ClusterError(f"--cluster: cannot reach {where}: {e}") from e
+        yield client
+
+
+# --- the inputs, through the scan's reader ------------------------------------------------
+
+
+def is_url(path: str) -> bool:
+    return bool(_URL.match(path))
+
+
+def read_inputs(paths: Sequence[str]) -> Iterator[RawMessage]:
+    """Every message of every PATH, in order: local paths as `scan` reads them; an fsspec
+    URL (file://, s3://, gs://, with its fsspec package installed) as one mbox or message
+    file, read through the same reader (analyzer.sources.read_stream), `source` URL#K."""
+    for path in paths:
+        if not is_url(path):
+            yield from read_paths([path])
+            continue
+        try:
+            import fsspec
+
+            with fsspec.open(path, "rb") as f:
+                empty = path.lower().endswith(".eml")
+                yield from read_stream(f, path, empty_is_error=empty)
+        except (OSError, ValueError, ImportError) as e:
+            detail = getattr(e, "strerror", None) or str(e) or type(e).__name__
+            yield RawMessage(path, b"", f"cannot read: {detail}"[:300], 66)
+
+
+# --- the DNS plan, resolved once per run ----------------------------------------------------
+
+
+def resolve_plan(
+    messages: Iterable[RawMessage], resolver: Resolver, stop: threading.Event
+) -> dict[tuple[str, str], DnsAnswer]:
+    """Every message's lookups (analyzer.scan.plan_lookups), each name asked once, many at
+    a time; the answers by (name, type), as PrefetchedResolver takes them."""
+    jobs: dict[str, Job] = {}
+    for message in messages:
+        if stop.is_set():
+            break
+        if message.error is not None:
+            continue
+        try:
+            planned = plan_lookups(message.raw)
+        except Exception:  # a header the planner cannot read: the worker asks itself
+            continue
+        for job in planned:
+            jobs.setdefault(job[0], job)
+
+    def run(job: Job) -> list[DnsAnswer]:
+        try:
+            return job[1](resolver, *job[2])
+        except Exception:  # asking ahead is a head start: the worker asks what it lacks
+            return []
+
+    with ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns") as pool:
+        found = [a for answers in pool.map(run, jobs.values()) for a in answers]
+    return PrefetchedResolver.by_name(found)
+
+
+# --- one partition, on a worker --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """Consecutive messages of the input: index = its place in input order."""
+
+    index: int
+    messages: tuple[RawMessage, ...]
+
+    def sources(self) -> list[str]:
+        return [m.source for m in self.messages]
+
+    def pieces(self) -> list[Partition]:
+        """One partition per message, with this one's index."""
+        return [Partition(self.index, (m,)) for m in self.messages]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputDir:
+    """`--output-dir`: where the workers write one file per partition (a path on a file
+    system every worker shares, or an fsspec URL)."""
+
+    where: str
+    fmt: ScanFormat
+
+    def name(self, index: int) -> str:
+        ext = "csv" if self.fmt is ScanFormat.CSV else "jsonl"
+        return PART_NAME.format(index=index, ext=ext)
+
+    def write(self, index: int, lines: Iterable[str]) -> None:
+        """The partition's file, whole or not at all: written under a temporary dot-name and
+        renamed (a rerun of the partition replaces it with the same bytes). On an object
+        store (s3://, gs://) an object appears only once its upload is complete."""
+        head = csv_render.header() if self.fmt is ScanFormat.CSV else ""
+        data = (head + "".join(lines)).encode("utf-8")
+        name = self.name(index)
+        if not is_url(self.where):
+            final = os.path.join(self.where, name)
+            temp = os.path.join(self.where, f".{name}.{uuid.uuid4().hex}.tmp")
+            try:
+                with open(temp, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(temp, final)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temp)
+            return
+        import fsspec
+
+        fs, root = fsspec.core.url_to_fs(self.where)
+        fs.pipe_file(f"{root.rstrip('/')}/{name}", data)
+
+
+@dataclass(frozen=True, slots=True)
+class PartResult:
+    index: int
+    lines: tuple[str, ...]  # empty when the worker wrote them to the output dir
+    summary: Summary
+    messages: int
+
+
+def run_partition(
+    part: Partition,
+    plan: dict[tuple[str, str], DnsAnswer],
+    settings: Settings,
+    sink: OutputDir | None,
+) -> PartResult:
+    """A worker's task: the scan's batch function over the partition, its summary, and its
+    output returned or written to the output dir."""
+    results = analyze_batch(list(part.messages), tuple(plan.values()), settings)
+    return _finish(part.index, results, sink)
+
+
+def _finish(index: int, results: list[ScanResult], sink: OutputDir | None) -> PartResult:
+    summary = Summary()
+    for result in results:
+        summary.add(result)
+    lines = tuple(r.output for r in results if r.output)
+    if sink is not None:
+        sink.write(index, lines)
+        lines = ()
+    return PartResult(index, lines, summary, len(results))
+
+
+def merge_summary(into: Summary, part: Summary) -> None:
+    """Add a partition's summary to the run's, partitions taken in input order: the counts
+    add up, and the first example of each reason or error stays the first in input order."""
+    into.messages += part.messages
+    for name in ("by_outcome", "by_signature", "reasons", "from_total", "from_unaligned",
+                 "dns_problems", "errors", "arc"):  # fmt: skip
+        getattr(into, name).update(getattr(part, name))
+    for name in ("reason_example", "error_example"):
+        examples = getattr(into, name)
+        for key, source in getattr(part, name).items():
+            examples.setdefault(key, source)
+    into.unreadable += part.unreadable
+    into.internal += part.internal
+    into.rotated += part.rotated
+
+
+# --- the run, from the client ----------------------------------------------------------------
+
+
+def partition_size(messages: int, threads: int) -> int:
+    """Messages per partition for a run of `messages` on `threads` worker threads."""
+    wanted = math.ceil(messages / max(1, threads * PARTITIONS_PER_THREAD))
+    return max(MIN_PARTITION_MESSAGES, min(MAX_PARTITION_MESSAGES, wanted))
+
+
+def cut(messages: Iterable[RawMessage], size: int) -> Iterator[Partition]:
+    """Consecutive messages, at most `size` of them and MAX_PARTITION_BYTES (one larger
+    message is a partition alone)."""
+    batch: list[RawMessage] = []
+    held = 0
+    index = 0
+    for message in messages:
+        if batch and (len(batch) >= size or held + len(message.raw) > MAX_PARTITION_BYTES):
+            yield Partition(index, tuple(batch))
+            index += 1
+            batch, held = [], 0
+        batch.append(message)
+        held += len(message.raw)
+    if batch:
+        yield Partition(index, tuple(batch))
+
+
+Work = Callable[[Partition, Any, Settings, "OutputDir | None"], PartResult]
+
+
+@dataclass
+class _InFlight:
+    part: Partition
+    future: Any  # distributed.Future
+    pieces: list[Any] = field(default_factory=list)  # one message per task, after KilledWorker
+    outcomes: dict[int, PartResult] = field(default_factory=dict)  # by message position
+    suspects: list[int] = field(default_factory=list)  # positions to run again, one at a time
+    current: Any = None  # the suspect's task now running
+
+    def futures(self) -> list[Any]:
+        return [self.current] if self.current is not None else self.pieces or [self.future]
+
+
+class Runner:
+    """Submits partitions (a bounded window of them), and hands their results on in input
+    order; `run` returns True when stopped early (`stop`)."""
+
+    def __init__(
+        self,
+        client: Any,
+        settings: Settings,
+        plan: str,  # the name of the worker plugin that holds the run's DNS plan
+        sink: OutputDir | None,
+        stop: threading.Event,
+        work: Work = run_partition,
+    ) -> None:
+        self.client, self.settings, self.plan, self.sink = client, settings, plan, sink
+        self.stop, self.work = stop, work
+        self.window = max(2, WINDOW * threads(client))
+        self.run_id = uuid.uuid4().hex[:12]
+
+    def _submit(self, part: Partition, sink: OutputDir | None = None) -> Any:
+        from analyzer.cluster_worker import task
+
+        return self.client.submit(
+            task, self.work, self.plan, part, self.settings, sink,
+            key=f"dkim-partition-{self.run_id}-{part.index}-{uuid.uuid4().hex[:8]}",
+            pure=False,
+        )  # fmt: skip
+
+    def run(self, parts: Iterable[Partition], emit: Callable[[PartResult], None]) -> bool:
+        from distributed import wait
+
+        window: dict[int, _InFlight] = {}
+        done: dict[int, PartResult] = {}
+        following = 0  # the index of the next partition to hand on
+
+        def settle(block: bool, final: bool = False) -> None:
+            nonlocal following
+            futures = [f for w in window.values() for f in w.futures()]
+            if block and futures and not any(f.done() for f in futures):
+                with contextlib.suppress(TimeoutError):  # a look at Ctrl-C, then again
+                    wait(futures, timeout=POLL, return_when="FIRST_COMPLETED")
+            for index, item in list(window.items()):
+                result = self._result(item, final)
+                if result is not None:
+                    del window[index]
+                    done[index] = result
+            while following in done:
+                emit(done.pop(following))
+                following += 1
+
+        for part in parts:
+            while len(window) + len(done) >= self.window and not self.stop.is_set():
+                settle(block=True)
+            if self.stop.is_set():
+                break
+            window[part.index] = _InFlight(part, self._submit(part, self.sink))
+            settle(block=False)
+        while (window or done) and not self.stop.is_set():
+            settle(block=True)
+        if not self.stop.is_set():
+            return False
+        # Interrupted: nothing more is waited for; what is done is still handed on, in order.
+        self.client.cancel([f for w in window.values() for f in w.futures()])
+        settle(block=False, final=True)
+        return True
+
+    def _result(self, item: _InFlight, final: bool) -> PartResult | None:
+        """The partition's result once it is done (else None). A partition that killed
+        workers (KilledWorker: the scheduler gave up rerunning it) is run one message per
+        task; a message whose task was given up too is run again alone, one such message
+        at a time (a worker may hold two tasks: the other may only have been there), and
+        only one that dies then is an `error` entry. `final`: nothing new is started."""
+        from distributed import KilledWorker
+
+        fmt = self.settings.fmt
+        sources = item.part.sources()
+        if item.pieces:
+            if item.current is None and not item.suspects:
+                if not all(p.done() for p in item.pieces):
+                    return None
+                for position, piece in enumerate(item.pieces):
+                    try:
+                        item.outcomes[position] = piece.result()
+                    except KilledWorker:
+                        item.suspects.append(position)
+                    except Exception as e:
+                        error = internal_error(sources[position], e, fmt)
+                        item.outcomes[position] = _finish(item.part.index, [error], None)
+            if item.current is not None:
+                if not item.current.done():
+                    return None
+                position = item.suspects.pop(0)
+                try:
+                    item.outcomes[position] = item.current.result()
+                except KilledWorker:
+                    error = failure_result(sources[position], _DIED, EXIT_INTERNAL, fmt)
+                    item.outcomes[position] = _finish(item.part.index, [error], None)
+                except Exception as e:
+                    error = internal_error(sources[position], e, fmt)
+                    item.outcomes[position] = _finish(item.part.index, [error], None)
+                item.current = None
+            if item.suspects:
+                if final:
+                    return None
+                item.current = self._submit(item.part.pieces()[item.suspects[0]])
+                return None
+            pieces = [item.outcomes[p] for p in range(len(sources))]
+            return _combine(item.part.index, pieces, self.sink)
+        if not item.future.done():
+            return None
+        try:
+            result: PartResult = item.future.result()
+            return result
+        except KilledWorker:
+            if final:
+                return None
+            # Alone, each message's output comes back here: this process writes the file.
+            item.pieces = [self._submit(piece) for piece in item.part.pieces()]
+            return None
+        except Exception as e:
+            if final:
+                return None
+            # Not a message's doing (a result that does not pickle, a full output dir):
+            # each message still gets its entry.
+            errors = [internal_error(source, e, fmt) for source in sources]
+            return _finish(item.part.index, errors, self.sink)
+
+
+def _combine(index: int, pieces: list[PartResult], sink: OutputDir | None) -> PartResult:
+    summary = Summary()
+    for piece in pieces:
+        merge_summary(summary, piece.summary)
+    lines = tuple(line for piece in pieces for line in piece.lines)
+    if sink is not None:
+        sink.write(index, lines)
+        lines = ()
+    return PartResult(index, lines, summary, sum(p.messages for p in pieces))
+
+
+def threads(client: Any) -> int:
+    """Worker threads of the cluster, now (at least 1)."""
+    info = client.scheduler_info()
+    return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+
+def prepare_output_dir(where: str, inputs: Sequence[str], fmt: ScanFormat) -> OutputDir:
+    """--output-dir DIR: made if missing; refused (exit 2) when it is an input or inside one
+    (inputs are never written), or when it already holds partition files of another run
+    (they would mix with this run's)."""
+    if fmt is ScanFormat.TEXT:
+        raise UsageError("--output-dir needs --format jsonl or csv (the summary goes to -o)")
+    if is_url(where):
+        try:
+            import fsspec
+
+            fs, root = fsspec.core.url_to_fs(where)
+            if isinstance(fs, fsspec.implementations.local.LocalFileSystem):
+                return prepare_output_dir(root, inputs, fmt)  # renamed into place, as a path
+            fs.makedirs(root, exist_ok=True)
+            names = [str(p).rstrip("/").rpartition("/")[2] for p in fs.ls(root, detail=False)]
+        except (OSError, ValueError, ImportError) as e:
+            raise UsageError(f"--output-dir {where}: cannot write: {e}") from e
+    else:
+        target = Path(where).resolve()
+        for given in inputs:
+            source = Path(given).resolve() if not is_url(given) else None
+            if source is not None and (target == source or source in target.parents):
+                raise UsageError(f"--output-dir {where}: is one of the inputs, or inside one")
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            names = os.listdir(target)
+        except OSError as e:
+            raise UsageError(f"--output-dir {where}: cannot write: {e.strerror or e}") from e
+        where = str(target)  # the workers' working folder may be another
+    if any(_PART_FILE.match(n) for n in names):
+        raise UsageError(f"--output-dir {where}: holds partition files of another run")
+    return OutputDir(where, fmt)
+
+
+def _remove_temporaries(sink: OutputDir) -> None:
+    """Temporary files of tasks that died while writing (their partition was rerun)."""
+    if is_url(sink.where):
+        return  # an object store has none: an object exists only once written whole
+    with contextlib.suppress(OSError):
+        for name in os.listdir(sink.where):
+            if name.startswith(".part-") and name.endswith(".tmp") and _PART_FILE.match(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(sink.where, name))
+
+
+def _save_dns(path: str, answers: Iterable[DnsAnswer]) -> None:
+    """--save-dns FILE, whole or not at all (a temporary name, then renamed)."""
+    temp = f"{path}.{uuid.uuid4().hex}.tmp"
+    try:
+        with open(temp, "w", encoding="utf-8") as f:
+            f.write(zone_text(answers))
+        os.replace(temp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise UsageError(f"--save-dns {path}: cannot write: {e.strerror or e}") from e
+
+
+def check_save_dns(path: str, inputs: Sequence[str]) -> None:
+    """--save-dns FILE is never an input, nor inside one (exit 2)."""
+    target = Path(path).resolve()
+    for given in inputs:
+        if given == STDIN or is_url(given):
+            continue
+        source = Path(given).resolve()
+        if target == source or source in target.parents:
+            raise UsageError(f"--save-dns {path}: is one of the inputs, or inside one")
+
+
+def prepare(
+    cluster: str | None,
+    output_dir: str | None,
+    save_dns: str | None,
+    paths: Sequence[str],
+    fmt: ScanFormat,
+) -> Callable[..., Summary] | None:
+    """The CLI's options checked (UsageError, exit 2): run_cluster_scan with them bound, or
+    None for a scan without --cluster."""
+    if cluster is None:
+        if output_dir is not None or save_dns is not None:
+            raise UsageError(
+                "--output-dir and --save-dns need --cluster (--cluster local runs on this machine)"
+            )
+        return None
+    spec = parse_cluster(cluster)
+    if STDIN in paths:
+        raise UsageError("--cluster: standard input ('-') cannot be shared with the workers")
+    if save_dns is not None:
+        check_save_dns(save_dns, paths)
+    sink = prepare_output_dir(output_dir, paths, fmt) if output_dir is not None else None
+    return functools.partial(run_cluster_scan, cluster=spec, output_dir=sink, save_dns=save_dns)
+
+
+def run_cluster_scan(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    cluster: ClusterSpec,
+    open_dns: Callable[[], AbstractContextManager[CachingResolver]],
+    write: Callable[[str], None],
+    output_dir: OutputDir | None = None,
+    save_dns: str | None = None,
+    work: Work = run_partition,
+    stop: threading.Event | None = None,
+) -> Summary:
+    """Scan every PATH on a Dask cluster: the output in input order (through `write`, or
+    one file per partition in `output_dir`), and the run's Summary, merged from the
+    partitions'. Ctrl-C stops as run_scan does (`interrupted` set)."""
+    if STDIN in paths:
+        raise UsageError("--cluster: standard input ('-') cannot be shared with the workers")
+    summary = Summary()
+    started = time.monotonic()
+    stop = stop or threading.Event()  # set by Ctrl-C (or by the caller)
+    previous = _on_sigint(stop)
+    try:
+        # The cluster first: a scheduler out of reach is known before any input is read.
+        with connect(cluster) as client, open_dns() as resolver:
+            summary.interrupted = _run(
+                client, resolver, paths, settings, write, output_dir, save_dns, work, stop,
+                summary,
+            )  # fmt: skip
+    finally:
+        _restore_sigint(previous)
+        if output_dir is not None:
+            _remove_temporaries(output_dir)
+        summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(
+    client: Any,
+    resolver: CachingResolver,
+    paths: Sequence[str],
+    settings: Settings,
+    write: Callable[[str], None],
+    output_dir: OutputDir | None,
+    save_dns: str | None,
+    work: Work,
+    stop: threading.Event,
+    summary: Summary,
+) -> bool:
+    from analyzer.cluster_worker import PlanOnEachWorker
+
+    inner = resolver.inner  # a worker's own lookups are made as the client's are
+    if resolver.spec is not None:
+        settings = replace(settings, dns=resolver.spec)
+    elif isinstance(inner, DnsPythonResolver):  # one built by hand (tests)
+        settings = replace(settings, dns=ResolverSpec(tuple(inner.nameservers), inner.timeout))
+    # Step 1: every lookup the messages need, asked once, here.
+    recorder = RecordingResolver(resolver)
+    count = 0
+
+    def counted() -> Iterator[RawMessage]:
+        nonlocal count
+        for message in read_inputs(paths):
+            count += 1
+            yield message
+
+    plan = resolve_plan(counted(), recorder, stop)
+    if save_dns is not None:
+        _save_dns(save_dns, recorder.answers.values())
+    if settings.fmt is ScanFormat.CSV and output_dir is None:
+        write(csv_render.header())
+    # Step 2: the partitions on the workers, with the answers sent to each worker once.
+    shared = f"dkim-plan-{uuid.uuid4().hex}"
+    client.register_plugin(PlanOnEachWorker(plan), name=shared)
+    runner = Runner(client, settings, shared, output_dir, stop, work)
+
+    def emit(part: PartResult) -> None:
+        if part.lines:
+            write("".join(part.lines))
+        merge_summary(summary, part.summary)
+
+    try:
+        parts = cut(read_inputs(paths), partition_size(count, threads(client)))
+        return runner.run(parts, emit) or stop.is_set()
+    finally:  # on a shared scheduler, the plan is not kept after the run
+        with contextlib.suppress(Exception):
+            client.unregister_worker_plugin(shared)
