@@ -208,9 +208,10 @@ def check_private_key(
 
 
 def check_public_key(
-    data: bytes, *, selector: str | None = None, domain: str | None = None
+    data: bytes, *, selector: str | None = None, domain: str | None = None, file: bool = False
 ) -> ByodkimReport:
-    """A public key about to be pasted: no armour, no line breaks, a valid RSA key."""
+    """A public key about to be pasted: no armour, no line breaks, a valid RSA key. From a
+    `file`, PEM armour and line breaks are what such files hold: information, not an error."""
     problems = _selector_problems(selector)
     text = data.strip()
     match = _PEM_BEGIN.search(text)
@@ -218,11 +219,15 @@ def check_public_key(
         # Never echo it back; say what it is and stop.
         problems.append(_problem("public_key_is_private"))
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first(problems))
-    if match or b"-----END" in text:
-        problems.append(_problem("public_key_has_pem_armor"))
     body = text[match.end() :].split(b"-----END", 1)[0] if match else text
-    if b"\n" in body.strip() or b"\r" in body.strip():
-        problems.append(_problem("public_key_has_line_breaks"))
+    broken = b"\n" in body.strip() or b"\r" in body.strip()
+    if file and (match or broken):
+        problems.append(_problem("public_key_pem_file", severity=Severity.INFO))
+    elif not file:
+        if match or b"-----END" in text:
+            problems.append(_problem("public_key_has_pem_armor"))
+        if broken:
+            problems.append(_problem("public_key_has_line_breaks"))
     read = _read(text)
     if isinstance(read, Finding):
         return ByodkimReport(KeyKind.PUBLIC, selector, domain, worst_first([read, *problems]))

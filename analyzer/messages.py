@@ -904,6 +904,13 @@ FINDINGS: dict[str, Text] = {
         "permanent until they are removed.",
         "Paste only the base64 text between those lines (the record shown below is ready to use).",
     ),
+    "public_key_pem_file": Text(
+        "The public key was read from a PEM file: its armour and line breaks are the file's.",
+        "The '-----BEGIN/END-----' lines and the line breaks are how PEM files hold a key, not "
+        "part of the key. What Amazon SES and DNS take is the base64 text alone, on one line: "
+        "the record shown below is that value.",
+        "Paste the record's value shown below, not the file's text.",
+    ),
     "public_key_has_line_breaks": Text(
         "The public key is split over several lines.",
         "Amazon SES and DNS consoles need the key as one unbroken line; line breaks make the "

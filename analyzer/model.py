@@ -576,6 +576,7 @@ PERMANENCE: dict[str, bool | None] = {
     "key_not_pkcs1.openssh": True,
     "public_key_has_pem_armor": True,
     "public_key_has_line_breaks": True,
+    "public_key_pem_file": None,
     "public_key_is_private": True,
     "dns_key_mismatch": True,
     "body_appended": True,

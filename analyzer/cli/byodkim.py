@@ -83,8 +83,11 @@ def byodkim(
     else:
         assert public_key is not None
         path = Path(public_key)
-        data = _read_key(path) if path.is_file() else public_key.encode("utf-8")
-        report = byodkim_check.check_public_key(data, selector=selector, domain=domain)
+        is_file = path.is_file()
+        data = _read_key(path) if is_file else public_key.encode("utf-8")
+        report = byodkim_check.check_public_key(
+            data, selector=selector, domain=domain, file=is_file
+        )
     if check_dns:
         with options.resolver(nameserver, timeout, zone)() as resolver:
             report = byodkim_check.compare_with_dns(report, resolver)
