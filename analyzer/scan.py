@@ -96,6 +96,7 @@ class Settings:
     fmt: ScanFormat
     dns: ResolverSpec = field(default_factory=ResolverSpec)  # the parent's, built in each worker
     headers_only: bool = False
+    lang: str = "en"  # --format html: the report's language (JSONL and CSV stay English)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +180,7 @@ def analyze_one(source: str, raw: bytes, resolver: Resolver, settings: Settings)
         report = analyze(
             raw, resolver, now=settings.now, source=source, headers_only=settings.headers_only
         )
-        return report_result(report, settings.fmt, len(raw))
+        return report_result(report, settings.fmt, len(raw), settings.lang)
     except NotAMessageError as e:
         return failure_result(source, str(e), e.exit_code, settings.fmt, len(raw))
     except Exception as e:  # a bug on one message must not stop a scan of millions
@@ -213,7 +214,7 @@ def analyze_batch(
     return results
 
 
-def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
+def report_result(report: Report, fmt: ScanFormat, size: int, lang: str = "en") -> ScanResult:
     result = report.outcome
     rows = tuple(
         SignatureRow(
@@ -235,7 +236,7 @@ def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
     elif fmt is ScanFormat.HTML:  # --- web (issue 16): the message's entry, made here ---
         from analyzer.render import html as html_render
 
-        output = html_render.entry(report)
+        output = html_render.entry(report, lang)
     else:
         output = ""
     rotated = sum(f.code == "key_rotated" for f in report.findings)
@@ -860,7 +861,7 @@ def run_scan(
         if settings.fmt is ScanFormat.HTML:
             from analyzer.render import html as html_render
 
-            page = html_render.ScanPage(write)
+            page = html_render.ScanPage(write, settings.lang)
             write = page.add
         # Before any thread: fork only a single-threaded parent.
         workers = Workers(min(jobs, max_jobs()))

@@ -133,3 +133,18 @@ def test_entries_are_spooled_and_the_page_is_written_at_the_end() -> None:
     whole = "".join(written)
     assert whole.index("reasons-by-month") < whole.index(entry) < whole.index("</html>")
     assert whole.count(entry) == 1000
+
+
+def test_html_report_speaks_the_language_asked(tmp_path: Path) -> None:
+    """--lang (or the locale) words the HTML report, a report to read; JSONL stays English."""
+    zone = str(FIXTURES / "body-modified" / "zone")
+    message = str(FIXTURES / "body-modified" / "message.eml")
+    pages = {}
+    for lang in ("en", "zh-TW"):
+        out = tmp_path / f"{lang}.html"
+        run = run_cli("scan", "--lang", lang, "--format", "html", "-o", str(out), "--zone", zone,
+                      message)  # fmt: skip
+        assert run.exit_code == 1, run.stderr
+        pages[lang] = out.read_text(encoding="utf-8")
+    assert "簽章" in pages["zh-TW"] and "簽章" not in pages["en"]
+    assert 'lang="zh-TW"' in pages["zh-TW"]

@@ -89,8 +89,10 @@ def scan(
     scan_format = ScanFormat(fmt)
     if paths.count(STDIN) > 1:
         raise UsageError("stdin ('-') can be read only once")
-    settings = Settings(options.parse_now(now), scan_format, headers_only=headers_only)
     lang = options.output_lang(lang, "text")  # the summary is text, whatever --format
+    page_lang = lang if scan_format is ScanFormat.HTML else "en"  # a report to read, too
+    settings = Settings(options.parse_now(now), scan_format, headers_only=headers_only,
+                        lang=page_lang)  # fmt: skip
     width = options.terminal_width()
     on_cluster = None
     if cluster is not None or output_dir is not None or save_dns is not None:
