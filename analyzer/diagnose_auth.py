@@ -113,6 +113,10 @@ def _spf_result(msg: ParsedMessage, spf: SpfCheck) -> list[Finding]:
             return []
         return [_finding(code, Severity.INFO, f, ev, "spf_result.recorded")]
     r = today.result
+    if rec is not None and rec.result == "pass" and r is SpfResult.NONE:
+        # No record at all in the DNS asked: removed, or a DNS that does not hold it (an
+        # offline zone); no claim that the record changed (issue 10: archived mail).
+        return [_finding(code, Severity.INFO, f, ev, "spf_result.gone")]
     if rec is not None and rec.result == "pass" and r is not SpfResult.PASS:
         return [_finding(code, Severity.WARNING, f, ev, "spf_result.rotated")]
     if rec is not None and rec.result in _FAILING and r is SpfResult.PASS:

@@ -1285,9 +1285,19 @@ FINDINGS: dict[str, Text] = {
         "when the message arrived. It was not evaluated again here: {skipped}.",
         "Nothing to do for this message.",
     ),
+    "spf_result.gone": Text(
+        "SPF passed for {recorded_domain} at delivery; today the DNS asked has no SPF record "
+        "for {domain}.",
+        "{recorded_by} recorded spf=pass for {recorded_domain} when the message arrived. "
+        "Asked again today, {domain} has no SPF record in the DNS asked: likely removed "
+        "since, or this DNS (an offline zone, a resolver that cannot see the domain) does not "
+        "hold it. Harmless for this message, which passed when it was delivered.",
+        "If {domain} still sends mail, check that its SPF record is published; for old mail "
+        "checked offline, nothing to do.",
+    ),
     "spf_result.rotated": Text(
-        "SPF passed for {domain} at delivery, but fails today ({result}): the SPF record "
-        "likely changed since.",
+        "SPF passed for {recorded_domain} at delivery, but fails today for {domain} "
+        "({result}): the SPF record likely changed since.",
         "{recorded_by} recorded spf=pass for {recorded_domain} when the message arrived; "
         "evaluated again today for the same client {ip} and MAIL FROM {mailfrom}, the record "
         "of {domain} gives {result}. Likely an "
@@ -1474,7 +1484,8 @@ FINDINGS: dict[str, Text] = {
         "What the receiver {receiver} recorded when the message arrived (its dmarc= or spf= "
         "result, or a dkim=pass for an aligned signature) shows a DMARC pass then. Checked "
         "again today, no aligned DKIM signature passes and SPF gives {spf_result} for "
-        "{spf_domain}: a key or the SPF record likely changed since (see the other findings)."
+        "{spf_domain}: a key or the SPF record likely changed since, or the DNS asked does not "
+        "hold them (see the other findings)."
         " The policy {tag}={policy} (record at _dmarc.{record_domain}) would apply to new "
         "mail like this.{notes} This is permanent for this message, and harmless once it has "
         "been delivered.",

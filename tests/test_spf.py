@@ -157,12 +157,23 @@ def test_forwarded_message_says_dkim_carries_it(dns_server: ZoneServer) -> None:
 
 
 def test_passed_at_delivery_fails_today_is_said_both_ways(dns_server: ZoneServer) -> None:
-    # mx.example.net recorded spf=pass for example.com; the zones publish no SPF record now.
+    # mx.example.net recorded spf=pass for example.com; the zones publish no SPF record now:
+    # both are said, and no more than that (no record in the DNS asked is not "it changed":
+    # an offline zone of archived mail holds none either).
     m = _check(FIXTURES / "plain" / "message.eml", dns_server)
     f = _codes(m)["spf_result"]
     assert (m["spf"]["recorded"]["result"], m["spf"]["today"]["result"]) == ("pass", "none")
+    assert "at delivery" in f["summary"] and "today the DNS asked has no SPF record" in f["summary"]
+    assert "mx.example.net" in f["explanation"] and f["severity"] == "info"
+    assert "changed" not in f["summary"]
+    # A record that exists today and no longer lists the client: fails today, likely changed.
+    zone = (FIXTURES / "plain" / "zone").read_text() + 'example.com. IN TXT "v=spf1 -all"\n'
+    with ZoneServer(texts=[zone]) as server:
+        m = _check(FIXTURES / "plain" / "message.eml", server)
+    f = _codes(m)["spf_result"]
+    assert (m["spf"]["recorded"]["result"], m["spf"]["today"]["result"]) == ("pass", "fail")
     assert "at delivery" in f["summary"] and "fails today" in f["summary"]
-    assert "mx.example.net" in f["explanation"] and f["severity"] == "warning"
+    assert "likely changed" in f["summary"] and f["severity"] == "warning"
 
 
 def test_headers_only_input_gives_the_same_spf(dns_server: ZoneServer, tmp_path: Path) -> None:
