@@ -23,8 +23,8 @@ from analyzer.model import (
     DkimSignature,
     Dmarc,
     DmarcStatus,
-    DnsAnswer,
     DnsStatus,
+    Evidence,
     Finding,
     LineEndings,
     ParsedMessage,
@@ -45,25 +45,6 @@ WEAK_RSA_BITS = 2048
 _TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERROR})
 # Reasons a key that is gone or replaced since delivery produces (trace.passed_at_delivery).
 _ROTATION = trace.ROTATION
-
-
-def describe_answer(answer: DnsAnswer) -> str:
-    """One line of DNS evidence: name, outcome, CNAME chain, records, TTL, server."""
-    parts = [f"{answer.name} {answer.rdtype}: {answer.status.value}"]
-    for owner, target in answer.cname_chain:
-        parts.append(f"CNAME {owner} -> {target}")
-    for i, rec in enumerate(answer.joined()):
-        text = rec.decode("utf-8", "replace")
-        parts.append(
-            f"record {i + 1} ({len(rec)} bytes): {text[:80]}{'…' if len(text) > 80 else ''}"
-        )
-    if answer.ttl is not None:
-        parts.append(f"ttl {answer.ttl}")
-    if answer.server:
-        parts.append(f"from {answer.server}")
-    if answer.detail:
-        parts.append(answer.detail)
-    return "; ".join(parts)
 
 
 def _date(ts: int | None) -> str:
@@ -105,7 +86,7 @@ def finding(
     fields: Mapping[str, Value],
     *,
     index: int | None = None,
-    evidence: Iterable[str] = (),
+    evidence: Iterable[Evidence] = (),
     variant: str | None = None,
 ) -> Finding:
     """A finding: its code, the situation (`variant`) and the values its words name."""
@@ -137,12 +118,12 @@ def owner(v: SignatureVerdict) -> dict[str, Value]:
     return {}
 
 
-def _dns_evidence(v: SignatureVerdict) -> list[str]:
-    out = [describe_answer(v.key_evidence.answer)] if v.key_evidence else []
-    return out + [f"probe {p.kind.value}: {describe_answer(p.answer)}" for p in v.probes]
+def _dns_evidence(v: SignatureVerdict) -> list[Evidence]:
+    out: list[Evidence] = [v.key_evidence.answer] if v.key_evidence else []
+    return out + list(v.probes)
 
 
-def dns_budget_findings(budget: BudgetResolver, evidence: Iterable[str] = ()) -> list[Finding]:
+def dns_budget_findings(budget: BudgetResolver, evidence: Iterable[Evidence] = ()) -> list[Finding]:
     """One finding when a message's DNS budget ran out (issue 11.8): what was not asked."""
     if not budget.exhausted:
         return []
@@ -166,7 +147,7 @@ def _explain_failure(
     v: SignatureVerdict,
     receiver: Receiver | None,
     claimed: Collection[str] = (),
-) -> tuple[str, str, dict[str, Value], list[str]]:
+) -> tuple[str, str, dict[str, Value], list[Evidence]]:
     """(code, catalogue entry, extra fields, evidence) for a signature that did not pass."""
     assert v.reason is not None
     evidence = _dns_evidence(v)
@@ -357,7 +338,7 @@ def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Fi
             seen.add(str(f["key"]))
             out.append(
                 finding("multiple_key_records", Severity.WARNING, {**f, "count": len(ev.answer.records)},
-                        index=v.index, evidence=[describe_answer(ev.answer)])
+                        index=v.index, evidence=[ev.answer])
             )  # fmt: skip
     return out
 
@@ -405,7 +386,7 @@ def dmarc_findings(
     alone gives, and adds what the trusted receiver recorded (dmarc=, spf=) as evidence,
     never that receivers apply the policy (DMARC also passes through aligned SPF, §4.2).
     """
-    evidence = [describe_answer(a) for a in dmarc.answers]
+    evidence: list[Evidence] = list(dmarc.answers)
     last = dmarc.answers[-1] if dmarc.answers else None
     f: dict[str, Value] = {
         "from_domain": dmarc.from_domain,

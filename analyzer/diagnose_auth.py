@@ -13,11 +13,12 @@ from collections.abc import Iterable
 
 from analyzer import trace
 from analyzer.classify import organizational_domain, provider_for
-from analyzer.diagnose import describe_answer, finding
+from analyzer.diagnose import finding
 from analyzer.model import (
     Dmarc,
     DmarcStatus,
     DmarcVerdict,
+    Evidence,
     Finding,
     ParsedMessage,
     Severity,
@@ -37,7 +38,7 @@ def _finding(
     code: str,
     severity: Severity,
     fields: dict[str, Value],
-    evidence: Iterable[str] = (),
+    evidence: Iterable[Evidence] = (),
     text: str | None = None,
     index: int | None = None,
 ) -> Finding:
@@ -90,13 +91,13 @@ def _fields(msg: ParsedMessage, spf: SpfCheck) -> dict[str, Value]:
     }
 
 
-def _evidence(spf: SpfCheck) -> list[str]:
-    out = list(spf.recorded.evidence) if spf.recorded else []
+def _evidence(spf: SpfCheck) -> list[Evidence]:
+    out: list[Evidence] = list(spf.recorded.evidence) if spf.recorded else []
     if spf.boundary:
         out.append(f"Received (boundary): {spf.boundary[:300]}")
     if spf.today:
         out += [f"SPF record of {d}: {r[:200]}" for d, r in spf.today.records]
-        out += [describe_answer(a) for a in spf.today.answers[:MAX_EVIDENCE]]
+        out += spf.today.answers[:MAX_EVIDENCE]
         if spf.today.counted:
             out.append(f"DNS-querying terms ({len(spf.today.counted)} of 10): "
                        + ", ".join(spf.today.counted))  # fmt: skip
@@ -194,8 +195,8 @@ def record_findings(ev: SpfEvaluation) -> list[Finding]:
         "domain": ev.domain, "record": (ev.record or "")[:200], "lookups": len(ev.counted),
         "terms": ", ".join(ev.counted), "voids": ", ".join(ev.voids), "detail": ev.detail or "",
     }  # fmt: skip
-    evidence = [f"SPF record of {d}: {r[:200]}" for d, r in ev.records]
-    evidence += [describe_answer(a) for a in ev.answers[:MAX_EVIDENCE]]
+    evidence: list[Evidence] = [f"SPF record of {d}: {r[:200]}" for d, r in ev.records]
+    evidence += ev.answers[:MAX_EVIDENCE]
     code = "spf_record"
     variant = {
         SpfProblem.NO_RECORD: ("spf_record.missing", Severity.WARNING),

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from analyzer import dmarc as dmarc_lookup
 from analyzer.classify import organizational_domain
-from analyzer.diagnose import WEAK_RSA_BITS, describe_answer, dns_budget_findings, finding
+from analyzer.diagnose import WEAK_RSA_BITS, dns_budget_findings, finding
 from analyzer.diagnose_auth import record_findings
 from analyzer.dns import (
     MAX_CNAME_HOPS,
@@ -433,8 +433,7 @@ def _finding(
     evidence: Iterable[DnsAnswer] = (),
 ) -> Finding:
     """diagnose.finding, with DNS answers as its evidence."""
-    ev = [describe_answer(a) for a in evidence]
-    return finding(code, severity, fields, variant=variant, evidence=ev)
+    return finding(code, severity, fields, variant=variant, evidence=evidence)
 
 
 _PENDING = ("propagation_incomplete", "resolver_cache_stale")  # the record is on its way

@@ -23,7 +23,7 @@ from enum import StrEnum
 from itertools import combinations
 from typing import Any
 
-from analyzer.diagnose import describe_answer, fields_for, finding
+from analyzer.diagnose import fields_for, finding
 from analyzer.message import DECODE_ERRORS
 from analyzer.model import (
     ArcChain,
@@ -31,6 +31,7 @@ from analyzer.model import (
     ArcField,
     ArcReason,
     DkimSignature,
+    Evidence,
     Finding,
     HeaderField,
     ParsedMessage,
@@ -871,17 +872,15 @@ def _arc_failure(chain: ArcChain, base: dict[str, Value]) -> Finding:
         "key": key or "?",
         "status": status.value.upper() if status else "?",  # NXDOMAIN or NODATA
     }
-    evidence = [chain.detail or "", *(describe_answer(a) for a in answers)]
-    evidence += [
-        describe_answer(a) for a in chain.dns if a not in answers and a.status.value != "ok"
-    ]
+    evidence: list[Evidence] = [chain.detail or "", *answers]
+    evidence += [a for a in chain.dns if a not in answers and a.status.value != "ok"]
     if chain.temporary:
         return finding("arc_temporary", Severity.WARNING, f, evidence=evidence)
     if chain.reason is ArcReason.KEY_NOT_FOUND:
         # A key that is gone is the normal case for archived mail: information, no blame,
         # unless the sealer's domain itself does not resolve (then the DNS says nothing).
         missing = domain_missing(chain.probes)
-        evidence += [describe_answer(p.answer) for p in chain.probes]
+        evidence += [p.answer for p in chain.probes]
         server = next((a.server for a in answers if a.server), None)
         f["server"] = server
         variant = f"domain_{missing}" if missing else None

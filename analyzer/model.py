@@ -640,6 +640,12 @@ def permanence(code: str, variant: str | None = None) -> bool | None:
 Value = str | int | bool | None
 
 
+# One item of a finding's evidence: a DNS answer (or a probe and its answer) as data, worded by
+# the renderers (render/evidence.py), or a verbatim quotation of the message (a header field,
+# a Received line), which is the message's words, not ours.
+Evidence = DnsAnswer | Probe | str
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """What a diagnosis found, as data: a code (the JSON's), a variant (the situation that
@@ -651,7 +657,7 @@ class Finding:
     variant: str | None = None
     values: Mapping[str, Value] = field(default_factory=dict, hash=False)
     signature_index: int | None = None
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     @property
     def permanent(self) -> bool | None:

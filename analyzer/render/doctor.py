@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from analyzer import __version__
-from analyzer.diagnose import describe_answer
 from analyzer.dmarc import malformed
 from analyzer.doctor import Authority, DoctorReport, KeyCheck, SelectorCheck
 from analyzer.explain import phrase
@@ -23,6 +22,7 @@ from analyzer.model import (
     Severity,
 )
 from analyzer.render.escape import json_text
+from analyzer.render.evidence import describe_answer
 from analyzer.render.json import dmarc_dict, dns_dict, finding_dict, spf_evaluation_dict
 from analyzer.render.layout import wrap, wrap_all
 from analyzer.render.text import finding_lines, safe
@@ -144,7 +144,7 @@ def _selector_text(c: SelectorCheck, lang: str, width: int) -> list[str]:
         elif a.status is not DnsStatus.NODATA:  # NODATA: the chain ends at the record itself
             end = p("doctor.end_of_chain", name=safe(a.name.rstrip(".")), status=a.status.value)
             lines.append(f"  {end}")
-    lines.append(f"  TXT: {safe(describe_answer(c.answer))}")
+    lines.append(f"  TXT: {safe(describe_answer(c.answer, lang))}")
     for i, strings in enumerate(c.answer.records, 1):
         sizes = ", ".join(str(len(s)) for s in strings)
         lines.append("  " + p("doctor.record", i=i, count=len(strings), sizes=sizes))

@@ -27,6 +27,7 @@ from analyzer.model import (
     TreeWalk,
 )
 from analyzer.render.escape import json_text, source_text
+from analyzer.render.evidence import describe
 
 
 def _text(b: bytes) -> str:
@@ -102,7 +103,7 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
         "remedy": remedy,
         "permanent": f.permanent,
         "signature_index": f.signature_index,
-        "evidence": list(f.evidence),
+        "evidence": [describe(e, lang) for e in f.evidence],
     }
 
 

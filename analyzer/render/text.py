@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from wcwidth import wcswidth
 
 from analyzer import explain
-from analyzer.diagnose import describe_answer
 from analyzer.dmarc import counts_for_dmarc
 from analyzer.explain import words
 from analyzer.model import (
@@ -31,6 +30,7 @@ from analyzer.model import (
 )
 from analyzer.render.escape import safe as safe  # re-exported: doctor and byodkim use it
 from analyzer.render.escape import source_text
+from analyzer.render.evidence import describe, describe_answer
 from analyzer.render.layout import table, wrap, wrap_all
 from analyzer.verify import signed_header_fields
 
@@ -185,7 +185,8 @@ def finding_lines(
         lines += wrap(safe(remedy), width, f"{body}{p('label.fix')}: ", body + "  ")
     if evidence:
         for e in f.evidence:
-            lines += wrap(safe(e), width, f"{body}{p('label.evidence')}: ", body + "  ")
+            line = safe(describe(e, lang))
+            lines += wrap(line, width, f"{body}{p('label.evidence')}: ", body + "  ")
     return lines
 
 
@@ -257,10 +258,12 @@ def _evidence(report: Report, lang: str) -> list[str]:
         head = f"- {p('label.signature')} {v.index} (d={safe(v.domain)}, s={safe(v.selector)})"
         lines.append(head)
         if v.key_evidence:
-            lines.append(f"  {p('label.key')}: {safe(describe_answer(v.key_evidence.answer))}")
+            lines.append(
+                f"  {p('label.key')}: {safe(describe_answer(v.key_evidence.answer, lang))}"
+            )
         for probe in v.probes:
             lines.append(
-                f"  {p('label.probe')} {probe.kind.value}: {safe(describe_answer(probe.answer))}"
+                f"  {p('label.probe')} {probe.kind.value}: {safe(describe_answer(probe.answer, lang))}"
             )
         if v.detail:
             lines.append(f"  {p('label.detail')}: {safe(v.detail)}")
@@ -273,7 +276,7 @@ def _evidence(report: Report, lang: str) -> list[str]:
                 lines.append(f"    {safe(text)}")
     if report.dmarc:
         for answer in report.dmarc.answers:
-            lines.append(f"- DMARC: {safe(describe_answer(answer))}")
+            lines.append(f"- DMARC: {safe(describe_answer(answer, lang))}")
     return lines
 
 
