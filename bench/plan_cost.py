@@ -30,7 +30,9 @@ def main() -> None:
         start = time.perf_counter()
         planned = sum(len(scan.plan_lookups(raw)) for raw in raws)
         best = min(best, time.perf_counter() - start)
-    print(f"{len(raws)} messages, {planned} lookups planned, {best / len(raws) * 1e6:.0f} µs/message")
+    print(
+        f"{len(raws)} messages, {planned} lookups planned, {best / len(raws) * 1e6:.0f} µs/message"
+    )
 
 
 if __name__ == "__main__":
