@@ -46,11 +46,11 @@ from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverS
 from analyzer.dnssnapshot import RecordingResolver, zone_text
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import DnsAnswer, ExitCode
+from analyzer.pipeline import Lookup
 from analyzer.render import csv as csv_render
 from analyzer.scan import (  # the private two: Ctrl-C handled as scan handles it
     DNS_THREADS,
     EXIT_INTERNAL,
-    Job,
     PrefetchedResolver,
     ScanFormat,
     ScanResult,
@@ -60,6 +60,7 @@ from analyzer.scan import (  # the private two: Ctrl-C handled as scan handles i
     _restore_sigint,
     analyze_batch,
     failure_result,
+    guarded_ask,
     internal_error,
     plan_lookups,
 )
@@ -182,32 +183,30 @@ def read_inputs(paths: Sequence[str]) -> Iterator[RawMessage]:
 
 
 def resolve_plan(
-    messages: Iterable[RawMessage], resolver: Resolver, stop: threading.Event
+    messages: Iterable[RawMessage],
+    resolver: Resolver,
+    stop: threading.Event,
+    headers_only: bool = False,
 ) -> dict[tuple[str, str], DnsAnswer]:
-    """Every message's lookups (analyzer.scan.plan_lookups), each name asked once, many at
-    a time; the answers by (name, type), as PrefetchedResolver takes them."""
-    jobs: dict[str, Job] = {}
+    """Every message's lookups (pipeline.plan, as the local scan asks ahead), each name
+    asked once (pipeline.ask), many at a time; the answers by (name, type), as
+    PrefetchedResolver takes them."""
+    planned: dict[str, Lookup] = {}
     for message in messages:
         if stop.is_set():
             break
         if message.error is not None:
             continue
         try:
-            planned = plan_lookups(message.raw)
+            found = plan_lookups(message.raw, headers_only)
         except Exception:  # a header the planner cannot read: the worker asks itself
             continue
-        for job in planned:
-            jobs.setdefault(job[0], job)
-
-    def run(job: Job) -> list[DnsAnswer]:
-        try:
-            return job[1](resolver, *job[2])
-        except Exception:  # asking ahead is a head start: the worker asks what it lacks
-            return []
+        for lookup in found:
+            planned.setdefault(lookup.name, lookup)
 
     with ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns") as pool:
-        found = [a for answers in pool.map(run, jobs.values()) for a in answers]
-    return PrefetchedResolver.by_name(found)
+        answers = pool.map(functools.partial(guarded_ask, resolver=resolver), planned.values())
+        return PrefetchedResolver.by_name(a for found in answers for a in found)
 
 
 # --- one partition, on a worker --------------------------------------------------------------
@@ -657,7 +656,7 @@ def _run(
             count += 1
             yield message
 
-    plan = resolve_plan(counted(), recorder, stop)
+    plan = resolve_plan(counted(), recorder, stop, settings.headers_only)
     if save_dns is not None:
         _save_dns(save_dns, recorder.answers.values())
     if settings.fmt is ScanFormat.CSV and output_dir is None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from analyzer import arcsets, trace
 from analyzer import dmarc as dmarc_policy
 from analyzer import spf as spf_policy
-from analyzer import trace
-from analyzer.arc import check_arc
+from analyzer.arc import ARC_FIELDS, check_arc
 from analyzer.classify import MailingList, classify, mailing_list
 from analyzer.diagnose import diagnose, dns_budget_findings
 from analyzer.diagnose_auth import auth_findings
 from analyzer.dns import BudgetResolver, Resolver
+from analyzer.dnssnapshot import RecordingResolver
 from analyzer.forensics import arc_findings, forensic_findings
-from analyzer.keys import fetch_key
-from analyzer.message import parse_message
+from analyzer.keys import fetch_key, key_name
+from analyzer.message import a_label, parse_message
 from analyzer.model import (
     Classification,
     Clock,
@@ -22,6 +25,8 @@ from analyzer.model import (
     DkimSignature,
     Dmarc,
     DmarcStatus,
+    DnsAnswer,
+    KeyRecord,
     MalformedSignature,
     Outcome,
     ParsedMessage,
@@ -61,13 +66,28 @@ def analyze(
     not a message; everything wrong with a message that is one is reported in the Report.
     """
     msg = parse_message(raw, headers_only=headers_only)
+    return analyze_message(msg, resolver, now=now, source=source)
+
+
+def analyze_message(
+    msg: ParsedMessage,
+    resolver: Resolver,
+    *,
+    now: int | Clock,
+    source: str = "-",
+    signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
+) -> Report:
+    """analyze() of a message already parsed (and its signatures already extracted, when
+    `signatures` is given)."""
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
     boundary = trace.receiver(msg)
     when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
     lists = mailing_list(msg)  # read once: every signature is classified against it
-    verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in extract(msg.headers))
+    if signatures is None:
+        signatures = extract(msg.headers)
+    verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in signatures)
     chain = check_arc(msg, resolver, when)
     receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
@@ -151,3 +171,112 @@ def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None)
         if v.alignment.classification is Classification.AUTHOR
     )
     return Outcome.decide(passed, temporary)
+
+
+# --- the DNS lookups a message needs (scan's prefetch and the cluster's plan) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One lookup analyze() makes for a message, with the questions that follow from its
+    answer: a key (and the probes made when it gives no usable key), the From domain's
+    DMARC record (and its tree walk), today's SPF check_host() (`spf`: client IP, domain,
+    sender, HELO; with its domain's tree walk), or the tree walk of a signer's domain
+    (`walk`). Small and picklable."""
+
+    domain: str
+    selector: str | None = None  # a key's selector
+    from_domain: str | None = None  # a key's probes also ask under the From domain
+    spf: tuple[str, str, str, str] | None = None
+    walk: bool = False
+
+    @property
+    def name(self) -> str:
+        """What the lookup is known by: one Lookup per name is made per run."""
+        if self.spf is not None:
+            return f"spf {' '.join(self.spf)}"
+        if self.walk:
+            return f"walk {self.domain}"
+        if self.selector is None:
+            return f"_dmarc.{self.domain}"
+        return key_name(self.selector, self.domain)
+
+
+def lookups(
+    msg: ParsedMessage,
+    signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
+    *,
+    body: bool | None = None,
+) -> list[Lookup]:
+    """The lookups analyze_message() will make for `msg`, in the order it makes them: the
+    key of each signature it verifies, the keys of the ARC sets, today's SPF, the DMARC
+    record, the tree walks of the signers' domains other than the From domain.
+
+    The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
+    ask nothing; ARC asks only when the message has a body (`body`: whether the message
+    analysed will have one, when `msg` was parsed from its header section alone) and a
+    well-formed chain. Which walks analyze() makes depends on the answers (only for a
+    passing signature, under relaxed alignment, with a DMARC record): this lists each that
+    it may make."""
+    if signatures is None:
+        signatures = extract(msg.headers)
+    if body is None:
+        body = msg.body is not None
+    found: list[Lookup] = []
+    keys: set[tuple[str, str]] = set()
+
+    def key(selector: str, domain: str, sender: str | None) -> None:
+        if (selector, domain) not in keys:
+            keys.add((selector, domain))
+            found.append(Lookup(domain, selector, sender))
+
+    verified = [s for s in signatures if isinstance(s, DkimSignature) and s.index < MAX_SIGNATURES]
+    for sig in verified:
+        key(sig.selector, sig.domain, msg.from_domain)
+    if body and any(h.lname in ARC_FIELDS for h in msg.headers):
+        collected = arcsets.collect(msg.headers)
+        if collected.problem is None:
+            for s in collected.sets:
+                key(s.message_signature.selector, s.message_signature.domain, None)
+                key(s.seal.selector, s.seal.domain, None)
+    if planned := spf_policy.plan_message(msg):
+        found.append(Lookup(planned[1], spf=planned))
+    if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
+        found.append(Lookup(msg.from_domain))
+        own = a_label(msg.from_domain.lower().rstrip("."))
+        walks = dict.fromkeys(a_label(s.domain.lower().rstrip(".")) for s in verified)
+        found += [Lookup(d, walk=True) for d in walks if d != own]
+    return found
+
+
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def plan(raw: bytes, *, headers_only: bool = False) -> list[Lookup]:
+    """lookups() of a raw message, parsed from its header section alone (cheap: the scan's
+    reader asks ahead for every message). Raises NotAMessageError as analyze() does."""
+    end = _HEADER_END.search(raw)
+    header = raw[: end.end()] if end else raw
+    msg = parse_message(header, headers_only=True)
+    return lookups(msg, body=end is not None and not headers_only)
+
+
+def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:
+    """Every answer `lookup` gets from `resolver`, through the same functions analyze()
+    calls: fetch_key, then probe_key when no record holds a usable key; dmarc.lookup;
+    spf.prefetch (check_host and its tree walk); dmarc.walk_lookups."""
+    recorder = RecordingResolver(resolver)
+    if lookup.spf is not None:
+        spf_policy.prefetch(recorder, *lookup.spf)
+    elif lookup.walk:
+        dmarc_policy.walk_lookups(recorder, lookup.domain)
+    elif lookup.selector is None:
+        dmarc_policy.lookup(recorder, lookup.domain)
+    else:
+        evidence = fetch_key(recorder, lookup.selector, lookup.domain)
+        if not any(isinstance(k, KeyRecord) and k.public_key for k in evidence.keys):
+            probe_key(
+                recorder, lookup.selector, lookup.domain, evidence.answer,
+                from_domain=lookup.from_domain,
+            )  # fmt: skip
+    return tuple(recorder.answers.values())

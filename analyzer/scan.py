@@ -32,7 +32,6 @@ import functools
 import multiprocessing
 import os
 import queue
-import re
 import signal
 import threading
 import time
@@ -52,16 +51,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from analyzer import dmarc
-from analyzer import spf as spf_policy
 from analyzer.classify import classify
 from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverSpec
 from analyzer.errors import NotAMessageError
-from analyzer.keys import fetch_key, key_name
-from analyzer.message import a_label, from_domain, split_header_fields
-from analyzer.model import Clock, DnsAnswer, ExitCode, Failure, KeyRecord, Outcome, Report
-from analyzer.pipeline import MAX_SIGNATURES, analyze
-from analyzer.probes import probe_key
+from analyzer.model import Clock, DnsAnswer, ExitCode, Failure, Outcome, Report
+from analyzer.pipeline import Lookup, analyze, ask, plan
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
 from analyzer.render.json import line as json_line
@@ -266,85 +260,17 @@ def failure_result(
 # --- the parent side --------------------------------------------------------------------
 
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-# DKIM signatures, and the ARC seals and message signatures whose keys arc.py asks for.
-_DKIM_FIELD = re.compile(
-    rb"(?im)^(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)"
-)
-_DS_TAG = re.compile(rb"(?:^|;)[ \t\r\n]*([ds])[ \t\r\n]*=([^;]*)")
-_FROM_FIELD = re.compile(rb"(?im)^from[ \t]*:[^\n]*\n(?:[ \t][^\n]*\n)*")
+def plan_lookups(raw: bytes, headers_only: bool = False) -> list[Lookup]:
+    """The lookups the parent makes ahead for one message (pipeline.plan: the same rule
+    as analyze(), from the header section alone)."""
+    return plan(raw, headers_only=headers_only)
 
 
-def key_names(raw: bytes) -> list[tuple[str, str]]:
-    """(selector, domain) of each key analyze() will ask for, read from the header section
-    with two regular expressions (the reader must stay ahead of every worker). A key this
-    finds for a signature that turns out malformed costs one needless lookup; one it misses
-    is asked for by the worker. Either way the verdicts are the same."""
-    end = _HEADER_END.search(raw)
-    header = raw[: end.start()] if end else raw
-    keys: list[tuple[str, str]] = []
-    for field_value in _DKIM_FIELD.findall(header)[: 2 * MAX_SIGNATURES]:
-        tags = dict(_DS_TAG.findall(field_value))
-        domain = tags.get(b"d", b"").strip(b" \t\r\n").decode("utf-8", "replace")
-        selector = tags.get(b"s", b"").strip(b" \t\r\n").decode("utf-8", "replace")
-        if domain and selector and (selector, domain.lower().rstrip(".")) not in keys:
-            keys.append((selector, domain.lower().rstrip(".")))
-    return keys
-
-
-def sender_domain(raw: bytes) -> str | None:
-    """The From domain, as analyze() will see it (its DMARC record is asked for)."""
-    end = _HEADER_END.search(raw)
-    fields = _FROM_FIELD.findall(raw[: end.start()] if end else raw)
-    return from_domain(split_header_fields(b"".join(fields) + b"\r\n")[0]) if fields else None
-
-
-def key_lookups(
-    resolver: Resolver, selector: str, domain: str, sender: str | None
-) -> list[DnsAnswer]:
-    """The key, and the probes analyze() makes when it has no usable key (pipeline.py):
-    asked here so that no worker waits for DNS itself."""
-    evidence = fetch_key(resolver, selector, domain)
-    if any(isinstance(k, KeyRecord) and k.public_key for k in evidence.keys):
-        return [evidence.answer]
-    probes = probe_key(resolver, selector, domain, evidence.answer, from_domain=sender)
-    return [evidence.answer, *(p.answer for p in probes)]
-
-
-def dmarc_lookups(resolver: Resolver, sender: str) -> list[DnsAnswer]:
-    return list(dmarc.lookup(resolver, sender).answers)
-
-
-# A lookup job: its name (one job per name per run), what to call, and its arguments.
-Job = tuple[str, Callable[..., list[DnsAnswer]], tuple[str | None, ...]]
-
-
-def plan_lookups(raw: bytes) -> list[Job]:
-    """The lookups the parent makes ahead for one message: its keys (with the probes for a
-    key with no usable record) and its From domain's DMARC record."""
-    sender = sender_domain(raw)
-    jobs: list[Job] = [
-        (key_name(selector, domain), key_lookups, (selector, domain, sender))
-        for selector, domain in key_names(raw)
-    ]
-    if sender and dmarc.applicable(sender):
-        jobs.append((f"_dmarc.{sender}", dmarc_lookups, (sender,)))
-        # issue 13: SPF today, and the tree walks that decide alignment (signers, MAIL FROM)
-        if spf_args := spf_policy.plan(raw):
-            jobs.append((f"spf {' '.join(spf_args)}", spf_policy.prefetch, spf_args))
-        own = a_label(sender)
-        for domain in dict.fromkeys(a_label(d) for _, d in key_names(raw) if a_label(d) != own):
-            jobs.append((f"walk {domain}", dmarc.walk_lookups, (domain,)))
-    return jobs
-
-
-def _guarded(
-    lookups: Callable[..., list[DnsAnswer]], resolver: Resolver, *args: str | None
-) -> tuple[DnsAnswer, ...]:
-    """A lookup job. Asking ahead is only a head start: if it fails (a bug on a strange
+def guarded_ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:
+    """pipeline.ask. Asking ahead is only a head start: if it fails (a bug on a strange
     name), the worker asks what it needs itself, and the message is analysed all the same."""
     try:
-        return tuple(lookups(resolver, *args))
+        return ask(lookup, resolver)
     except Exception:
         return ()
 
@@ -367,9 +293,9 @@ class Lookups:
         self._answers: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
         self._running: dict[str, Future[tuple[DnsAnswer, ...]]] = {}
 
-    def get(self, job: Job) -> tuple[DnsAnswer, ...] | Future[tuple[DnsAnswer, ...]]:
-        """The answers of `job` if known, else the Future of its lookup."""
-        name, lookups, args = job
+    def get(self, lookup: Lookup) -> tuple[DnsAnswer, ...] | Future[tuple[DnsAnswer, ...]]:
+        """The answers of `lookup` if known, else the Future of its lookup."""
+        name = lookup.name
         with self._lock:
             known = self._answers.get(name)
             if known is not None and known[0] > self.resolver.clock():
@@ -377,9 +303,7 @@ class Lookups:
                 return known[1]
             running = self._running.get(name)
             if running is None:
-                running = self._running[name] = self.pool.submit(
-                    _guarded, lookups, self.resolver, *args
-                )
+                running = self._running[name] = self.pool.submit(guarded_ask, lookup, self.resolver)
             else:
                 return running
         running.add_done_callback(functools.partial(self._store, name))
@@ -716,17 +640,17 @@ class Scanner:
         if message.error is not None:
             return
         try:
-            jobs = plan_lookups(message.raw)
+            planned = plan_lookups(message.raw, self.settings.headers_only)
         except Exception:
             # Asking ahead is only a head start: whatever failed here (a header the
             # sniffing cannot read), the worker analyses the message all the same, asks
             # DNS itself, and an exception there becomes the message's `error` entry.
             return
-        for job in jobs:
-            name = job[0]
+        for lookup in planned:
+            name = lookup.name
             if name in batch.waiting:
                 continue
-            got = self.lookups.get(job)
+            got = self.lookups.get(lookup)
             if isinstance(got, Future):
                 batch.waiting[name] = got
             else:

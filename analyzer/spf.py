@@ -31,6 +31,7 @@ from analyzer.model import (
     SpfCheck,
     SpfEvaluation,
     SpfProblem,
+    SpfRecorded,
     SpfResult,
 )
 
@@ -117,6 +118,19 @@ def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfChec
     final Return-Path (else the MAIL FROM the receiver recorded). Headers-only input is
     the same: all of it is in the header."""
     recorded = trace.recorded_spf(msg, rx)
+    ip, helo, mailfrom, identity, domain, sender, skipped = _identity(msg, rx, recorded)
+    today = None
+    if skipped is None and ip and domain:
+        today = check_host(resolver, ip, domain, sender, helo)
+    return SpfCheck(ip, helo, mailfrom, identity, domain, rx.boundary, recorded, today, skipped)
+
+
+_Identity = tuple[str | None, str | None, str | None, str, str | None, str, str | None]
+
+
+def _identity(msg: ParsedMessage, rx: Receiver, recorded: SpfRecorded | None) -> _Identity:
+    """(ip, helo, mailfrom, identity, domain, sender, skipped): what for_message checks,
+    and why not when `skipped` is not None."""
     ip, helo = trace.boundary_client(msg, rx)
     mailfrom = trace.return_path(msg)
     if mailfrom is None and recorded is not None and recorded.mailfrom:
@@ -128,7 +142,6 @@ def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfChec
     else:
         identity, domain = "helo", helo_name.lower() if helo_name else None
         sender = f"postmaster@{domain}" if domain else ""
-    boundary = rx.boundary
     skipped = None
     address = _address(ip)
     if address is None:
@@ -137,10 +150,18 @@ def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfChec
         skipped = f"the boundary client {ip} is an internal address (RFC 1918, loopback)"
     elif not domain:
         skipped = "no MAIL FROM (Return-Path) and no HELO name to check"
-    today = None
-    if skipped is None and ip and domain:
-        today = check_host(resolver, ip, domain, sender, helo)
-    return SpfCheck(ip, helo, mailfrom, identity, domain, boundary, recorded, today, skipped)
+    return ip, helo, mailfrom, identity, domain, sender, skipped
+
+
+def plan_message(msg: ParsedMessage) -> tuple[str, str, str, str] | None:
+    """(client IP, domain, sender, HELO) today's check_host() will be asked for by
+    for_message (pipeline.lookups: the scan's reader asks ahead, README "Performance");
+    None when for_message will not evaluate. The header section alone is enough."""
+    rx = trace.receiver_record(msg)
+    ip, helo, _, _, domain, sender, skipped = _identity(msg, rx, trace.recorded_spf(msg, rx))
+    if skipped is not None or not ip or not domain:
+        return None
+    return ip, domain, sender, helo or ""
 
 
 # RFC 6676's MCAST-TEST-NET: an address no SPF record lists, so that every term is evaluated.
@@ -152,31 +173,6 @@ def lint(resolver: Resolver, domain: str) -> SpfEvaluation:
     makes check_host() read every term: its syntax, DNS-querying terms and void lookups."""
     domain = domain.lower().rstrip(".")
     return check_host(resolver, LINT_ADDRESS, domain, f"postmaster@{domain}", domain)
-
-
-def plan(raw: bytes) -> tuple[str, str, str, str] | None:
-    """(client IP, domain, sender, HELO) today's check_host() will be asked for, read from
-    the header section alone (the scan's parent asks ahead: README "Performance"); None
-    when for_message will not evaluate (or the header does not parse)."""
-    from analyzer.errors import NotAMessageError
-    from analyzer.message import parse_message
-
-    end = re.search(rb"\r?\n\r?\n", raw)
-    try:
-        msg = parse_message(raw[: end.start()] + b"\r\n" if end else raw, headers_only=True)
-    except NotAMessageError:
-        return None
-    rx = trace.receiver(msg)
-    ip, helo = trace.boundary_client(msg, rx)
-    mailfrom = trace.return_path(msg)
-    address = _address(ip)
-    if address is None or _internal(address) or not ip:
-        return None
-    if mailfrom:
-        return ip, mailfrom.rpartition("@")[2].lower(), mailfrom, helo or ""
-    if helo and not _is_address(helo):
-        return ip, helo.lower(), f"postmaster@{helo.lower()}", helo
-    return None
 
 
 def prefetch(resolver: Resolver, ip: str, domain: str, sender: str, helo: str) -> list[DnsAnswer]:

@@ -25,6 +25,7 @@ import pytest
 
 from analyzer import scan as scan_module
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+from analyzer.pipeline import Lookup, analyze, ask, plan
 from analyzer.scan import PrefetchedResolver, ScanFormat
 from tests.conftest import FIXTURES, ROOT, run_cli, unwrap
 from tests.nanoserver import ZoneServer
@@ -344,10 +345,10 @@ def test_nothing_done_for_one_message_stops_the_scan(
     costs that message alone (guarded, whatever the decoder does)."""
     real_plan, real_render = scan_module.plan_lookups, scan_module.report_result
 
-    def plan(raw: bytes) -> list[scan_module.Job]:
+    def plan(raw: bytes, headers_only: bool = False) -> list[Lookup]:
         if raw.startswith(b"X-Planning: bug"):
             raise UnicodeError("planning")
-        return real_plan(raw)
+        return real_plan(raw, headers_only)
 
     def render(report: Any, fmt: ScanFormat, size: int) -> scan_module.ScanResult:
         if report.message.message_id == "<rendering@bug>":
@@ -605,3 +606,46 @@ def test_ctrl_c_to_the_parent_alone_never_prints_a_traceback(
     proc.wait(timeout=60)
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode in (0, 130) or (proc.returncode == -signal.SIGINT and err == ""), err
+
+
+class _Asked:
+    """A resolver that notes every (name, type) it is asked, then asks `inner`."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.names: set[tuple[str, str]] = set()
+
+    def query(self, name: str, rdtype: str = "TXT") -> Any:
+        self.names.add((name.lower().rstrip("."), rdtype.upper()))
+        return self.inner.query(name, rdtype)
+
+
+# Beside the fixtures: a message without a From field is still checked for SPF (the
+# regex rule the scan had before asked SPF only with a From domain); ARC headers-only.
+_NO_FROM = re.sub(rb"(?im)^From:[^\n]*\n", b"", MESSAGES["body-modified"])
+_PLANNED = [(n, False) for n in sorted(MESSAGES)] + [("no-from", False), ("list-arc", True)]
+
+
+@pytest.mark.parametrize(("name", "headers_only"), _PLANNED)
+def test_the_lookups_planned_ask_every_name_analyze_asks(
+    name: str, headers_only: bool, dns_server: ZoneServer
+) -> None:
+    """pipeline.plan/ask (the scan's prefetch, the cluster's plan) ask what analyze() asks:
+    every name, and no other name but the tree walks analyze() makes only after a pass."""
+    raw = _NO_FROM if name == "no-from" else MESSAGES[name]
+    server = [Nameserver(dns_server.host, dns_server.port)]
+    analyzed = _Asked(DnsPythonResolver(server, timeout=0.3))
+    analyze(raw, analyzed, now=int(NOW), headers_only=headers_only)
+    planned = _Asked(DnsPythonResolver(server, timeout=0.3))
+    lookups = plan(raw, headers_only=headers_only)
+    for lookup in lookups:
+        ask(lookup, planned)
+    assert analyzed.names <= planned.names
+    # The rest: names of the tree walks (RFC 9989 §4.10.1, the walked domain and the
+    # domains above it) of a signer's or the SPF domain, which analyze() makes only when
+    # the From domain has a DMARC record and that signature or SPF passes (relaxed).
+    walked = {lk.domain for lk in lookups if lk.walk or lk.spf}
+    for asked, rdtype in planned.names - analyzed.names:
+        above = asked.removeprefix("_dmarc.")
+        assert rdtype == "TXT" and asked.startswith("_dmarc."), asked
+        assert any(d == above or d.endswith(f".{above}") for d in walked), asked
