@@ -134,7 +134,10 @@ def _identity(msg: ParsedMessage, rx: Receiver, recorded: SpfRecorded | None) ->
     ip, helo = trace.boundary_client(msg, rx)
     mailfrom = trace.return_path(msg)
     if mailfrom is None and recorded is not None and recorded.mailfrom:
-        mailfrom = recorded.mailfrom.strip("<>") if "@" in recorded.mailfrom else None
+        # smtp.mailfrom is often the domain alone (RFC 8601 §2.7.2 allows it); a MAIL FROM
+        # without a local-part is checked as postmaster@domain (RFC 7208 §4.3).
+        given = recorded.mailfrom.strip("<>").strip()
+        mailfrom = given if "@" in given else (f"postmaster@{given}" if given else None)
     helo_name = helo if helo and not _is_address(helo) else None
     domain: str | None
     if mailfrom:

@@ -350,10 +350,10 @@ def test_nothing_done_for_one_message_stops_the_scan(
             raise UnicodeError("planning")
         return real_plan(raw, headers_only)
 
-    def render(report: Any, fmt: ScanFormat, size: int) -> scan_module.ScanResult:
+    def render(report: Any, fmt: ScanFormat, size: int, lang: str = "en") -> scan_module.ScanResult:
         if report.message.message_id == "<rendering@bug>":
             raise ValueError("rendering")
-        return real_render(report, fmt, size)
+        return real_render(report, fmt, size, lang)
 
     monkeypatch.setattr(scan_module, "plan_lookups", plan)
     monkeypatch.setattr(scan_module, "report_result", render)

@@ -226,3 +226,18 @@ def test_plus_all_is_an_error(tmp_path: Path) -> None:
         m = _check(path, server)
     f = _codes(m)["spf_permissive"]
     assert f["severity"] == "error" and "+all" in f["summary"] and "mta.example" in f["summary"]
+
+
+def test_a_recorded_mail_from_without_local_part_is_postmaster(
+    dns_server: ZoneServer, tmp_path: Path
+) -> None:
+    """No Return-Path, and the receiver recorded smtp.mailfrom=example.com (the domain alone,
+    as RFC 8601 allows): today's check is for postmaster@example.com, the MAIL FROM identity
+    (RFC 7208 §4.3), not the HELO name."""
+    raw = (FIXTURES / "plain" / "message.eml").read_bytes()
+    message = tmp_path / "no-return-path.eml"
+    message.write_bytes(raw.replace(b"Return-Path: <alice@example.com>\r\n", b""))
+    m = _check(message, dns_server)
+    assert m["spf"]["recorded"]["domain"] == "example.com"
+    assert (m["spf"]["identity"], m["spf"]["domain"]) == ("mailfrom", "example.com")
+    assert m["spf"]["mailfrom"] == "postmaster@example.com"
