@@ -1,15 +1,12 @@
 """SPF and the DMARC result -> Findings (issue 13): small pure rules, words from explain.py.
 
-Every finding here is made by `_finding` (one helper, so the catalogue can be re-pointed at
-merge). Codes: spf_result, spf_unaligned, spf_permissive, spf_forwarded, dmarc_result
+Findings are made by diagnose.finding (code, severity, values, variant). Codes: spf_result, spf_unaligned, spf_permissive, spf_forwarded, dmarc_result
 (README, "Findings"). The rules read the SpfCheck (analyzer/spf.py: what the trusted
 receiver recorded, and today's check_host()), the DmarcVerdict (analyzer/dmarc.py) and the
 Dmarc record with its tree walk.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from analyzer import trace
 from analyzer.classify import organizational_domain, provider_for
@@ -32,20 +29,6 @@ from analyzer.model import (
 
 MAX_EVIDENCE = 24  # DNS answers shown per SPF finding (the JSON `spf` object keeps them all)
 _FAILING = frozenset({"fail", "softfail", "neutral"})
-
-
-def _finding(
-    code: str,
-    severity: Severity,
-    fields: dict[str, Value],
-    evidence: Iterable[Evidence] = (),
-    text: str | None = None,
-    index: int | None = None,
-) -> Finding:
-    """The one place this module makes a Finding: its code, the situation (`text`, the
-    catalogue key `code.variant`) and the values its words name (words: at render time)."""
-    variant = text.partition(".")[2] or None if text else None
-    return finding(code, severity, fields, index=index, evidence=evidence, variant=variant)
 
 
 def auth_findings(
@@ -112,30 +95,30 @@ def _spf_result(msg: ParsedMessage, spf: SpfCheck) -> list[Finding]:
     if today is None:
         if rec is None:
             return []
-        return [_finding(code, Severity.INFO, f, ev, "spf_result.recorded")]
+        return [finding(code, Severity.INFO, f, evidence=ev, variant="recorded")]
     r = today.result
     if rec is not None and rec.result == "pass" and r is SpfResult.NONE:
         # No record at all in the DNS asked: removed, or a DNS that does not hold it (an
         # offline zone); no claim that the record changed (issue 10: archived mail).
-        return [_finding(code, Severity.INFO, f, ev, "spf_result.gone")]
+        return [finding(code, Severity.INFO, f, evidence=ev, variant="gone")]
     if rec is not None and rec.result == "pass" and r is not SpfResult.PASS:
-        return [_finding(code, Severity.WARNING, f, ev, "spf_result.rotated")]
+        return [finding(code, Severity.WARNING, f, evidence=ev, variant="rotated")]
     if rec is not None and rec.result in _FAILING and r is SpfResult.PASS:
-        return [_finding(code, Severity.INFO, f, ev, "spf_result.changed")]
+        return [finding(code, Severity.INFO, f, evidence=ev, variant="changed")]
     if r is SpfResult.PASS:
-        return [_finding(code, Severity.INFO, f, ev)]
+        return [finding(code, Severity.INFO, f, evidence=ev)]
     if r is SpfResult.PERMERROR:
         variant = {
-            SpfProblem.TOO_MANY_LOOKUPS: "spf_result.too_many_lookups",
-            SpfProblem.TOO_MANY_VOID_LOOKUPS: "spf_result.void_lookups",
-        }.get(today.problem or SpfProblem.SYNTAX, "spf_result.permerror")
-        return [_finding(code, Severity.ERROR, f, ev, variant)]
+            SpfProblem.TOO_MANY_LOOKUPS: "too_many_lookups",
+            SpfProblem.TOO_MANY_VOID_LOOKUPS: "void_lookups",
+        }.get(today.problem or SpfProblem.SYNTAX, "permerror")
+        return [finding(code, Severity.ERROR, f, evidence=ev, variant=variant)]
     if r is SpfResult.TEMPERROR:
-        return [_finding(code, Severity.WARNING, f, ev, "spf_result.temperror")]
+        return [finding(code, Severity.WARNING, f, evidence=ev, variant="temperror")]
     if r is SpfResult.NONE:
-        return [_finding(code, Severity.WARNING, f, ev, "spf_result.none")]
-    variant = "spf_result.neutral" if r is SpfResult.NEUTRAL else "spf_result.fail"
-    return [_finding(code, Severity.WARNING, f, ev, variant)]
+        return [finding(code, Severity.WARNING, f, evidence=ev, variant="none")]
+    variant = "neutral" if r is SpfResult.NEUTRAL else "fail"
+    return [finding(code, Severity.WARNING, f, evidence=ev, variant=variant)]
 
 
 def _unaligned(
@@ -160,12 +143,12 @@ def _unaligned(
         ses = trace.ses_origin(msg)
         region = ses.region if ses and ses.region else _ses_region(domain)
         f |= {"provider": provider, "region": region or "<region>"}
-        return [_finding("spf_unaligned", severity, f, _evidence(spf), "spf_unaligned.ses")]
+        return [finding("spf_unaligned", severity, f, evidence=_evidence(spf), variant="ses")]
     if provider:
         f["provider"] = provider
-        return [_finding("spf_unaligned", severity, f, _evidence(spf), "spf_unaligned.provider")]
+        return [finding("spf_unaligned", severity, f, evidence=_evidence(spf), variant="provider")]
     f["org_domain"] = organizational_domain(msg.from_domain)
-    return [_finding("spf_unaligned", severity, f, _evidence(spf))]
+    return [finding("spf_unaligned", severity, f, evidence=_evidence(spf))]
 
 
 def _ses_region(domain: str) -> str | None:
@@ -183,10 +166,17 @@ def permissive(today: SpfEvaluation) -> list[Finding]:
     if today.all_qualifier not in ("+", "?") or today.record is None:
         return []
     f: dict[str, Value] = {"domain": today.domain, "record": today.record[:200]}
-    variant = "spf_permissive" if today.all_qualifier == "+" else "spf_permissive.neutral"
+    variant = None if today.all_qualifier == "+" else "neutral"
     severity = Severity.ERROR if today.all_qualifier == "+" else Severity.WARNING
-    return [_finding("spf_permissive", severity, f,
-                     [f"SPF record of {today.domain}: {today.record[:300]}"], variant)]  # fmt: skip
+    return [
+        finding(
+            "spf_permissive",
+            severity,
+            f,
+            evidence=[f"SPF record of {today.domain}: {today.record[:300]}"],
+            variant=variant,
+        )
+    ]
 
 
 def record_findings(ev: SpfEvaluation) -> list[Finding]:
@@ -199,15 +189,15 @@ def record_findings(ev: SpfEvaluation) -> list[Finding]:
     evidence += ev.answers[:MAX_EVIDENCE]
     code = "spf_record"
     variant = {
-        SpfProblem.NO_RECORD: ("spf_record.missing", Severity.WARNING),
-        SpfProblem.TOO_MANY_LOOKUPS: ("spf_record.too_many_lookups", Severity.ERROR),
-        SpfProblem.TOO_MANY_VOID_LOOKUPS: ("spf_record.void_lookups", Severity.ERROR),
-        SpfProblem.DNS_TEMPORARY: ("spf_record.temperror", Severity.WARNING),
+        SpfProblem.NO_RECORD: ("missing", Severity.WARNING),
+        SpfProblem.TOO_MANY_LOOKUPS: ("too_many_lookups", Severity.ERROR),
+        SpfProblem.TOO_MANY_VOID_LOOKUPS: ("void_lookups", Severity.ERROR),
+        SpfProblem.DNS_TEMPORARY: ("temperror", Severity.WARNING),
     }.get(ev.problem or SpfProblem.SYNTAX)
     if ev.problem is None:
-        return [_finding(code, Severity.INFO, f, evidence), *permissive(ev)]
-    text, severity = variant or ("spf_record.invalid", Severity.ERROR)
-    return [_finding(code, severity, f, evidence, text)]
+        return [finding(code, Severity.INFO, f, evidence=evidence), *permissive(ev)]
+    text, severity = variant or ("invalid", Severity.ERROR)
+    return [finding(code, severity, f, evidence=evidence, variant=text)]
 
 
 def _forwarded(
@@ -233,11 +223,12 @@ def _forwarded(
     dkim = next((v for v in verdicts if result and v.index == result.signature_index), None)
     if dkim is not None:
         f |= {"d": dkim.domain or "?", "s": dkim.selector or "?"}
-        return [_finding("spf_forwarded", Severity.INFO, f, _evidence(spf),
-                         index=dkim.index)]  # fmt: skip
+        return [
+            finding("spf_forwarded", Severity.INFO, f, evidence=_evidence(spf), index=dkim.index)
+        ]
     f["arc_sets"] = arc_sets
-    variant = "spf_forwarded.arc" if arc_sets else "spf_forwarded.no_dkim"
-    return [_finding("spf_forwarded", Severity.WARNING, f, _evidence(spf), variant)]
+    variant = "arc" if arc_sets else "no_dkim"
+    return [finding("spf_forwarded", Severity.WARNING, f, evidence=_evidence(spf), variant=variant)]
 
 
 def _walk_evidence(dmarc: Dmarc) -> list[str]:
@@ -298,14 +289,22 @@ def _dmarc_result(
     if result.result == "pass":
         variants: dict[tuple[str, ...], str | None] = {
             ("dkim",): None,
-            ("spf",): "dmarc_result.spf",
+            ("spf",): "spf",
         }
-        variant = variants.get(result.via, "dmarc_result.both")
-        return [_finding(code, Severity.INFO, f, evidence, variant,
-                         index=dkim.index if dkim else None)]  # fmt: skip
+        variant = variants.get(result.via, "both")
+        return [
+            finding(
+                code,
+                Severity.INFO,
+                f,
+                evidence=evidence,
+                variant=variant,
+                index=dkim.index if dkim else None,
+            )
+        ]
     if result.at_delivery == "pass":
-        return [_finding(code, Severity.WARNING, f, evidence, "dmarc_result.delivery_pass")]
+        return [finding(code, Severity.WARNING, f, evidence=evidence, variant="delivery_pass")]
     severity = (
         Severity.ERROR if result.disposition in ("quarantine", "reject") else Severity.WARNING
     )
-    return [_finding(code, severity, f, evidence, "dmarc_result.fail")]
+    return [finding(code, severity, f, evidence=evidence, variant="fail")]
