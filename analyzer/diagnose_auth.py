@@ -15,6 +15,7 @@ from analyzer.model import (
     Dmarc,
     DmarcStatus,
     DmarcVerdict,
+    DnsStatus,
     Evidence,
     Finding,
     ParsedMessage,
@@ -115,10 +116,25 @@ def _spf_result(msg: ParsedMessage, spf: SpfCheck) -> list[Finding]:
         return [finding(code, Severity.ERROR, f, evidence=ev, variant=variant)]
     if r is SpfResult.TEMPERROR:
         return [finding(code, Severity.WARNING, f, evidence=ev, variant="temperror")]
+    if r is SpfResult.NONE and _unknown_domain(today):
+        # The DNS asked does not know the domain at all (NXDOMAIN): no claim that it
+        # publishes no record (an offline zone of archived mail knows none; issue 10).
+        return [finding(code, Severity.INFO, f, evidence=ev, variant="domain_unknown")]
     if r is SpfResult.NONE:
         return [finding(code, Severity.WARNING, f, evidence=ev, variant="none")]
     variant = "neutral" if r is SpfResult.NEUTRAL else "fail"
     return [finding(code, Severity.WARNING, f, evidence=ev, variant=variant)]
+
+
+def _unknown_domain(today: SpfEvaluation) -> bool:
+    """The TXT lookup of the checked domain itself answered NXDOMAIN."""
+    name = today.domain.rstrip(".").lower()
+    return any(
+        a.rdtype.upper() == "TXT"
+        and a.name.rstrip(".").lower() == name
+        and a.status is DnsStatus.NXDOMAIN
+        for a in today.answers
+    )
 
 
 def _unaligned(

@@ -1333,6 +1333,14 @@ FINDINGS: dict[str, Text] = {
         "so SPF neither allows nor denies the client {ip}; for DMARC a neutral is not a pass.",
         "List the servers that send for {domain} in its SPF record and end it in ~all or -all.",
     ),
+    "spf_result.domain_unknown": Text(
+        "SPF cannot be checked for {domain}: the DNS asked does not know the domain (NXDOMAIN).",
+        "The MAIL FROM domain {domain} does not exist in the DNS asked, so SPF gives none for "
+        "the client {ip}. Either the domain is gone, or this DNS (an offline zone, a resolver "
+        "that cannot see it) does not hold it: nothing here shows whether it publishes an SPF "
+        "record.",
+        "Check {domain} against the public DNS; for old mail checked offline, nothing to do.",
+    ),
     "spf_result.none": Text(
         "{domain} publishes no SPF record.",
         "The MAIL FROM domain {domain} has no v=spf1 TXT record, so SPF gives none for the "

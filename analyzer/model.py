@@ -602,6 +602,7 @@ PERMANENCE: dict[str, bool | None] = {
     "dmarc_alignment.spf_fail": True,
     "spf_result": None,
     "spf_result.gone": None,
+    "spf_result.domain_unknown": None,
     "spf_result.rotated": True,
     "spf_result.fail": True,
     "spf_result.neutral": True,

@@ -392,9 +392,10 @@ def test_realmail_pending(
 # keys.zone has no name under most of these domains, the "nothing" zone none at all: there an
 # NXDOMAIN for the key or for _dmarc says nothing about what the domain publishes, and a report
 # must say the domain does not resolve, or that the DNS answers look unreliable, instead of
-# "publishes no DKIM key at all" or "publishes no DMARC record". (In the "empty" zone the
+# "publishes no DKIM key at all", "publishes no DMARC record" or "publishes no SPF record"
+# (issue 13: the SPF check answers NXDOMAIN alike). (In the "empty" zone the
 # domains exist without records: there such a statement is what DNS shows.)
-_CLAIMS = re.compile(r"(\S+) publishes no (?:DKIM key at all|DMARC record)")
+_CLAIMS = re.compile(r"(\S+) publishes no (?:DKIM key at all|DMARC record|SPF record)")
 
 
 def _zone_names() -> set[str]:
