@@ -731,3 +731,42 @@ def test_pipeline_lookups_list_what_analyze_asks(name: str, dns_server: ZoneServ
     for lookup in lookups(parse_message(raw)):
         ask(lookup, by_plan)
     assert sorted(set(by_plan.asked)) == sorted(set(by_analyze.asked))
+
+
+def test_the_partition_function_alone_is_a_scan(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a cluster runs: partitions (pickled, as they travel), scan_partition on each
+    with the run's DNS service over TCP, summaries merged per partition. The same bytes as
+    analyze() per message, the same summary as one that saw every result, and each DNS
+    name asked once."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 5)
+    names = sorted(MESSAGES)
+    mbox = tmp_path / "fixtures.mbox"
+    mbox.write_bytes(to_mbox(*(MESSAGES[n] for n in names)))
+    host, port = dns_server.address.rsplit(":", 1)
+    ns = Nameserver(host, int(port))
+    settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, nameservers=(ns,))
+    server = scan_module.LookupServer(
+        CachingResolver(DnsPythonResolver([ns], timeout=5.0)), tcp=("127.0.0.1", 0)
+    )
+    dns_server.reset_queries()
+    try:
+        merged, whole, lines = scan_module.Summary(), scan_module.Summary(), []
+        for part in scan_module.partitions([str(mbox)]):
+            results = scan_module.scan_partition(
+                pickle.loads(pickle.dumps(part)), pickle.loads(pickle.dumps(server.service)),
+                settings,
+            )  # fmt: skip
+            one = scan_module.Summary()
+            for r in results:
+                one.add(r)
+                whole.add(r)
+                lines.append(r.output)
+            merged.merge(one)
+    finally:
+        server.close()
+    asked = Counter((q.name, q.rdtype) for q in dns_server.queries)
+    assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
+    assert "".join(lines).encode() == _reference([str(mbox)], dns_server.address, int(NOW))
+    assert merged == whole and merged.messages == len(names)

@@ -22,6 +22,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -45,7 +46,7 @@ LOOKUP_TABLE = 4096  # names whose answers the main process keeps at hand (the c
 class DnsService:
     """Where a worker asks for DNS answers: the run's LookupServer (picklable)."""
 
-    address: str
+    address: str | tuple[str, int]  # a socket path, or (host, port) for TCP
     authkey: bytes
 
 
@@ -94,7 +95,9 @@ def worker_resolver(settings: Settings) -> CachingResolver:
         return _own[key]
 
 
-_client: dict[str, tuple[int, Connection]] = {}  # the service's address -> (pid, connection)
+_client: dict[
+    str | tuple[str, int], tuple[int, Connection]
+] = {}  # the service's address -> (pid, connection)
 _client_lock = threading.Lock()
 
 
@@ -121,16 +124,46 @@ def _call(dns: DnsService, request: tuple[Any, ...]) -> Any:
     return reply
 
 
+# The answers this worker was sent, by lookup name: (until when, answers). A partition asks
+# the service only for the names it does not hold: after the first partitions, none.
+_known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+_known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
+
+
 def answers_for(dns: DnsService | None, lookups: list[Lookup]) -> tuple[DnsAnswer, ...]:
-    """Every answer `lookups` get, from the service. Asking ahead is only a head start: if
-    it fails, the worker asks what it needs through PrefetchedResolver's fallback."""
+    """Every answer `lookups` get, from the service (or from what it sent before, for as
+    long as the service keeps them). Asking ahead is only a head start: if it fails, the
+    worker asks what it needs through PrefetchedResolver's fallback."""
     if dns is None or not lookups:
         return ()
+    now = time.monotonic()
+    found: list[DnsAnswer] = []
+    missing: list[Lookup] = []
+    with _lock:
+        if _known_from[0] != dns.address:
+            _known.clear()
+            _known_from[0] = dns.address
+        for lookup in lookups:
+            held = _known.get(lookup.name)
+            if held is not None and held[0] > now:
+                _known.move_to_end(lookup.name)
+                found += held[1]
+            else:
+                missing.append(lookup)
+    if not missing:
+        return tuple(found)
     try:
-        answers: tuple[DnsAnswer, ...] = _call(dns, ("plan", tuple(lookups)))
-        return answers
+        sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = _call(dns, ("plan", missing))
     except Exception:
-        return ()
+        return tuple(found)
+    with _lock:
+        for name, seconds, answers in sent:
+            found += answers
+            _known[name] = (now + seconds, answers)
+            _known.move_to_end(name)
+        while len(_known) > LOOKUP_TABLE:
+            _known.popitem(last=False)
+    return tuple(found)
 
 
 class _ServiceResolver:
@@ -191,19 +224,24 @@ class Lookups:
         running.add_done_callback(functools.partial(self._store, name))
         return running
 
-    def answers(self, lookups: Iterable[Lookup]) -> tuple[DnsAnswer, ...]:
-        """Every answer of `lookups`, waiting for the jobs still running."""
-        got = [self.get(lookup) for lookup in lookups]
-        running = [g for g in got if isinstance(g, Future)]
+    def answers(self, lookups: Iterable[Lookup]) -> list[tuple[str, float, tuple[DnsAnswer, ...]]]:
+        """(name, seconds it stays known, answers) of each of `lookups`, waiting for the
+        jobs still running."""
+        got = [(lookup.name, self.get(lookup)) for lookup in lookups]
+        running = [g for _, g in got if isinstance(g, Future)]
         if running:
             wait(running)
-        found: list[DnsAnswer] = []
-        for g in got:
-            if not isinstance(g, Future):
-                found += g
-            elif not g.cancelled() and g.exception() is None:
-                found += g.result()
-        return tuple(found)
+        found = []
+        for name, g in got:
+            if isinstance(g, Future):
+                if g.cancelled() or g.exception() is not None:
+                    continue
+                g = g.result()
+            with self._lock:
+                held = self._answers.get(name)
+            left = held[0] - self.resolver.clock() if held is not None else 0.0
+            found.append((name, max(left, 0.0), g))
+        return found
 
     def _store(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
         with self._lock:
@@ -224,16 +262,21 @@ class Lookups:
 
 
 class LookupServer:
-    """The DnsService of one run, in the main process: a local socket, a thread per worker."""
+    """The DnsService of one run, in the main process: a thread per connected worker.
 
-    def __init__(self, resolver: CachingResolver) -> None:
+    A local socket by default; `tcp=(host, port)` listens there instead, for workers on
+    other machines (port 0: any free port; `service` has the one taken)."""
+
+    def __init__(self, resolver: CachingResolver, tcp: tuple[str, int] | None = None) -> None:
         self.lookups = Lookups(resolver)
         self.resolver = resolver
         self._folder = tempfile.mkdtemp(prefix="dkim-analyzer-")
-        address = os.path.join(self._folder, "dns")
         key = secrets.token_bytes(16)
-        self._listener = Listener(address, family="AF_UNIX", authkey=key)
-        self.service = DnsService(address, key)
+        if tcp is None:
+            self._listener = Listener(os.path.join(self._folder, "dns"), "AF_UNIX", authkey=key)
+        else:
+            self._listener = Listener(tcp, "AF_INET", authkey=key)
+        self.service = DnsService(self._listener.address, key)
         self._closed = False
         self._thread = threading.Thread(target=self._accept, name="dns-service", daemon=True)
         self._thread.start()

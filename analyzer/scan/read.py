@@ -24,6 +24,7 @@ from analyzer.sources import (
     RawMessage,
     boundary,
     entry_message,
+    is_folder,
     last_entry,
     list_directory,
     read_file,
@@ -153,11 +154,7 @@ def partitions(paths: Iterable[str]) -> Iterator[Partition]:
             for message in read_paths([STDIN]):
                 yield InlinePart((message,))
             continue
-        try:
-            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
-        except OSError:
-            is_dir = False  # read_file says why it cannot be read
-        if is_dir:
+        if is_folder(path):
             yield from _folder(Path(path))
         else:
             yield from _file(Path(path))

@@ -4,7 +4,7 @@ it into text)."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from analyzer.pipeline import Outcome
 from analyzer.scan.work import EXIT_INTERNAL, EXIT_NOINPUT, ScanResult
@@ -55,6 +55,29 @@ class Summary:
                 self.reason_example.setdefault(s.reason, r.source)
             if s.dns_status and s.dns_status != "ok" and s.dns_name:
                 self.dns_problems[(s.dns_name, s.dns_status)] += 1
+
+    def merge(self, later: Summary) -> None:
+        """Add the counts of `later`, the summary of messages that come after these (one
+        partition's, say): counts add up, lists follow, the examples kept are the first in
+        input order. Field by field, so that a counter added here merges too; `seconds` is
+        the run's, not a sum."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(later, f.name)
+            if f.name == "seconds":
+                continue
+            if isinstance(mine, Counter):
+                mine.update(theirs)
+            elif isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine.setdefault(key, value)
+            elif isinstance(mine, list):
+                mine.extend(theirs)
+            elif isinstance(mine, bool):
+                setattr(self, f.name, mine or theirs)
+            elif isinstance(mine, int | float):
+                setattr(self, f.name, mine + theirs)
+            else:
+                raise TypeError(f"Summary.{f.name}: no rule to merge {type(mine).__name__}")
 
     def exit_code(self) -> int:
         """Worst first: 70 (a bug), 66 (something unreadable), 1 (some message fails),
