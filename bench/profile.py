@@ -126,7 +126,8 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
         (work, "parse_message", "parse"),
         (work, "extract", "signatures: extract"),
         (work, "lookups", "pipeline.lookups"),
-        (work, "answers_for", "plan request (IPC)"),
+        (work.Planner, "ask", "plan: send the lookups (IPC)"),
+        (work.Planner, "wait", "plan: wait for the answers (IPC)"),
         (work, "message_dict", "JSON: build the object"),
         (work, "json_line", "JSON: encode"),
     ]:

@@ -738,8 +738,8 @@ def test_the_partition_function_alone_is_a_scan(
 ) -> None:
     """What a cluster runs: partitions (pickled, as they travel), scan_partition on each
     with the run's DNS service over TCP, summaries merged per partition. The same bytes as
-    analyze() per message, the same summary as one that saw every result, and each DNS
-    name asked once."""
+    analyze() per message, the same summary as one that saw every result, each DNS name
+    asked once, and every answer from the plan (none asked one query at a time)."""
     monkeypatch.setattr(scan_read, "PART_MESSAGES", 5)
     names = sorted(MESSAGES)
     mbox = tmp_path / "fixtures.mbox"
@@ -751,6 +751,14 @@ def test_the_partition_function_alone_is_a_scan(
         CachingResolver(DnsPythonResolver([ns], timeout=5.0)), tcp=("127.0.0.1", 0)
     )
     dns_server.reset_queries()
+    missed: list[tuple[str, str]] = []
+    real_query = scan_plan._ServiceResolver.query
+
+    def query(self: Any, name: str, rdtype: str = "TXT") -> Any:
+        missed.append((name, rdtype))
+        return real_query(self, name, rdtype)
+
+    monkeypatch.setattr(scan_plan._ServiceResolver, "query", query)
     try:
         merged, whole, lines = scan_module.Summary(), scan_module.Summary(), []
         for part in scan_module.partitions([str(mbox)]):
@@ -768,5 +776,6 @@ def test_the_partition_function_alone_is_a_scan(
         server.close()
     asked = Counter((q.name, q.rdtype) for q in dns_server.queries)
     assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
+    assert missed == []  # the plan held every answer: no worker asked one at a time
     assert "".join(lines).encode() == _reference([str(mbox)], dns_server.address, int(NOW))
     assert merged == whole and merged.messages == len(names)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import queue
 import secrets
 import shutil
 import tempfile
@@ -65,15 +66,6 @@ class PrefetchedResolver:
     def by_name(answers: Iterable[DnsAnswer]) -> dict[tuple[str, str], DnsAnswer]:
         return {(_norm(a.name), a.rdtype.upper()): a for a in answers}
 
-    @classmethod
-    def for_partition(
-        cls, answers: Iterable[DnsAnswer], settings: Settings, dns: DnsService | None
-    ) -> PrefetchedResolver:
-        fallback: Resolver = worker_resolver(settings)
-        if dns is not None:
-            fallback = _ServiceResolver(dns, fallback)
-        return cls(cls.by_name(answers), fallback)
-
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         found = self.answers.get((_norm(name), rdtype.upper()))
         return found if found is not None else self.fallback.query(name, rdtype)
@@ -95,33 +87,53 @@ def worker_resolver(settings: Settings) -> CachingResolver:
         return _own[key]
 
 
-_client: dict[
-    str | tuple[str, int], tuple[int, Connection]
-] = {}  # the service's address -> (pid, connection)
-_client_lock = threading.Lock()
+class _Channel:
+    """This process's connection to the service. Requests carry a number and are answered
+    in order, so a worker can send several before it reads the first answer."""
+
+    def __init__(self, dns: DnsService) -> None:
+        self.conn = Client(dns.address, authkey=dns.authkey)
+        self.pid = os.getpid()
+        self.sent = 0
+        self.received = 0
+        self.early: dict[int, Any] = {}  # answers read while waiting for a later one
+
+    def send(self, request: tuple[Any, ...]) -> int:
+        self.sent += 1
+        self.conn.send((self.sent, *request))
+        return self.sent
+
+    def receive(self, number: int) -> Any:
+        while number not in self.early:
+            got, reply = self.conn.recv()
+            self.received = got
+            self.early[got] = reply
+        reply = self.early.pop(number)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
 
 
-def _call(dns: DnsService, request: tuple[Any, ...]) -> Any:
-    """One request to the service, on this process's connection (opened on first use)."""
-    with _client_lock:
-        held = _client.get(dns.address)
-        if held is None or held[0] != os.getpid():
-            for _, old in _client.values():  # an earlier run's (in-process scans)
-                with contextlib.suppress(OSError):
-                    old.close()
-            _client.clear()
-            held = _client[dns.address] = (os.getpid(), Client(dns.address, authkey=dns.authkey))
-        try:
-            held[1].send(request)
-            reply = held[1].recv()
-        except BaseException:
-            _client.pop(dns.address, None)
+_channels: dict[str | tuple[str, int], _Channel] = {}  # the service's address -> channel
+
+
+def _channel(dns: DnsService) -> _Channel:
+    """This process's channel to `dns` (opened on first use; an earlier run's is closed)."""
+    held = _channels.get(dns.address)
+    if held is None or held.pid != os.getpid():
+        for old in _channels.values():
             with contextlib.suppress(OSError):
-                held[1].close()
-            raise
-    if isinstance(reply, BaseException):
-        raise reply
-    return reply
+                old.conn.close()
+        _channels.clear()
+        held = _channels[dns.address] = _Channel(dns)
+    return held
+
+
+def _drop(dns: DnsService) -> None:
+    held = _channels.pop(dns.address, None)
+    if held is not None:
+        with contextlib.suppress(OSError):
+            held.conn.close()
 
 
 # The answers this worker was sent, by lookup name: (until when, answers). A partition asks
@@ -130,40 +142,73 @@ _known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
-def answers_for(dns: DnsService | None, lookups: list[Lookup]) -> tuple[DnsAnswer, ...]:
-    """Every answer `lookups` get, from the service (or from what it sent before, for as
-    long as the service keeps them). Asking ahead is only a head start: if it fails, the
-    worker asks what it needs through PrefetchedResolver's fallback."""
-    if dns is None or not lookups:
-        return ()
-    now = time.monotonic()
-    found: list[DnsAnswer] = []
-    missing: list[Lookup] = []
-    with _lock:
-        if _known_from[0] != dns.address:
+class Planner:
+    """A partition's DNS plan, in a worker: `ask` sends the lookups of a message as soon as
+    it is parsed (only names not known or asked yet), `wait` takes the answers before that
+    message is analysed, so DNS runs while the worker parses and analyses the others.
+
+    Asking ahead is only a head start: if the service fails, the worker asks what it needs
+    through the resolver's fallback (worker_resolver), and the message is analysed all the
+    same."""
+
+    def __init__(self, dns: DnsService | None, settings: Settings) -> None:
+        self.dns = dns
+        fallback: Resolver = worker_resolver(settings)
+        if dns is not None:
+            fallback = _ServiceResolver(dns, fallback)
+        self.resolver = PrefetchedResolver({}, fallback)
+        self._asked: set[str] = set()
+        self._channel: _Channel | None = None
+        if dns is not None and _known_from[0] != dns.address:
             _known.clear()
             _known_from[0] = dns.address
+
+    def ask(self, lookups: list[Lookup]) -> int | None:
+        """Send the lookups not known yet; returns the request's number (None: nothing sent)."""
+        if self.dns is None:
+            return None
+        now = time.monotonic()
+        missing: list[Lookup] = []
         for lookup in lookups:
+            if lookup.name in self._asked:
+                continue
+            self._asked.add(lookup.name)
             held = _known.get(lookup.name)
             if held is not None and held[0] > now:
                 _known.move_to_end(lookup.name)
-                found += held[1]
+                self._take(held[1])
             else:
                 missing.append(lookup)
-    if not missing:
-        return tuple(found)
-    try:
-        sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = _call(dns, ("plan", missing))
-    except Exception:
-        return tuple(found)
-    with _lock:
+        if not missing:
+            return None
+        try:
+            self._channel = _channel(self.dns)
+            return self._channel.send(("plan", tuple(missing)))
+        except Exception:
+            _drop(self.dns)
+            return None
+
+    def wait(self, number: int | None) -> None:
+        """The answers of request `number` (and of the ones before it), into the resolver."""
+        if number is None or self._channel is None or self.dns is None:
+            return
+        channel = self._channel
+        try:
+            sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
+        except Exception:
+            _drop(self.dns)
+            self._channel = None
+            return
+        now = time.monotonic()
         for name, seconds, answers in sent:
-            found += answers
+            self._take(answers)
             _known[name] = (now + seconds, answers)
             _known.move_to_end(name)
         while len(_known) > LOOKUP_TABLE:
             _known.popitem(last=False)
-    return tuple(found)
+
+    def _take(self, answers: Iterable[DnsAnswer]) -> None:
+        self.resolver.answers.update(PrefetchedResolver.by_name(answers))
 
 
 class _ServiceResolver:
@@ -175,9 +220,11 @@ class _ServiceResolver:
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         try:
-            answer: DnsAnswer = _call(self.dns, ("query", name, rdtype))
+            channel = _channel(self.dns)
+            answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
             return answer
         except Exception:
+            _drop(self.dns)
             return self.own.query(name, rdtype)
 
 
@@ -224,10 +271,12 @@ class Lookups:
         running.add_done_callback(functools.partial(self._store, name))
         return running
 
-    def answers(self, lookups: Iterable[Lookup]) -> list[tuple[str, float, tuple[DnsAnswer, ...]]]:
-        """(name, seconds it stays known, answers) of each of `lookups`, waiting for the
-        jobs still running."""
-        got = [(lookup.name, self.get(lookup)) for lookup in lookups]
+    def answers(
+        self, started: list[tuple[Lookup, tuple[DnsAnswer, ...] | Future[tuple[DnsAnswer, ...]]]]
+    ) -> list[tuple[str, float, tuple[DnsAnswer, ...]]]:
+        """(name, seconds it stays known, answers) of each lookup that `get` gave, waiting
+        for the jobs still running."""
+        got = [(lookup.name, g) for lookup, g in started]
         running = [g for _, g in got if isinstance(g, Future)]
         if running:
             wait(running)
@@ -295,21 +344,41 @@ class LookupServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: Connection) -> None:
+        """One worker's requests: each plan's lookups start as soon as it arrives; the
+        answers go back in order, from a thread of their own."""
+        replies: queue.Queue[tuple[int, Any] | None] = queue.Queue()
+        sender = threading.Thread(target=self._answer, args=(conn, replies), daemon=True)
+        sender.start()
+        while True:
+            try:
+                number, kind, *args = conn.recv()
+            except (EOFError, OSError, ValueError, TypeError):
+                break
+            try:
+                if kind == "plan":
+                    started = [(lookup, self.lookups.get(lookup)) for lookup in args[0]]
+                    replies.put((number, ("plan", started)))
+                else:
+                    replies.put((number, ("query", args[0], args[1])))
+            except Exception as e:  # shut down: the worker asks DNS itself
+                replies.put((number, ("error", e)))
+        replies.put(None)
+
+    def _answer(self, conn: Connection, replies: queue.Queue[tuple[int, Any] | None]) -> None:
         with conn:
-            while True:
+            while (item := replies.get()) is not None:
+                number, (kind, *args) = item
                 try:
-                    request = conn.recv()
-                except (EOFError, OSError):
-                    return
-                try:
-                    if request[0] == "plan":
-                        reply: object = self.lookups.answers(request[1])
+                    if kind == "plan":
+                        reply: object = self.lookups.answers(args[0])
+                    elif kind == "query":
+                        reply = self.resolver.query(args[0], args[1])
                     else:
-                        reply = self.resolver.query(request[1], request[2])
-                except Exception as e:  # the worker asks DNS itself
+                        reply = args[0]
+                except Exception as e:
                     reply = e
                 try:
-                    conn.send(reply)
+                    conn.send((number, reply))
                 except (OSError, ValueError):
                     return
 

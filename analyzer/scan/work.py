@@ -18,7 +18,7 @@ from analyzer.pipeline import Lookup, Outcome, analyze, analyze_message, lookups
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
 from analyzer.render.json import line as json_line
-from analyzer.scan.plan import DnsService, PrefetchedResolver, answers_for
+from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver
 from analyzer.scan.read import Partition
 from analyzer.signatures import extract
 
@@ -84,6 +84,7 @@ class _Parsed:
     size: int
     msg: ParsedMessage
     signatures: list[DkimSignature | MalformedSignature]
+    ticket: int | None = None  # the plan request its answers come with
 
 
 def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) -> list[ScanResult]:
@@ -93,9 +94,10 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
     resolver). Nothing done for one message may stop a scan of millions: an exception while
     parsing, analysing or rendering one becomes that message's `error` entry (exit code 70).
     """
-    # Step 1: read and parse each message once; list the lookups they need.
+    # Step 1: read and parse each message once; ask for its lookups as soon as it is parsed
+    # (each name once per run: the service holds the run's answers).
+    planner = Planner(dns, settings)
     results: list[ScanResult | _Parsed] = []
-    wanted: dict[str, Lookup] = {}
     for m in part.read():
         if m.error is not None:
             results.append(_reader_error(m.source, m.error, m.exit_code, settings.fmt))
@@ -109,15 +111,16 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
         except Exception as e:  # a bug on one message must not stop a scan of millions
             results.append(internal_error(m.source, e, settings.fmt, len(m.raw)))
             continue
+        parsed.ticket = planner.ask(plan_message(parsed.msg, parsed.signatures))
         results.append(parsed)
-        for lookup in plan_message(parsed.msg, parsed.signatures):
-            wanted.setdefault(lookup.name, lookup)
-    # Step 2: every answer they need, in one request (each name asked once per run).
-    resolver = PrefetchedResolver.for_partition(
-        answers_for(dns, list(wanted.values())), settings, dns
-    )
-    # Step 3: analyse and render.
-    return [r if isinstance(r, ScanResult) else _analyzed(r, resolver, settings) for r in results]
+    # Step 2: analyse and render each, once its answers are in.
+    done = []
+    for r in results:
+        if isinstance(r, _Parsed):
+            planner.wait(r.ticket)
+            r = _analyzed(r, planner.resolver, settings)
+        done.append(r)
+    return done
 
 
 def plan_message(
