@@ -87,6 +87,10 @@ def worker_resolver(settings: Settings) -> CachingResolver:
         return _own[key]
 
 
+class ServiceClosed(Exception):
+    """The run's DNS service has shut down (Ctrl-C): nobody waits for this partition."""
+
+
 class _Channel:
     """This process's connection to the service. Requests carry a number and are answered
     in order, so a worker can send several before it reads the first answer."""
@@ -195,6 +199,8 @@ class Planner:
         channel = self._channel
         try:
             sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
+        except ServiceClosed:
+            raise
         except Exception:
             _drop(self.dns)
             self._channel = None
@@ -223,6 +229,8 @@ class _ServiceResolver:
             channel = _channel(self.dns)
             answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
             return answer
+        except ServiceClosed:
+            raise
         except Exception:
             _drop(self.dns)
             return self.own.query(name, rdtype)
@@ -377,6 +385,8 @@ class LookupServer:
                         reply = args[0]
                 except Exception as e:
                     reply = e
+                if self._closed:  # the run is over: the worker stops, asks nobody else
+                    reply = ServiceClosed()
                 try:
                     conn.send((number, reply))
                 except (OSError, ValueError):
