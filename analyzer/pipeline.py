@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
+from analyzer import arcsets, trace
 from analyzer import dmarc as dmarc_policy
-from analyzer import trace
-from analyzer.arc import check_arc
+from analyzer.arc import ARC_FIELDS, check_arc
 from analyzer.classify import MailingList, classify, mailing_list
 from analyzer.diagnose import diagnose, dns_budget_findings
 from analyzer.dns import BudgetResolver, Resolver
 from analyzer.forensics import arc_findings, forensic_findings
-from analyzer.keys import fetch_key
+from analyzer.keys import fetch_key, key_name
 from analyzer.message import parse_message
 from analyzer.model import (
     Clock,
     ClockSource,
     DkimSignature,
     DmarcStatus,
+    DnsAnswer,
+    KeyRecord,
     MalformedSignature,
     ParsedMessage,
     Reason,
@@ -66,13 +69,29 @@ def analyze(
     not a message; everything wrong with a message that is one is reported in the Report.
     """
     msg = parse_message(raw, headers_only=headers_only)
+    return analyze_message(msg, resolver, now=now, source=source, lang=lang)
+
+
+def analyze_message(
+    msg: ParsedMessage,
+    resolver: Resolver,
+    *,
+    now: int | Clock,
+    source: str = "-",
+    lang: str = "en",
+    signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
+) -> Report:
+    """analyze() of a message already parsed (and its signatures already extracted, when
+    `signatures` is given): scan parses each message once, for lookups() and for this."""
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
     boundary = trace.receiver(msg)
     when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
     lists = mailing_list(msg)  # read once: every signature is classified against it
-    verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in extract(msg.headers))
+    if signatures is None:
+        signatures = extract(msg.headers)
+    verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in signatures)
     chain = check_arc(msg, resolver, when)
     receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
@@ -146,3 +165,85 @@ def outcome(report: Report) -> Outcome:
     if any(v.result is Result.TEMPERROR for v in report.author_verdicts):
         return Outcome.TEMPORARY
     return Outcome.FAIL
+
+
+# --- the DNS lookups a message needs (scan's prefetch and the cluster's plan) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One lookup analyze() makes for a message, with the questions that follow from its
+    answer: a key (and the probes made when it gives no usable key), or the From domain's
+    DMARC record (and whatever dmarc.lookup asks after it). Small and picklable."""
+
+    domain: str
+    selector: str | None = None  # None: the DMARC record of `domain`
+    from_domain: str | None = None  # a key's probes also ask under the From domain
+
+    @property
+    def name(self) -> str:
+        """The first name asked: one Lookup per name is made per run."""
+        if self.selector is None:
+            return f"_dmarc.{self.domain}"
+        return key_name(self.selector, self.domain)
+
+
+def lookups(
+    msg: ParsedMessage, signatures: Sequence[DkimSignature | MalformedSignature] | None = None
+) -> list[Lookup]:
+    """The lookups analyze_message() will make for `msg`, in the order it makes them: the
+    key of each signature it verifies, the keys of the ARC sets, the DMARC record.
+
+    The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
+    ask nothing; ARC asks only when the message has a body and a well-formed chain."""
+    if signatures is None:
+        signatures = extract(msg.headers)
+    found: list[Lookup] = []
+    keys: set[tuple[str, str]] = set()
+
+    def key(selector: str, domain: str, sender: str | None) -> None:
+        if (selector, domain) not in keys:
+            keys.add((selector, domain))
+            found.append(Lookup(domain, selector, sender))
+
+    for sig in signatures:
+        if isinstance(sig, DkimSignature) and sig.index < MAX_SIGNATURES:
+            key(sig.selector, sig.domain, msg.from_domain)
+    if msg.body is not None and any(h.lname in ARC_FIELDS for h in msg.headers):
+        collected = arcsets.collect(msg.headers)
+        if collected.problem is None:
+            for s in collected.sets:
+                key(s.message_signature.selector, s.message_signature.domain, None)
+                key(s.seal.selector, s.seal.domain, None)
+    if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
+        found.append(Lookup(msg.from_domain))
+    return found
+
+
+@dataclass
+class _Recorder:
+    """A resolver that keeps every answer it passes on."""
+
+    inner: Resolver
+    answers: list[DnsAnswer] = field(default_factory=list)
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        answer = self.inner.query(name, rdtype)
+        self.answers.append(answer)
+        return answer
+
+
+def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:
+    """Every answer `lookup` gets from `resolver`, through the same functions analyze()
+    calls: fetch_key, then probe_key when no record holds a usable key; or dmarc.lookup."""
+    recorder = _Recorder(resolver)
+    if lookup.selector is None:
+        dmarc_policy.lookup(recorder, lookup.domain)
+        return tuple(recorder.answers)
+    evidence = fetch_key(recorder, lookup.selector, lookup.domain)
+    if not any(isinstance(k, KeyRecord) and k.public_key for k in evidence.keys):
+        probe_key(
+            recorder, lookup.selector, lookup.domain, evidence.answer,
+            from_domain=lookup.from_domain,
+        )  # fmt: skip
+    return tuple(recorder.answers)

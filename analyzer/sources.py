@@ -25,14 +25,13 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 MAX_MESSAGE = 64 * 1024 * 1024  # a larger "message" is reported, not held in memory
 CHUNK = 1024 * 1024
-_BOUNDARY = re.compile(rb"\n\r?\n(?=From )")  # an empty line, then a "From " line
 _QUOTED_FROM = re.compile(rb"(?m)^>(>*From )")
 _MBOX_EXTENSIONS = (".mbox", ".mbx")
 _EML_EXTENSIONS = (".eml",)
@@ -92,14 +91,19 @@ def read_paths(paths: Iterable[str]) -> Iterator[RawMessage]:
             stdin = sys.stdin.buffer
             yield from read_stream(getattr(stdin, "raw", stdin), "<stdin>", empty_is_error=True)
             continue
-        try:
-            is_dir = stat.S_ISDIR(os.stat(path).st_mode)
-        except OSError:
-            is_dir = False  # read_file says why it cannot be read
-        if is_dir:
+        if is_folder(path):
             yield from read_directory(Path(path))
         else:
             yield from read_file(Path(path))
+
+
+def is_folder(path: str) -> bool:
+    """Whether PATH is a folder (read_directory); if not, or if it cannot be known, it is
+    read as a file (read_file, which says why it cannot be read)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
 
 
 def read_file(path: Path) -> Iterator[RawMessage]:
@@ -128,7 +132,7 @@ def read_stream(f: BinaryIO, source: str, *, empty_is_error: bool) -> Iterator[R
     # Capped by the bytes read, not by st_size: a FIFO, /dev/zero or `<(yes)` has none.
     rest = _read_upto(f, MAX_MESSAGE + 1 - len(head))
     if len(head) + len(rest) > MAX_MESSAGE:
-        yield _too_large(source)
+        yield too_large(source)
         return
     yield _whole(source, head + rest)
 
@@ -146,22 +150,38 @@ def _read_upto(f: BinaryIO, limit: int) -> bytes:
     return b"".join(parts)
 
 
-def _too_large(source: str) -> RawMessage:
+def too_large(source: str) -> RawMessage:
     return RawMessage(source, b"", f"larger than {MAX_MESSAGE // 2**20} MiB: skipped", 65)
 
 
 def _whole(source: str, data: bytes) -> RawMessage:
     if len(data) > MAX_MESSAGE:
-        return _too_large(source)
+        return too_large(source)
     if not data.strip():
         return RawMessage(source, b"", "empty file", 65)
     return RawMessage(source, data)
 
 
+def boundary(buf: bytes | bytearray, start: int) -> tuple[int, int] | None:
+    """The first mbox boundary at or after `start`: an empty line, then a line beginning
+    "From " (LF or CRLF, as the module docstring says). Returns (where the empty line
+    starts, where the "From " line starts); the entry before it ends one byte after the
+    first. Found with bytes.find, no regular expression: the one rule of every mbox reader
+    here (read_mbox, and scan's partitions)."""
+    p = buf.find(b"\nFrom ", start + 1)
+    while p != -1:
+        if buf[p - 1] == 0x0A:  # "\n\nFrom "
+            return p - 1, p + 1
+        if p - 2 >= start and buf[p - 1] == 0x0D and buf[p - 2] == 0x0A:  # "\n\r\nFrom "
+            return p - 2, p + 1
+        p = buf.find(b"\nFrom ", p + 1)
+    return None
+
+
 def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessage]:
     """Stream the messages of an mbox (see the module docstring for the rules).
 
-    Reads in chunks and finds boundaries with a regular expression, so no Python code
+    Reads in chunks and finds boundaries with bytes.find (`boundary`), so no Python code
     runs per line: the reader keeps up with all the workers of a scan. A chunk is what one
     read returns (read1): from a pipe, what has arrived, so that a message is passed on as
     soon as the next "From " line (or the end of the input) shows where it ends, rather
@@ -180,13 +200,13 @@ def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessag
         scan_from -= pos
         pos = 0
         buf += chunk
-        while (m := _BOUNDARY.search(buf, max(scan_from, pos))) is not None:
-            entry = bytes(buf[pos : m.start() + 1])  # the empty line before "From " is the mbox's
-            pos = scan_from = m.end()
+        while (m := boundary(buf, max(scan_from, pos))) is not None:
+            entry = bytes(buf[pos : m[0] + 1])  # the empty line before "From " is the mbox's
+            pos = scan_from = m[1]
             if first and not entry.startswith(b"From "):
                 yield _garbage(source, len(entry))
             else:
-                yield _entry(source, index, entry, oversized)
+                yield entry_message(source, index, entry, oversized)
                 index += 1
             first, oversized = False, False
         if not chunk:
@@ -195,31 +215,38 @@ def read_mbox(f: BinaryIO, source: str, head: bytes = b"") -> Iterator[RawMessag
         if len(buf) - pos > MAX_MESSAGE:
             oversized = True  # keep reading to the next boundary, holding only the tail
             pos = scan_from = len(buf) - 8
-    entry = bytes(buf[pos:])
-    if entry.endswith(b"\n\r\n"):
-        entry = entry[:-2]  # the empty line that ends an mbox
-    elif entry.endswith(b"\n\n"):
-        entry = entry[:-1]
+    entry = last_entry(bytes(buf[pos:]))
     if first and entry and not entry.startswith(b"From "):
         yield _garbage(source, len(entry))
     elif entry or oversized:
-        yield _entry(source, index, entry, oversized, last=True)
+        yield entry_message(source, index, entry, oversized, last=True)
 
 
-def _entry(
+def last_entry(entry: bytes) -> bytes:
+    """The mbox's last entry without the empty line that ends an mbox."""
+    if entry.endswith(b"\n\r\n"):
+        return entry[:-2]
+    if entry.endswith(b"\n\n"):
+        return entry[:-1]
+    return entry
+
+
+def entry_message(
     source: str, index: int, entry: bytes, oversized: bool, last: bool = False
 ) -> RawMessage:
     """One mbox entry (its "From " line first) -> the message as received."""
     where = f"{source}#{index}"
     if oversized:
-        return _too_large(where)
+        return too_large(where)
     _, newline, raw = entry.partition(b"\n")  # drop the "From " envelope line
     if not newline or not raw.strip():
         return RawMessage(where, b"", "empty mbox entry (a From line with no message)", 65)
     if b">From " in raw:
         raw = _QUOTED_FROM.sub(rb"\1", raw)  # mboxrd: ">From " -> "From ", ">>From " -> ">From "
-    if raw.count(b"\n") != raw.count(b"\r\n"):
-        # An mbox stores lines with LF; the wire had CRLF. (Two C passes beat a regex.)
+    if b"\r" not in raw:
+        # An mbox stores lines with LF; the wire had CRLF. (One memchr pass decides.)
+        raw = raw.replace(b"\n", b"\r\n")
+    elif raw.count(b"\n") != raw.count(b"\r\n"):  # mixed: LF lines among CRLF ones
         raw = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
     if last and b"\r\n\r\n" not in raw:
         # Truncated: a message whose header section never ended is not headers-only input.
@@ -270,8 +297,30 @@ def is_maildir(path: Path) -> bool:
     return _is_dir(path / "cur") or _is_dir(path / "new")
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A regular file of a scanned folder, to be read: as one message (a maildir file or an
+    .eml) or as read_file reads a PATH (an .mbox)."""
+
+    path: Path
+    one_message: bool
+
+    def read(self) -> Iterator[RawMessage]:
+        return _one_message(self.path) if self.one_message else read_file(self.path)
+
+
 def read_directory(root: Path, top: str | None = None) -> Iterator[RawMessage]:
-    """A maildir (cur/ and new/), or a folder searched recursively for .eml, .mbox and maildirs.
+    """Every message of a folder (see list_directory), read."""
+    for item in list_directory(root, top):
+        if isinstance(item, RawMessage):
+            yield item
+        else:
+            yield from item.read()
+
+
+def list_directory(root: Path, top: str | None = None) -> Iterator[RawMessage | Listed]:
+    """A maildir (cur/ and new/), or a folder searched recursively for .eml, .mbox and maildirs:
+    the files to read, in order, and an entry for each folder or file that cannot be searched.
 
     Names are sorted, so two runs list the same messages in the same order. Symbolic links
     inside the folder are followed only to files inside it (`top`, the PATH given); links
@@ -298,7 +347,7 @@ def read_directory(root: Path, top: str | None = None) -> Iterator[RawMessage]:
                 continue
             for entry in entries:
                 if not entry.name.startswith("."):
-                    yield from _scan_file(entry, top, _one_message)
+                    yield from _scan_file(entry, top, one_message=True)
         return
     unlisted: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted.append):
@@ -314,19 +363,17 @@ def read_directory(root: Path, top: str | None = None) -> Iterator[RawMessage]:
                 continue
             if inner_maildir:
                 dirnames.remove(d)
-                yield from read_directory(here / d, top)
+                yield from list_directory(here / d, top)
         for name in sorted(filenames):
             lower = name.lower()
             if lower.endswith(_EML_EXTENSIONS):
-                yield from _scan_file(here / name, top, _one_message)
+                yield from _scan_file(here / name, top, one_message=True)
             elif lower.endswith(_MBOX_EXTENSIONS):
-                yield from _scan_file(here / name, top, read_file)
+                yield from _scan_file(here / name, top, one_message=False)
     yield from _unlisted(unlisted)
 
 
-def _scan_file(
-    path: Path, top: str, read: Callable[[Path], Iterator[RawMessage]]
-) -> Iterator[RawMessage]:
+def _scan_file(path: Path, top: str, *, one_message: bool) -> Iterator[RawMessage | Listed]:
     """A regular file of a scanned folder. A FIFO or socket would block the scan, a
     dangling link fail it: only regular files are read (links followed inside `top`)."""
     try:
@@ -335,7 +382,7 @@ def _scan_file(
     except OSError as e:
         yield RawMessage(str(path), b"", f"cannot read: {e.strerror or e}", 66)
         return
-    yield from read(path)
+    yield Listed(path, one_message)
 
 
 def _cannot_list(folder: Path, e: OSError) -> RawMessage:

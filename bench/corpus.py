@@ -20,6 +20,7 @@ Two more shapes measure how scan's memory behaves when DNS names keep appearing 
 item 3); their signatures carry a d= and s= but no published key (NXDOMAIN, then probes):
 
     python bench/corpus.py --shape new-domain --messages 1000          # 50 KB, new d= every 16
+    python bench/corpus.py --shape new-domain-small --messages 200000  # the same, 1 KB each
     python bench/corpus.py --shape distinct-selectors --messages 10000  # tiny, one s= each
 """
 
@@ -195,16 +196,17 @@ def write_mbox(out, raw: bytes) -> None:
     out.write(b"\n" if text.endswith(b"\n") else b"\n\n")
 
 
-SHAPES = ("realistic", "new-domain", "distinct-selectors")
+SHAPES = ("realistic", "new-domain", "new-domain-small", "distinct-selectors")
 
 
 def shaped_message(i: int, shape: str) -> bytes:
     """A message of one of the DNS-name shapes: unsigned in fact (the key is not published),
     so the parent asks for the key, the probes and DMARC once per new name."""
-    if shape == "new-domain":
+    if shape in ("new-domain", "new-domain-small"):
         domain, selector = f"d{i // 16:06d}.example", "s1"
+        lines = 780 if shape == "new-domain" else 16  # 50 KB, or 1 KB for 200,000 messages
         filler = (
-            f"Line {i:06d} of a fifty kilobyte newsletter, padded to length.\r\n" * 780
+            f"Line {i:06d} of a fifty kilobyte newsletter, padded to length.\r\n" * lines
         ).encode()
     else:
         domain, selector = "example.com", f"k{i:07d}"

@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import os
+import pickle
 import re
 import resource
 import select
@@ -24,9 +25,18 @@ import dkim
 import pytest
 
 from analyzer import scan as scan_module
+from analyzer import sources
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver
+from analyzer.errors import NotAMessageError
+from analyzer.model import Failure
 from analyzer.scan import PrefetchedResolver, ScanFormat
+from analyzer.scan import plan as scan_plan
+from analyzer.scan import read as scan_read
+from analyzer.scan import schedule as scan_schedule
+from analyzer.scan import work as scan_work
+from analyzer.sources import RawMessage, read_paths
 from analyzer.zoneserver import ZoneServer
+from tests.bench_modules import load
 from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.test_sources import ENVELOPE, PLAIN, to_mbox
 
@@ -332,22 +342,22 @@ def test_a_malformed_encoded_word_is_one_entry_and_the_scan_goes_on(
 def test_nothing_done_for_one_message_stops_the_scan(
     tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Whatever raises in the parent's sniffing and planning, or in a worker's rendering,
-    costs that message alone (guarded, whatever the decoder does)."""
-    real_plan, real_render = scan_module.plan_lookups, scan_module.report_result
+    """Whatever raises in a worker's planning of lookups or in its rendering costs that
+    message alone (guarded, whatever the decoder does)."""
+    real_plan, real_render = scan_work.lookups, scan_work.report_result
 
-    def plan(raw: bytes) -> list[scan_module.Job]:
-        if raw.startswith(b"X-Planning: bug"):
+    def plan(msg: Any, signatures: Any) -> list[Any]:
+        if msg.headers[0].name == b"X-Planning":
             raise UnicodeError("planning")
-        return real_plan(raw)
+        return real_plan(msg, signatures)
 
     def render(report: Any, fmt: ScanFormat, size: int) -> scan_module.ScanResult:
         if report.message.message_id == "<rendering@bug>":
             raise ValueError("rendering")
         return real_render(report, fmt, size)
 
-    monkeypatch.setattr(scan_module, "plan_lookups", plan)
-    monkeypatch.setattr(scan_module, "report_result", render)
+    monkeypatch.setattr(scan_work, "lookups", plan)
+    monkeypatch.setattr(scan_work, "report_result", render)
     planning = b"X-Planning: bug\r\n" + PLAIN  # an unsigned field: still a pass
     rendering = re.sub(rb"(?im)^Message-ID:[^\r\n]*", b"Message-ID: <rendering@bug>", PLAIN)
     mbox = tmp_path / "bugs.mbox"
@@ -369,13 +379,13 @@ def test_memory_does_not_keep_batches_for_every_new_dns_name(
     ]
     mbox = tmp_path / "names.mbox"
     mbox.write_bytes(to_mbox(*messages))
-    monkeypatch.setattr(scan_module, "LOOKUP_TABLE", 8)
+    monkeypatch.setattr(scan_plan, "LOOKUP_TABLE", 8)
     alive: list[int] = []
 
     def emit(result: scan_module.ScanResult) -> None:
         if result.source.endswith(f"#{len(messages) - 1}"):
             gc.collect()
-            alive.append(sum(isinstance(o, scan_module._Batch) for o in gc.get_objects()))
+            alive.append(sum(isinstance(o, scan_schedule._Batch) for o in gc.get_objects()))
 
     host, port = dns_server.address.rsplit(":", 1)
 
@@ -393,10 +403,9 @@ def test_memory_does_not_keep_batches_for_every_new_dns_name(
         progress=lambda: contextlib.nullcontext(emit),
     )
     assert summary.messages == len(messages)
-    # The window holds at most WINDOW_MESSAGES / BATCH_MESSAGES batches; none are kept after.
-    assert alive and alive[0] <= scan_module.WINDOW_MESSAGES // scan_module.BATCH_MESSAGES + 2, (
-        alive
-    )
+    # The window holds at most WINDOW_MESSAGES / PART_MESSAGES batches; none are kept after.
+    bound = scan_schedule.WINDOW_MESSAGES // scan_read.PART_MESSAGES + 2
+    assert alive and alive[0] <= bound, alive
 
 
 def _children(pid: int) -> list[int]:
@@ -434,9 +443,10 @@ def test_a_killed_worker_costs_no_message(tmp_path: Path, dns_server: ZoneServer
 
 
 def _dies_on_kill(
-    messages: list[scan_module.RawMessage], answers: object, settings: scan_module.Settings
+    part: scan_module.Partition, dns: object, settings: scan_module.Settings
 ) -> list[scan_module.ScanResult]:
     """A worker's job that dies (SIGKILL) on a message that starts with KILL."""
+    messages = list(part.read())
     if any(m.raw.startswith(b"KILL") for m in messages):
         os.kill(os.getpid(), signal.SIGKILL)
     return [scan_module.ScanResult(m.source, m.source + "\n", 0) for m in messages]
@@ -449,10 +459,12 @@ def test_only_a_message_that_kills_a_worker_again_is_an_error() -> None:
         batches = []
         for b in range(6):
             raws = [b"KILL" if (b, i) == (2, 3) else b"ok" for i in range(4)]
-            batch = scan_module._Batch(
-                [scan_module.RawMessage(f"m{b}.{i}", r) for i, r in enumerate(raws)]
+            batch = scan_schedule._Batch(
+                scan_module.InlinePart(
+                    tuple(RawMessage(f"m{b}.{i}", r) for i, r in enumerate(raws))
+                )
             )
-            workers.submit(batch, (), settings)
+            workers.submit(batch, None, settings)
             batches.append(batch)
         results = [r for batch in batches for r in batch.done.result(timeout=120)]
     finally:
@@ -597,3 +609,173 @@ def test_ctrl_c_to_the_parent_alone_never_prints_a_traceback(
     proc.wait(timeout=60)
     assert "Traceback" not in err and "Exception ignored" not in err, err
     assert proc.returncode in (0, 130) or (proc.returncode == -signal.SIGINT and err == ""), err
+
+
+# --- issue 15: workers read their own partitions; the output is the same bytes ----------
+
+
+def _reference(paths: list[str], nameserver: str, now: int) -> bytes:
+    """What scan must write, made message by message through the code path of check: the
+    streaming reader (sources.read_paths), analyze(), the JSON renderer's line."""
+    from analyzer.dns import parse_nameserver
+    from analyzer.pipeline import analyze
+    from analyzer.render.json import failure_dict, message_dict
+    from analyzer.render.json import line as json_line
+
+    resolver = CachingResolver(DnsPythonResolver([parse_nameserver(nameserver)], timeout=5.0))
+    lines = []
+    for m in read_paths(paths):
+        if m.error is not None:
+            lines.append(json_line(failure_dict(Failure(m.source, m.error, m.exit_code))))
+            continue
+        try:
+            report = analyze(m.raw, resolver, now=now, source=m.source)
+        except NotAMessageError as e:
+            lines.append(json_line(failure_dict(Failure(m.source, str(e), e.exit_code))))
+            continue
+        lines.append(json_line(message_dict(report)))
+    return "".join(lines).encode()
+
+
+def _scanned(server: ZoneServer, paths: list[str], now: int, out: Path) -> bytes:
+    args = ["--format", "jsonl", "--jobs", "2", "-o", str(out), *paths]
+    done = run_subprocess(*scan_args(server, *args, now=str(now)))
+    assert done.returncode in (0, 1, 65, 75), done.stderr
+    return out.read_bytes()
+
+
+def test_jsonl_is_the_same_bytes_as_analyze_of_each_message_read(
+    tmp_path: Path, dns_server: ZoneServer
+) -> None:
+    """Workers that read their own byte ranges and maildir files, parse once, and ask the
+    run's DNS plan write what analyze() and the renderer give for each message as the
+    streaming reader reads it: the fixtures' mbox (with an entry that is not a message and a
+    truncated last one), a maildir and a folder of .eml, one run, with two workers."""
+    names = sorted(MESSAGES)
+    mbox = tmp_path / "fixtures.mbox"
+    blob = ENVELOPE + bytes(range(256)) * 8 + b"\n\n"
+    mbox.write_bytes(to_mbox(*(MESSAGES[n] for n in names)) + blob + ENVELOPE + b"Subject: cut")
+    md = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (md / sub).mkdir(parents=True)
+    folder = tmp_path / "emls"
+    folder.mkdir()
+    for i, n in enumerate(names):
+        (md / ("cur" if i % 2 else "new") / f"{i:03d}:2,S").write_bytes(MESSAGES[n])
+        (folder / f"{n}.eml").write_bytes(MESSAGES[n])
+    paths = [str(mbox), str(md), str(folder)]
+    now = int(NOW)
+    got = _scanned(dns_server, paths, now, tmp_path / "out.jsonl")
+    want = _reference(paths, dns_server.address, now)
+    assert got.count(b"\n") == 3 * len(names) + 2
+    assert got == want
+
+
+def test_jsonl_of_the_bench_corpus_is_the_same_bytes(tmp_path: Path) -> None:
+    """The benchmark's corpus (several signatures a message, ~10% broken, large bodies):
+    scan with two workers gives analyze()'s bytes, message for message."""
+    corpus = load("corpus")
+    mbox, zone = corpus.generate(120, tmp_path)
+    now = 1763900000 + 120 * 7 + 86400
+    with ZoneServer([zone]) as server:
+        got = _scanned(server, [str(mbox)], now, tmp_path / "out.jsonl")
+        want = _reference([str(mbox)], server.address, now)
+    assert got.count(b"\n") == 120
+    assert got == want
+
+
+def test_partitions_cut_an_mbox_where_the_reader_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The main process finds the boundaries (sources.boundary over 1 MiB reads) and cuts
+    partitions there; the workers' reading gives the streaming reader's messages."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 3)
+    monkeypatch.setattr(sources, "CHUNK", 7)  # boundaries straddle reads
+    mbox = tmp_path / "m.mbox"
+    crlf = ENVELOPE.replace(b"\n", b"\r\n") + PLAIN + b"\r\n"
+    data = to_mbox(PLAIN, PLAIN, PLAIN) + crlf + to_mbox(*[PLAIN] * 4) + ENVELOPE + b"Subject: cut"
+    mbox.write_bytes(data)
+    parts = list(scan_read.partitions([str(mbox)]))
+    assert all(isinstance(p, scan_read.MboxPart) and p.count <= 3 for p in parts)
+    got = [m for p in parts for m in p.read()]
+    assert got == list(read_paths([str(mbox)]))
+    assert len(got) == 9 and got[-1].error is not None and "truncated" in got[-1].error
+    assert all(p == pickle.loads(pickle.dumps(p)) for p in parts)
+    assert max(len(pickle.dumps(p)) for p in parts) < 400  # offsets, not bytes
+
+
+class _Asked:
+    """A resolver that notes each question it is asked."""
+
+    def __init__(self, inner: CachingResolver) -> None:
+        self.inner = inner
+        self.asked: list[tuple[str, str]] = []
+
+    def query(self, name: str, rdtype: str = "TXT") -> Any:
+        self.asked.append((name.lower().rstrip("."), rdtype.upper()))
+        return self.inner.query(name, rdtype)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_pipeline_lookups_list_what_analyze_asks(name: str, dns_server: ZoneServer) -> None:
+    """pipeline.lookups() and pipeline.ask() (scan's prefetch, a cluster's plan) ask DNS
+    exactly what analyze() asks for the same message: nothing missed, nothing extra."""
+    from analyzer.message import parse_message
+    from analyzer.pipeline import analyze, ask, lookups
+
+    host, port = dns_server.address.rsplit(":", 1)
+    cache = CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=0.5))
+    by_analyze, by_plan = _Asked(cache), _Asked(cache)
+    raw = MESSAGES[name]
+    analyze(raw, by_analyze, now=int(NOW))
+    for lookup in lookups(parse_message(raw)):
+        ask(lookup, by_plan)
+    assert sorted(set(by_plan.asked)) == sorted(set(by_analyze.asked))
+
+
+def test_the_partition_function_alone_is_a_scan(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a cluster runs: partitions (pickled, as they travel), scan_partition on each
+    with the run's DNS service over TCP, summaries merged per partition. The same bytes as
+    analyze() per message, the same summary as one that saw every result, each DNS name
+    asked once, and every answer from the plan (none asked one query at a time)."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 5)
+    names = sorted(MESSAGES)
+    mbox = tmp_path / "fixtures.mbox"
+    mbox.write_bytes(to_mbox(*(MESSAGES[n] for n in names)))
+    host, port = dns_server.address.rsplit(":", 1)
+    ns = Nameserver(host, int(port))
+    settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, nameservers=(ns,))
+    server = scan_module.LookupServer(
+        CachingResolver(DnsPythonResolver([ns], timeout=5.0)), tcp=("127.0.0.1", 0)
+    )
+    dns_server.reset_queries()
+    missed: list[tuple[str, str]] = []
+    real_query = scan_plan._ServiceResolver.query
+
+    def query(self: Any, name: str, rdtype: str = "TXT") -> Any:
+        missed.append((name, rdtype))
+        return real_query(self, name, rdtype)
+
+    monkeypatch.setattr(scan_plan._ServiceResolver, "query", query)
+    try:
+        merged, whole, lines = scan_module.Summary(), scan_module.Summary(), []
+        for part in scan_module.partitions([str(mbox)]):
+            results = scan_module.scan_partition(
+                pickle.loads(pickle.dumps(part)), pickle.loads(pickle.dumps(server.service)),
+                settings,
+            )  # fmt: skip
+            one = scan_module.Summary()
+            for r in results:
+                one.add(r)
+                whole.add(r)
+                lines.append(r.output)
+            merged.merge(one)
+    finally:
+        server.close()
+    asked = Counter((q.name, q.rdtype) for q in dns_server.queries)
+    assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
+    assert missed == []  # the plan held every answer: no worker asked one at a time
+    assert "".join(lines).encode() == _reference([str(mbox)], dns_server.address, int(NOW))
+    assert merged == whole and merged.messages == len(names)

@@ -1,0 +1,401 @@
+"""The run's DNS: one resolver in the main process answers every worker, each name asked
+once per run; a worker asks for all that its partition needs in one request.
+
+    worker                          main process (LookupServer)
+    pipeline.lookups(msg) ...  -->  Lookups: one job per name per run, DNS_THREADS at once,
+    (one request a partition)       pipeline.ask() through the run's CachingResolver
+    PrefetchedResolver  <--------   the answers (small values), kept for LOOKUP_TABLE names
+    a miss: one query   -------->   the same CachingResolver
+
+The workers reach it through a DnsService: a socket address and a per-run key, picklable,
+so the same partition function runs in a local pool or elsewhere. If the service cannot
+be reached, a worker asks DNS itself (worker_resolver, built in one place): the answers
+are the same, only asked more than once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import queue
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from multiprocessing.connection import Client, Connection, Listener
+from typing import TYPE_CHECKING, Any
+
+from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver
+from analyzer.model import DnsAnswer
+from analyzer.pipeline import Lookup, ask
+
+if TYPE_CHECKING:
+    from analyzer.scan.work import Settings
+
+DNS_THREADS = 32
+ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache keeps TTLs)
+LOOKUP_TABLE = 4096  # names whose answers the main process keeps at hand (the cache too)
+
+
+@dataclass(frozen=True, slots=True)
+class DnsService:
+    """Where a worker asks for DNS answers: the run's LookupServer (picklable)."""
+
+    address: str | tuple[str, int]  # a socket path, or (host, port) for TCP
+    authkey: bytes
+
+
+def _norm(name: str) -> str:
+    return name.lower().rstrip(".")
+
+
+class PrefetchedResolver:
+    """Answers from the answers prefetched for a partition; asks `fallback` for anything else."""
+
+    def __init__(self, answers: dict[tuple[str, str], DnsAnswer], fallback: Resolver) -> None:
+        self.answers = answers  # see by_name()
+        self.fallback = fallback
+
+    @staticmethod
+    def by_name(answers: Iterable[DnsAnswer]) -> dict[tuple[str, str], DnsAnswer]:
+        return {(_norm(a.name), a.rdtype.upper()): a for a in answers}
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        found = self.answers.get((_norm(name), rdtype.upper()))
+        return found if found is not None else self.fallback.query(name, rdtype)
+
+
+# --- the worker side --------------------------------------------------------------------
+
+_own: dict[tuple[Any, ...], CachingResolver] = {}
+_lock = threading.Lock()
+
+
+def worker_resolver(settings: Settings) -> CachingResolver:
+    """The one place a worker builds a resolver of its own (one per process and settings):
+    the same nameservers and timeout as the main process's."""
+    key = (settings.nameservers, settings.timeout)
+    with _lock:
+        if key not in _own:
+            _own[key] = CachingResolver(DnsPythonResolver(settings.nameservers, settings.timeout))
+        return _own[key]
+
+
+class ServiceClosed(Exception):
+    """The run's DNS service has shut down (Ctrl-C): nobody waits for this partition."""
+
+
+class _Channel:
+    """This process's connection to the service. Requests carry a number and are answered
+    in order, so a worker can send several before it reads the first answer."""
+
+    def __init__(self, dns: DnsService) -> None:
+        self.conn = Client(dns.address, authkey=dns.authkey)
+        self.pid = os.getpid()
+        self.sent = 0
+        self.received = 0
+        self.early: dict[int, Any] = {}  # answers read while waiting for a later one
+
+    def send(self, request: tuple[Any, ...]) -> int:
+        self.sent += 1
+        self.conn.send((self.sent, *request))
+        return self.sent
+
+    def receive(self, number: int) -> Any:
+        while number not in self.early:
+            got, reply = self.conn.recv()
+            self.received = got
+            self.early[got] = reply
+        reply = self.early.pop(number)
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+
+_channels: dict[str | tuple[str, int], _Channel] = {}  # the service's address -> channel
+
+
+def _channel(dns: DnsService) -> _Channel:
+    """This process's channel to `dns` (opened on first use; an earlier run's is closed)."""
+    held = _channels.get(dns.address)
+    if held is None or held.pid != os.getpid():
+        for old in _channels.values():
+            with contextlib.suppress(OSError):
+                old.conn.close()
+        _channels.clear()
+        held = _channels[dns.address] = _Channel(dns)
+    return held
+
+
+def _drop(dns: DnsService) -> None:
+    held = _channels.pop(dns.address, None)
+    if held is not None:
+        with contextlib.suppress(OSError):
+            held.conn.close()
+
+
+# The answers this worker was sent, by lookup name: (until when, answers). A partition asks
+# the service only for the names it does not hold: after the first partitions, none.
+_known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+_known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
+
+
+class Planner:
+    """A partition's DNS plan, in a worker: `ask` sends the lookups of a message as soon as
+    it is parsed (only names not known or asked yet), `wait` takes the answers before that
+    message is analysed, so DNS runs while the worker parses and analyses the others.
+
+    Asking ahead is only a head start: if the service fails, the worker asks what it needs
+    through the resolver's fallback (worker_resolver), and the message is analysed all the
+    same."""
+
+    def __init__(self, dns: DnsService | None, settings: Settings) -> None:
+        self.dns = dns
+        fallback: Resolver = worker_resolver(settings)
+        if dns is not None:
+            fallback = _ServiceResolver(dns, fallback)
+        self.resolver = PrefetchedResolver({}, fallback)
+        self._asked: set[str] = set()
+        self._channel: _Channel | None = None
+        if dns is not None and _known_from[0] != dns.address:
+            _known.clear()
+            _known_from[0] = dns.address
+
+    def ask(self, lookups: list[Lookup]) -> int | None:
+        """Send the lookups not known yet; returns the request's number (None: nothing sent)."""
+        if self.dns is None:
+            return None
+        now = time.monotonic()
+        missing: list[Lookup] = []
+        for lookup in lookups:
+            if lookup.name in self._asked:
+                continue
+            self._asked.add(lookup.name)
+            held = _known.get(lookup.name)
+            if held is not None and held[0] > now:
+                _known.move_to_end(lookup.name)
+                self._take(held[1])
+            else:
+                missing.append(lookup)
+        if not missing:
+            return None
+        try:
+            self._channel = _channel(self.dns)
+            return self._channel.send(("plan", tuple(missing)))
+        except Exception:
+            _drop(self.dns)
+            return None
+
+    def wait(self, number: int | None) -> None:
+        """The answers of request `number` (and of the ones before it), into the resolver."""
+        if number is None or self._channel is None or self.dns is None:
+            return
+        channel = self._channel
+        try:
+            sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
+        except ServiceClosed:
+            raise
+        except Exception:
+            _drop(self.dns)
+            self._channel = None
+            return
+        now = time.monotonic()
+        for name, seconds, answers in sent:
+            self._take(answers)
+            _known[name] = (now + seconds, answers)
+            _known.move_to_end(name)
+        while len(_known) > LOOKUP_TABLE:
+            _known.popitem(last=False)
+
+    def _take(self, answers: Iterable[DnsAnswer]) -> None:
+        self.resolver.answers.update(PrefetchedResolver.by_name(answers))
+
+
+class _ServiceResolver:
+    """One query through the service (the run's cache); the worker's own resolver if not."""
+
+    def __init__(self, dns: DnsService, own: Resolver) -> None:
+        self.dns = dns
+        self.own = own
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        try:
+            channel = _channel(self.dns)
+            answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
+            return answer
+        except ServiceClosed:
+            raise
+        except Exception:
+            _drop(self.dns)
+            return self.own.query(name, rdtype)
+
+
+# --- the main process's side ------------------------------------------------------------
+
+
+def _guarded(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:
+    """A lookup job. Asking ahead is only a head start: if it fails (a bug on a strange
+    name), the worker asks what it needs itself, and the message is analysed all the same."""
+    try:
+        return ask(lookup, resolver)
+    except Exception:
+        return ()
+
+
+class Lookups:
+    """The main process's lookup jobs: one per name, shared by every partition that needs
+    it, run again after ASK_AGAIN seconds (when the CachingResolver decides what the TTLs
+    allow).
+
+    Once a job is done only its answers are kept (small values, at most LOOKUP_TABLE names,
+    least recently used first out), never its Future: a finished Future keeps its
+    done-callbacks, and those would hold what waited for it (issue 11, item 3)."""
+
+    def __init__(self, resolver: CachingResolver, threads: int = DNS_THREADS) -> None:
+        self.resolver = resolver
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="dns")
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+        self._running: dict[str, Future[tuple[DnsAnswer, ...]]] = {}
+
+    def get(self, lookup: Lookup) -> tuple[DnsAnswer, ...] | Future[tuple[DnsAnswer, ...]]:
+        """The answers of `lookup` if known, else the Future of its job."""
+        name = lookup.name
+        with self._lock:
+            known = self._answers.get(name)
+            if known is not None and known[0] > self.resolver.clock():
+                self._answers.move_to_end(name)
+                return known[1]
+            running = self._running.get(name)
+            if running is not None:
+                return running
+            running = self._running[name] = self.pool.submit(_guarded, lookup, self.resolver)
+        running.add_done_callback(functools.partial(self._store, name))
+        return running
+
+    def answers(
+        self, started: list[tuple[Lookup, tuple[DnsAnswer, ...] | Future[tuple[DnsAnswer, ...]]]]
+    ) -> list[tuple[str, float, tuple[DnsAnswer, ...]]]:
+        """(name, seconds it stays known, answers) of each lookup that `get` gave, waiting
+        for the jobs still running."""
+        got = [(lookup.name, g) for lookup, g in started]
+        running = [g for _, g in got if isinstance(g, Future)]
+        if running:
+            wait(running)
+        found = []
+        for name, g in got:
+            if isinstance(g, Future):
+                if g.cancelled() or g.exception() is not None:
+                    continue
+                g = g.result()
+            with self._lock:
+                held = self._answers.get(name)
+            left = held[0] - self.resolver.clock() if held is not None else 0.0
+            found.append((name, max(left, 0.0), g))
+        return found
+
+    def _store(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
+        with self._lock:
+            self._running.pop(name, None)
+            if future.cancelled():
+                return
+            self._answers[name] = (self.resolver.clock() + ASK_AGAIN, future.result())
+            self._answers.move_to_end(name)
+            while len(self._answers) > LOOKUP_TABLE:
+                self._answers.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._answers) + len(self._running)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)  # lookups nobody waits for
+
+
+class LookupServer:
+    """The DnsService of one run, in the main process: a thread per connected worker.
+
+    A local socket by default; `tcp=(host, port)` listens there instead, for workers on
+    other machines (port 0: any free port; `service` has the one taken)."""
+
+    def __init__(self, resolver: CachingResolver, tcp: tuple[str, int] | None = None) -> None:
+        self.lookups = Lookups(resolver)
+        self.resolver = resolver
+        self._folder = tempfile.mkdtemp(prefix="dkim-analyzer-")
+        key = secrets.token_bytes(16)
+        if tcp is None:
+            self._listener = Listener(os.path.join(self._folder, "dns"), "AF_UNIX", authkey=key)
+        else:
+            self._listener = Listener(tcp, "AF_INET", authkey=key)
+        self.service = DnsService(self._listener.address, key)
+        self._closed = False
+        self._thread = threading.Thread(target=self._accept, name="dns-service", daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                conn = self._listener.accept()
+            except Exception:  # a worker that failed the handshake, or closed
+                if self._closed:
+                    return
+                continue
+            if self._closed:
+                conn.close()
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: Connection) -> None:
+        """One worker's requests: each plan's lookups start as soon as it arrives; the
+        answers go back in order, from a thread of their own."""
+        replies: queue.Queue[tuple[int, Any] | None] = queue.Queue()
+        sender = threading.Thread(target=self._answer, args=(conn, replies), daemon=True)
+        sender.start()
+        while True:
+            try:
+                number, kind, *args = conn.recv()
+            except (EOFError, OSError, ValueError, TypeError):
+                break
+            try:
+                if kind == "plan":
+                    started = [(lookup, self.lookups.get(lookup)) for lookup in args[0]]
+                    replies.put((number, ("plan", started)))
+                else:
+                    replies.put((number, ("query", args[0], args[1])))
+            except Exception as e:  # shut down: the worker asks DNS itself
+                replies.put((number, ("error", e)))
+        replies.put(None)
+
+    def _answer(self, conn: Connection, replies: queue.Queue[tuple[int, Any] | None]) -> None:
+        with conn:
+            while (item := replies.get()) is not None:
+                number, (kind, *args) = item
+                try:
+                    if kind == "plan":
+                        reply: object = self.lookups.answers(args[0])
+                    elif kind == "query":
+                        reply = self.resolver.query(args[0], args[1])
+                    else:
+                        reply = args[0]
+                except Exception as e:
+                    reply = e
+                if self._closed:  # the run is over: the worker stops, asks nobody else
+                    reply = ServiceClosed()
+                try:
+                    conn.send((number, reply))
+                except (OSError, ValueError):
+                    return
+
+    def close(self) -> None:
+        self._closed = True
+        with contextlib.suppress(Exception):  # wakes the accepting thread
+            Client(self.service.address, authkey=self.service.authkey).close()
+        self._listener.close()
+        self.lookups.close()
+        shutil.rmtree(self._folder, ignore_errors=True)

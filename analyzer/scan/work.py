@@ -1,0 +1,210 @@
+"""The per-partition function: what a worker process runs (and a Dask worker could run
+unchanged). Reads its own partition, parses each message once, asks the run's DNS plan
+for every lookup the partition needs in one request, analyses, and returns compact
+results: the output line(s) already rendered and what the summary needs."""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from analyzer.dns import Nameserver
+from analyzer.errors import NotAMessageError
+from analyzer.message import parse_message
+from analyzer.model import Clock, DkimSignature, Failure, MalformedSignature, ParsedMessage, Report
+from analyzer.pipeline import Lookup, Outcome, analyze, analyze_message, lookups, outcome
+from analyzer.render import csv as csv_render
+from analyzer.render.json import failure_dict, message_dict
+from analyzer.render.json import line as json_line
+from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver
+from analyzer.scan.read import Partition
+from analyzer.signatures import extract
+
+EXIT_INTERNAL = 70  # EX_SOFTWARE
+EXIT_NOINPUT = 66  # EX_NOINPUT
+EXIT_IOERR = 74  # EX_IOERR: the output cannot be written (a full disk)
+
+
+class ScanFormat(StrEnum):
+    TEXT = "text"
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every worker needs besides the partition: small, sent with each job."""
+
+    now: int | Clock  # a Clock with delivery=True: each message as of its own delivery
+    fmt: ScanFormat
+    nameservers: tuple[Nameserver, ...] = ()  # the worker's own resolver (plan.py)
+    timeout: float = 5.0
+    headers_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRow:
+    """One signature's result, as much as the summary needs."""
+
+    domain: str | None
+    selector: str | None
+    classification: str
+    result: str
+    reason: str | None
+    dns_name: str | None
+    dns_status: str | None
+    dns_temporary: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """One message's result: its rendered output line(s) and a digest for the summary."""
+
+    source: str
+    output: str
+    exit_code: int
+    outcome: Outcome | None = None  # None: the message could not be analyzed
+    error: str | None = None
+    from_domain: str | None = None
+    signatures: tuple[SignatureRow, ...] = ()
+    size: int = 0
+
+
+def ignore_sigint() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides how to stop, and
+    # a worker killed mid-message would break the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass(slots=True)
+class _Parsed:
+    source: str
+    size: int
+    msg: ParsedMessage
+    signatures: list[DkimSignature | MalformedSignature]
+    ticket: int | None = None  # the plan request its answers come with
+
+
+def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) -> list[ScanResult]:
+    """A worker's job: the results of one partition's messages, in order.
+
+    `dns`: where the run's DNS answers are asked (plan.DnsService, None: the worker's own
+    resolver). Nothing done for one message may stop a scan of millions: an exception while
+    parsing, analysing or rendering one becomes that message's `error` entry (exit code 70).
+    """
+    # Step 1: read and parse each message once; ask for its lookups as soon as it is parsed
+    # (each name once per run: the service holds the run's answers).
+    planner = Planner(dns, settings)
+    results: list[ScanResult | _Parsed] = []
+    for m in part.read():
+        if m.error is not None:
+            results.append(_reader_error(m.source, m.error, m.exit_code, settings.fmt))
+            continue
+        try:
+            msg = parse_message(m.raw, headers_only=settings.headers_only)
+            parsed = _Parsed(m.source, len(m.raw), msg, extract(msg.headers))
+        except NotAMessageError as e:
+            results.append(failure_result(m.source, str(e), e.exit_code, settings.fmt, len(m.raw)))
+            continue
+        except Exception as e:  # a bug on one message must not stop a scan of millions
+            results.append(internal_error(m.source, e, settings.fmt, len(m.raw)))
+            continue
+        parsed.ticket = planner.ask(plan_message(parsed.msg, parsed.signatures))
+        results.append(parsed)
+    # Step 2: analyse and render each, once its answers are in.
+    done = []
+    for r in results:
+        if isinstance(r, _Parsed):
+            planner.wait(r.ticket)
+            r = _analyzed(r, planner.resolver, settings)
+        done.append(r)
+    return done
+
+
+def plan_message(
+    msg: ParsedMessage, signatures: list[DkimSignature | MalformedSignature]
+) -> list[Lookup]:
+    """pipeline.lookups, as a head start only: if it fails (a bug on a strange header),
+    analyze asks DNS for what it needs itself, and the message is analysed all the same."""
+    try:
+        return lookups(msg, signatures)
+    except Exception:
+        return []
+
+
+def _analyzed(p: _Parsed, resolver: PrefetchedResolver, settings: Settings) -> ScanResult:
+    try:
+        report = analyze_message(
+            p.msg, resolver, now=settings.now, source=p.source, signatures=p.signatures
+        )
+        return report_result(report, settings.fmt, p.size)
+    except NotAMessageError as e:
+        return failure_result(p.source, str(e), e.exit_code, settings.fmt, p.size)
+    except Exception as e:  # a bug on one message must not stop a scan of millions
+        return internal_error(p.source, e, settings.fmt, p.size)
+
+
+def _reader_error(source: str, error: str, exit_code: int, fmt: ScanFormat) -> ScanResult:
+    try:
+        return failure_result(source, error, exit_code, fmt)
+    except Exception as e:  # a reader's error text that does not render: still a result
+        return internal_error(source, e, fmt)
+
+
+def analyze_one(source: str, raw: bytes, resolver: Any, settings: Settings) -> ScanResult:
+    """One message through analyze() and the same rendering (for callers with bytes)."""
+    try:
+        report = analyze(
+            raw, resolver, now=settings.now, source=source, headers_only=settings.headers_only
+        )
+        return report_result(report, settings.fmt, len(raw))
+    except NotAMessageError as e:
+        return failure_result(source, str(e), e.exit_code, settings.fmt, len(raw))
+    except Exception as e:
+        return internal_error(source, e, settings.fmt, len(raw))
+
+
+def internal_error(source: str, e: BaseException, fmt: ScanFormat, size: int = 0) -> ScanResult:
+    detail = f"internal error: {type(e).__name__}: {e}"[:300]
+    return failure_result(source, detail, EXIT_INTERNAL, fmt, size)
+
+
+def report_result(report: Report, fmt: ScanFormat, size: int) -> ScanResult:
+    result = outcome(report)
+    rows = tuple(
+        SignatureRow(
+            v.domain,
+            v.selector,
+            v.alignment.classification.value,
+            v.result.value,
+            v.reason.value if v.reason else None,
+            v.key_evidence.answer.name if v.key_evidence else None,
+            v.key_evidence.answer.status.value if v.key_evidence else None,
+            bool(v.key_evidence and v.key_evidence.answer.status.temporary),
+        )
+        for v in report.verdicts
+    )
+    if fmt is ScanFormat.JSONL:
+        output = json_line(message_dict(report))
+    elif fmt is ScanFormat.CSV:
+        output = csv_render.report_rows(report)
+    else:
+        output = ""
+    return ScanResult(
+        report.source, output, int(result), result, None, report.message.from_domain, rows, size
+    )
+
+
+def failure_result(
+    source: str, error: str, exit_code: int, fmt: ScanFormat, size: int = 0
+) -> ScanResult:
+    failure = Failure(source, error, exit_code)
+    if fmt is ScanFormat.JSONL:
+        output = json_line(failure_dict(failure))
+    elif fmt is ScanFormat.CSV:
+        output = csv_render.failure_rows(failure)
+    else:
+        output = ""
+    return ScanResult(source, output, exit_code, None, error, size=size)
