@@ -1,18 +1,21 @@
 """`scan --cluster`: the scan's per-partition work on Dask distributed, same results.
 
-    client (this process)        reads the inputs' messages (local paths, or fsspec URLs),
-                                 plans every message's DNS lookups, and resolves the plan
-                                 once for the whole run through one caching resolver: each
-                                 key, DMARC record and probe is asked once per run
-    worker plugin                the answers go to every worker once, and to any worker
-                                 that joins later (cluster_worker.PlanOnEachWorker)
-    partitions                   consecutive messages, bounded in count and bytes, one Dask
-                                 task each (never one task per message); at most WINDOW
-                                 partitions per worker thread are in flight
-    workers                      run the scan's own batch function on a partition
-                                 (analyzer.scan.analyze_batch) and summarise it
-                                 (analyzer.scan.Summary): the same analysis and rendering
-                                 as a local scan, not a copy
+    client (this process)        finds the partitions as a local scan does
+                                 (analyzer.scan.partitions: mbox byte ranges cut at message
+                                 boundaries, batches of maildir / .eml paths; an fsspec URL
+                                 is read here), and groups consecutive ones into tasks,
+                                 bounded in messages and bytes (never one task per message);
+                                 at most WINDOW tasks per worker thread are in flight
+    DNS service                  the scan's own (analyzer.scan.LookupServer), on TCP: one
+                                 cache for the run in this process, each key, DMARC record
+                                 and probe asked once per run; a worker asks it for what its
+                                 partition needs (pipeline.lookups), once per name, and keeps
+                                 the answers it was sent
+    workers                      run the scan's per-partition function on each partition of
+                                 a task (analyzer.scan.scan_partition: reads its own bytes,
+                                 parses each message once, analyses, renders) and summarise
+                                 the task (analyzer.scan.Summary): the same work as a local
+                                 scan, not a copy
     client                       writes the partitions' output in input order (`-o`), or the
                                  workers write one file per partition (`--output-dir`), and
                                  merges the partitions' summaries in input order
@@ -29,54 +32,50 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import math
 import os
 import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analyzer.dns import CachingResolver, DnsPythonResolver, Resolver, ResolverSpec
+from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.dnssnapshot import RecordingResolver, zone_text
 from analyzer.errors import AnalyzerError, UsageError
 from analyzer.model import DnsAnswer, ExitCode
-from analyzer.pipeline import Lookup
 from analyzer.render import csv as csv_render
-from analyzer.scan import (  # the private two: Ctrl-C handled as scan handles it
-    DNS_THREADS,
+from analyzer.scan import (
     EXIT_INTERNAL,
-    PrefetchedResolver,
+    DnsService,
+    InlinePart,
+    LookupServer,
     ScanFormat,
     ScanResult,
     Settings,
     Summary,
-    _on_sigint,
-    _restore_sigint,
-    analyze_batch,
     failure_result,
-    guarded_ask,
     internal_error,
-    plan_lookups,
+    partitions,
+    scan_partition,
 )
-from analyzer.sources import STDIN, RawMessage, read_paths, read_stream
+from analyzer.scan import Partition as ScanPart
+from analyzer.scan.schedule import _on_sigint, _restore_sigint  # Ctrl-C as scan takes it
+from analyzer.sources import STDIN, RawMessage, read_stream
 
 EXIT_UNAVAILABLE = int(ExitCode.UNAVAILABLE)  # 69: the Dask scheduler cannot be reached
 CONNECT_SECONDS = 10.0  # to reach an existing scheduler, or start a LocalCluster
 LOCAL_WORKERS = 2  # `--cluster local`: worker processes
 MAX_LOCAL_WORKERS = 64
-# Partitions: enough per worker that the last ones do not leave workers idle (about 32 per
-# worker thread), bounded both ways: a task costs the scheduler ~1 ms, and a partition's
-# output passes through one worker's memory.
-PARTITIONS_PER_THREAD = 32
-MIN_PARTITION_MESSAGES = 64
-MAX_PARTITION_MESSAGES = 10_000
-MAX_PARTITION_BYTES = 64 * 1024 * 1024
+# A task: consecutive partitions of the scan, up to TASK_MESSAGES messages and TASK_BYTES
+# (one larger partition is a task alone). Small enough that the last tasks of a run do
+# not leave workers idle, large enough that the scheduler (about 1 ms a task) and the
+# number of --output-dir files stay small (bench/cluster.md).
+TASK_MESSAGES = 512
+TASK_BYTES = 64 * 1024 * 1024
 WINDOW = 2  # partitions in flight per worker thread
 POLL = 0.2  # seconds between looks at Ctrl-C while waiting for a partition
 PART_NAME = "part-{index:08d}.{ext}"  # --output-dir: one file per partition, in input order
@@ -160,53 +159,25 @@ def is_url(path: str) -> bool:
     return bool(_URL.match(path))
 
 
-def read_inputs(paths: Sequence[str]) -> Iterator[RawMessage]:
-    """Every message of every PATH, in order: local paths as `scan` reads them; an fsspec
-    URL (file://, s3://, gs://, with its fsspec package installed) as one mbox or message
-    file, read through the same reader (analyzer.sources.read_stream), `source` URL#K."""
+def scan_parts(paths: Sequence[str]) -> Iterator[ScanPart]:
+    """The scan's partitions of every PATH, in input order (analyzer.scan.partitions); an
+    fsspec URL (file://, s3://, gs://, with its fsspec package installed) is one mbox or
+    message file read here, through the scan's reader (analyzer.sources.read_stream), its
+    messages sent with the task, `source` URL#K."""
     for path in paths:
         if not is_url(path):
-            yield from read_paths([path])
+            yield from partitions([path])
             continue
         try:
             import fsspec
 
             with fsspec.open(path, "rb") as f:
                 empty = path.lower().endswith(".eml")
-                yield from read_stream(f, path, empty_is_error=empty)
+                for message in read_stream(f, path, empty_is_error=empty):
+                    yield InlinePart((message,))
         except (OSError, ValueError, ImportError) as e:
             detail = getattr(e, "strerror", None) or str(e) or type(e).__name__
-            yield RawMessage(path, b"", f"cannot read: {detail}"[:300], 66)
-
-
-# --- the DNS plan, resolved once per run ----------------------------------------------------
-
-
-def resolve_plan(
-    messages: Iterable[RawMessage],
-    resolver: Resolver,
-    stop: threading.Event,
-    headers_only: bool = False,
-) -> dict[tuple[str, str], DnsAnswer]:
-    """Every message's lookups (pipeline.plan, as the local scan asks ahead), each name
-    asked once (pipeline.ask), many at a time; the answers by (name, type), as
-    PrefetchedResolver takes them."""
-    planned: dict[str, Lookup] = {}
-    for message in messages:
-        if stop.is_set():
-            break
-        if message.error is not None:
-            continue
-        try:
-            found = plan_lookups(message.raw, headers_only)
-        except Exception:  # a header the planner cannot read: the worker asks itself
-            continue
-        for lookup in found:
-            planned.setdefault(lookup.name, lookup)
-
-    with ThreadPoolExecutor(DNS_THREADS, thread_name_prefix="dns") as pool:
-        answers = pool.map(functools.partial(guarded_ask, resolver=resolver), planned.values())
-        return PrefetchedResolver.by_name(a for found in answers for a in found)
+            yield InlinePart((RawMessage(path, b"", f"cannot read: {detail}"[:300], 66),))
 
 
 # --- one partition, on a worker --------------------------------------------------------------
@@ -214,17 +185,17 @@ def resolve_plan(
 
 @dataclass(frozen=True, slots=True)
 class Partition:
-    """Consecutive messages of the input: index = its place in input order."""
+    """One task: consecutive partitions of the scan; index = its place in input order."""
 
     index: int
-    messages: tuple[RawMessage, ...]
+    parts: tuple[ScanPart, ...]
 
     def sources(self) -> list[str]:
-        return [m.source for m in self.messages]
+        return [source for part in self.parts for source in part.sources()]
 
     def pieces(self) -> list[Partition]:
-        """One partition per message, with this one's index."""
-        return [Partition(self.index, (m,)) for m in self.messages]
+        """One task per message, with this one's index."""
+        return [Partition(self.index, (one,)) for part in self.parts for one in part.split()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,14 +245,11 @@ class PartResult:
 
 
 def run_partition(
-    part: Partition,
-    plan: dict[tuple[str, str], DnsAnswer],
-    settings: Settings,
-    sink: OutputDir | None,
+    part: Partition, dns: DnsService, settings: Settings, sink: OutputDir | None
 ) -> PartResult:
-    """A worker's task: the scan's batch function over the partition, its summary, and its
-    output returned or written to the output dir."""
-    results = analyze_batch(list(part.messages), tuple(plan.values()), settings)
+    """A worker's task: the scan's per-partition function on each of the task's partitions,
+    their summary, and their output returned or written to the output dir."""
+    results = [r for p in part.parts for r in scan_partition(p, dns, settings)]
     return _finish(part.index, results, sink)
 
 
@@ -296,49 +264,26 @@ def _finish(index: int, results: list[ScanResult], sink: OutputDir | None) -> Pa
     return PartResult(index, lines, summary, len(results))
 
 
-def merge_summary(into: Summary, part: Summary) -> None:
-    """Add a partition's summary to the run's, partitions taken in input order: the counts
-    add up, and the first example of each reason or error stays the first in input order."""
-    into.messages += part.messages
-    for name in ("by_outcome", "by_signature", "reasons", "from_total", "from_unaligned",
-                 "dns_problems", "errors", "arc"):  # fmt: skip
-        getattr(into, name).update(getattr(part, name))
-    for name in ("reason_example", "error_example"):
-        examples = getattr(into, name)
-        for key, source in getattr(part, name).items():
-            examples.setdefault(key, source)
-    into.unreadable += part.unreadable
-    into.internal += part.internal
-    into.rotated += part.rotated
-
-
 # --- the run, from the client ----------------------------------------------------------------
 
 
-def partition_size(messages: int, threads: int) -> int:
-    """Messages per partition for a run of `messages` on `threads` worker threads."""
-    wanted = math.ceil(messages / max(1, threads * PARTITIONS_PER_THREAD))
-    return max(MIN_PARTITION_MESSAGES, min(MAX_PARTITION_MESSAGES, wanted))
-
-
-def cut(messages: Iterable[RawMessage], size: int) -> Iterator[Partition]:
-    """Consecutive messages, at most `size` of them and MAX_PARTITION_BYTES (one larger
-    message is a partition alone)."""
-    batch: list[RawMessage] = []
-    held = 0
-    index = 0
-    for message in messages:
-        if batch and (len(batch) >= size or held + len(message.raw) > MAX_PARTITION_BYTES):
+def group(parts: Iterable[ScanPart]) -> Iterator[Partition]:
+    """Consecutive partitions of the scan, TASK_MESSAGES and TASK_BYTES at most a task."""
+    batch: list[ScanPart] = []
+    count = size = index = 0
+    for part in parts:
+        if batch and (count + part.count > TASK_MESSAGES or size + part.size > TASK_BYTES):
             yield Partition(index, tuple(batch))
             index += 1
-            batch, held = [], 0
-        batch.append(message)
-        held += len(message.raw)
+            batch, count, size = [], 0, 0
+        batch.append(part)
+        count += part.count
+        size += part.size
     if batch:
         yield Partition(index, tuple(batch))
 
 
-Work = Callable[[Partition, Any, Settings, "OutputDir | None"], PartResult]
+Work = Callable[[Partition, DnsService, Settings, "OutputDir | None"], PartResult]
 
 
 @dataclass
@@ -362,21 +307,19 @@ class Runner:
         self,
         client: Any,
         settings: Settings,
-        plan: str,  # the name of the worker plugin that holds the run's DNS plan
+        dns: DnsService,
         sink: OutputDir | None,
         stop: threading.Event,
         work: Work = run_partition,
     ) -> None:
-        self.client, self.settings, self.plan, self.sink = client, settings, plan, sink
+        self.client, self.settings, self.dns, self.sink = client, settings, dns, sink
         self.stop, self.work = stop, work
         self.window = max(2, WINDOW * threads(client))
         self.run_id = uuid.uuid4().hex[:12]
 
     def _submit(self, part: Partition, sink: OutputDir | None = None) -> Any:
-        from analyzer.cluster_worker import task
-
         return self.client.submit(
-            task, self.work, self.plan, part, self.settings, sink,
+            self.work, part, self.dns, self.settings, sink,
             key=f"dkim-partition-{self.run_id}-{part.index}-{uuid.uuid4().hex[:8]}",
             pure=False,
         )  # fmt: skip
@@ -484,7 +427,7 @@ class Runner:
 def _combine(index: int, pieces: list[PartResult], sink: OutputDir | None) -> PartResult:
     summary = Summary()
     for piece in pieces:
-        merge_summary(summary, piece.summary)
+        summary.merge(piece.summary)
     lines = tuple(line for piece in pieces for line in piece.lines)
     if sink is not None:
         sink.write(index, lines)
@@ -639,41 +582,45 @@ def _run(
     stop: threading.Event,
     summary: Summary,
 ) -> bool:
-    from analyzer.cluster_worker import PlanOnEachWorker
-
-    inner = resolver.inner  # a worker's own lookups are made as the client's are
-    if resolver.spec is not None:
-        settings = replace(settings, dns=resolver.spec)
-    elif isinstance(inner, DnsPythonResolver):  # one built by hand (tests)
-        settings = replace(settings, dns=ResolverSpec(tuple(inner.nameservers), inner.timeout))
-    # Step 1: every lookup the messages need, asked once, here.
-    recorder = RecordingResolver(resolver)
-    count = 0
-
-    def counted() -> Iterator[RawMessage]:
-        nonlocal count
-        for message in read_inputs(paths):
-            count += 1
-            yield message
-
-    plan = resolve_plan(counted(), recorder, stop, settings.headers_only)
-    if save_dns is not None:
-        _save_dns(save_dns, recorder.answers.values())
+    settings = _worker_settings(settings, resolver)
     if settings.fmt is ScanFormat.CSV and output_dir is None:
         write(csv_render.header())
-    # Step 2: the partitions on the workers, with the answers sent to each worker once.
-    shared = f"dkim-plan-{uuid.uuid4().hex}"
-    client.register_plugin(PlanOnEachWorker(plan), name=shared)
-    runner = Runner(client, settings, shared, output_dir, stop, work)
+    # The run's DNS: the scan's service, on TCP where the workers can reach this process,
+    # over one cache (each name asked once per run) that keeps every answer for --save-dns.
+    recorder = RecordingResolver(resolver)
+    server = LookupServer(CachingResolver(recorder), tcp=(_reachable_host(client), 0))
 
     def emit(part: PartResult) -> None:
         if part.lines:
             write("".join(part.lines))
-        merge_summary(summary, part.summary)
+        summary.merge(part.summary)
 
     try:
-        parts = cut(read_inputs(paths), partition_size(count, threads(client)))
-        return runner.run(parts, emit) or stop.is_set()
-    finally:  # on a shared scheduler, the plan is not kept after the run
-        with contextlib.suppress(Exception):
-            client.unregister_worker_plugin(shared)
+        runner = Runner(client, settings, server.service, output_dir, stop, work)
+        return runner.run(group(scan_parts(paths)), emit) or stop.is_set()
+    finally:
+        server.close()
+        if save_dns is not None:
+            _save_dns(save_dns, recorder.answers.values())
+
+
+def _worker_settings(settings: Settings, resolver: CachingResolver) -> Settings:
+    """The resolver a worker builds for what the service cannot answer: the same servers
+    as this process's, or its zone files (as run_scan gives its workers)."""
+    inner = resolver.inner
+    if resolver.spec is not None:
+        return replace(settings, dns=resolver.spec)
+    if isinstance(inner, DnsPythonResolver):  # one built by hand (tests)
+        return replace(settings, dns=ResolverSpec(tuple(inner.nameservers), inner.timeout))
+    return settings
+
+
+def _reachable_host(client: Any) -> str:
+    """This machine's address as the scheduler's network sees it (loopback for a
+    LocalCluster): where the workers reach the DNS service."""
+    from urllib.parse import urlsplit
+
+    from distributed.utils import get_ip
+
+    host = urlsplit(str(client.scheduler.address)).hostname or "127.0.0.1"
+    return "127.0.0.1" if host in ("127.0.0.1", "localhost") else str(get_ip(host))

@@ -25,6 +25,7 @@ import pytest
 from analyzer import cluster as cluster_module
 from analyzer.dns import open_resolver
 from analyzer.scan import ScanFormat, Settings
+from analyzer.scan import read as scan_read
 from tests.bench_modules import load
 from tests.conftest import FIXTURES, ROOT, run_cli
 from tests.nanoserver import ZoneServer
@@ -127,7 +128,8 @@ def test_bench_corpus_gives_the_local_scans_jsonl_csv_and_summary(
 def test_output_dir_holds_one_file_per_partition_in_input_order(
     tmp_path: Path, dns_server: ZoneServer, address: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cluster_module, "MIN_PARTITION_MESSAGES", 7)
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 7)
+    monkeypatch.setattr(cluster_module, "TASK_MESSAGES", 7)
     mbox = tmp_path / "all.mbox"
     mbox.write_bytes(to_mbox(*MESSAGES.values()))
     here = run_cli(*base(dns_server, "--jobs", "1", "--format", "jsonl", str(mbox)))
@@ -233,7 +235,7 @@ def test_a_worker_killed_mid_run_loses_nothing_and_writes_nothing_twice(
     """kill -9 of a worker process while partitions run: the scheduler reruns its tasks
     on the other worker (and the nanny starts it again). Every message comes once, in
     order with -o; with --output-dir each partition's file is there once and whole."""
-    monkeypatch.setattr(cluster_module, "MIN_PARTITION_MESSAGES", 50)
+    monkeypatch.setattr(cluster_module, "TASK_MESSAGES", 64)
     count = 1200
     mbox = tmp_path / "many.mbox"
     mbox.write_bytes(to_mbox(*[MESSAGES["plain"]] * count))
@@ -334,13 +336,13 @@ def test_ctrl_c_cancels_and_leaves_complete_files(tmp_path: Path, dns_server: Zo
 
 
 def dies_on_kill(
-    part: cluster_module.Partition, plan: Any, settings: Settings, sink: Any
+    part: cluster_module.Partition, dns: Any, settings: Settings, sink: Any
 ) -> cluster_module.PartResult:
-    """A partition task that dies (SIGKILL, as the OOM killer would) on a message that
-    starts with KILL, wherever it runs."""
-    if any(m.raw.startswith(b"KILL") for m in part.messages):
+    """A task that dies (SIGKILL, as the OOM killer would) on a message that starts with
+    KILL, wherever it runs."""
+    if any(m.raw.startswith(b"KILL") for p in part.parts for m in p.read()):
         os.kill(os.getpid(), signal.SIGKILL)
-    return cluster_module.run_partition(part, plan, settings, sink)
+    return cluster_module.run_partition(part, dns, settings, sink)
 
 
 def test_only_a_message_that_kills_every_worker_is_an_error(
@@ -350,7 +352,8 @@ def test_only_a_message_that_kills_every_worker_is_an_error(
     and only the message whose own task dies is an `error` entry (70). A cluster of its
     own that gives a task up at its first worker's death (allowed-failures 0; 3 by
     default, which only makes this slower): three deaths, not nine."""
-    monkeypatch.setattr(cluster_module, "MIN_PARTITION_MESSAGES", 20)
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 10)
+    monkeypatch.setattr(cluster_module, "TASK_MESSAGES", 20)
     raws = [MESSAGES["plain"]] * 60
     raws[27] = b"KILL: me\r\n\r\nbody\r\n"
     mbox = tmp_path / "kill.mbox"
