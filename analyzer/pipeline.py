@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -173,7 +172,7 @@ def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None)
     return Outcome.decide(passed, temporary)
 
 
-# --- the DNS lookups a message needs (scan's prefetch and the cluster's plan) ----------
+# --- the DNS lookups a message needs (what a scan's worker asks the run's DNS service) ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,23 +204,17 @@ class Lookup:
 def lookups(
     msg: ParsedMessage,
     signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
-    *,
-    body: bool | None = None,
 ) -> list[Lookup]:
     """The lookups analyze_message() will make for `msg`, in the order it makes them: the
     key of each signature it verifies, the keys of the ARC sets, today's SPF, the DMARC
     record, the tree walks of the signers' domains other than the From domain.
 
     The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
-    ask nothing; ARC asks only when the message has a body (`body`: whether the message
-    analysed will have one, when `msg` was parsed from its header section alone) and a
-    well-formed chain. Which walks analyze() makes depends on the answers (only for a
+    ask nothing; ARC asks only when the message has a body and a well-formed chain. Which walks analyze() makes depends on the answers (only for a
     passing signature, under relaxed alignment, with a DMARC record): this lists each that
     it may make."""
     if signatures is None:
         signatures = extract(msg.headers)
-    if body is None:
-        body = msg.body is not None
     found: list[Lookup] = []
     keys: set[tuple[str, str]] = set()
 
@@ -233,7 +226,7 @@ def lookups(
     verified = [s for s in signatures if isinstance(s, DkimSignature) and s.index < MAX_SIGNATURES]
     for sig in verified:
         key(sig.selector, sig.domain, msg.from_domain)
-    if body and any(h.lname in ARC_FIELDS for h in msg.headers):
+    if msg.body is not None and any(h.lname in ARC_FIELDS for h in msg.headers):
         collected = arcsets.collect(msg.headers)
         if collected.problem is None:
             for s in collected.sets:
@@ -247,18 +240,6 @@ def lookups(
         walks = dict.fromkeys(a_label(s.domain.lower().rstrip(".")) for s in verified)
         found += [Lookup(d, walk=True) for d in walks if d != own]
     return found
-
-
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-
-
-def plan(raw: bytes, *, headers_only: bool = False) -> list[Lookup]:
-    """lookups() of a raw message, parsed from its header section alone (cheap: the scan's
-    reader asks ahead for every message). Raises NotAMessageError as analyze() does."""
-    end = _HEADER_END.search(raw)
-    header = raw[: end.end()] if end else raw
-    msg = parse_message(header, headers_only=True)
-    return lookups(msg, body=end is not None and not headers_only)
 
 
 def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:

@@ -29,8 +29,9 @@ from analyzer import scan as scan_module
 from analyzer import sources
 from analyzer.dns import CachingResolver, DnsPythonResolver, Nameserver, ResolverSpec
 from analyzer.errors import NotAMessageError
+from analyzer.message import parse_message
 from analyzer.model import Failure
-from analyzer.pipeline import Lookup, analyze, ask, plan
+from analyzer.pipeline import Lookup, analyze, ask, lookups
 from analyzer.scan import PrefetchedResolver, ScanFormat
 from analyzer.scan import plan as scan_plan
 from analyzer.scan import read as scan_read
@@ -643,21 +644,21 @@ _PLANNED = [(n, False) for n in sorted(MESSAGES)] + [("no-from", False), ("list-
 def test_the_lookups_planned_ask_every_name_analyze_asks(
     name: str, headers_only: bool, dns_server: ZoneServer
 ) -> None:
-    """pipeline.plan/ask (the scan's prefetch, the cluster's plan) ask what analyze() asks:
+    """pipeline.lookups/ask (what a scan's worker asks the run's DNS service) ask what analyze() asks:
     every name, and no other name but the tree walks analyze() makes only after a pass."""
     raw = _NO_FROM if name == "no-from" else MESSAGES[name]
     server = [Nameserver(dns_server.host, dns_server.port)]
     analyzed = _Asked(DnsPythonResolver(server, timeout=0.3))
     analyze(raw, analyzed, now=int(NOW), headers_only=headers_only)
     planned = _Asked(DnsPythonResolver(server, timeout=0.3))
-    lookups = plan(raw, headers_only=headers_only)
-    for lookup in lookups:
+    planned_lookups = lookups(parse_message(raw, headers_only=headers_only))
+    for lookup in planned_lookups:
         ask(lookup, planned)
     assert analyzed.names <= planned.names
     # The rest: names of the tree walks (RFC 9989 §4.10.1, the walked domain and the
     # domains above it) of a signer's or the SPF domain, which analyze() makes only when
     # the From domain has a DMARC record and that signature or SPF passes (relaxed).
-    walked = {lk.domain for lk in lookups if lk.walk or lk.spf}
+    walked = {lk.domain for lk in planned_lookups if lk.walk or lk.spf}
     for asked, rdtype in planned.names - analyzed.names:
         above = asked.removeprefix("_dmarc.")
         assert rdtype == "TXT" and asked.startswith("_dmarc."), asked
