@@ -366,7 +366,9 @@ def test_scan_workers_build_the_parents_resolver_from_settings(tmp_path: Path) -
         [str(mbox)], settings, jobs=1, open_dns=spec.open, write=lambda _: None
     )  # jobs=1: the worker is a thread of this process
     assert summary.messages == 2
-    worker = scan_module._fallbacks[spec]  # what the worker built from settings.dns
+    from analyzer.scan import plan as scan_plan
+
+    worker = scan_plan._own[spec]  # what the worker built from settings.dns
     assert isinstance(worker.inner, ZoneResolver) and worker.spec == spec
     assert worker.query("alias.example.com").status is DnsStatus.OK
 
