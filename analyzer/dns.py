@@ -434,6 +434,10 @@ class BudgetResolver:
     time would still stretch a message over minutes. Once the budget is spent, lookups are
     not made: they answer DnsStatus.BUDGET, a temporary outcome, and `exhausted` tells the
     report to say so. A lookup already under way ends within its own lifetime.
+
+    The seconds counted are those spent waiting for answers, not the analysis's own work
+    between lookups: a message whose forensics take long on a busy machine must not have
+    its later keys reported as DNS failures (a verdict never depends on the machine's load).
     """
 
     def __init__(
@@ -447,7 +451,7 @@ class BudgetResolver:
         self.inner, self.clock = inner, clock
         self.seconds = MESSAGE_DNS_SECONDS if seconds is None else seconds
         self.lookups = MESSAGE_DNS_LOOKUPS if lookups is None else lookups
-        self.deadline = clock() + self.seconds
+        self.waited = 0.0  # seconds spent in lookups so far
         self._lock = threading.Lock()
         self.asked = 0
         self.skipped = 0
@@ -458,7 +462,7 @@ class BudgetResolver:
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         with self._lock:
-            spent = self.asked >= self.lookups or self.clock() >= self.deadline
+            spent = self.asked >= self.lookups or self.waited >= self.seconds
             if spent:
                 self.skipped += 1
             else:
@@ -468,7 +472,12 @@ class BudgetResolver:
                 f"not asked: the DNS budget ({self.lookups} lookups, {self.seconds:g} s) was spent"
             )
             return DnsAnswer(name.rstrip(".") + ".", rdtype, DnsStatus.BUDGET, detail=detail)
-        return self.inner.query(name, rdtype)
+        started = self.clock()
+        try:
+            return self.inner.query(name, rdtype)
+        finally:
+            with self._lock:
+                self.waited += self.clock() - started
 
 
 @dataclass(frozen=True, slots=True)

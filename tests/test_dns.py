@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,9 +228,25 @@ def test_the_budget_stops_lookups_and_says_so(server: ZoneServer) -> None:
     spent = budget.query("two._domainkey.example.com")
     assert spent.status is DnsStatus.BUDGET and spent.status.temporary and budget.exhausted
     assert spent.detail and "budget" in spent.detail and server.query_count == 2
-    late = BudgetResolver(resolver(server), seconds=10, clock=lambda: now[0])
-    now[0] = 10.0
-    assert late.query("s1._domainkey.example.com").status is DnsStatus.BUDGET
+    # The seconds are those spent waiting for answers: 10 s of the analysis's own work
+    # between lookups spends nothing; one lookup that takes 10 s spends them all.
+    late = BudgetResolver(_Slow(resolver(server), now, 0.0), seconds=10, clock=lambda: now[0])
+    now[0] += 10.0
+    assert late.query("s1._domainkey.example.com").status is DnsStatus.OK
+    slow = BudgetResolver(_Slow(resolver(server), now, 10.0), seconds=10, clock=lambda: now[0])
+    assert slow.query("s1._domainkey.example.com").status is DnsStatus.OK
+    assert slow.query("s1._domainkey.example.com").status is DnsStatus.BUDGET
+
+
+class _Slow:
+    """A resolver whose every answer takes `seconds` of the test's clock."""
+
+    def __init__(self, inner: Any, now: list[float], seconds: float) -> None:
+        self.inner, self.now, self.seconds = inner, now, seconds
+
+    def query(self, name: str, rdtype: str = "TXT") -> Any:
+        self.now[0] += self.seconds
+        return self.inner.query(name, rdtype)
 
 
 _EMFILE = """
