@@ -215,7 +215,7 @@ class Peer:
 
 PEERS = (
     Peer("OpenDKIM", "C, libopendkim",
-         "apt-get install opendkim-tools libopendkim-dev, and a C compiler (cc)"),
+         "apt-get install libopendkim-dev (brings libopendkim11), and a C compiler (cc)"),
     Peer("Mail::DKIM", "Perl", "apt-get install libmail-dkim-perl (brings Net::DNS)"),
     Peer("mailauth", "node", "npm ci --prefix bench/peers (mailauth 7.1.0 into bench/peers/node_modules)"),
 )  # fmt: skip
@@ -238,11 +238,6 @@ def _compile_opendkim(out: Path) -> str | None:
         first = (done.stderr.strip().splitlines() or ["?"])[0]
         return f"bench/peers/opendkim_loop.c does not build: {first}"
     return None
-
-
-def installed_peers(out: Path) -> dict[str, str | None]:
-    """Each peer's name -> None when it can run here, else why not."""
-    return {peer.name: peer.missing(out) for peer in PEERS}
 
 
 @dataclass(frozen=True)
@@ -429,7 +424,9 @@ def main() -> None:
     results = [best[plan[0]] for plan in plans]
     outputs = {plan[0]: plan[5] for plan in plans if plan[5]}
 
-    print(f"load average before the runs: {load} (other engineers' work shares the machine)")
+    after = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"load average before the runs: {load}, after: {after} (2 cores; other engineers'"
+          " work shares the machine: compare CPU ms per message)")  # fmt: skip
     print(f"\n{'run':<34} {'messages/s':>10} {'seconds':>8} {'CPU ms/msg':>10} "
           f"{'peak RSS':>9} {'DNS queries':>11}")  # fmt: skip
     for r in results:
