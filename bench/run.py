@@ -175,49 +175,49 @@ PEERS_DIR = ROOT / "bench" / "peers"
 class Peer:
     """Another DKIM verifier, run over the same mbox in one long-lived process of its own.
 
-    Its runner (bench/peers/) prints a line per signature and a summary line; see there."""
+    Its runner (bench/peers/) prints a line per signature and a summary line; see there.
+    In the commands, {out} is bench/run.py's --out (where OpenDKIM's runner is built)."""
 
     name: str
     language: str
     install: str  # how to install it, said when it is missing
+    runner: tuple[str, ...]  # followed by MBOX HOST:PORT NOW
+    ask_version: tuple[str, ...]
+    probe: tuple[str, ...] = ()  # exits 0 when installed; none: build the C runner
 
     def missing(self, out: Path) -> str | None:
         """Why it cannot run here, or None (OpenDKIM's runner is compiled into `out` here)."""
-        if self.name == "OpenDKIM":
+        if not self.probe:
             return _compile_opendkim(out)
-        probe = {
-            "Mail::DKIM": ["perl", "-MMail::DKIM::Verifier", "-MNet::DNS", "-e", "1"],
-            "mailauth": ["node", "-e", "require.resolve('mailauth/lib/dkim/verify')"],
-        }[self.name]
         try:
-            done = subprocess.run(probe, cwd=PEERS_DIR, capture_output=True, timeout=20)
+            done = subprocess.run(self.probe, cwd=PEERS_DIR, capture_output=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired) as e:
-            return f"{probe[0]}: {e}"
-        return None if done.returncode == 0 else f"{' '.join(probe[:2])}: exit {done.returncode}"
+            return f"{self.probe[0]}: {e}"
+        return None if done.returncode == 0 else f"{' '.join(self.probe)}: exit {done.returncode}"
 
     def command(self, mbox: Path, server: ZoneServer, now: int, out: Path) -> list[str]:
-        program = {
-            "OpenDKIM": [str(out / "opendkim_loop")],
-            "Mail::DKIM": ["perl", str(PEERS_DIR / "mail_dkim.pl")],
-            "mailauth": ["node", str(PEERS_DIR / "mailauth.mjs")],
-        }[self.name]
+        program = [arg.format(out=out) for arg in self.runner]
         return [*program, str(mbox), server.address, str(now)]
 
     def version(self, out: Path) -> str:
-        ask = {
-            "OpenDKIM": [str(out / "opendkim_loop"), "--version"],
-            "Mail::DKIM": ["perl", "-MMail::DKIM", "-e", "print $Mail::DKIM::VERSION"],
-            "mailauth": ["node", "-p", "require('mailauth/package.json').version"],
-        }[self.name]
+        ask = [arg.format(out=out) for arg in self.ask_version]
         done = subprocess.run(ask, cwd=PEERS_DIR, capture_output=True, text=True, check=False)
         return done.stdout.strip() or "?"
 
 
 PEERS = (
     Peer("OpenDKIM", "C, libopendkim",
-         "apt-get install libopendkim-dev (brings libopendkim11), and a C compiler (cc)"),
-    Peer("Mail::DKIM", "Perl", "apt-get install libmail-dkim-perl (brings Net::DNS)"),
-    Peer("mailauth", "node", "npm ci --prefix bench/peers (mailauth 7.1.0 into bench/peers/node_modules)"),
+         "apt-get install libopendkim-dev (brings libopendkim11), and a C compiler (cc)",
+         runner=("{out}/opendkim_loop",), ask_version=("{out}/opendkim_loop", "--version")),
+    Peer("Mail::DKIM", "Perl", "apt-get install libmail-dkim-perl (brings Net::DNS)",
+         runner=("perl", str(PEERS_DIR / "mail_dkim.pl")),
+         ask_version=("perl", "-MMail::DKIM", "-e", "print $Mail::DKIM::VERSION"),
+         probe=("perl", "-MMail::DKIM::Verifier", "-MNet::DNS", "-e", "1")),
+    Peer("mailauth", "node",
+         "npm ci --prefix bench/peers (mailauth 7.1.0 into bench/peers/node_modules)",
+         runner=("node", str(PEERS_DIR / "mailauth.mjs")),
+         ask_version=("node", "-p", "require('mailauth/package.json').version"),
+         probe=("node", "-e", "require.resolve('mailauth/lib/dkim/verify')")),
 )  # fmt: skip
 
 
