@@ -1,34 +1,47 @@
 #!/usr/bin/env python3
-"""Benchmark `dkim-analyzer scan` against a plain dkimpy loop over the same mbox.
+"""Benchmark `dkim-analyzer scan` against a plain dkimpy loop and the peers, same mbox, same DNS.
 
     python bench/run.py                      # 2,000 and 20,000 messages; 0 and 20 ms DNS
+    python bench/run.py --sizes 2000 --latency 0 --peers OpenDKIM
     python bench/run.py --messages 500 --latency 0 --latency 50 --jobs 2
     python bench/run.py --shape new-domain-small --sizes 2000,20000,200000   # memory
 
-The peers (OpenDKIM's opendkim-testmsg, Perl Mail::DKIM, node mailauth) are looked for and
-reported as installed or not; none has a runner yet.
-
 The corpus (bench/corpus.py) is generated once into bench/out/ and reused. Its zone is
 served by tests/nanoserver.py on loopback with the latency asked for. Each program runs
-as its own process; the figures are its wall time (start-up included), the peak resident
-memory of its whole process tree (sampled from /proc every 20 ms) and the DNS queries
-the server received.
+as its own process; the figures are its wall time (start-up included), its CPU time per
+message (user + system, of it and its children: the figure least moved by other load),
+the peak resident memory of its whole process tree (sampled from /proc every 20 ms) and
+the DNS queries the server received.
 
 The dkimpy loop is what one would write by hand: for each message of the mbox,
 dkim.verify(message, dnsfunc=...) with a dnsfunc that asks the same loopback server
 through dnspython, no cache. Note that dkim.verify checks only the first signature of
 each message, while scan checks all of them (1-3 here) and explains each.
+
+The peers, each when installed (else the output says "not installed", why, and how to
+install it): OpenDKIM's libopendkim (C), Perl's Mail::DKIM, node's mailauth. Each has a
+runner in bench/peers/ (see its README) that verifies every signature of every message
+of the same mbox in one long-lived process, asks its keys from the same loopback server
+(no cache across messages), judges t=/x= by the same time as scan's --now, and prints
+each signature's verdict and a summary line. OpenDKIM's runner is C, built here with the
+system cc into bench/out/. They run at 0 ms DNS (--peer-latency for more: their lookups
+are one at a time, so latency adds up). After the runs, scan's verdicts on the first
+size (an untimed run writing JSONL) are compared with each peer's, signature by signature
+(pass against not pass), and the differences listed by kind.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,19 +101,27 @@ def _rss(pids: list[int]) -> int:
 
 
 def measure(
-    label: str, cmd: list[str], messages: int, server: ZoneServer, tree: Path = ROOT
+    label: str,
+    cmd: list[str],
+    messages: int,
+    server: ZoneServer,
+    tree: Path = ROOT,
+    stdout: Path | None = None,
 ) -> Measured:
-    """One run of `cmd` in `tree` (another checkout, for a before/after in the same run)."""
+    """One run of `cmd` in `tree` (another checkout, for a before/after in the same run),
+    its standard output to `stdout` (a peer's verdicts) or nowhere."""
     server.reset_queries()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(tree))
-    proc = subprocess.Popen(cmd, cwd=tree, stdout=subprocess.DEVNULL, env=env)
-    peak = parent = 0
-    while proc.poll() is None:
-        peak = max(peak, _rss(_tree(proc.pid)))
-        parent = max(parent, _rss([proc.pid]))
-        time.sleep(0.02)
+    sink = stdout.open("wb") if stdout else open(os.devnull, "wb")  # noqa: SIM115
+    with sink:
+        proc = subprocess.Popen(cmd, cwd=tree, stdout=sink, env=env)
+        peak = parent = 0
+        while proc.poll() is None:
+            peak = max(peak, _rss(_tree(proc.pid)))
+            parent = max(parent, _rss([proc.pid]))
+            time.sleep(0.02)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -147,25 +168,141 @@ def dkimpy_loop(mbox: str, nameserver: str) -> None:
     print(verified)
 
 
-PEERS = {
-    # name: (how to tell it is installed, what it is)
-    "OpenDKIM": (["opendkim-testmsg", "-h"], "opendkim-testmsg (C)"),
-    "Mail::DKIM": (["perl", "-MMail::DKIM::Verifier", "-e", "1"], "Perl Mail::DKIM"),
-    "mailauth": (["node", "-e", "require('mailauth')"], "node mailauth"),
-}
+PEERS_DIR = ROOT / "bench" / "peers"
 
 
-def installed_peers() -> dict[str, bool]:
-    """Which peers can run here. None has a runner yet: the machine this was written on has
-    none installed (see the output), so a runner could not have been checked."""
-    found = {}
-    for name, (probe, _) in PEERS.items():
+@dataclass(frozen=True)
+class Peer:
+    """Another DKIM verifier, run over the same mbox in one long-lived process of its own.
+
+    Its runner (bench/peers/) prints a line per signature and a summary line; see there.
+    In the commands, {out} is bench/run.py's --out (where OpenDKIM's runner is built)."""
+
+    name: str
+    language: str
+    install: str  # how to install it, said when it is missing
+    runner: tuple[str, ...]  # followed by MBOX HOST:PORT NOW
+    ask_version: tuple[str, ...]
+    probe: tuple[str, ...] = ()  # exits 0 when installed; none: build the C runner
+
+    def missing(self, out: Path) -> str | None:
+        """Why it cannot run here, or None (OpenDKIM's runner is compiled into `out` here)."""
+        if not self.probe:
+            return _compile_opendkim(out)
         try:
-            done = subprocess.run(probe, capture_output=True, timeout=20, check=False)
-            found[name] = done.returncode == 0
-        except (OSError, subprocess.TimeoutExpired):
-            found[name] = False
-    return found
+            done = subprocess.run(self.probe, cwd=PEERS_DIR, capture_output=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"{self.probe[0]}: {e}"
+        return None if done.returncode == 0 else f"{' '.join(self.probe)}: exit {done.returncode}"
+
+    def command(self, mbox: Path, server: ZoneServer, now: int, out: Path) -> list[str]:
+        program = [arg.format(out=out) for arg in self.runner]
+        return [*program, str(mbox), server.address, str(now)]
+
+    def version(self, out: Path) -> str:
+        ask = [arg.format(out=out) for arg in self.ask_version]
+        done = subprocess.run(ask, cwd=PEERS_DIR, capture_output=True, text=True, check=False)
+        return done.stdout.strip() or "?"
+
+
+PEERS = (
+    Peer("OpenDKIM", "C, libopendkim",
+         "apt-get install libopendkim-dev (brings libopendkim11), and a C compiler (cc)",
+         runner=("{out}/opendkim_loop",), ask_version=("{out}/opendkim_loop", "--version")),
+    Peer("Mail::DKIM", "Perl", "apt-get install libmail-dkim-perl (brings Net::DNS)",
+         runner=("perl", str(PEERS_DIR / "mail_dkim.pl")),
+         ask_version=("perl", "-MMail::DKIM", "-e", "print $Mail::DKIM::VERSION"),
+         probe=("perl", "-MMail::DKIM::Verifier", "-MNet::DNS", "-e", "1")),
+    Peer("mailauth", "node",
+         "npm ci --prefix bench/peers (mailauth 7.1.0 into bench/peers/node_modules)",
+         runner=("node", str(PEERS_DIR / "mailauth.mjs")),
+         ask_version=("node", "-p", "require('mailauth/package.json').version"),
+         probe=("node", "-e", "require.resolve('mailauth/lib/dkim/verify')")),
+)  # fmt: skip
+
+
+def _compile_opendkim(out: Path) -> str | None:
+    """Build bench/peers/opendkim_loop.c into out/ with the system cc; why not, if not."""
+    source, binary = PEERS_DIR / "opendkim_loop.c", out / "opendkim_loop"
+    if not shutil.which("cc"):
+        return "no C compiler (cc) to build bench/peers/opendkim_loop.c"
+    if not Path("/usr/include/opendkim/dkim.h").exists():
+        return "no libopendkim headers (/usr/include/opendkim/dkim.h)"
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+    cmd = ["cc", "-O2", "-Wall", "-D_GNU_SOURCE", "-I/usr/include/opendkim", "-o", str(binary),
+           str(source), "-lopendkim", "-lresolv"]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or ["?"])[0]
+        return f"bench/peers/opendkim_loop.c does not build: {first}"
+    return None
+
+
+@dataclass(frozen=True)
+class PeerVerdicts:
+    """A peer runner's output: its summary line and each signature's verdict."""
+
+    messages: int
+    signatures: int
+    passed: int
+    verdicts: dict[tuple[int, str, str, int], tuple[str, str]]  # (msg, d, s, nth) -> (result, why)
+
+
+def read_verdicts(path: Path) -> PeerVerdicts:
+    verdicts: dict[tuple[int, str, str, int], tuple[str, str]] = {}
+    summary: dict[str, int] = {}
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if line.startswith("summary "):
+                summary = {k: int(v) for k, v in (w.split("=") for w in line.split()[1:])}
+            elif len(fields) >= 5:
+                key = _signature_key(verdicts, int(fields[0]), fields[2], fields[3])
+                verdicts[key] = (fields[4], fields[5] if len(fields) > 5 else "")
+    if not summary:
+        raise SystemExit(f"{path}: no summary line (the runner did not finish)")
+    return PeerVerdicts(summary["messages"], summary["signatures"], summary["pass"], verdicts)
+
+
+def _signature_key(
+    seen: Mapping[tuple[int, str, str, int], object], message: int, d: str, s: str
+) -> tuple[int, str, str, int]:
+    """Signatures matched across programs by message, d= and s= (and which of the same)."""
+    nth = 0
+    while (message, d.lower(), s.lower(), nth) in seen:
+        nth += 1
+    return (message, d.lower(), s.lower(), nth)
+
+
+def scan_verdicts(jsonl: Path) -> dict[tuple[int, str, str, int], tuple[str, str]]:
+    verdicts: dict[tuple[int, str, str, int], tuple[str, str]] = {}
+    with jsonl.open(encoding="utf-8") as f:
+        for message, line in enumerate(f):
+            for sig in json.loads(line)["signatures"]:
+                key = _signature_key(verdicts, message, sig["domain"] or "", sig["selector"] or "")
+                verdicts[key] = (sig["result"], sig["reason"] or "")
+    return verdicts
+
+
+def agreement(
+    scan: dict[tuple[int, str, str, int], tuple[str, str]], peer: PeerVerdicts
+) -> tuple[int, int, Counter[tuple[str, str]], dict[tuple[str, str], list[int]]]:
+    """Per signature, pass against not pass: (agreeing, compared, the differences by
+    (scan's result and reason, the peer's), a few messages of each)."""
+    same, differ = 0, Counter[tuple[str, str]]()
+    examples = defaultdict[tuple[str, str], list[int]](list)
+    for key in scan.keys() | peer.verdicts.keys():
+        ours, theirs = scan.get(key, ("absent", "")), peer.verdicts.get(key, ("absent", ""))
+        if (ours[0] == "pass") == (theirs[0] == "pass") and "absent" not in (ours[0], theirs[0]):
+            same += 1
+            continue
+        kind = (" ".join(filter(None, ours)), " ".join(filter(None, theirs)))
+        differ[kind] += 1
+        if len(examples[kind]) < 3:
+            examples[kind].append(key[0])
+    return same, same + sum(differ.values()), differ, examples
 
 
 def main() -> None:
@@ -179,6 +316,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="scan --jobs (default 2)")
     parser.add_argument("--dkimpy-latency", type=float, action="append", metavar="MS",
                         help="DNS latency for dkimpy loop runs (repeatable; default 0)")  # fmt: skip
+    parser.add_argument("--peer-latency", type=float, action="append", metavar="MS",
+                        help="DNS latency for the peers' runs (repeatable; default 0)")  # fmt: skip
+    parser.add_argument("--peers", default="all", metavar="NAME,NAME",
+                        help="which peers: all (default), none, or some of "
+                        + ", ".join(p.name for p in PEERS))  # fmt: skip
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs each (default 1)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--before", type=Path, metavar="TREE",
@@ -190,9 +332,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--sizes",
-        default="2000,20000,200000",
         metavar="N,N",
-        help="with --shape: the corpus sizes (messages) to compare",
+        help="with --shape: the corpus sizes (messages) to compare (default 2000,20000,200000);"
+        " without: the same as --messages",
     )
     parser.add_argument("--dkimpy-loop", metavar="MBOX", help=argparse.SUPPRESS)
     parser.add_argument("--nameserver", help=argparse.SUPPRESS)
@@ -202,60 +344,89 @@ def main() -> None:
         return
 
     if args.shape:
-        memory(args.shape, [int(n) for n in args.sizes.split(",")], args.out, args.jobs)
+        sizes = args.sizes or "2000,20000,200000"
+        memory(args.shape, [int(n) for n in sizes.split(",")], args.out, args.jobs)
         return
 
     from corpus import generate
 
     latencies = args.latency if args.latency else [0.0, 20.0]
-    sizes = [int(n) for n in args.messages.split(",")]
+    sizes = [int(n) for n in (args.sizes or args.messages).split(",")]
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), "?")
     print(f"machine: {os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}")
-    peers = installed_peers()
-    for name, ok in peers.items():
-        print(
-            f"peer {PEERS[name][1]}: {'installed (no runner yet: not measured)' if ok else 'not installed'}"
-        )
+    wanted = {p.name for p in PEERS} if args.peers == "all" else set(args.peers.split(","))
+    wanted.discard("none")
+    if unknown := wanted - {p.name for p in PEERS}:
+        parser.error(f"--peers: no peer {', '.join(sorted(unknown))}")
+    peers = []
+    for peer in PEERS:
+        if peer.name not in wanted:
+            print(f"peer {peer.name} ({peer.language}): not asked for (--peers)")
+        elif why := peer.missing(args.out):
+            print(f"peer {peer.name} ({peer.language}): not installed ({why}; {peer.install})")
+        else:
+            peers.append(peer)
+            print(f"peer {peer.name} ({peer.language}): {peer.version(args.out)}, measured")
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    # (label, messages, latency in ms, command for a server): run in turns, `--repeat` rounds,
-    # so that load from elsewhere hits every configuration alike; keep each one's best.
-    Plan = tuple[str, int, float, Callable[[ZoneServer], list[str]], Path]
+    # (label, messages, latency in ms, command for a server, tree, where its output goes):
+    # run in turns, `--repeat` rounds, so that load from elsewhere hits every configuration
+    # alike; keep each one's best.
+    Plan = tuple[str, int, float, Callable[[ZoneServer], list[str]], Path, Path | None]
     plans: list[Plan] = []
     zone = None
+    corpora = {}
     for size in sizes:
         mbox, zone = generate(size, args.out)
         now = SIGN_TIME + size * 7 + 86400
+        corpora[size] = (mbox, now)
         print(f"corpus: {mbox.name}, {mbox.stat().st_size / 2**20:.1f} MiB, {size} messages")
         plans += [
             (f"scan -j {args.jobs}, {ms:g} ms DNS, {size}", size, ms,
-             lambda srv, mbox=mbox, now=now: scan_cmd(mbox, srv, now, args.jobs), ROOT)
+             lambda srv, mbox=mbox, now=now: scan_cmd(mbox, srv, now, args.jobs), ROOT, None)
             for ms in latencies
         ]  # fmt: skip
         if args.before:
             plans.append((f"before: scan -j {args.jobs}, 0 ms, {size}", size, 0.0,
                           lambda srv, mbox=mbox, now=now: scan_cmd(mbox, srv, now, args.jobs),
-                          args.before))  # fmt: skip
+                          args.before, None))  # fmt: skip
         plans += [
             (f"dkimpy loop, {ms:g} ms DNS, {size}", size, ms,
-             lambda srv, mbox=mbox: dkimpy_cmd(mbox, srv), ROOT)
+             lambda srv, mbox=mbox: dkimpy_cmd(mbox, srv), ROOT, None)
             for ms in args.dkimpy_latency or [0.0]
         ]  # fmt: skip
+        plans += [
+            (f"{peer.name}, {ms:g} ms DNS, {size}", size, ms,
+             lambda srv, peer=peer, mbox=mbox, now=now: peer.command(mbox, srv, now, args.out),
+             ROOT, args.out / f"peer-{peer.name.replace(':', '')}-{size}-{ms:g}ms.tsv")
+            for peer in peers
+            for ms in args.peer_latency or [0.0]
+        ]  # fmt: skip
     assert zone is not None
-    servers = {ms: ZoneServer([zone], latency=ms / 1000).start() for _, _, ms, _, _ in plans}
+    servers = {plan[2]: ZoneServer([zone], latency=plan[2] / 1000).start() for plan in plans}
     best: dict[str, Measured] = {}
     try:
         for _ in range(args.repeat):
-            for label, count, ms, command, tree in plans:
-                run = measure(label, command(servers[ms]), count, servers[ms], tree)
+            for label, count, ms, command, tree, output in plans:
+                run = measure(label, command(servers[ms]), count, servers[ms], tree, output)
                 if label not in best or run.seconds < best[label].seconds:
                     best[label] = run
+        if peers:  # scan's verdicts to hold the peers' to (not timed)
+            mbox, now = corpora[sizes[0]]
+            jsonl = args.out / f"scan-{sizes[0]}.jsonl"
+            cmd = scan_cmd(mbox, servers[0.0] if 0.0 in servers else next(iter(servers.values())),
+                           now, args.jobs)  # fmt: skip
+            cmd[cmd.index("--output") + 1] = str(jsonl)
+            subprocess.run(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)
     finally:
         for server in servers.values():
             server.stop()
-    results = [best[label] for label, *_ in plans]
+    results = [best[plan[0]] for plan in plans]
+    outputs = {plan[0]: plan[5] for plan in plans if plan[5]}
 
-    print(f"load average before the runs: {load} (other engineers' work shares the machine)")
+    after = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    print(f"load average before the runs: {load}, after: {after} (2 cores; other engineers'"
+          " work shares the machine: compare CPU ms per message)")  # fmt: skip
     print(f"\n{'run':<34} {'messages/s':>10} {'seconds':>8} {'CPU ms/msg':>10} "
           f"{'peak RSS':>9} {'DNS queries':>11}")  # fmt: skip
     for r in results:
@@ -271,19 +442,49 @@ def main() -> None:
         target = 6 if size >= 20000 else 4
         print(f"{size} messages: scan / dkimpy loop (0 ms): {scan0.rate / base.rate:.2f}x "
               f"messages/s (target >= {target}x); {base.cpu_ms / scan0.cpu_ms:.2f}x CPU per message")  # fmt: skip
+        for peer in PEERS:
+            run = best.get(f"{peer.name}, 0 ms DNS, {size}")
+            goal = " (target >= 2.5x)" if peer.name == "OpenDKIM" else ""
+            if run is None:
+                print(f"  scan / {peer.name} (0 ms): not measured (not installed or not asked"
+                      f" for){goal}")  # fmt: skip
+                continue
+            output = outputs[run.label]
+            got = read_verdicts(output)
+            if got.messages != size:
+                raise SystemExit(f"{run.label}: verified {got.messages} messages, not {size}")
+            print(f"  scan / {peer.name} (0 ms): {scan0.rate / run.rate:.2f}x messages/s{goal}; "
+                  f"{run.cpu_ms / scan0.cpu_ms:.2f}x CPU per message ({got.signatures} signatures,"
+                  f" {got.passed} pass)")  # fmt: skip
         for r in scans[1:]:
             print(
                 f"  {r.label} vs 0 ms: {r.seconds / scan0.seconds - 1:+.0%} time  (target <= +10%)"
-            )
-        if not peers["OpenDKIM"]:
-            print(
-                "  scan / OpenDKIM: not measured (opendkim-testmsg is not installed; target >= 2.5x)"
             )
         if scan0 is not first["scan"]:
             growth = scan0.peak_rss / first["scan"].peak_rss - 1
             print(
                 f"  peak RSS vs {first['scan'].messages} messages: {growth:+.0%}  (target within 20%)"
             )
+    if peers:
+        report_agreement(args.out / f"scan-{sizes[0]}.jsonl", peers, outputs, sizes[0])
+
+
+def report_agreement(
+    jsonl: Path, peers: list[Peer], outputs: dict[str, Path | None], size: int
+) -> None:
+    """Each peer's verdicts against scan's, per signature (pass or not), at the first size."""
+    ours = scan_verdicts(jsonl)
+    print(f"\nverdicts per signature against scan's ({size} messages, {len(ours)} signatures;"
+          " pass against not pass):")  # fmt: skip
+    for peer in peers:
+        output = next(path for label, path in outputs.items()
+                      if label.startswith(f"{peer.name}, ") and label.endswith(f" {size}"))  # fmt: skip
+        assert output is not None
+        same, compared, differ, examples = agreement(ours, read_verdicts(output))
+        print(f"  {peer.name}: {same}/{compared} agree ({same / compared:.2%})")
+        for (scan_says, peer_says), n in differ.most_common():
+            shown = ", ".join(f"#{m}" for m in examples[(scan_says, peer_says)])
+            print(f"    {n:>5}  scan: {scan_says:<32} {peer.name}: {peer_says}  (e.g. {shown})")
 
 
 def memory(shape: str, sizes: list[int], out: Path, jobs: int | None) -> None:
