@@ -827,3 +827,29 @@ def test_a_lookup_cancelled_at_shutdown_still_answers_its_waiter() -> None:
         waiter.join(timeout=10)
     assert not waiter.is_alive(), "the answers of a cancelled lookup never came"
     assert [name for name, _, _ in answered[0]] == [first.name]  # type: ignore[index]
+
+
+
+def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
+    dns_server: ZoneServer,
+) -> None:
+    """A worker reads the header section's receiver record once, for lookups() and for
+    analyze_message(): each fixture's report is the one analyze_message() makes by itself,
+    also where a passing ARC chain adds its sealers' results to the record."""
+    from analyzer import trace
+    from analyzer.model import RecordSource
+    from analyzer.pipeline import analyze_message
+    from analyzer.render.json import line, message_dict
+
+    server = [Nameserver(dns_server.host, dns_server.port)]
+    resolver = CachingResolver(DnsPythonResolver(server, timeout=0.3))
+    sealed = []
+    for name, raw in sorted(MESSAGES.items()):
+        msg = parse_message(raw)
+        alone = analyze_message(msg, resolver, now=int(NOW))
+        given = analyze_message(msg, resolver, now=int(NOW), receiver=trace.receiver_record(msg))
+        assert line(message_dict(given)) == line(message_dict(alone)), name
+        assert given.receiver == alone.receiver, name
+        if any(r.source is RecordSource.ARC for r in alone.receiver.results):
+            sealed.append(name)
+    assert sealed  # the case where the record is made again is among them
