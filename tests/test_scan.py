@@ -853,3 +853,19 @@ def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
         if any(r.source is RecordSource.ARC for r in alone.receiver.results):
             sealed.append(name)
     assert sealed  # the case where the record is made again is among them
+
+
+def test_the_public_suffix_list_is_parsed_before_the_workers_start() -> None:
+    """Parsed once, before forking (the workers inherit it) and before the main process's
+    DNS threads start: they would each parse it, racing for an unlocked cache."""
+    code = (
+        "from analyzer.classify import _psl\n"
+        "from analyzer.scan.schedule import start_workers\n"
+        "pool = start_workers(2)\n"
+        "print(_psl.cache_info().currsize)\n"
+        "pool.shutdown()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["1"], done.stderr
