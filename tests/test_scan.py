@@ -19,6 +19,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass as dataclasses_dataclass
+from dataclasses import field as dataclasses_field
 from pathlib import Path
 from typing import Any
 
@@ -829,7 +831,6 @@ def test_a_lookup_cancelled_at_shutdown_still_answers_its_waiter() -> None:
     assert [name for name, _, _ in answered[0]] == [first.name]  # type: ignore[index]
 
 
-
 def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
     dns_server: ZoneServer,
 ) -> None:
@@ -869,3 +870,32 @@ def test_the_public_suffix_list_is_parsed_before_the_workers_start() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert done.stdout.split() == ["1"], done.stderr
+
+
+def test_values_that_cross_processes_are_sent_as_field_values() -> None:
+    """multiprocessing's pickler sends the plan's requests and replies and the results as
+    (class, field values): no dataclasses __getstate__ per object. The same values arrive."""
+    from multiprocessing.reduction import ForkingPickler
+
+    from analyzer.model import DnsAnswer, DnsStatus
+
+    answer = DnsAnswer("s._domainkey.example.com", "TXT", DnsStatus.OK, ((b"v=DKIM1",),),
+                       (("a.example", "b.example"),), 300, "127.0.0.1:53", None)  # fmt: skip
+    row = scan_work.SignatureRow("example.com", "s", "author", "pass", None, "n", "noerror", False)
+    values = [
+        answer,
+        Lookup("example.com", spf=("192.0.2.1", "example.com", "a@example.com", "mx.example")),
+        row,
+        scan_work.ScanResult("-", "{}\n", 0, None, None, "example.com", (row,), 10, "none", 0),
+    ]
+    for value in values:
+        assert type(value) in ForkingPickler._extra_reducers
+        assert pickle.loads(bytes(ForkingPickler.dumps(value))) == value
+
+    @dataclasses_dataclass(frozen=True)
+    class Derived:
+        a: int
+        b: int = dataclasses_field(init=False, default=0)
+
+    with pytest.raises(TypeError):
+        scan_module.wire.register(Derived)

@@ -34,9 +34,13 @@ from typing import TYPE_CHECKING, Any
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
 from analyzer.model import DnsAnswer
 from analyzer.pipeline import Lookup, ask
+from analyzer.scan import wire
 
 if TYPE_CHECKING:
     from analyzer.scan.work import Settings
+
+wire.register(DnsAnswer)  # the plan's replies
+wire.register(Lookup)  # ... and requests
 
 DNS_THREADS = 32
 ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache keeps TTLs)

@@ -28,6 +28,7 @@ from analyzer.pipeline import Lookup, analyze, analyze_message, lookups
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
 from analyzer.render.json import line as json_line
+from analyzer.scan import wire
 from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver, ServiceClosed, Ticket
 from analyzer.scan.read import Partition
 from analyzer.signatures import extract
@@ -83,6 +84,10 @@ class ScanResult:
     size: int = 0
     arc: str | None = None  # the ARC chain's cv= (none, pass, fail), for the summary
     rotated: int = 0  # key_rotated findings: passed at delivery, key likely rotated since
+
+
+wire.register(SignatureRow)  # the results, worker to main process
+wire.register(ScanResult)
 
 
 def ignore_sigint() -> None:
