@@ -363,13 +363,17 @@ class LookupServer:
             if self._closed:
                 conn.close()
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            threading.Thread(
+                target=self._serve, args=(conn,), name="dns-serve", daemon=True
+            ).start()
 
     def _serve(self, conn: Connection) -> None:
         """One worker's requests: each plan's lookups start as soon as it arrives; the
         answers go back in order, from a thread of their own."""
         replies: queue.Queue[tuple[int, Any] | None] = queue.Queue()
-        sender = threading.Thread(target=self._answer, args=(conn, replies), daemon=True)
+        sender = threading.Thread(
+            target=self._answer, args=(conn, replies), name="dns-reply", daemon=True
+        )
         sender.start()
         while True:
             try:
