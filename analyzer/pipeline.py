@@ -18,6 +18,7 @@ from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import a_label, parse_message
 from analyzer.model import (
+    ArcCv,
     Classification,
     Clock,
     ClockSource,
@@ -75,20 +76,24 @@ def analyze_message(
     now: int | Clock,
     source: str = "-",
     signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
+    receiver: Receiver | None = None,
 ) -> Report:
     """analyze() of a message already parsed (and its signatures already extracted, when
-    `signatures` is given)."""
+    `signatures` is given; `receiver`: trace.receiver_record(msg), what the header section
+    alone shows, when already made for lookups())."""
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
-    boundary = trace.receiver(msg)
+    boundary = trace.receiver(msg) if receiver is None else replace(receiver, results=())
     when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
     lists = mailing_list(msg)  # read once: every signature is classified against it
     if signatures is None:
         signatures = extract(msg.headers)
     verdicts = tuple(_verdict(sig, msg, resolver, when, lists) for sig in signatures)
     chain = check_arc(msg, resolver, when)
-    receiver = trace.receiver_record(msg, chain, boundary)
+    # A passing ARC chain adds what its sealers recorded; otherwise the header section's own.
+    if receiver is None or chain.cv is ArcCv.PASS:
+        receiver = trace.receiver_record(msg, chain, boundary)
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     # SPF as the receiver recorded it and as of today (issue 13: spf.py, trace.py step 3).
     spf = spf_policy.for_message(msg, receiver, resolver)
@@ -204,6 +209,7 @@ class Lookup:
 def lookups(
     msg: ParsedMessage,
     signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
+    receiver: Receiver | None = None,
 ) -> list[Lookup]:
     """The lookups analyze_message() will make for `msg`, in the order it makes them: the
     key of each signature it verifies, the keys of the ARC sets, today's SPF, the DMARC
@@ -212,7 +218,7 @@ def lookups(
     The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
     ask nothing; ARC asks only when the message has a body and a well-formed chain. Which walks analyze() makes depends on the answers (only for a
     passing signature, under relaxed alignment, with a DMARC record): this lists each that
-    it may make."""
+    it may make. `receiver`: trace.receiver_record(msg), when the caller holds it."""
     if signatures is None:
         signatures = extract(msg.headers)
     found: list[Lookup] = []
@@ -232,7 +238,7 @@ def lookups(
             for s in collected.sets:
                 key(s.message_signature.selector, s.message_signature.domain, None)
                 key(s.seal.selector, s.seal.domain, None)
-    if planned := spf_policy.plan_message(msg):
+    if planned := spf_policy.plan_message(msg, receiver):
         found.append(Lookup(planned[1], spf=planned))
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         found.append(Lookup(msg.from_domain))

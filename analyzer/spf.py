@@ -156,11 +156,14 @@ def _identity(msg: ParsedMessage, rx: Receiver, recorded: SpfRecorded | None) ->
     return ip, helo, mailfrom, identity, domain, sender, skipped
 
 
-def plan_message(msg: ParsedMessage) -> tuple[str, str, str, str] | None:
+def plan_message(
+    msg: ParsedMessage, rx: Receiver | None = None
+) -> tuple[str, str, str, str] | None:
     """(client IP, domain, sender, HELO) today's check_host() will be asked for by
     for_message (pipeline.lookups: the scan's reader asks ahead, README "Performance");
-    None when for_message will not evaluate. The header section alone is enough."""
-    rx = trace.receiver_record(msg)
+    None when for_message will not evaluate. The header section alone is enough.
+    `rx`: trace.receiver_record(msg), when the caller holds it already."""
+    rx = rx or trace.receiver_record(msg)
     ip, helo, _, _, domain, sender, skipped = _identity(msg, rx, trace.recorded_spf(msg, rx))
     if skipped is not None or not ip or not domain:
         return None

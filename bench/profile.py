@@ -9,8 +9,10 @@ the machine does not count) by wrapping the functions the scan calls (no
 cProfile: its overhead would distort the split); the workers write their counters after
 each partition. The main process's and the workers' CPU time come from getrusage, so
 "other" is what no wrapper saw (start-up, the pool's hand-off and unpickling, waiting
-threads). `--before ROOT` runs the same scan from another tree (say the main branch) for
-its main-process / worker CPU split in the same run.
+threads); the main process's CPU is shown by thread too (the DNS service's threads: its
+lookup jobs, dns-serve and dns-reply), as each thread ends. `--before ROOT` runs the same
+scan from another tree (say the main branch) for its main-process / worker CPU split in
+the same run.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -102,6 +105,24 @@ def timed_partition(part: Any, dns: Any, settings: Any) -> Any:
     return results
 
 
+def thread_cpu() -> Counter[str]:
+    """CPU seconds of each thread of this process as it ends, by name (without the
+    pool's numbering): the main process's time apart from the stages wrapped."""
+    seconds: Counter[str] = Counter()
+    run = threading.Thread.run
+
+    def timed_run(self: threading.Thread) -> None:
+        try:
+            run(self)
+        finally:
+            seconds[self.name.split("_")[0].split(" ")[0].rstrip("0123456789-")] += (
+                time.thread_time()
+            )
+
+    threading.Thread.run = timed_run  # type: ignore[method-assign]
+    return seconds
+
+
 def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
     """The new tree's scan with every stage timed (runs in a child process of its own)."""
     from analyzer import pipeline, trace
@@ -153,6 +174,7 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
             yield part
 
     schedule.partitions = partitions
+    threads = thread_cpu()
     main.wrap(schedule.Summary, "add", "summary")
     written = [0]
 
@@ -184,6 +206,7 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     main.seconds.update(emitted.seconds)
+    time.sleep(0.5)  # the DNS pool's threads end after the run (shut down without waiting)
     (out / "main.json").write_text(
         json.dumps({
             "messages": summary.messages,
@@ -191,6 +214,7 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
             "main_cpu": me.ru_utime + me.ru_stime - cpu0.ru_utime - cpu0.ru_stime,
             "workers_cpu": kids.ru_utime + kids.ru_stime,
             "stages": main.seconds,
+            "threads": threads | {"main": time.thread_time()},
         })
     )  # fmt: skip
 
@@ -247,6 +271,9 @@ def report(folder: Path) -> None:
     print(f"  {'other (start-up, pool hand-off, unpickling)':<42} "
           f"{(run['main_cpu'] - seen) / n * 1000:>7.3f}")  # fmt: skip
     print(f"  {'CPU, main process in all':<42} {run['main_cpu'] / n * 1000:>7.3f}")
+    print(f"{'main process by thread (threads ended)':<44} {'ms/msg':>7}")
+    for name, s in sorted(run["threads"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<42} {s / n * 1000:>7.3f}")
     print(f"{'workers (summed over both)':<44} {'ms/msg':>7}")
     totals_ = {k for k in seconds if "(total)" in k}
     for stage, s in sorted(seconds.items(), key=lambda kv: -kv[1]):

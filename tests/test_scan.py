@@ -19,6 +19,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass as dataclasses_dataclass
+from dataclasses import field as dataclasses_field
 from pathlib import Path
 from typing import Any
 
@@ -827,3 +829,73 @@ def test_a_lookup_cancelled_at_shutdown_still_answers_its_waiter() -> None:
         waiter.join(timeout=10)
     assert not waiter.is_alive(), "the answers of a cancelled lookup never came"
     assert [name for name, _, _ in answered[0]] == [first.name]  # type: ignore[index]
+
+
+def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
+    dns_server: ZoneServer,
+) -> None:
+    """A worker reads the header section's receiver record once, for lookups() and for
+    analyze_message(): each fixture's report is the one analyze_message() makes by itself,
+    also where a passing ARC chain adds its sealers' results to the record."""
+    from analyzer import trace
+    from analyzer.model import RecordSource
+    from analyzer.pipeline import analyze_message
+    from analyzer.render.json import line, message_dict
+
+    server = [Nameserver(dns_server.host, dns_server.port)]
+    resolver = CachingResolver(DnsPythonResolver(server, timeout=0.3))
+    sealed = []
+    for name, raw in sorted(MESSAGES.items()):
+        msg = parse_message(raw)
+        alone = analyze_message(msg, resolver, now=int(NOW))
+        given = analyze_message(msg, resolver, now=int(NOW), receiver=trace.receiver_record(msg))
+        assert line(message_dict(given)) == line(message_dict(alone)), name
+        assert given.receiver == alone.receiver, name
+        if any(r.source is RecordSource.ARC for r in alone.receiver.results):
+            sealed.append(name)
+    assert sealed  # the case where the record is made again is among them
+
+
+def test_the_public_suffix_list_is_parsed_before_the_workers_start() -> None:
+    """Parsed once, before forking (the workers inherit it) and before the main process's
+    DNS threads start: they would each parse it, racing for an unlocked cache."""
+    code = (
+        "from analyzer.classify import _psl\n"
+        "from analyzer.scan.schedule import start_workers\n"
+        "pool = start_workers(2)\n"
+        "print(_psl.cache_info().currsize)\n"
+        "pool.shutdown()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.stdout.split() == ["1"], done.stderr
+
+
+def test_values_that_cross_processes_are_sent_as_field_values() -> None:
+    """multiprocessing's pickler sends the plan's requests and replies and the results as
+    (class, field values): no dataclasses __getstate__ per object. The same values arrive."""
+    from multiprocessing.reduction import ForkingPickler
+
+    from analyzer.model import DnsAnswer, DnsStatus
+
+    answer = DnsAnswer("s._domainkey.example.com", "TXT", DnsStatus.OK, ((b"v=DKIM1",),),
+                       (("a.example", "b.example"),), 300, "127.0.0.1:53", None)  # fmt: skip
+    row = scan_work.SignatureRow("example.com", "s", "author", "pass", None, "n", "noerror", False)
+    values = [
+        answer,
+        Lookup("example.com", spf=("192.0.2.1", "example.com", "a@example.com", "mx.example")),
+        row,
+        scan_work.ScanResult("-", "{}\n", 0, None, None, "example.com", (row,), 10, "none", 0),
+    ]
+    for value in values:
+        assert type(value) in ForkingPickler._extra_reducers
+        assert pickle.loads(bytes(ForkingPickler.dumps(value))) == value
+
+    @dataclasses_dataclass(frozen=True)
+    class Derived:
+        a: int
+        b: int = dataclasses_field(init=False, default=0)
+
+    with pytest.raises(TypeError):
+        scan_module.wire.register(Derived)

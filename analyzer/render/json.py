@@ -5,6 +5,7 @@ the source name lossless (render/escape.py, README "Output safety")."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -94,7 +95,9 @@ def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
 def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
     """A finding; its words in `lang` (English unless asked: the JSON is the same whatever
     the locale, and scripts read the code, never the words)."""
-    summary, explanation, remedy = words(f, lang)
+    # Finding's hash leaves its values out (a dict): with them in the key, findings that
+    # differ only in their values (each message's SPF client) do not share a hash chain.
+    summary, explanation, remedy, evidence = _worded(f, lang, tuple(f.values.items()))
     return {
         "code": f.code,
         "severity": f.severity.value,
@@ -103,8 +106,16 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
         "remedy": remedy,
         "permanent": f.permanent,
         "signature_index": f.signature_index,
-        "evidence": [describe(e, lang) for e in f.evidence],
+        "evidence": list(evidence),
     }
+
+
+@functools.lru_cache(maxsize=1024)
+def _worded(f: Finding, lang: str, values: object) -> tuple[str, str, str, tuple[str, ...]]:
+    """A finding's words and evidence lines, made once for equal findings: most recur from
+    message to message (a domain's DMARC alignment, a platform's signature, its DNS answer),
+    and wording them was half of building a scanned message's JSON object."""
+    return (*words(f, lang), tuple(describe(e, lang) for e in f.evidence))
 
 
 def dmarc_dict(d: Dmarc) -> dict[str, Any]:

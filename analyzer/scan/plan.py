@@ -34,9 +34,13 @@ from typing import TYPE_CHECKING, Any
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
 from analyzer.model import DnsAnswer
 from analyzer.pipeline import Lookup, ask
+from analyzer.scan import wire
 
 if TYPE_CHECKING:
     from analyzer.scan.work import Settings
+
+wire.register(DnsAnswer)  # the plan's replies
+wire.register(Lookup)  # ... and requests
 
 DNS_THREADS = 32
 ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache keeps TTLs)
@@ -359,13 +363,17 @@ class LookupServer:
             if self._closed:
                 conn.close()
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            threading.Thread(
+                target=self._serve, args=(conn,), name="dns-serve", daemon=True
+            ).start()
 
     def _serve(self, conn: Connection) -> None:
         """One worker's requests: each plan's lookups start as soon as it arrives; the
         answers go back in order, from a thread of their own."""
         replies: queue.Queue[tuple[int, Any] | None] = queue.Queue()
-        sender = threading.Thread(target=self._answer, args=(conn, replies), daemon=True)
+        sender = threading.Thread(
+            target=self._answer, args=(conn, replies), name="dns-reply", daemon=True
+        )
         sender.start()
         while True:
             try:

@@ -42,7 +42,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from analyzer.classify import classify
+from analyzer.classify import organizational_domain
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
@@ -69,9 +69,12 @@ IDLE = 0.05  # seconds without new input before a partial batch is sent (a pausi
 def start_workers(jobs: int, method: str | None = None) -> Executor:
     """The CPU stage. The first pool starts before any thread exists, so forking is safe
     (and cheap). A pool started again later (see Workers) spawns: the parent has threads."""
+    # The public suffix list, parsed once before forking: the workers inherit it, and the
+    # main process's DNS threads (DMARC lookups) do not each parse it as they start
+    # together (classify._psl's cache has no lock: 11 parses were seen, ~30 ms CPU each).
+    organizational_domain("example.com")
     if jobs <= 1 and method is None:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
-    classify("example.com", "example.com")  # loads the public suffix list once, before forking
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
     if method is None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

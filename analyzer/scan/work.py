@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from analyzer import trace
 from analyzer.dns import ResolverSpec
 from analyzer.errors import NotAMessageError
 from analyzer.message import parse_message
@@ -20,12 +21,14 @@ from analyzer.model import (
     MalformedSignature,
     Outcome,
     ParsedMessage,
+    Receiver,
     Report,
 )  # fmt: skip
 from analyzer.pipeline import Lookup, analyze, analyze_message, lookups
 from analyzer.render import csv as csv_render
 from analyzer.render.json import failure_dict, message_dict
 from analyzer.render.json import line as json_line
+from analyzer.scan import wire
 from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver, ServiceClosed, Ticket
 from analyzer.scan.read import Partition
 from analyzer.signatures import extract
@@ -83,6 +86,10 @@ class ScanResult:
     rotated: int = 0  # key_rotated findings: passed at delivery, key likely rotated since
 
 
+wire.register(SignatureRow)  # the results, worker to main process
+wire.register(ScanResult)
+
+
 def ignore_sigint() -> None:
     # Ctrl-C reaches the whole process group: the parent decides how to stop, and
     # a worker killed mid-message would break the pool.
@@ -96,6 +103,7 @@ class _Parsed:
     msg: ParsedMessage
     signatures: list[DkimSignature | MalformedSignature]
     ticket: Ticket | None = None  # the plan request its answers come with
+    receiver: Receiver | None = None  # trace.receiver_record(msg): made once, used twice
 
 
 def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) -> list[ScanResult]:
@@ -122,7 +130,7 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
         except Exception as e:  # a bug on one message must not stop a scan of millions
             results.append(internal_error(m.source, e, settings.fmt, len(m.raw)))
             continue
-        parsed.ticket = planner.ask(plan_message(parsed.msg, parsed.signatures))
+        parsed.ticket = planner.ask(plan_message(parsed))
         results.append(parsed)
     # Step 2: analyse and render each, once its answers are in.
     done = []
@@ -134,22 +142,24 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
     return done
 
 
-def plan_message(
-    msg: ParsedMessage, signatures: list[DkimSignature | MalformedSignature]
-) -> list[Lookup]:
+def plan_message(p: _Parsed) -> list[Lookup]:
     """pipeline.lookups, as a head start only: if it fails (a bug on a strange header),
-    analyze asks DNS for what it needs itself, and the message is analysed all the same."""
+    analyze asks DNS for what it needs itself, and the message is analysed all the same.
+    The receiver record it reads is kept for analyze_message (the same value it would make)."""
     try:
-        return lookups(msg, signatures)
+        p.receiver = trace.receiver_record(p.msg)
+        return lookups(p.msg, p.signatures, p.receiver)
     except Exception:
+        p.receiver = None
         return []
 
 
 def _analyzed(p: _Parsed, resolver: PrefetchedResolver, settings: Settings) -> ScanResult:
     try:
         report = analyze_message(
-            p.msg, resolver, now=settings.now, source=p.source, signatures=p.signatures
-        )
+            p.msg, resolver, now=settings.now, source=p.source, signatures=p.signatures,
+            receiver=p.receiver,
+        )  # fmt: skip
         return report_result(report, settings.fmt, p.size, settings.lang)
     except ServiceClosed:  # the run is over (Ctrl-C): nobody reads this partition
         raise
