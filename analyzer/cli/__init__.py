@@ -234,7 +234,7 @@ def main() -> NoReturn:
     whose full garbage collection walks every object the imports made (typer, pydantic,
     dnspython, the analysis: ~45,000) to find next to nothing. gc.freeze() moves them out
     of its reach; the modules are still torn down and the streams flushed as usual. That
-    is a sixth of `check`'s CPU time (bench/startup.py)."""
+    is ~80 ms of CPU in `check --zone` (bench/startup.py --phases)."""
     status = run()
     gc.freeze()
     sys.exit(status)
