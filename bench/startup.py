@@ -157,22 +157,24 @@ PHASES = (
 )
 
 
+def _shutdown_run(way: str, args: list[str]) -> tuple[list[float], float]:
+    """One `check` process ended `way` (freeze or plain): its start, CLI import and run()
+    CPU times (seconds), and the CPU time it spent after run() returned (getrusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-c", _PHASES, way, *args], cwd=ROOT,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    start, imported, command, done = (float(x) for x in proc.stderr.split()[-4:])
+    return [start, imported, command], cpu - done
+
+
 def _phases(args: list[str]) -> list[float]:
-    """Where one `check` process's CPU time goes, in seconds, as PHASES: the shutdown is
-    the process's CPU time (getrusage) after run() returned, once as main() ends it, once
-    without the freeze (a second process)."""
-    shutdown = []
-    for way in ("freeze", "plain"):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        proc = subprocess.run([sys.executable, "-c", _PHASES, way, *args], cwd=ROOT,
-                              capture_output=True, text=True, check=True)  # fmt: skip
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        start, imported, command, done = (float(x) for x in proc.stderr.split()[-4:])
-        shutdown.append(cpu - done)
-        if way == "freeze":
-            first = [start, imported, command]
-    return [*first, *shutdown]
+    """Where one `check` process's CPU time goes, in seconds, as PHASES (the shutdown
+    without the freeze from a second process)."""
+    first, frozen = _shutdown_run("freeze", args)
+    _, plain = _shutdown_run("plain", args)
+    return [*first, frozen, plain]
 
 
 def _compile(tree: Path) -> None:
