@@ -16,8 +16,9 @@ Besides the target:
 Bytecode: `pip install .` compiles every module it installs, so a user's run reads .pyc
 files; an editable install (this venv) does not, and with PYTHONDONTWRITEBYTECODE set
 (as on the shared machine) the interpreter would compile the analyzer from source in
-every run (~0.5x import dkim more: 3.32x against 2.79x at load 4.3). So the analyzer of each tree timed is compiled first
-(compileall, into its __pycache__/, which git ignores), as the installer would.
+every run: ~0.5x import dkim more (main's tree, load 4.3: 3.32x from source, 2.79x from
+.pyc). So the analyzer of each tree timed is compiled first (compileall, into its
+__pycache__/, which git ignores), as the installer would.
 
 --tree DIR adds `check --zone` run from the source tree DIR (`python -m analyzer` with
 PYTHONPATH=DIR), to compare versions in the same run; repeatable (`--tree . --tree
