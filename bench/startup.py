@@ -2,7 +2,7 @@
 """How fast `check` starts: one message with --zone, against `python -c "import dkim"`.
 
     python bench/startup.py              # 10 rounds, the medians and the ratio
-    python bench/startup.py --rounds 20 --importtime
+    python bench/startup.py --rounds 20 --importtime --phases
     python bench/startup.py --tree /tmp/old   # also another source tree (`git archive main`)
 
 Each round runs every program once, in turn (alternating, so a load that comes and goes
@@ -10,11 +10,15 @@ weighs on all of them alike); the figure is the median wall time of each, whole
 processes. The target (issue 15): `check --zone` at most 2.5x `import dkim`.
 
 Besides the target:
-- `check -h`: the command line alone, with none of the analysis imported;
-- what the --zone loopback server costs inside `check` (starting it, shutting it down),
-  timed in this process through the resolver factory the CLI uses. (A `--nameserver`
-  run against a server in this process is no measure of it: under load each query then
-  waits for this process to be scheduled.)
+- `python -c pass`: the interpreter alone (with this venv's site), the floor of both;
+- `check -h`: the command line alone, with none of the analysis imported.
+
+Bytecode: `pip install .` compiles every module it installs, so a user's run reads .pyc
+files; an editable install (this venv) does not, and with PYTHONDONTWRITEBYTECODE set
+(as on the shared machine) the interpreter would compile the analyzer from source in
+every run: ~0.5x import dkim more (main's tree, load 4.3: 3.32x from source, 2.79x from
+.pyc). So the analyzer of each tree timed is compiled first (compileall, into its
+__pycache__/, which git ignores), as the installer would.
 
 --tree DIR adds `check --zone` run from the source tree DIR (`python -m analyzer` with
 PYTHONPATH=DIR), to compare versions in the same run; repeatable (`--tree . --tree
@@ -22,6 +26,13 @@ PYTHONPATH=DIR), to compare versions in the same run; repeatable (`--tree . --tr
 
 --importtime adds, from `python -X importtime`, the import time of the heaviest modules
 `check --zone` loads (one run: indicative only).
+
+--phases adds where `check --zone`'s CPU time goes, each round in a fresh process
+(median of the rounds): the interpreter's start (before any of the tool's code), the
+command line modules (import analyzer.cli: typer), the command (run(): pydantic, the
+parse, the analysis's imports, the work, the report), and the shutdown after it, as the
+console entry point ends (analyzer.cli.main: gc.freeze(), then the interpreter's exit)
+and as it would end without the freeze.
 
 --typer adds what the command line library costs inside `check --zone`, each phase timed
 in a fresh process (median of the rounds): `import typer`; the CLI modules and check's
@@ -34,6 +45,7 @@ run pays it (the two before, together).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import statistics
@@ -43,9 +55,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from analyzer.dns import open_resolver  # noqa: E402
 
 CASE = ROOT / "fixtures" / "plain"
 TARGET = 2.5
@@ -126,45 +135,95 @@ def _typer_phases(args: list[str], cpu: bool) -> list[float]:
     return [*split, whole[3]]
 
 
+_PHASES = r"""
+import gc, os, sys, time
+started = time.process_time()  # the interpreter's start, before any of the tool's code
+from analyzer.cli import run
+imported = time.process_time()
+sys.stdout = open(os.devnull, "w")
+status = run(sys.argv[2:])
+done = time.process_time()
+sys.__stderr__.write(f"{started} {imported - started} {done - imported} {done}\n")
+sys.__stderr__.flush()
+if sys.argv[1] == "freeze":
+    gc.freeze()  # as analyzer.cli.main ends
+sys.exit(status)
+"""
+PHASES = (
+    "interpreter start",
+    "import analyzer.cli (typer)",
+    "the command: run()",
+    "shutdown (as main(): gc.freeze)",
+    "shutdown without the freeze",
+)
+
+
+def _shutdown_run(way: str, args: list[str]) -> tuple[list[float], float]:
+    """One `check` process ended `way` (freeze or plain): its start, CLI import and run()
+    CPU times (seconds), and the CPU time it spent after run() returned (getrusage)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-c", _PHASES, way, *args], cwd=ROOT,
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    start, imported, command, done = (float(x) for x in proc.stderr.split()[-4:])
+    return [start, imported, command], cpu - done
+
+
+def _phases(args: list[str]) -> list[float]:
+    """Where one `check` process's CPU time goes, in seconds, as PHASES (the shutdown
+    without the freeze from a second process)."""
+    first, frozen = _shutdown_run("freeze", args)
+    _, plain = _shutdown_run("plain", args)
+    return [*first, frozen, plain]
+
+
+def _compile(tree: Path) -> None:
+    """The .pyc files of `tree`'s analyzer, as `pip install .` writes them (see above)."""
+    if not compileall.compile_dir(tree / "analyzer", quiet=1):
+        raise SystemExit(f"{tree / 'analyzer'}: does not compile")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument("--tree", type=Path, action="append", default=[],
                         help="another source tree to time beside; repeatable")  # fmt: skip
+    parser.add_argument("--phases", action="store_true", help="where check's CPU time goes")
     parser.add_argument("--typer", action="store_true", help="what typer costs, by phase")
     args = parser.parse_args(argv)
     cli = _entry_point()
     message = str(CASE / "message.eml")
+    check_args = ["--zone", str(CASE / "zone"), message]
     programs = {
         'python -c "import dkim"': [sys.executable, "-c", "import dkim"],
-        "check --zone": [*cli, "check", "--zone", str(CASE / "zone"), message],
+        'python -c "pass"': [sys.executable, "-c", "pass"],
+        "check --zone": [*cli, "check", *check_args],
         "check -h": [*cli, "check", "-h"],
     }
     trees: dict[str, Path | None] = dict.fromkeys(programs)
     for tree in args.tree:
         name = f"check --zone ({tree.resolve().name})"
-        programs[name] = [sys.executable, "-m", "analyzer", "check", "--zone",
-                          str(CASE / "zone"), message]  # fmt: skip
+        programs[name] = [sys.executable, "-m", "analyzer", "check", *check_args]
         trees[name] = tree.resolve()
+    for tree in {ROOT, *(t.resolve() for t in args.tree)}:
+        _compile(tree)
     times: dict[str, list[float]] = {name: [] for name in programs}
     cpu: dict[str, list[float]] = {name: [] for name in programs}
-    zone_server: list[float] = []
     phases: list[list[float]] = []
-    phases_cpu: list[list[float]] = []
-    check_args = ["--zone", str(CASE / "zone"), message]
+    typer_wall: list[list[float]] = []
+    typer_cpu: list[list[float]] = []
     for _ in range(args.rounds):
         if args.typer:
-            phases.append(_typer_phases(check_args, cpu=False))
-            phases_cpu.append(_typer_phases(check_args, cpu=True))
+            typer_wall.append(_typer_phases(check_args, cpu=False))
+            typer_cpu.append(_typer_phases(check_args, cpu=True))
+        if args.phases:
+            phases.append(_phases(["check", *check_args]))
         for name, command in programs.items():
             wall, used = _run(command, trees[name])
             times[name].append(wall)
             cpu[name].append(used)
-        started = time.perf_counter()
-        with open_resolver([], 5.0, [CASE / "zone"]):
-            pass
-        zone_server.append(time.perf_counter() - started)
     base = statistics.median(times['python -c "import dkim"'])
     base_cpu = statistics.median(cpu['python -c "import dkim"'])
     print(f"median of {args.rounds}, alternating ({' '.join(cli)}; load {os.getloadavg()[0]:.1f}):")
@@ -173,19 +232,22 @@ def main(argv: list[str]) -> int:
         median, used = statistics.median(samples), statistics.median(cpu[name])
         print(f"  {name:<32} {median * 1000:6.1f} ms  {median / base:5.2f}x"
               f"  {used * 1000:6.1f} ms  {used / base_cpu:5.2f}x")  # fmt: skip
-    zone = statistics.median(times["check --zone"])
-    server = statistics.median(zone_server)
-    print(f"  of which the --zone loopback server (start + stop): {server * 1000:.1f} ms")
-    print(f"  without it: {(zone - server) * 1000:.1f} ms, {(zone - server) / base:.2f}x")
-    ratio = zone / base
+    ratio = statistics.median(times["check --zone"]) / base
     verdict = "met" if ratio <= TARGET else "not met"
     print(f"check --zone / import dkim = {ratio:.2f}x (target <= {TARGET}x: {verdict})")
+    if args.phases:
+        print(
+            f"where check --zone's CPU time goes (median of {args.rounds}, a fresh process each):"
+        )
+        for i, name in enumerate(PHASES):
+            used = statistics.median(p[i] for p in phases)
+            print(f"  {name:<38} {used * 1000:6.1f} ms  {used / base_cpu:5.2f}x import dkim")
     if args.typer:
         print(f"what typer costs in check --zone (median of {args.rounds}, a fresh process each):")
         print(f"  {'':<38} {'wall':>9}  {'/dkim':>5}  {'CPU':>9}  {'/dkim':>5}")
         for i, name in enumerate(TYPER_PHASES):
-            wall = statistics.median(p[i] for p in phases)
-            used = statistics.median(p[i] for p in phases_cpu)
+            wall = statistics.median(p[i] for p in typer_wall)
+            used = statistics.median(p[i] for p in typer_cpu)
             print(f"  {name:<38} {wall * 1000:6.1f} ms  {wall / base:5.2f}"
                   f"  {used * 1000:6.1f} ms  {used / base_cpu:5.2f}")  # fmt: skip
     if args.importtime:

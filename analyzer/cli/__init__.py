@@ -16,6 +16,7 @@ said in this tool's one-line style (`usage_error`), not as typer's usage box.
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import os
 import sys
@@ -227,5 +228,14 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 def main() -> NoReturn:
-    """Console entry point (pyproject [project.scripts])."""
-    sys.exit(run())
+    """Console entry point (pyproject [project.scripts]).
+
+    The command is done when run() returns: what is left is the interpreter's shutdown,
+    whose full garbage collections (Py_FinalizeEx runs two) walk every object the imports
+    made (typer, pydantic, dnspython, the analysis: ~45,000) to find next to nothing.
+    gc.freeze() moves them out of their reach; atexit handlers still run, the modules are
+    still torn down and the streams flushed as usual. That is ~80 ms of CPU in `check
+    --zone` under load (bench/startup.py --phases: shutdown 94 -> 16 ms)."""
+    status = run()
+    gc.freeze()
+    sys.exit(status)
