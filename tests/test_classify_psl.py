@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analyzer import classify
 from analyzer.classify import _psl, organizational_domain, same_organization
 from tests.conftest import FIXTURES, ROOT, message_domains
 
@@ -20,16 +21,8 @@ REALMAIL = ROOT.parent / "shared" / "realmail" / "messages"
 
 
 def _by_the_list(domain: str) -> str:
-    """organizational_domain() as it was, always asking the list."""
-    domain = domain.lower().rstrip(".")
-    unicode = domain
-    if "xn--" in domain:
-        with contextlib.suppress(UnicodeError):
-            unicode = domain.encode("ascii").decode("idna")
-    org = _psl().privatesuffix(unicode)
-    if org is None:
-        return domain
-    return ".".join(domain.split(".")[-(org.count(".") + 1) :])
+    """organizational_domain() as it was: always asking the list."""
+    return classify._by_the_list(domain.lower().rstrip("."))
 
 
 def _assert_same_answers(a: str, b: str) -> None:
