@@ -42,7 +42,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from analyzer.classify import organizational_domain
+from analyzer.classify import _psl
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
@@ -72,7 +72,7 @@ def start_workers(jobs: int, method: str | None = None) -> Executor:
     # The public suffix list, parsed once before forking: the workers inherit it, and the
     # main process's DNS threads (DMARC lookups) do not each parse it as they start
     # together (classify._psl's cache has no lock: 11 parses were seen, ~30 ms CPU each).
-    organizational_domain("example.com")
+    _psl()
     if jobs <= 1 and method is None:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).

@@ -1,0 +1,121 @@
+"""The public suffix list is parsed only when an answer needs it (issue 15, start-up): the
+short-cuts of organizational_domain() and same_organization() give the list's own answers."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer import classify
+from analyzer.classify import _psl, organizational_domain, same_organization
+from tests.conftest import FIXTURES, ROOT, message_domains
+
+REALMAIL = ROOT.parent / "shared" / "realmail" / "messages"
+
+
+def _by_the_list(domain: str) -> str:
+    """organizational_domain() as it was: always asking the list."""
+    return classify._by_the_list(domain.lower().rstrip("."))
+
+
+def _assert_same_answers(a: str, b: str) -> None:
+    assert organizational_domain(a) == _by_the_list(a), a
+    assert same_organization(a, b) is (_by_the_list(a) == _by_the_list(b)), (a, b)
+
+
+def _rule_names() -> list[str]:
+    """Names the list has rules for (wildcards and exceptions as plain names), some as
+    A-labels: the names whose answers the list decides."""
+    rules = [r.lstrip("!").removeprefix("*.") for r in _psl()._publicsuffix]
+    encoded = []
+    for r in rules[:400]:
+        with contextlib.suppress(UnicodeError):
+            encoded.append(r.encode("idna").decode("ascii"))
+    return sorted(set(rules) | set(encoded))
+
+
+_RULES = _rule_names()
+_LABEL = st.sampled_from(["", "a", "mail", "example", "www", "city", "xn--bcher-kva", "co", "uk"])
+
+
+def _name(labels: list[str], rule: str, upper: bool, dots: int) -> str:
+    name = ".".join([*labels, rule] if rule else labels)
+    return (name.upper() if upper else name) + "." * dots
+
+
+_NAME = st.builds(
+    _name,
+    st.lists(_LABEL, max_size=3),
+    st.one_of(st.just(""), st.sampled_from(_RULES)),
+    st.booleans(),
+    st.integers(0, 2),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_NAME, _NAME)
+def test_generated_names_get_the_lists_answers(a: str, b: str) -> None:
+    _assert_same_answers(a, b)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_NAME, st.lists(_LABEL, min_size=1, max_size=2))
+def test_names_under_one_another_get_the_lists_answers(a: str, more: list[str]) -> None:
+    # The pairs the last-two-labels test lets through: the list decides them.
+    _assert_same_answers(".".join([*more, a]), a)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [FIXTURES, REALMAIL],
+    ids=["fixtures", "realmail"],
+)
+def test_the_messages_domain_pairs_get_the_lists_answers(source: Path) -> None:
+    if not source.is_dir():
+        pytest.skip(f"{source} not present")
+    messages = sorted(source.glob("*/message.eml")) or sorted(source.glob("*.eml"))
+    assert messages
+    domains = sorted(message_domains(messages))
+    for a, b in itertools.product(domains, repeat=2):
+        _assert_same_answers(a, b)
+
+
+def test_check_of_equal_domains_parses_no_list(tmp_path: Path) -> None:
+    """d= equals the From domain, a name of two labels, and no Received field names a
+    receiver: check parses no list, and answers as before."""
+    plain = FIXTURES / "plain"
+    head, sep, body = (plain / "message.eml").read_bytes().partition(b"\n\n")
+    kept: list[bytes] = []
+    received = False
+    for line in head.split(b"\n"):
+        if line[:1] not in (b" ", b"\t"):
+            received = line.lower().startswith(b"received:")
+        if not received:
+            kept.append(line)
+    message = tmp_path / "message.eml"
+    message.write_bytes(b"\n".join(kept) + sep + body)
+    code = (
+        "import sys\n"
+        "from analyzer.cli import main\n"
+        f"sys.argv = ['dkim-analyzer', 'check', '--zone', {str(plain / 'zone')!r}, "
+        f"{str(message)!r}]\n"
+        "code = 0\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "from analyzer.classify import _psl\n"
+        "print('psl', _psl.cache_info().currsize, 'exit', code, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert "PASS" in done.stdout, done.stdout + done.stderr
+    assert done.stderr.split()[-4:] == ["psl", "0", "exit", "0"], done.stderr
