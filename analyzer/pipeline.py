@@ -14,10 +14,10 @@ from analyzer.diagnose import diagnose, dns_budget_findings
 from analyzer.diagnose_auth import auth_findings
 from analyzer.dns import BudgetResolver, Resolver
 from analyzer.dnssnapshot import RecordingResolver
+from analyzer.forensics import arc_findings, forensic_findings
 from analyzer.keys import fetch_key, key_name
 from analyzer.message import a_label, parse_message
 from analyzer.model import (
-    ArcChain,
     ArcCv,
     Classification,
     Clock,
@@ -26,7 +26,6 @@ from analyzer.model import (
     Dmarc,
     DmarcStatus,
     DnsAnswer,
-    Finding,
     KeyRecord,
     MalformedSignature,
     Outcome,
@@ -109,28 +108,14 @@ def analyze_message(
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
         *diagnose(msg, verdicts, dmarc=dmarc, receiver=receiver),
-        *_forensics(msg, verdicts, chain),
+        *forensic_findings(msg, verdicts),
+        *arc_findings(chain, msg, verdicts),
         *auth_findings(msg, verdicts, dmarc, spf, dmarc_result, arc_sets=len(chain.sets)),
         *dns_budget_findings(budget),
     ]
     return Report(source, msg, verdicts, worst_first(findings), when, dmarc=dmarc, arc=chain,
                   clock=clock, receiver=receiver, outcome=message_outcome(verdicts, dmarc),
                   spf=spf, dmarc_result=dmarc_result)  # fmt: skip
-
-
-def _forensics(
-    msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...], chain: ArcChain
-) -> list[Finding]:
-    """forensic_findings() and arc_findings(), importing forensics.py (~8 ms) only for a
-    message they find something in: a signature that did not pass, or a chain that failed
-    or passed with a failing signature (both find nothing otherwise)."""
-    failing = any(v.signature is not None and v.result is not Result.PASS for v in verdicts)
-    vouched = chain.cv is ArcCv.PASS and any(v.result is Result.FAIL for v in verdicts)
-    if not (failing or vouched or chain.cv is ArcCv.FAIL):
-        return []
-    from analyzer.forensics import arc_findings, forensic_findings
-
-    return [*forensic_findings(msg, verdicts), *arc_findings(chain, msg, verdicts)]
 
 
 def clock_for(receiver: Receiver, clock: Clock) -> tuple[int, ClockSource]:
@@ -231,9 +216,9 @@ def lookups(
     record, the tree walks of the signers' domains other than the From domain.
 
     The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
-    ask nothing; ARC asks only when the message has a body and a well-formed chain. Which walks analyze() makes depends on the answers (only for a
-    passing signature, under relaxed alignment, with a DMARC record): this lists each that
-    it may make. `receiver`: trace.receiver_record(msg), when the caller holds it."""
+    ask nothing; ARC asks only when the message has a body and a well-formed chain. Which
+    walks analyze() makes depends on the answers (only for a passing signature, under
+    relaxed alignment, with a DMARC record): this lists each that it may make. `receiver`: trace.receiver_record(msg), when the caller holds it."""
     if signatures is None:
         signatures = extract(msg.headers)
     found: list[Lookup] = []
