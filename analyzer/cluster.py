@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import re
 import threading
@@ -126,6 +127,7 @@ def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
 
     timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
+        from dask import config as dask_config
         from distributed import Client, LocalCluster
     except ImportError as e:
         raise UsageError("--cluster needs Dask: pip install 'dkim-analyzer[cluster]'") from e
@@ -134,22 +136,58 @@ def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         try:
             if spec.address is None:
-                cluster = stack.enter_context(
-                    LocalCluster(
-                        n_workers=spec.local_workers,
-                        threads_per_worker=1,  # the work is CPU-bound Python: one per process
-                        processes=True,
-                        dashboard_address=":0",  # any free port: 8787 may be taken
-                        silence_logs=logging.CRITICAL,
+                with dask_config.set(local_config()):
+                    _preload_forkserver()
+                    cluster = stack.enter_context(
+                        LocalCluster(
+                            n_workers=spec.local_workers,
+                            threads_per_worker=1,  # the work is CPU-bound Python: one per process
+                            processes=True,
+                            dashboard_address=":0",  # any free port: 8787 may be taken
+                            silence_logs=logging.CRITICAL,
+                        )
                     )
+                # The results straight from the workers (this machine), not through the
+                # scheduler: each partition's output crosses one connection, not two.
+                client = stack.enter_context(
+                    Client(cluster, timeout=timeout, direct_to_workers=True)
                 )
-                client = stack.enter_context(Client(cluster, timeout=timeout))
             else:
                 client = stack.enter_context(Client(spec.address, timeout=timeout))
         except (OSError, TimeoutError, ValueError) as e:
             where = spec.address or f"a LocalCluster of {spec.local_workers} workers"
             raise ClusterError(f"--cluster: cannot reach {where}: {e}") from e
         yield client
+
+
+def local_config() -> dict[str, object]:
+    """Dask settings for the LocalCluster `--cluster local` starts (an existing scheduler's
+    workers keep their own): less of Dask's own sampling, which competes for the cores
+    with the scan (bench/cluster.md has the figures)."""
+    settings: dict[str, object] = {
+        # The profiler walks the task thread's stack every 10 ms, in the worker's event
+        # loop: nobody reads its profiles here (there is no dashboard to show them).
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.tick.interval": "1s",  # the event-loop watchdog, 20 ms
+        "distributed.admin.system-monitor.interval": "2s",  # psutil's counters, 500 ms
+        # Tasks wait on the scheduler until a worker is free (queuing): none to steal.
+        "distributed.scheduler.work-stealing": False,
+    }
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # Workers forked from one process that imported Dask and the scan once, rather
+        # than spawned, each importing them again.
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    return settings
+
+
+def _preload_forkserver() -> None:
+    """The forkserver (if the workers start from one) imports the scan's modules too,
+    besides the packages Dask preloads there; nothing once it has started."""
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()  # sets Dask's own preload list, first
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["distributed", "analyzer.cluster"])
 
 
 # --- the inputs, through the scan's reader ------------------------------------------------
