@@ -77,6 +77,7 @@ MAX_LOCAL_WORKERS = 64
 # number of --output-dir files stay small (bench/cluster.md).
 TASK_MESSAGES = 512
 TASK_BYTES = 64 * 1024 * 1024
+TAIL_SHARE = 2  # the input's last tasks: at most its remaining bytes / (2 x worker threads)
 WINDOW = 2  # partitions in flight per worker thread
 POLL = 0.2  # seconds between looks at Ctrl-C while waiting for a partition
 PART_NAME = "part-{index:08d}.{ext}"  # --output-dir: one file per partition, in input order
@@ -305,20 +306,41 @@ def _finish(index: int, results: list[ScanResult], sink: OutputDir | None) -> Pa
 # --- the run, from the client ----------------------------------------------------------------
 
 
-def group(parts: Iterable[ScanPart]) -> Iterator[Partition]:
-    """Consecutive partitions of the scan, TASK_MESSAGES and TASK_BYTES at most a task."""
+def group(
+    parts: Iterable[ScanPart], total: int | None = None, threads: int = 1
+) -> Iterator[Partition]:
+    """Consecutive partitions of the scan, TASK_MESSAGES and TASK_BYTES at most a task.
+
+    With the input's size known (`total` bytes: mbox and .eml files), tasks shrink toward
+    the end, to at most what is left over TAIL_SHARE tasks per worker thread (guided
+    self-scheduling; one partition of the scan at least): the last ones do not keep one
+    worker busy for a whole large task while the others have nothing left to do."""
     batch: list[ScanPart] = []
-    count = size = index = 0
+    count = size = index = done = 0
+    limit = TASK_BYTES
     for part in parts:
-        if batch and (count + part.count > TASK_MESSAGES or size + part.size > TASK_BYTES):
+        if batch and (count + part.count > TASK_MESSAGES or size + part.size > limit):
             yield Partition(index, tuple(batch))
             index += 1
+            done += size
             batch, count, size = [], 0, 0
+        if not batch and total is not None:
+            limit = min(TASK_BYTES, (total - done) // (TAIL_SHARE * threads))
         batch.append(part)
         count += part.count
         size += part.size
     if batch:
         yield Partition(index, tuple(batch))
+
+
+def input_bytes(paths: Sequence[str]) -> int | None:
+    """The size of the inputs when all are local regular files (else None: unknown)."""
+    try:
+        if all(not is_url(p) and os.path.isfile(p) for p in paths):
+            return sum(os.path.getsize(p) for p in paths)
+    except OSError:
+        pass
+    return None
 
 
 Work = Callable[[Partition, DnsService, Settings, "OutputDir | None"], PartResult]
@@ -635,7 +657,8 @@ def _run(
 
     try:
         runner = Runner(client, settings, server.service, output_dir, stop, work)
-        return runner.run(group(scan_parts(paths)), emit) or stop.is_set()
+        tasks = group(scan_parts(paths), input_bytes(paths), threads(client))
+        return runner.run(tasks, emit) or stop.is_set()
     finally:
         server.close()
         if save_dns is not None:
