@@ -4,7 +4,8 @@
                                  (analyzer.scan.partitions: mbox byte ranges cut at message
                                  boundaries, batches of maildir / .eml paths; an fsspec URL
                                  is read here), and groups consecutive ones into tasks,
-                                 bounded in messages and bytes (never one task per message);
+                                 bounded in messages and bytes (never one task per message;
+                                 smaller toward the end of an input of known size);
                                  at most WINDOW tasks per worker thread are in flight
     DNS service                  the scan's own (analyzer.scan.LookupServer), on TCP: one
                                  cache for the run in this process, each key, DMARC record
