@@ -172,8 +172,6 @@ def local_config() -> dict[str, object]:
         "distributed.worker.profile.enabled": False,
         "distributed.admin.tick.interval": "1s",  # the event-loop watchdog, 20 ms
         "distributed.admin.system-monitor.interval": "2s",  # psutil's counters, 500 ms
-        # Tasks wait on the scheduler until a worker is free (queuing): none to steal.
-        "distributed.scheduler.work-stealing": False,
     }
     if "forkserver" in multiprocessing.get_all_start_methods():
         # Workers forked from one process that imported Dask and the scan once, rather
