@@ -4,7 +4,8 @@
                                  (analyzer.scan.partitions: mbox byte ranges cut at message
                                  boundaries, batches of maildir / .eml paths; an fsspec URL
                                  is read here), and groups consecutive ones into tasks,
-                                 bounded in messages and bytes (never one task per message);
+                                 bounded in messages and bytes (never one task per message;
+                                 smaller toward the end of an input of known size);
                                  at most WINDOW tasks per worker thread are in flight
     DNS service                  the scan's own (analyzer.scan.LookupServer), on TCP: one
                                  cache for the run in this process, each key, DMARC record
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import multiprocessing
 import os
 import re
 import threading
@@ -76,6 +78,7 @@ MAX_LOCAL_WORKERS = 64
 # number of --output-dir files stay small (bench/cluster.md).
 TASK_MESSAGES = 512
 TASK_BYTES = 64 * 1024 * 1024
+TAIL_SHARE = 2  # the input's last tasks: at most its remaining bytes / (2 x worker threads)
 WINDOW = 2  # partitions in flight per worker thread
 POLL = 0.2  # seconds between looks at Ctrl-C while waiting for a partition
 PART_NAME = "part-{index:08d}.{ext}"  # --output-dir: one file per partition, in input order
@@ -126,6 +129,7 @@ def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
 
     timeout = CONNECT_SECONDS if timeout is None else timeout
     try:
+        from dask import config as dask_config
         from distributed import Client, LocalCluster
     except ImportError as e:
         raise UsageError("--cluster needs Dask: pip install 'dkim-analyzer[cluster]'") from e
@@ -134,22 +138,56 @@ def connect(spec: ClusterSpec, timeout: float | None = None) -> Iterator[Any]:
     with contextlib.ExitStack() as stack:
         try:
             if spec.address is None:
-                cluster = stack.enter_context(
-                    LocalCluster(
-                        n_workers=spec.local_workers,
-                        threads_per_worker=1,  # the work is CPU-bound Python: one per process
-                        processes=True,
-                        dashboard_address=":0",  # any free port: 8787 may be taken
-                        silence_logs=logging.CRITICAL,
+                with dask_config.set(local_config()):
+                    _preload_forkserver()
+                    cluster = stack.enter_context(
+                        LocalCluster(
+                            n_workers=spec.local_workers,
+                            threads_per_worker=1,  # the work is CPU-bound Python: one per process
+                            processes=True,
+                            dashboard_address=":0",  # any free port: 8787 may be taken
+                            silence_logs=logging.CRITICAL,
+                        )
                     )
+                # The results straight from the workers (this machine), not through the
+                # scheduler: each partition's output crosses one connection, not two.
+                client = stack.enter_context(
+                    Client(cluster, timeout=timeout, direct_to_workers=True)
                 )
-                client = stack.enter_context(Client(cluster, timeout=timeout))
             else:
                 client = stack.enter_context(Client(spec.address, timeout=timeout))
         except (OSError, TimeoutError, ValueError) as e:
             where = spec.address or f"a LocalCluster of {spec.local_workers} workers"
             raise ClusterError(f"--cluster: cannot reach {where}: {e}") from e
         yield client
+
+
+def local_config() -> dict[str, object]:
+    """Dask settings for the LocalCluster `--cluster local` starts (an existing scheduler's
+    workers keep their own): less of Dask's own sampling, which competes for the cores
+    with the scan (bench/cluster.md has the figures)."""
+    settings: dict[str, object] = {
+        # The profiler walks the task thread's stack every 10 ms, in the worker's event
+        # loop: nobody reads its profiles here (there is no dashboard to show them).
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.tick.interval": "1s",  # the event-loop watchdog, 20 ms
+        "distributed.admin.system-monitor.interval": "2s",  # psutil's counters, 500 ms
+    }
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        # Workers forked from one process that imported Dask and the scan once, rather
+        # than spawned, each importing them again.
+        settings["distributed.worker.multiprocessing-method"] = "forkserver"
+    return settings
+
+
+def _preload_forkserver() -> None:
+    """The forkserver (if the workers start from one) imports the scan's modules too,
+    besides the packages Dask preloads there; nothing once it has started."""
+    from distributed.utils import get_mp_context
+
+    context = get_mp_context()  # sets Dask's own preload list, first
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["distributed", "analyzer.cluster"])
 
 
 # --- the inputs, through the scan's reader ------------------------------------------------
@@ -267,20 +305,41 @@ def _finish(index: int, results: list[ScanResult], sink: OutputDir | None) -> Pa
 # --- the run, from the client ----------------------------------------------------------------
 
 
-def group(parts: Iterable[ScanPart]) -> Iterator[Partition]:
-    """Consecutive partitions of the scan, TASK_MESSAGES and TASK_BYTES at most a task."""
+def group(
+    parts: Iterable[ScanPart], total: int | None = None, threads: int = 1
+) -> Iterator[Partition]:
+    """Consecutive partitions of the scan, TASK_MESSAGES and TASK_BYTES at most a task.
+
+    With the input's size known (`total` bytes: mbox and .eml files), tasks shrink toward
+    the end, to at most what is left over TAIL_SHARE tasks per worker thread (guided
+    self-scheduling; one partition of the scan at least): the last ones do not keep one
+    worker busy for a whole large task while the others have nothing left to do."""
     batch: list[ScanPart] = []
-    count = size = index = 0
+    count = size = index = done = 0
+    limit = TASK_BYTES
     for part in parts:
-        if batch and (count + part.count > TASK_MESSAGES or size + part.size > TASK_BYTES):
+        if batch and (count + part.count > TASK_MESSAGES or size + part.size > limit):
             yield Partition(index, tuple(batch))
             index += 1
+            done += size
             batch, count, size = [], 0, 0
+        if not batch and total is not None:
+            limit = min(TASK_BYTES, (total - done) // (TAIL_SHARE * threads))
         batch.append(part)
         count += part.count
         size += part.size
     if batch:
         yield Partition(index, tuple(batch))
+
+
+def input_bytes(paths: Sequence[str]) -> int | None:
+    """The size of the inputs when all are local regular files (else None: unknown)."""
+    try:
+        if all(not is_url(p) and os.path.isfile(p) for p in paths):
+            return sum(os.path.getsize(p) for p in paths)
+    except OSError:
+        pass
+    return None
 
 
 Work = Callable[[Partition, DnsService, Settings, "OutputDir | None"], PartResult]
@@ -597,7 +656,8 @@ def _run(
 
     try:
         runner = Runner(client, settings, server.service, output_dir, stop, work)
-        return runner.run(group(scan_parts(paths)), emit) or stop.is_set()
+        tasks = group(scan_parts(paths), input_bytes(paths), threads(client))
+        return runner.run(tasks, emit) or stop.is_set()
     finally:
         server.close()
         if save_dns is not None:

@@ -8,6 +8,7 @@ address, as `--cluster ADDRESS` reaches any scheduler. One test starts its own w
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import signal
@@ -43,7 +44,9 @@ MESSAGES = {
 
 
 def local_cluster(**config: object) -> Any:
-    with dask.config.set(config):
+    """A LocalCluster configured as `--cluster local` configures its own (forked workers,
+    without Dask's profiler), and `config`."""
+    with dask.config.set({**cluster_module.local_config(), **config}):
         return distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
             silence_logs=50,
@@ -196,6 +199,28 @@ def test_saved_dns_answers_the_rerun_offline_the_same(
     assert again.stdout.replace(f"zone file {saved}", "SERVER") == first.stdout.replace(
         dns_server.address, "SERVER"
     )
+
+
+def test_tasks_shrink_toward_the_end_of_an_input_of_known_size() -> None:
+    parts = [scan_read.MboxPart("a.mbox", 32 * k, ((0, 1000),) * 32, False) for k in range(64)]
+    sizes = [len(t.sources()) for t in cluster_module.group(parts, 64 * 32 * 1000, threads=2)]
+    assert sum(sizes) == 64 * 32
+    assert sizes[0] == cluster_module.TASK_MESSAGES and sizes[-1] == 32  # one partition
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) > 3
+    # Unknown size (a maildir, a URL): every task as large as the bounds allow.
+    sizes = [len(t.sources()) for t in cluster_module.group(parts)]
+    assert sizes == [cluster_module.TASK_MESSAGES] * 4
+    tasks = list(cluster_module.group(parts, 64 * 32 * 1000, threads=2))
+    assert [t.index for t in tasks] == list(range(len(tasks)))
+    assert [s for t in tasks for s in t.sources()] == [s for p in parts for s in p.sources()]
+
+
+def test_the_local_cluster_runs_without_dasks_profiler_its_workers_forked() -> None:
+    with cluster_module.connect(cluster_module.ClusterSpec(None, 1)) as client:
+        profiled = client.run(lambda dask_worker: "profile" in dask_worker.periodic_callbacks)
+        assert list(profiled.values()) == [False]
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            assert os.getpid() not in client.run(os.getppid).values()  # the forkserver's
 
 
 def test_usage_errors_and_an_unreachable_scheduler(
