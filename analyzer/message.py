@@ -34,6 +34,13 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 # name (=?é?q?x?=), HeaderParseError for base64 of length 1 mod 4 (both MessageError),
 # LookupError for an unknown charset, UnicodeError and ValueError for bad text.
 DECODE_ERRORS = (MessageError, ValueError, LookupError, UnicodeError, TypeError)
+# One mailbox written plainly (RFC 5322 §3.4): `addr`, `<addr>` or `Name <addr>` with an
+# atom or a simple quoted string (no comma, quote or backslash) for each word of the name,
+# addr a dot-atom "@" a host name. What getaddresses reads from it is addr itself.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_WORD = rf"(?:{_ATOM}|\"[^\"\\\r\n,]*\")"
+_PLAIN_ADDRESS = re.compile(rf"(?:{_WORD}(?:[ \t]+{_WORD})*[ \t]*)?<({_ADDR_SPEC})>|({_ADDR_SPEC})")
 _ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
@@ -142,7 +149,7 @@ def too_large(size: int | None = None) -> str:
 
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
-    text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    text = _unfolded(value)
     # decode_header() rescans to the end for every "=?" without a closing "?=" (32 s for
     # 160 KB): past a sane size or number of encoded words (RFC 2047 §2), show it as it is.
     if len(text) > _MAX_DECODED or text.count("=?") > _MAX_ENCODED_WORDS:
@@ -155,6 +162,12 @@ def field_text(value: bytes) -> str:
         # One malformed word (a truncating mailer cuts base64 anywhere) must not lose the
         # others, nor stop the analysis: decode word by word, a bad word shown as written.
         return _ENCODED_WORD.sub(lambda m: _word(m.group()), text)
+
+
+def _unfolded(value: bytes) -> str:
+    """Unfolding (RFC 5322 §2.2.3) removes each CRLF before WSP: two str.replace passes do
+    what the regex substitution r"\r\n(?=[ \t])" did (neither can make a match for the other)."""
+    return value.decode("utf-8", "replace").replace("\r\n ", " ").replace("\r\n\t", "\t").strip()
 
 
 def _decoded(text: str) -> str:
@@ -181,6 +194,14 @@ def from_domain(fields: list[HeaderField]) -> str | None:
 
 def _addresses(fields: list[HeaderField], name: str) -> list[str]:
     values = [field_text(f.value) for f in fields if f.lname == name]
+    plain = [_PLAIN_ADDRESS.fullmatch(v) for v in values]
+    if all(plain):  # each value one plainly written address: getaddresses finds just it
+        return [m[1] or m[2] for m in plain if m]
+    return _parsed_addresses(values)
+
+
+def _parsed_addresses(values: list[str]) -> list[str]:
+    """The addresses of header values, as getaddresses reads them."""
     # getaddresses() recurses once per ":" (group syntax, RFC 5322 §3.4) and hits the
     # recursion limit on a hostile value: then pick the addresses out by pattern.
     if sum(v.count(":") for v in values) > _MAX_GROUPS:

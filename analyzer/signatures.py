@@ -218,6 +218,11 @@ def dns_name(value: bytes) -> tuple[str, str | None]:
         text = value.decode("ascii").lower().rstrip(".")
         if len(text) <= MAX_NAME and _ASCII_NAME.match(text):
             return text, None
+    return _dns_name(value)
+
+
+def _dns_name(value: bytes) -> tuple[str, str | None]:
+    """dns_name, every check in turn, with what is wrong worded."""
     try:
         text = value.decode("utf-8").lower().rstrip(".")
     except UnicodeDecodeError:
