@@ -597,7 +597,12 @@ def boundary_client(msg: ParsedMessage, rx: Receiver) -> tuple[str | None, str |
     message from (RFC 5321 §4.4: `from` is the EHLO name, the TCP-info its address)."""
     if rx.boundary_index < 0:
         return None, None
-    hop = _parsed_hop(rx.boundary_index, msg.headers[rx.boundary_index].value)
+    return _client(rx.boundary_index, msg.headers[rx.boundary_index].value)
+
+
+@lru_cache(maxsize=4)  # asked 4 times a message: SPF plan and check, each with recorded_spf
+def _client(index: int, value: bytes) -> tuple[str | None, str | None]:
+    hop = _parsed_hop(index, value)
     helo = hop.helo.strip("[]").rstrip(".") if hop.helo else None
     return (str(_ip(hop.ip)) if hop.ip and _ip(hop.ip) else None), helo
 
