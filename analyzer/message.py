@@ -50,6 +50,11 @@ def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
         if b"\n" not in raw:
             return raw, LineEndings.CRLF
         return raw.replace(b"\n", b"\r\n"), LineEndings.LF
+    return _counted_crlf(raw)
+
+
+def _counted_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
+    """to_crlf of any bytes, decided by counting CRLF and LF."""
     crlf = raw.count(b"\r\n")
     bare = raw.count(b"\n") - crlf
     if not bare:

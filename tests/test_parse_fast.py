@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from analyzer import message, signatures, trace
 from analyzer.errors import NotAMessageError
-from analyzer.model import HeaderField, LineEndings
+from analyzer.model import HeaderField
 from tests.conftest import CORPUS, ROOT
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
@@ -42,16 +42,6 @@ def _outcome(parse: Callable[..., Any], *args: Any) -> Any:
         return ("TagListError", str(e), e.tag)
 
 
-def _careful_to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
-    """to_crlf as it was before its no-CR shortcut (the counts decide everything)."""
-    crlf = raw.count(b"\r\n")
-    bare = raw.count(b"\n") - crlf
-    if not bare:
-        return raw, LineEndings.CRLF
-    converted = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
-    return converted, LineEndings.LF if not crlf else LineEndings.MIXED
-
-
 # The comment pattern as it was (one character per step), against the possessive one.
 _OLD_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
 _OLD_FROM = re.compile(r"^\s*from\s+([^\s();]+)\s*(\((?:[^()\\]|\\.)*\))?", re.I)
@@ -63,7 +53,7 @@ def _old_unfolded(value: bytes) -> str:
 
 def _same_everywhere(raw: bytes) -> None:
     """Every fast path on one message agrees with its careful parser."""
-    assert message.to_crlf(raw) == _careful_to_crlf(raw)
+    assert message.to_crlf(raw) == message._counted_crlf(raw)
     data, _ = message.to_crlf(raw)
     fields, body_start = message.split_header_fields(data)
     assert (fields, body_start) == message._split_header_fields(data)
@@ -141,13 +131,13 @@ LINES = st.sampled_from([
 def test_header_sections(lines: list[str], end: str) -> None:
     block = ("\r\n".join(lines) + end).encode()
     assert message.split_header_fields(block) == message._split_header_fields(block)
-    assert message.to_crlf(block) == _careful_to_crlf(block)
+    assert message.to_crlf(block) == message._counted_crlf(block)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(raw=st.binary(max_size=60))
 def test_line_endings_of_any_bytes(raw: bytes) -> None:
-    assert message.to_crlf(raw) == _careful_to_crlf(raw)
+    assert message.to_crlf(raw) == message._counted_crlf(raw)
     assert message.split_header_fields(raw) == message._split_header_fields(raw)
 
 
