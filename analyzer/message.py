@@ -20,6 +20,10 @@ from analyzer.model import HeaderField, LineEndings, ParsedMessage
 MAX_MESSAGE_BYTES = 100 * 2**20
 # RFC 5322 §2.2 field name: printable ASCII except colon; obsolete syntax allows WSP before ":".
 _FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+)[ \t]*:")
+# A whole field as split_header_fields' fast path reads it: its name (with any WSP before
+# the colon, as the careful loop keeps it), then the value, its CRLF-ended continuation
+# lines included. [^\r\n]* stops at a bare CR or LF, so the match fails there.
+_WHOLE_FIELD = re.compile(rb"([\x21-\x39\x3b-\x7e]+[ \t]*):([^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*)")
 _MBOX_FROM = b"From "
 _MAX_GROUPS = 100
 _MAX_ENCODED_WORDS = 200
@@ -30,11 +34,27 @@ _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 # name (=?é?q?x?=), HeaderParseError for base64 of length 1 mod 4 (both MessageError),
 # LookupError for an unknown charset, UnicodeError and ValueError for bad text.
 DECODE_ERRORS = (MessageError, ValueError, LookupError, UnicodeError, TypeError)
+# One mailbox written plainly (RFC 5322 §3.4): `addr`, `<addr>` or `Name <addr>` with an
+# atom or a simple quoted string (no comma, quote or backslash) for each word of the name,
+# addr a dot-atom "@" a host name. What getaddresses reads from it is addr itself.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_WORD = rf"(?:{_ATOM}|\"[^\"\\\r\n,]*\")"
+_PLAIN_ADDRESS = re.compile(rf"(?:{_WORD}(?:[ \t]+{_WORD})*[ \t]*)?<({_ADDR_SPEC})>|({_ADDR_SPEC})")
 _ADDRESS = re.compile(r"(?<![^\s<>()\[\]\",;:@])[^\s<>()\[\]\",;:@]++@[^\s<>()\[\]\",;:@]++")
 
 
 def to_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
     """Read bare-LF text as a receiver saw it on the wire (CRLF), and say what it was."""
+    if b"\r" not in raw:  # one memchr pass: no CR, so every LF is a bare one
+        if b"\n" not in raw:
+            return raw, LineEndings.CRLF
+        return raw.replace(b"\n", b"\r\n"), LineEndings.LF
+    return _counted_crlf(raw)
+
+
+def _counted_crlf(raw: bytes) -> tuple[bytes, LineEndings]:
+    """to_crlf of any bytes, decided by counting CRLF and LF."""
     crlf = raw.count(b"\r\n")
     bare = raw.count(b"\n") - crlf
     if not bare:
@@ -50,6 +70,25 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     The body starts after the first empty line. A line that is neither a field nor a
     continuation ends the header section there, as MTAs treat it (no empty line: -1).
     """
+    # Fast path: a header section that is plainly well-formed (it starts with a field, ends
+    # with an empty line, and every line up to it is a field or a continuation, with no bare
+    # CR or LF) is split with one regex match per field. Anything else is the careful loop's.
+    end = block.find(b"\r\n\r\n")
+    if end > 0:
+        fields = []
+        pos, stop = 0, end + 2
+        match = _WHOLE_FIELD.match
+        while pos < stop and (m := match(block, pos, stop)):
+            fields.append(HeaderField(m[1], m[2]))
+            pos = m.end()
+        if pos == stop:
+            return fields, stop + 2
+    return _split_header_fields(block)
+
+
+def _split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
+    """split_header_fields, line by line: blank lines before the first field, an mbox
+    "From " line, a line that is no field, bare CR or LF, no empty line."""
     spans: list[list[Any]] = []  # [name, value start, value end]: sliced once at the end,
     pos = 0  # so a field folded over many lines is not copied once per line
     size = len(block)
@@ -81,13 +120,17 @@ def split_header_fields(block: bytes) -> tuple[list[HeaderField], int]:
     return [HeaderField(name, block[start:stop]) for name, start, stop in spans], body_start
 
 
-def parse_message(raw: bytes, *, headers_only: bool = False) -> ParsedMessage:
-    """Parse raw message bytes. Raises NotAMessageError when there is no header section."""
+def parse_message(raw: bytes, *, headers_only: bool = False, crlf: bool = False) -> ParsedMessage:
+    """Parse raw message bytes. Raises NotAMessageError when there is no header section.
+
+    `crlf`: the caller knows every line of `raw` ends in CRLF (sources.RawMessage.crlf), so
+    the line endings are not counted again (two passes over the message).
+    """
     if len(raw) > MAX_MESSAGE_BYTES:
         raise NotAMessageError(too_large(len(raw)))
     if b"\x00" in raw[:4096] and not re.match(rb"[\x21-\x7e]+:", raw):
         raise NotAMessageError("input is binary data, not an email message")
-    data, endings = to_crlf(raw)
+    data, endings = (raw, LineEndings.CRLF) if crlf else to_crlf(raw)
     fields, body_start = split_header_fields(data)
     if body_start == -2 or not fields:
         raise NotAMessageError("input does not start with a header field (Name: value)")
@@ -111,7 +154,7 @@ def too_large(size: int | None = None) -> str:
 
 def field_text(value: bytes) -> str:
     """A header value as text for display: unfolded, RFC 2047 decoded, never raising."""
-    text = re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+    text = _unfolded(value)
     # decode_header() rescans to the end for every "=?" without a closing "?=" (32 s for
     # 160 KB): past a sane size or number of encoded words (RFC 2047 §2), show it as it is.
     if len(text) > _MAX_DECODED or text.count("=?") > _MAX_ENCODED_WORDS:
@@ -124,6 +167,12 @@ def field_text(value: bytes) -> str:
         # One malformed word (a truncating mailer cuts base64 anywhere) must not lose the
         # others, nor stop the analysis: decode word by word, a bad word shown as written.
         return _ENCODED_WORD.sub(lambda m: _word(m.group()), text)
+
+
+def _unfolded(value: bytes) -> str:
+    """Unfolding (RFC 5322 §2.2.3) removes each CRLF before WSP: two str.replace passes do
+    what the regex substitution r"\r\n(?=[ \t])" did (neither can make a match for the other)."""
+    return value.decode("utf-8", "replace").replace("\r\n ", " ").replace("\r\n\t", "\t").strip()
 
 
 def _decoded(text: str) -> str:
@@ -150,6 +199,14 @@ def from_domain(fields: list[HeaderField]) -> str | None:
 
 def _addresses(fields: list[HeaderField], name: str) -> list[str]:
     values = [field_text(f.value) for f in fields if f.lname == name]
+    plain = [_PLAIN_ADDRESS.fullmatch(v) for v in values]
+    if all(plain):  # each value one plainly written address: getaddresses finds just it
+        return [m[1] or m[2] for m in plain if m]
+    return _parsed_addresses(values)
+
+
+def _parsed_addresses(values: list[str]) -> list[str]:
+    """The addresses of header values, as getaddresses reads them."""
     # getaddresses() recurses once per ":" (group syntax, RFC 5322 §3.4) and hits the
     # recursion limit on a hostile value: then pick the addresses out by pattern.
     if sum(v.count(":") for v in values) > _MAX_GROUPS:

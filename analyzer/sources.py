@@ -54,6 +54,9 @@ class RawMessage:
     raw: bytes
     error: str | None = None
     exit_code: int = 0  # for an error: 65 (not a message) or 66 (cannot be read)
+    # Every line of `raw` ends in CRLF (entry_message makes an mbox entry so): parse_message
+    # need not count line endings again (message.parse_message's `crlf`).
+    crlf: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +259,7 @@ def entry_message(
     if last and b"\r\n\r\n" not in raw:
         # Truncated: a message whose header section never ended is not headers-only input.
         return RawMessage(where, b"", "truncated: the mbox ends inside the message's header", 65)
-    return RawMessage(where, raw)
+    return RawMessage(where, raw, crlf=True)
 
 
 def _garbage(source: str, size: int) -> RawMessage:

@@ -122,7 +122,7 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
             results.append(_reader_error(m.source, m.error, m.exit_code, settings.fmt))
             continue
         try:
-            msg = parse_message(m.raw, headers_only=settings.headers_only)
+            msg = parse_message(m.raw, headers_only=settings.headers_only, crlf=m.crlf)
             parsed = _Parsed(m.source, len(m.raw), msg, extract(msg.headers))
         except NotAMessageError as e:
             results.append(failure_result(m.source, str(e), e.exit_code, settings.fmt, len(m.raw)))

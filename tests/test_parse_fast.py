@@ -1,0 +1,213 @@
+"""The parsers' fast paths give what their careful parsers give (issue 15, parse speed).
+
+Each fast path reads the plainly well-formed case with a few whole-buffer operations and
+hands everything else to the careful parser it sits in front of: these tests hold the two
+to the same result (every value, every error and its wording) on generated input and on
+every message of ../shared/realmail and ../shared/corpus (skipped when absent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analyzer import message, signatures, trace
+from analyzer.errors import NotAMessageError
+from analyzer.model import HeaderField
+from tests.conftest import CORPUS, ROOT
+
+REALMAIL = ROOT.parent / "shared" / "realmail"
+
+
+def _real_messages() -> list[Path]:
+    found = sorted(REALMAIL.glob("messages/*.eml")) if REALMAIL.is_dir() else []
+    return found + (sorted(CORPUS.rglob("*.eml")) if CORPUS.is_dir() else [])
+
+
+REAL = _real_messages()
+
+
+def _outcome(parse: Callable[..., Any], *args: Any) -> Any:
+    """What a parser returns, or the error it raises (type, words, tag), to compare."""
+    try:
+        return parse(*args)
+    except signatures.TagListError as e:
+        return ("TagListError", str(e), e.tag)
+
+
+# The comment pattern as it was (one character per step), against the possessive one.
+_OLD_COMMENT = re.compile(r"\((?:[^()\\]|\\.)*\)")
+_OLD_FROM = re.compile(r"^\s*from\s+([^\s();]+)\s*(\((?:[^()\\]|\\.)*\))?", re.I)
+
+
+def _old_unfolded(value: bytes) -> str:
+    return re.sub(r"\r\n(?=[ \t])", "", value.decode("utf-8", "replace")).strip()
+
+
+def _same_everywhere(raw: bytes) -> None:
+    """Every fast path on one message agrees with its careful parser."""
+    assert message.to_crlf(raw) == message._counted_crlf(raw)
+    data, _ = message.to_crlf(raw)
+    fields, body_start = message.split_header_fields(data)
+    assert (fields, body_start) == message._split_header_fields(data)
+    try:
+        assert message.parse_message(data, crlf=True) == message.parse_message(data)
+    except NotAMessageError:
+        with pytest.raises(NotAMessageError):
+            message.parse_message(data, crlf=True)
+    values = [message.field_text(f.value) for f in fields if f.lname == "from"]
+    assert message._addresses(fields, "from") == message._parsed_addresses(values)
+    for f in fields:
+        assert message._unfolded(f.value) == _old_unfolded(f.value)
+        if f.lname in ("dkim-signature", "arc-message-signature", "arc-seal"):
+            assert _outcome(signatures.parse_tag_list, f.value) == _outcome(
+                signatures._parse_tag_list, f.value
+            )
+        if f.lname == "dkim-signature":
+            for tag in ("d", "s"):
+                value = re.search(rb"(?:^|;)\s*" + tag.encode() + rb"\s*=([^;]*)", f.value)
+                if value:
+                    name = value[1].translate(None, b" \t\r\n")
+                    assert signatures.dns_name(name) == signatures._dns_name(name)
+        if f.lname == "received":
+            text = trace._unfold(f.value)
+            assert _OLD_COMMENT.sub(" ", text) == trace._COMMENT.sub(" ", text)
+            old, new = _OLD_FROM.match(text), trace._FROM.match(text)
+            assert (old and old.groups()) == (new and new.groups())
+            when = text.rpartition(";")[2].strip()
+            if when:
+                assert trace._date(when) == trace._parsed_date(when)
+
+
+@pytest.mark.skipif(not REAL, reason="../shared/realmail and ../shared/corpus are absent")
+@pytest.mark.parametrize("path", REAL, ids=lambda p: str(p.relative_to(p.parents[1])))
+def test_real_messages(path: Path) -> None:
+    _same_everywhere(path.read_bytes())
+
+
+# --- generated input ----------------------------------------------------------------------------
+
+FWS = st.sampled_from(["", " ", "\t", "\r\n ", "\r\n\t", "  ", "\r\n", "\n", "\r"])
+TAG_NAMES = st.sampled_from(["v", "a", "b", "bh", "c", "d", "h", "s", "t", "x", "l", "i", "q",
+                             "z", "A_1", "1a", "", "a b", "é", "b"])  # fmt: skip
+TAG_VALUES = st.sampled_from(["1", "rsa-sha256", "relaxed/simple", "example.com", "s1", "",
+                              "from:to", "AAAA", "AA AA", "=", "a=b", "x;y", "é"])  # fmt: skip
+
+
+@st.composite
+def tag_lists(draw: st.DrawFn) -> bytes:
+    specs = []
+    for _ in range(draw(st.integers(0, 8))):
+        spec = draw(FWS) + draw(TAG_NAMES) + draw(FWS)
+        if draw(st.integers(0, 9)):
+            spec += "=" + draw(FWS) + draw(TAG_VALUES) + draw(FWS)
+        specs.append(spec)
+    text = ";".join(specs) + draw(st.sampled_from(["", ";", "; ", ";\r\n", ";;", "\r\n"]))
+    return text.encode("utf-8")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.one_of(tag_lists(), st.binary(max_size=40)))
+def test_tag_lists(value: bytes) -> None:
+    assert _outcome(signatures.parse_tag_list, value) == _outcome(signatures._parse_tag_list, value)
+
+
+LINES = st.sampled_from([
+    "From: a@example.com", "Subject : hi", "X-A:", "To:b@example.com,", " folded", "\tfolded",
+    " ", "", "no colon here", "From mbox line", ":empty name", "Received: from x (y [192.0.2.1])",
+    "Na\rme: v", "Name: v\rv", "Name: v\nw", "DKIM-Signature: v=1; a=rsa-sha256",
+])  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(lines=st.lists(LINES, max_size=10), end=st.sampled_from(["", "\r\n", "\r\n\r\nbody"]))
+def test_header_sections(lines: list[str], end: str) -> None:
+    block = ("\r\n".join(lines) + end).encode()
+    assert message.split_header_fields(block) == message._split_header_fields(block)
+    assert message.to_crlf(block) == message._counted_crlf(block)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(raw=st.binary(max_size=60))
+def test_line_endings_of_any_bytes(raw: bytes) -> None:
+    assert message.to_crlf(raw) == message._counted_crlf(raw)
+    assert message.split_header_fields(raw) == message._split_header_fields(raw)
+
+
+ADDRESS_PARTS = st.sampled_from([
+    "a@example.com", "first.last@mail.example.org", "<a@example.com>", "News ", "\"Quoted\" ",
+    "\"A, B\" ", "J. Smith ", " ", "\t", "<", ">", "@", ",", ":", ";", "(c)", "\"", "\\", ".",
+    "a..b@x.example", "x@[192.0.2.1]", "é", "=?utf-8?q?x?=", "group:", "o'brien@example.com",
+])  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(values=st.lists(st.lists(ADDRESS_PARTS, max_size=6).map("".join), max_size=3))
+def test_addresses(values: list[str]) -> None:
+    fields = [HeaderField(b"From", b" " + v.encode() + b"\r\n") for v in values]
+    texts = [message.field_text(f.value) for f in fields]
+    assert message._addresses(fields, "from") == message._parsed_addresses(texts)
+    # and the careful path is getaddresses' own reading, for values of a sane size
+    expected = [a for _, a in getaddresses(texts) if "@" in a]
+    assert message._parsed_addresses(texts) == expected
+
+
+@settings(max_examples=2000, deadline=None)
+@given(value=st.lists(st.sampled_from(["\r\n", " ", "\t", "a", "\r", "\n", "=?", "é"]),
+                      max_size=12).map("".join))  # fmt: skip
+def test_unfolding(value: str) -> None:
+    data = value.encode()
+    assert message._unfolded(data) == _old_unfolded(data)
+
+
+NAME_PARTS = st.sampled_from(["example", "com", ".", "-", "_", "a" * 63, "a" * 64, "xn--bcher-kva",
+                              "bücher", "EXAMPLE", "..", "1", " ", "\xff"])  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(parts=st.lists(NAME_PARTS, max_size=8))
+def test_dns_names(parts: list[str]) -> None:
+    value = "".join(parts).encode("utf-8", "surrogateescape")
+    assert signatures.dns_name(value) == signatures._dns_name(value)
+
+
+def _dates() -> Iterator[st.SearchStrategy[str]]:
+    number = st.integers(0, 99).map(lambda n: f"{n:02d}")
+    yield st.builds(
+        lambda day, d, mon, y, h, m, s, sign, zone, tail: (
+            f"{day}{d} {mon} {y} {h}:{m}:{s} {sign}{zone:04d}{tail}"
+        ),
+        st.sampled_from(["", "Sun, ", "Mon, ", "Xyz, ", "Sun,"]),
+        st.integers(0, 40), st.sampled_from([*trace._MONTHS, "nov", "Foo"]),
+        st.integers(0, 10000), number, number, number, st.sampled_from("+-"),
+        st.integers(0, 9999), st.sampled_from(["", " (UTC)", "(UTC)", " x y", "\t(PST)"]),
+    )  # fmt: skip
+    yield st.text(max_size=30)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(when=st.one_of(*_dates()))
+def test_received_dates(when: str) -> None:
+    when = when.strip()
+    if when:
+        assert trace._date(when) == trace._parsed_date(when)
+
+
+COMMENT_PARTS = st.sampled_from(["(", ")", "\\", "\\(", "\\)", "a", " ", "from ", "x.example",
+                                 "[192.0.2.1]", "\r", "\n"])  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(parts=st.lists(COMMENT_PARTS, max_size=14))
+def test_comments(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert _OLD_COMMENT.sub(" ", text) == trace._COMMENT.sub(" ", text)
+    old, new = _OLD_FROM.match(text), trace._FROM.match(text)
+    assert (old and old.groups()) == (new and new.groups())
