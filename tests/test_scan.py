@@ -884,7 +884,7 @@ def test_values_that_cross_processes_are_sent_as_field_values() -> None:
     row = scan_work.SignatureRow("example.com", "s", "author", "pass", None, "n", "noerror", False)
     values = [
         answer,
-        Lookup("example.com", spf=("192.0.2.1", "example.com", "a@example.com", "mx.example")),
+        Lookup("example.com", spf=4),
         row,
         scan_work.ScanResult("-", "{}\n", 0, None, None, "example.com", (row,), 10, "none", 0),
     ]

@@ -5,7 +5,7 @@ once per run; a worker asks for all that its partition needs in one request.
     pipeline.lookups(msg) ...  -->  Lookups: one job per name per run, DNS_THREADS at once,
     (one request a partition)       pipeline.ask() through the run's CachingResolver
     PrefetchedResolver  <--------   the answers (small values), kept for LOOKUP_TABLE names
-    a miss: one query   -------->   the same CachingResolver
+    a miss: one query   -------->   the same CachingResolver (its answer kept too)
 
 The workers reach it through a DnsService: a socket address and a per-run key, picklable,
 so the same partition function runs in a local pool or elsewhere. If the service cannot
@@ -32,7 +32,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from typing import TYPE_CHECKING, Any
 
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
-from analyzer.model import DnsAnswer
+from analyzer.model import DnsAnswer, DnsStatus
 from analyzer.pipeline import Lookup, ask
 from analyzer.scan import wire
 
@@ -154,6 +154,10 @@ def _drop(dns: DnsService) -> None:
 # The answers this worker was sent, by lookup name: (until when, answers). A partition asks
 # the service only for the names it does not hold: after the first partitions, none.
 _known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+# ... and the single answers no plan foresaw (an SPF macro's name: %{i}, %{s}; a ptr), by
+# (name, type), kept as long: one query per name per worker, not one per message.
+_queried: OrderedDict[tuple[str, str], tuple[float, DnsAnswer]] = OrderedDict()
+_queried_lock = threading.Lock()  # a Dask worker runs partitions in several threads
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
@@ -175,6 +179,8 @@ class Planner:
         self._asked: set[str] = set()
         if dns is not None and _known_from[0] != dns.address:
             _known.clear()
+            with _queried_lock:
+                _queried.clear()
             _known_from[0] = dns.address
 
     def ask(self, lookups: list[Lookup]) -> Ticket | None:
@@ -231,22 +237,37 @@ class Planner:
 
 
 class _ServiceResolver:
-    """One query through the service (the run's cache); the worker's own resolver if not."""
+    """One query through the service (the run's cache), its answer kept for ASK_AGAIN
+    seconds as the plan's are (at most LOOKUP_TABLE, least recently used first out); the
+    worker's own resolver if the service cannot be reached."""
 
     def __init__(self, dns: DnsService, own: Resolver) -> None:
         self.dns = dns
         self.own = own
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        key = (_norm(name), rdtype.upper())
+        now = time.monotonic()
+        with _queried_lock:
+            held = _queried.get(key)
+            if held is not None and held[0] > now:
+                _queried.move_to_end(key)
+                return held[1]
         try:
             channel = _channel(self.dns)
             answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
-            return answer
         except ServiceClosed:
             raise
         except Exception:
             _drop(self.dns)
             return self.own.query(name, rdtype)
+        if answer.status is not DnsStatus.LOCAL:  # about this machine, not about the name
+            with _queried_lock:
+                _queried[key] = (now + ASK_AGAIN, answer)
+                _queried.move_to_end(key)
+                while len(_queried) > LOOKUP_TABLE:
+                    _queried.popitem(last=False)
+        return answer
 
 
 # --- the main process's side ------------------------------------------------------------
