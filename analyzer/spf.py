@@ -142,6 +142,7 @@ class Identity:
     domain: str | None
     sender: str
     skipped: str | None
+    family: int | None  # the client's address family as check_host() sees it: 4 or 6
 
 
 def identify(msg: ParsedMessage, rx: Receiver) -> Identity:
@@ -169,7 +170,8 @@ def identify(msg: ParsedMessage, rx: Receiver) -> Identity:
         skipped = f"the boundary client {ip} is an internal address (RFC 1918, loopback)"
     elif not domain:
         skipped = "no MAIL FROM (Return-Path) and no HELO name to check"
-    return Identity(recorded, ip, helo, mailfrom, identity, domain, sender, skipped)
+    family = None if address is None else _family(address)
+    return Identity(recorded, ip, helo, mailfrom, identity, domain, sender, skipped, family)
 
 
 def plan_message(
@@ -181,10 +183,9 @@ def plan_message(
     header section alone is enough. `rx`: trace.receiver_record(msg), and `found`:
     identify(msg, rx), when the caller holds them already."""
     found = found or identify(msg, rx or trace.receiver_record(msg))
-    address = _address(found.ip)
-    if found.skipped is not None or address is None or not found.domain:
+    if found.skipped is not None or found.family is None or not found.domain:
         return None
-    return found.domain.rstrip("."), _family(address)
+    return found.domain.rstrip("."), found.family
 
 
 def _family(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> int:

@@ -151,9 +151,10 @@ def _drop(dns: DnsService) -> None:
             held.conn.close()
 
 
-# The answers this worker was sent, by lookup name: (until when, answers). A partition asks
-# the service only for the names it does not hold: after the first partitions, none.
-_known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+# The answers this worker was sent, by lookup name: (until when, answers by (name, type), as
+# PrefetchedResolver holds them). A partition asks the service only for the names it does
+# not hold: after the first partitions, none.
+_known: OrderedDict[str, tuple[float, dict[tuple[str, str], DnsAnswer]]] = OrderedDict()
 # ... and the single answers no plan foresaw (an SPF macro's name: %{i}, %{s}; a ptr), by
 # (name, type), kept as long: one query per name per worker, not one per message.
 _queried: OrderedDict[tuple[str, str], tuple[float, DnsAnswer]] = OrderedDict()
@@ -190,13 +191,14 @@ class Planner:
         now = time.monotonic()
         missing: list[Lookup] = []
         for lookup in lookups:
-            if lookup.name in self._asked:
+            name = lookup.name
+            if name in self._asked:
                 continue
-            self._asked.add(lookup.name)
-            held = _known.get(lookup.name)
+            self._asked.add(name)
+            held = _known.get(name)
             if held is not None and held[0] > now:
-                _known.move_to_end(lookup.name)
-                self._take(held[1])
+                _known.move_to_end(name)
+                self.resolver.answers.update(held[1])
             else:
                 missing.append(lookup)
         if not missing:
@@ -226,14 +228,12 @@ class Planner:
             return
         now = time.monotonic()
         for name, seconds, answers in sent:
-            self._take(answers)
-            _known[name] = (now + seconds, answers)
+            by_name = PrefetchedResolver.by_name(answers)
+            self.resolver.answers.update(by_name)
+            _known[name] = (now + seconds, by_name)
             _known.move_to_end(name)
         while len(_known) > LOOKUP_TABLE:
             _known.popitem(last=False)
-
-    def _take(self, answers: Iterable[DnsAnswer]) -> None:
-        self.resolver.answers.update(PrefetchedResolver.by_name(answers))
 
 
 class _ServiceResolver:
