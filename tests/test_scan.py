@@ -883,7 +883,7 @@ def test_many_clients_and_senders_of_one_spf_domain_make_one_spf_lookup(
     assert results == [(ip, "pass" if ip != "203.0.113.9" else "softfail") for ip, _ in _SENDS]
     # The key, SPF, the From domain's DMARC record, the tree walk of amazonses.com.
     assert jobs == 4
-    assert [kind for kind, *_ in sent] == ["plan"]  # the plan held every answer
+    assert [kind for kind, *_ in sent] == ["plan"], sent  # the plan held every answer
     assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
 
 
@@ -903,7 +903,7 @@ def test_an_spf_macro_gives_checks_verdict_and_is_asked_once_per_name(
     assert jobs == 4
     singles = sorted(args for kind, *args in sent if kind == "query")
     assert singles == [[f"{ip}._spf.outlet.example", "A"] for ip in sorted(_CLIENTS)]
-    assert [kind for kind, *_ in sent].count("plan") == 1
+    assert [kind for kind, *_ in sent].count("plan") == 1, sent
     assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
 
 
@@ -917,6 +917,35 @@ def test_spf_lookup_is_known_by_the_clients_address_family(client: str, name: st
     raw = _SES.replace(b"[54.240.8.30]", f"[{client}]".encode())
     planned = [lk.name for lk in lookups(parse_message(raw)) if lk.spf]
     assert planned == [f"{name} bounce.outlet.example"]
+
+
+def test_a_lookups_answers_stay_known_from_the_moment_its_job_ends() -> None:
+    """The service tells a worker how long a lookup's answers stay known (ASK_AGAIN) as
+    soon as the job's result() returns; they were stored by a done-callback that may run
+    after that, and a worker told 0 s asked the same name again in its next partition.
+    Frequent thread switches make that moment come often."""
+    from analyzer.scan.plan import ASK_AGAIN, Lookups
+
+    n = 1000
+    zone = "$TTL 300\n" + "".join(
+        f'_dmarc.d{i}.example. IN TXT "v=DMARC1; p=none"\n' for i in range(n)
+    )
+    interval = sys.getswitchinterval()
+    with ZoneServer(texts=[zone]) as server:
+        resolver = CachingResolver(DnsPythonResolver([Nameserver(server.host, server.port)]))
+        lookups = Lookups(resolver, threads=4)
+        try:
+            sys.setswitchinterval(1e-6)
+            told = []
+            for i in range(n):
+                lookup = Lookup(f"d{i}.example")  # its DMARC record
+                told += [
+                    seconds for _, seconds, _ in lookups.answers([(lookup, lookups.get(lookup))])
+                ]
+        finally:
+            sys.setswitchinterval(interval)
+            lookups.close()
+    assert len(told) == n and min(told) > ASK_AGAIN - 60, sorted(told)[:5]
 
 
 def test_a_lookup_cancelled_at_shutdown_still_answers_its_waiter() -> None:

@@ -309,8 +309,8 @@ class Lookups:
             running = self._running.get(name)
             if running is not None:
                 return running
-            running = self._running[name] = self.pool.submit(_guarded, lookup, self.resolver)
-        running.add_done_callback(functools.partial(self._store, name))
+            running = self._running[name] = self.pool.submit(self._job, lookup)
+        running.add_done_callback(functools.partial(self._forget, name))
         return running
 
     def answers(
@@ -335,15 +335,24 @@ class Lookups:
             found.append((name, max(left, 0.0), g))
         return found
 
-    def _store(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
+    def _job(self, lookup: Lookup) -> tuple[DnsAnswer, ...]:
+        """A lookup job, its answers kept before its Future is done: `answers` reads how long
+        they stay known as soon as result() returns, and a done-callback may run after that
+        (a lifetime of 0 s there made the worker ask the same name again)."""
+        answers = _guarded(lookup, self.resolver)
         with self._lock:
-            self._running.pop(name, None)
-            if future.cancelled():
-                return
-            self._answers[name] = (self.resolver.clock() + ASK_AGAIN, future.result())
-            self._answers.move_to_end(name)
+            self._running.pop(lookup.name, None)
+            self._answers[lookup.name] = (self.resolver.clock() + ASK_AGAIN, answers)
+            self._answers.move_to_end(lookup.name)
             while len(self._answers) > LOOKUP_TABLE:
                 self._answers.popitem(last=False)
+        return answers
+
+    def _forget(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
+        """A job that did not end in _job's own way (cancelled at shutdown) is not running."""
+        with self._lock:
+            if self._running.get(name) is future:
+                del self._running[name]
 
     def __len__(self) -> int:
         with self._lock:
