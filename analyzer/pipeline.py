@@ -77,10 +77,12 @@ def analyze_message(
     source: str = "-",
     signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
     receiver: Receiver | None = None,
+    spf_identity: spf_policy.Identity | None = None,
 ) -> Report:
     """analyze() of a message already parsed (and its signatures already extracted, when
     `signatures` is given; `receiver`: trace.receiver_record(msg), what the header section
-    alone shows, when already made for lookups())."""
+    alone shows, and `spf_identity`: spf.identify(msg, receiver), when already made for
+    lookups())."""
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
@@ -94,9 +96,10 @@ def analyze_message(
     # A passing ARC chain adds what its sealers recorded; otherwise the header section's own.
     if receiver is None or chain.cv is ArcCv.PASS:
         receiver = trace.receiver_record(msg, chain, boundary)
+        spf_identity = None  # made from the record given, not from this one
     # The From domain's DMARC record: what alignment the domain asks of DKIM (RFC 7489 §6.6.3).
     # SPF as the receiver recorded it and as of today (issue 13: spf.py, trace.py step 3).
-    spf = spf_policy.for_message(msg, receiver, resolver)
+    spf = spf_policy.for_message(msg, receiver, resolver, spf_identity)
     dmarc = dmarc_result = None
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         found = dmarc_policy.lookup(resolver, msg.from_domain)
@@ -184,21 +187,22 @@ def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None)
 class Lookup:
     """One lookup analyze() makes for a message, with the questions that follow from its
     answer: a key (and the probes made when it gives no usable key), the From domain's
-    DMARC record (and its tree walk), today's SPF check_host() (`spf`: client IP, domain,
-    sender, HELO; with its domain's tree walk), or the tree walk of a signer's domain
-    (`walk`). Small and picklable."""
+    DMARC record (and its tree walk), what today's SPF check_host() of a domain may ask
+    (`spf`: the client's address family, 4 or 6; spf.prefetch, with the domain's tree
+    walk), or the tree walk of a signer's domain (`walk`). Small and picklable."""
 
     domain: str
     selector: str | None = None  # a key's selector
     from_domain: str | None = None  # a key's probes also ask under the From domain
-    spf: tuple[str, str, str, str] | None = None
+    spf: int | None = None  # the SPF client's address family
     walk: bool = False
 
     @property
     def name(self) -> str:
-        """What the lookup is known by: one Lookup per name is made per run."""
+        """What the lookup is known by: one Lookup per name is made per run (one per SPF
+        domain and address family, whatever the client, sender and HELO)."""
         if self.spf is not None:
-            return f"spf {' '.join(self.spf)}"
+            return f"spf{self.spf} {self.domain}"
         if self.walk:
             return f"walk {self.domain}"
         if self.selector is None:
@@ -210,6 +214,7 @@ def lookups(
     msg: ParsedMessage,
     signatures: Sequence[DkimSignature | MalformedSignature] | None = None,
     receiver: Receiver | None = None,
+    spf_identity: spf_policy.Identity | None = None,
 ) -> list[Lookup]:
     """The lookups analyze_message() will make for `msg`, in the order it makes them: the
     key of each signature it verifies, the keys of the ARC sets, today's SPF, the DMARC
@@ -218,7 +223,11 @@ def lookups(
     The same rule as analyze_message(): malformed signatures and those past MAX_SIGNATURES
     ask nothing; ARC asks only when the message has a body and a well-formed chain. Which
     walks analyze() makes depends on the answers (only for a passing signature, under
-    relaxed alignment, with a DMARC record): this lists each that it may make. `receiver`: trace.receiver_record(msg), when the caller holds it."""
+    relaxed alignment, with a DMARC record): this lists each that it may make. SPF's is
+    what check_host() of the domain may need, for any client: its terms that depend on
+    the client or the sender (macros, ptr) are asked as check_host() reaches them.
+    `receiver`: trace.receiver_record(msg), and `spf_identity`: spf.identify(msg,
+    receiver), when the caller holds them."""
     if signatures is None:
         signatures = extract(msg.headers)
     found: list[Lookup] = []
@@ -238,8 +247,8 @@ def lookups(
             for s in collected.sets:
                 key(s.message_signature.selector, s.message_signature.domain, None)
                 key(s.seal.selector, s.seal.domain, None)
-    if planned := spf_policy.plan_message(msg, receiver):
-        found.append(Lookup(planned[1], spf=planned))
+    if planned := spf_policy.plan_message(msg, receiver, spf_identity):
+        found.append(Lookup(planned[0], spf=planned[1]))
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
         found.append(Lookup(msg.from_domain))
         own = a_label(msg.from_domain.lower().rstrip("."))
@@ -251,10 +260,10 @@ def lookups(
 def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:
     """Every answer `lookup` gets from `resolver`, through the same functions analyze()
     calls: fetch_key, then probe_key when no record holds a usable key; dmarc.lookup;
-    spf.prefetch (check_host and its tree walk); dmarc.walk_lookups."""
+    spf.prefetch (spf.lint's check_host and the tree walk); dmarc.walk_lookups."""
     recorder = RecordingResolver(resolver)
     if lookup.spf is not None:
-        spf_policy.prefetch(recorder, *lookup.spf)
+        spf_policy.prefetch(recorder, lookup.domain, lookup.spf)
     elif lookup.walk:
         dmarc_policy.walk_lookups(recorder, lookup.domain)
     elif lookup.selector is None:

@@ -112,25 +112,42 @@ class _Term:
     cidr6: int | None = None
 
 
-def for_message(msg: ParsedMessage, rx: Receiver, resolver: Resolver) -> SpfCheck:
+def for_message(
+    msg: ParsedMessage, rx: Receiver, resolver: Resolver, found: Identity | None = None
+) -> SpfCheck:
     """SPF for one message: the trusted receiver's recorded spf= (trace.recorded_spf) and
     today's check_host() for the client and HELO of the boundary Received field and the
     final Return-Path (else the MAIL FROM the receiver recorded). Headers-only input is
-    the same: all of it is in the header."""
-    recorded = trace.recorded_spf(msg, rx)
-    ip, helo, mailfrom, identity, domain, sender, skipped = _identity(msg, rx, recorded)
+    the same: all of it is in the header. `found`: identify(msg, rx), when the caller
+    holds it (made for plan_message)."""
+    found = found or identify(msg, rx)
     today = None
-    if skipped is None and ip and domain:
-        today = check_host(resolver, ip, domain, sender, helo)
-    return SpfCheck(ip, helo, mailfrom, identity, domain, rx.boundary, recorded, today, skipped)
+    if found.skipped is None and found.ip and found.domain:
+        today = check_host(resolver, found.ip, found.domain, found.sender, found.helo)
+    return SpfCheck(found.ip, found.helo, found.mailfrom, found.identity, found.domain,
+                    rx.boundary, found.recorded, today, found.skipped)  # fmt: skip
 
 
-_Identity = tuple[str | None, str | None, str | None, str, str | None, str, str | None]
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What for_message checks for one message, read from its header section: the client
+    and HELO of the boundary Received field, the MAIL FROM (else the HELO) identity and its
+    domain, what the receiver recorded, and why it is not checked when `skipped` is set."""
+
+    recorded: SpfRecorded | None
+    ip: str | None
+    helo: str | None
+    mailfrom: str | None
+    identity: str  # "mailfrom" or "helo"
+    domain: str | None
+    sender: str
+    skipped: str | None
+    family: int | None  # the client's address family as check_host() sees it: 4 or 6
 
 
-def _identity(msg: ParsedMessage, rx: Receiver, recorded: SpfRecorded | None) -> _Identity:
-    """(ip, helo, mailfrom, identity, domain, sender, skipped): what for_message checks,
-    and why not when `skipped` is not None."""
+def identify(msg: ParsedMessage, rx: Receiver) -> Identity:
+    """The Identity of `msg` as seen by the receiver record `rx` (trace.receiver_record)."""
+    recorded = trace.recorded_spf(msg, rx)
     ip, helo = trace.boundary_client(msg, rx)
     mailfrom = trace.return_path(msg)
     if mailfrom is None and recorded is not None and recorded.mailfrom:
@@ -153,40 +170,54 @@ def _identity(msg: ParsedMessage, rx: Receiver, recorded: SpfRecorded | None) ->
         skipped = f"the boundary client {ip} is an internal address (RFC 1918, loopback)"
     elif not domain:
         skipped = "no MAIL FROM (Return-Path) and no HELO name to check"
-    return ip, helo, mailfrom, identity, domain, sender, skipped
+    family = None if address is None else _family(address)
+    return Identity(recorded, ip, helo, mailfrom, identity, domain, sender, skipped, family)
 
 
 def plan_message(
-    msg: ParsedMessage, rx: Receiver | None = None
-) -> tuple[str, str, str, str] | None:
-    """(client IP, domain, sender, HELO) today's check_host() will be asked for by
-    for_message (pipeline.lookups: the scan's reader asks ahead, README "Performance");
-    None when for_message will not evaluate. The header section alone is enough.
-    `rx`: trace.receiver_record(msg), when the caller holds it already."""
-    rx = rx or trace.receiver_record(msg)
-    ip, helo, _, _, domain, sender, skipped = _identity(msg, rx, trace.recorded_spf(msg, rx))
-    if skipped is not None or not ip or not domain:
+    msg: ParsedMessage, rx: Receiver | None = None, found: Identity | None = None
+) -> tuple[str, int] | None:
+    """(domain, client address family: 4 or 6) of the check_host() for_message will make
+    (pipeline.lookups: the scan asks ahead what check_host() may need for that domain,
+    once per run, README "Performance"); None when for_message will not evaluate. The
+    header section alone is enough. `rx`: trace.receiver_record(msg), and `found`:
+    identify(msg, rx), when the caller holds them already."""
+    found = found or identify(msg, rx or trace.receiver_record(msg))
+    if found.skipped is not None or found.family is None or not found.domain:
         return None
-    return ip, domain, sender, helo or ""
+    return found.domain.rstrip("."), found.family
 
 
-# RFC 6676's MCAST-TEST-NET: an address no SPF record lists, so that every term is evaluated.
+def _family(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> int:
+    """4 or 6, as check_host() evaluates the client (§5: an IPv4-mapped client is IPv4)."""
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return 4 if mapped is not None else address.version
+
+
+# Addresses no SPF record lists, so that every term is evaluated: RFC 6676's MCAST-TEST-NET
+# (IPv4) and its IPv6 multicast documentation prefix ff0X::db8:0:0/96.
 LINT_ADDRESS = "233.252.0.255"
+LINT_ADDRESS6 = "ff0e::db8:0:ff"
 
 
-def lint(resolver: Resolver, domain: str) -> SpfEvaluation:
+def lint(resolver: Resolver, domain: str, family: int = 4) -> SpfEvaluation:
     """`dns DOMAIN`: the domain's SPF record evaluated for a sender it does not list, which
-    makes check_host() read every term: its syntax, DNS-querying terms and void lookups."""
+    makes check_host() read every term: its syntax, DNS-querying terms and void lookups
+    (`family` 6: for an IPv6 client, whose a and mx terms ask AAAA)."""
     domain = domain.lower().rstrip(".")
-    return check_host(resolver, LINT_ADDRESS, domain, f"postmaster@{domain}", domain)
+    address = LINT_ADDRESS6 if family == 6 else LINT_ADDRESS
+    return check_host(resolver, address, domain, f"postmaster@{domain}", domain)
 
 
-def prefetch(resolver: Resolver, ip: str, domain: str, sender: str, helo: str) -> list[DnsAnswer]:
-    """The DNS answers of one check_host() and of its domain's DMARC tree walk (scan)."""
+def prefetch(resolver: Resolver, domain: str, family: int) -> list[DnsAnswer]:
+    """The DNS answers a check_host() of `domain` for a client of `family` is likely to
+    need (scan asks them once per run, not once per message): lint()'s, which reads every
+    term (includes, redirect, the names of a and mx), and the domain's DMARC tree walk.
+    What depends on the client or the sender (the macros %{i} %{s} %{l} %{h}, ptr, %{p})
+    is not foreseen: the scan's worker asks those names one at a time."""
     from analyzer.dmarc import walk_lookups
 
-    return [*check_host(resolver, ip, domain, sender, helo).answers,
-            *walk_lookups(resolver, domain)]  # fmt: skip
+    return [*lint(resolver, domain, family).answers, *walk_lookups(resolver, domain)]
 
 
 def _address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

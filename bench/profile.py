@@ -141,6 +141,8 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
         (trace, "receiver_record", "trace: receiver record"),
         (pipeline.dmarc_policy, "lookup", "DMARC lookup (from the plan)"),
         (pipeline.dmarc_policy, "evaluate", "DMARC evaluate"),
+        (pipeline.spf_policy, "for_message", "SPF: check_host (answers from the plan)"),
+        (pipeline.spf_policy, "identify", "SPF: client and identity"),
         (pipeline, "diagnose", "diagnose"),
         (pipeline, "forensic_findings", "forensics (failing signatures)"),
         (pipeline, "classify", "classify"),

@@ -808,6 +808,146 @@ def test_the_partition_function_alone_is_a_scan(
     assert merged == whole and merged.messages == len(names)
 
 
+# --- SPF asked once per domain, not once per message (issue 15) ---------------------------
+
+_SES = (FIXTURES / "spf-ses-custom-mail-from" / "message.eml").read_bytes()
+_SES_ZONE = "\n".join(
+    line
+    for line in (FIXTURES / "spf-ses-custom-mail-from" / "zone").read_text().splitlines()
+    if not line.startswith("bounce.outlet.example.")  # each test publishes its own record
+)
+# (boundary client, Return-Path local-part): three clients, a new sender every message.
+_CLIENTS = ["54.240.8.30", "198.51.100.7", "203.0.113.9"]
+_SENDS = [(_CLIENTS[i % 3], f"bounce-{i:03d}") for i in range(12)]
+
+
+def _sent_by(ip: str, local: str) -> bytes:
+    """The SES fixture as sent by another client and MAIL FROM of the same domain (neither
+    field is signed: its signature still verifies)."""
+    raw = _SES.replace(b"[54.240.8.30]", f"[{ip}]".encode())
+    return re.sub(
+        rb"<[^@<>]+@bounce\.outlet\.example>", f"<{local}@bounce.outlet.example>".encode(), raw
+    )
+
+
+def _scan_in_partitions(
+    raws: list[bytes], zone: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[dict[str, Any]], int, list[tuple[Any, ...]], Counter[tuple[str, str]]]:
+    """scan_partition over partitions of 4 messages with the run's DNS service: the JSONL
+    (the same bytes as check's code path), the number of lookup jobs the service ran, every
+    request the worker sent it, and how many times DNS was asked each (name, type)."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 4)
+    mbox = tmp_path / "spf.mbox"
+    mbox.write_bytes(to_mbox(*raws))
+    sent: list[tuple[Any, ...]] = []
+    real_send = scan_plan._Channel.send
+
+    def send(self: Any, request: tuple[Any, ...]) -> int:
+        sent.append(request)
+        return real_send(self, request)
+
+    monkeypatch.setattr(scan_plan._Channel, "send", send)
+    with ZoneServer(texts=[zone]) as dns:
+        ns = Nameserver(dns.host, dns.port)
+        settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, dns=ResolverSpec((ns,)))
+        server = scan_module.LookupServer(CachingResolver(DnsPythonResolver([ns], timeout=5.0)))
+        try:
+            lines = [
+                r.output
+                for part in scan_module.partitions([str(mbox)])
+                for r in scan_module.scan_partition(part, server.service, settings)
+            ]
+            jobs = len(server.lookups)
+        finally:
+            server.close()
+        asked = Counter((q.name, q.rdtype) for q in dns.queries)
+        assert "".join(lines).encode() == _reference([str(mbox)], dns.address, int(NOW))
+    return jsonl("".join(lines)), jobs, sent, asked
+
+
+def test_many_clients_and_senders_of_one_spf_domain_make_one_spf_lookup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SPF's lookup is known by its domain (and the client's address family): 12 messages
+    of one MAIL FROM domain from 3 clients and 12 senders make one SPF lookup job, and the
+    worker asks the service once (its first message), not once per message."""
+    record = 'bounce.outlet.example. IN TXT "v=spf1 include:amazonses.com a:relay.outlet.example mx:outlet.example ~all"'
+    zone = "\n".join([_SES_ZONE, record, "relay.outlet.example. IN A 198.51.100.7",
+                      "outlet.example. IN MX 10 mx.outlet.example.",
+                      "mx.outlet.example. IN A 192.0.2.25"])  # fmt: skip
+    raws = [_sent_by(ip, local) for ip, local in _SENDS]
+    planned = {lk.name for raw in raws for lk in lookups(parse_message(raw)) if lk.spf}
+    assert planned == {"spf4 bounce.outlet.example"}
+    got, jobs, sent, asked = _scan_in_partitions(raws, zone, tmp_path, monkeypatch)
+    results = [(m["spf"]["client_ip"], m["spf"]["today"]["result"]) for m in got]
+    assert results == [(ip, "pass" if ip != "203.0.113.9" else "softfail") for ip, _ in _SENDS]
+    # The key, SPF, the From domain's DMARC record, the tree walk of amazonses.com.
+    assert jobs == 4
+    assert [kind for kind, *_ in sent] == ["plan"], sent  # the plan held every answer
+    assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
+
+
+def test_an_spf_macro_gives_checks_verdict_and_is_asked_once_per_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record whose names depend on the client (%{i}) cannot be asked ahead: check_host
+    asks them as it reaches them, with the same verdicts as check; the worker keeps each
+    answer, so each name crosses to the service once, not once per message or partition."""
+    record = 'bounce.outlet.example. IN TXT "v=spf1 exists:%{i}._spf.outlet.example ~all"'
+    zone = "\n".join([_SES_ZONE, record, "54.240.8.30._spf.outlet.example. IN A 127.0.0.2",
+                      "203.0.113.9._spf.outlet.example. IN A 127.0.0.2"])  # fmt: skip
+    raws = [_sent_by(ip, local) for ip, local in _SENDS]
+    got, jobs, sent, asked = _scan_in_partitions(raws, zone, tmp_path, monkeypatch)
+    results = [(m["spf"]["client_ip"], m["spf"]["today"]["result"]) for m in got]
+    assert results == [(ip, "softfail" if ip == "198.51.100.7" else "pass") for ip, _ in _SENDS]
+    assert jobs == 4
+    singles = sorted(args for kind, *args in sent if kind == "query")
+    assert singles == [[f"{ip}._spf.outlet.example", "A"] for ip in sorted(_CLIENTS)]
+    assert [kind for kind, *_ in sent].count("plan") == 1, sent
+    assert set(asked.values()) == {1}, [k for k, n in asked.items() if n > 1]
+
+
+@pytest.mark.parametrize(
+    ("client", "name"),
+    [("54.240.8.30", "spf4"), ("2001:db8::25", "spf6"), ("::ffff:54.240.8.30", "spf4")],
+)
+def test_spf_lookup_is_known_by_the_clients_address_family(client: str, name: str) -> None:
+    """An IPv6 client's a and mx terms ask AAAA, not A: its own lookup; an IPv4-mapped
+    client is an IPv4 client (RFC 7208 §5)."""
+    raw = _SES.replace(b"[54.240.8.30]", f"[{client}]".encode())
+    planned = [lk.name for lk in lookups(parse_message(raw)) if lk.spf]
+    assert planned == [f"{name} bounce.outlet.example"]
+
+
+def test_a_lookups_answers_stay_known_from_the_moment_its_job_ends() -> None:
+    """The service tells a worker how long a lookup's answers stay known (ASK_AGAIN) as
+    soon as the job's result() returns; they were stored by a done-callback that may run
+    after that, and a worker told 0 s asked the same name again in its next partition.
+    Frequent thread switches make that moment come often."""
+    from analyzer.scan.plan import ASK_AGAIN, Lookups
+
+    n = 1000
+    zone = "$TTL 300\n" + "".join(
+        f'_dmarc.d{i}.example. IN TXT "v=DMARC1; p=none"\n' for i in range(n)
+    )
+    interval = sys.getswitchinterval()
+    with ZoneServer(texts=[zone]) as server:
+        resolver = CachingResolver(DnsPythonResolver([Nameserver(server.host, server.port)]))
+        lookups = Lookups(resolver, threads=4)
+        try:
+            sys.setswitchinterval(1e-6)
+            told = []
+            for i in range(n):
+                lookup = Lookup(f"d{i}.example")  # its DMARC record
+                told += [
+                    seconds for _, seconds, _ in lookups.answers([(lookup, lookups.get(lookup))])
+                ]
+        finally:
+            sys.setswitchinterval(interval)
+            lookups.close()
+    assert len(told) == n and min(told) > ASK_AGAIN - 60, sorted(told)[:5]
+
+
 def test_a_lookup_cancelled_at_shutdown_still_answers_its_waiter() -> None:
     """Ctrl-C closes the run's lookups with work still queued: the service thread waiting
     for a plan's answers gets them without the cancelled ones, at once (concurrent.futures
@@ -884,7 +1024,7 @@ def test_values_that_cross_processes_are_sent_as_field_values() -> None:
     row = scan_work.SignatureRow("example.com", "s", "author", "pass", None, "n", "noerror", False)
     values = [
         answer,
-        Lookup("example.com", spf=("192.0.2.1", "example.com", "a@example.com", "mx.example")),
+        Lookup("example.com", spf=4),
         row,
         scan_work.ScanResult("-", "{}\n", 0, None, None, "example.com", (row,), 10, "none", 0),
     ]

@@ -5,7 +5,7 @@ once per run; a worker asks for all that its partition needs in one request.
     pipeline.lookups(msg) ...  -->  Lookups: one job per name per run, DNS_THREADS at once,
     (one request a partition)       pipeline.ask() through the run's CachingResolver
     PrefetchedResolver  <--------   the answers (small values), kept for LOOKUP_TABLE names
-    a miss: one query   -------->   the same CachingResolver
+    a miss: one query   -------->   the same CachingResolver (its answer kept too)
 
 The workers reach it through a DnsService: a socket address and a per-run key, picklable,
 so the same partition function runs in a local pool or elsewhere. If the service cannot
@@ -32,7 +32,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from typing import TYPE_CHECKING, Any
 
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
-from analyzer.model import DnsAnswer
+from analyzer.model import DnsAnswer, DnsStatus
 from analyzer.pipeline import Lookup, ask
 from analyzer.scan import wire
 
@@ -151,9 +151,14 @@ def _drop(dns: DnsService) -> None:
             held.conn.close()
 
 
-# The answers this worker was sent, by lookup name: (until when, answers). A partition asks
-# the service only for the names it does not hold: after the first partitions, none.
-_known: OrderedDict[str, tuple[float, tuple[DnsAnswer, ...]]] = OrderedDict()
+# The answers this worker was sent, by lookup name: (until when, answers by (name, type), as
+# PrefetchedResolver holds them). A partition asks the service only for the names it does
+# not hold: after the first partitions, none.
+_known: OrderedDict[str, tuple[float, dict[tuple[str, str], DnsAnswer]]] = OrderedDict()
+# ... and the single answers no plan foresaw (an SPF macro's name: %{i}, %{s}; a ptr), by
+# (name, type), kept as long: one query per name per worker, not one per message.
+_queried: OrderedDict[tuple[str, str], tuple[float, DnsAnswer]] = OrderedDict()
+_queried_lock = threading.Lock()  # a Dask worker runs partitions in several threads
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
@@ -175,6 +180,8 @@ class Planner:
         self._asked: set[str] = set()
         if dns is not None and _known_from[0] != dns.address:
             _known.clear()
+            with _queried_lock:
+                _queried.clear()
             _known_from[0] = dns.address
 
     def ask(self, lookups: list[Lookup]) -> Ticket | None:
@@ -184,13 +191,14 @@ class Planner:
         now = time.monotonic()
         missing: list[Lookup] = []
         for lookup in lookups:
-            if lookup.name in self._asked:
+            name = lookup.name
+            if name in self._asked:
                 continue
-            self._asked.add(lookup.name)
-            held = _known.get(lookup.name)
+            self._asked.add(name)
+            held = _known.get(name)
             if held is not None and held[0] > now:
-                _known.move_to_end(lookup.name)
-                self._take(held[1])
+                _known.move_to_end(name)
+                self.resolver.answers.update(held[1])
             else:
                 missing.append(lookup)
         if not missing:
@@ -220,33 +228,46 @@ class Planner:
             return
         now = time.monotonic()
         for name, seconds, answers in sent:
-            self._take(answers)
-            _known[name] = (now + seconds, answers)
+            by_name = PrefetchedResolver.by_name(answers)
+            self.resolver.answers.update(by_name)
+            _known[name] = (now + seconds, by_name)
             _known.move_to_end(name)
         while len(_known) > LOOKUP_TABLE:
             _known.popitem(last=False)
 
-    def _take(self, answers: Iterable[DnsAnswer]) -> None:
-        self.resolver.answers.update(PrefetchedResolver.by_name(answers))
-
 
 class _ServiceResolver:
-    """One query through the service (the run's cache); the worker's own resolver if not."""
+    """One query through the service (the run's cache), its answer kept for ASK_AGAIN
+    seconds as the plan's are (at most LOOKUP_TABLE, least recently used first out); the
+    worker's own resolver if the service cannot be reached."""
 
     def __init__(self, dns: DnsService, own: Resolver) -> None:
         self.dns = dns
         self.own = own
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        key = (_norm(name), rdtype.upper())
+        now = time.monotonic()
+        with _queried_lock:
+            held = _queried.get(key)
+            if held is not None and held[0] > now:
+                _queried.move_to_end(key)
+                return held[1]
         try:
             channel = _channel(self.dns)
             answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
-            return answer
         except ServiceClosed:
             raise
         except Exception:
             _drop(self.dns)
             return self.own.query(name, rdtype)
+        if answer.status is not DnsStatus.LOCAL:  # about this machine, not about the name
+            with _queried_lock:
+                _queried[key] = (now + ASK_AGAIN, answer)
+                _queried.move_to_end(key)
+                while len(_queried) > LOOKUP_TABLE:
+                    _queried.popitem(last=False)
+        return answer
 
 
 # --- the main process's side ------------------------------------------------------------
@@ -288,8 +309,8 @@ class Lookups:
             running = self._running.get(name)
             if running is not None:
                 return running
-            running = self._running[name] = self.pool.submit(_guarded, lookup, self.resolver)
-        running.add_done_callback(functools.partial(self._store, name))
+            running = self._running[name] = self.pool.submit(self._job, lookup)
+        running.add_done_callback(functools.partial(self._forget, name))
         return running
 
     def answers(
@@ -314,15 +335,24 @@ class Lookups:
             found.append((name, max(left, 0.0), g))
         return found
 
-    def _store(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
+    def _job(self, lookup: Lookup) -> tuple[DnsAnswer, ...]:
+        """A lookup job, its answers kept before its Future is done: `answers` reads how long
+        they stay known as soon as result() returns, and a done-callback may run after that
+        (a lifetime of 0 s there made the worker ask the same name again)."""
+        answers = _guarded(lookup, self.resolver)
         with self._lock:
-            self._running.pop(name, None)
-            if future.cancelled():
-                return
-            self._answers[name] = (self.resolver.clock() + ASK_AGAIN, future.result())
-            self._answers.move_to_end(name)
+            self._running.pop(lookup.name, None)
+            self._answers[lookup.name] = (self.resolver.clock() + ASK_AGAIN, answers)
+            self._answers.move_to_end(lookup.name)
             while len(self._answers) > LOOKUP_TABLE:
                 self._answers.popitem(last=False)
+        return answers
+
+    def _forget(self, name: str, future: Future[tuple[DnsAnswer, ...]]) -> None:
+        """A job that did not end in _job's own way (cancelled at shutdown) is not running."""
+        with self._lock:
+            if self._running.get(name) is future:
+                del self._running[name]
 
     def __len__(self) -> int:
         with self._lock:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from analyzer import spf as spf_policy
 from analyzer import trace
 from analyzer.dns import ResolverSpec
 from analyzer.errors import NotAMessageError
@@ -104,6 +105,7 @@ class _Parsed:
     signatures: list[DkimSignature | MalformedSignature]
     ticket: Ticket | None = None  # the plan request its answers come with
     receiver: Receiver | None = None  # trace.receiver_record(msg): made once, used twice
+    spf: spf_policy.Identity | None = None  # spf.identify(msg, receiver): the same
 
 
 def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) -> list[ScanResult]:
@@ -145,12 +147,14 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
 def plan_message(p: _Parsed) -> list[Lookup]:
     """pipeline.lookups, as a head start only: if it fails (a bug on a strange header),
     analyze asks DNS for what it needs itself, and the message is analysed all the same.
-    The receiver record it reads is kept for analyze_message (the same value it would make)."""
+    The receiver record and the SPF identity it reads are kept for analyze_message (the
+    same values it would make)."""
     try:
         p.receiver = trace.receiver_record(p.msg)
-        return lookups(p.msg, p.signatures, p.receiver)
+        p.spf = spf_policy.identify(p.msg, p.receiver)
+        return lookups(p.msg, p.signatures, p.receiver, p.spf)
     except Exception:
-        p.receiver = None
+        p.receiver = p.spf = None
         return []
 
 
@@ -158,7 +162,7 @@ def _analyzed(p: _Parsed, resolver: PrefetchedResolver, settings: Settings) -> S
     try:
         report = analyze_message(
             p.msg, resolver, now=settings.now, source=p.source, signatures=p.signatures,
-            receiver=p.receiver,
+            receiver=p.receiver, spf_identity=p.spf,
         )  # fmt: skip
         return report_result(report, settings.fmt, p.size, settings.lang)
     except ServiceClosed:  # the run is over (Ctrl-C): nobody reads this partition
