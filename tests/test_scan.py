@@ -1039,3 +1039,64 @@ def test_values_that_cross_processes_are_sent_as_field_values() -> None:
 
     with pytest.raises(TypeError):
         scan_module.wire.register(Derived)
+
+
+@pytest.mark.parametrize("tcp", [None, ("127.0.0.1", 0)], ids=["unix", "tcp"])
+def test_a_client_silent_in_the_handshake_stalls_neither_workers_nor_close(
+    dns_server: ZoneServer, tcp: tuple[str, int] | None
+) -> None:
+    """A connection that never answers the service's challenge (a stuck worker, or anyone
+    on the TCP port of a cluster run) holds only its own thread: a worker that connects
+    after it is answered, and close() returns (it waited for ever for a handshake that the
+    accepting thread, busy with the silent client, never began)."""
+    import socket
+
+    host, port = dns_server.address.rsplit(":", 1)
+    resolver = CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=5.0))
+    server = scan_module.LookupServer(resolver, tcp=tcp)
+    address = server.service.address
+    silent = socket.socket(socket.AF_UNIX if tcp is None else socket.AF_INET)
+    silent.connect(address)
+    answered: list[Any] = []
+
+    def worker() -> None:
+        channel = scan_plan._Channel(server.service)
+        answered.append(channel.receive(channel.send(("query", "example.com", "TXT"))))
+        channel.conn.close()
+
+    try:
+        asking = threading.Thread(target=worker, daemon=True)
+        asking.start()
+        asking.join(10)
+        assert answered, "a worker was not answered while another client sat in the handshake"
+    finally:
+        closing = threading.Thread(target=server.close, daemon=True)
+        closing.start()
+        closing.join(10)
+        silent.close()
+    assert not closing.is_alive(), "close() still waiting after 10 s"
+
+
+def test_the_service_hangs_up_on_a_silent_client_and_refuses_a_wrong_key(
+    dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handshake each connection's thread runs is bounded (HANDSHAKE seconds, then the
+    service hangs up) and still the run's key: a client with another key is refused."""
+    import socket
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    monkeypatch.setattr(scan_plan, "HANDSHAKE", 0.5)
+    host, port = dns_server.address.rsplit(":", 1)
+    resolver = CachingResolver(DnsPythonResolver([Nameserver(host, int(port))], timeout=5.0))
+    server = scan_module.LookupServer(resolver, tcp=("127.0.0.1", 0))
+    try:
+        with socket.create_connection(server.service.address, timeout=10) as silent:
+            got = b""
+            while chunk := silent.recv(4096):  # the challenge, then the end: hung up
+                got += chunk
+            assert got  # it was challenged, then hung up on
+        with pytest.raises(AuthenticationError):
+            Client(server.service.address, authkey=b"not the run's key")
+    finally:
+        server.close()

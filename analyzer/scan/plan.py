@@ -21,6 +21,7 @@ import os
 import queue
 import secrets
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -28,7 +29,13 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Client, Connection, Listener
+from multiprocessing.connection import (
+    Client,
+    Connection,
+    Listener,
+    answer_challenge,
+    deliver_challenge,
+)
 from typing import TYPE_CHECKING, Any
 
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
@@ -47,6 +54,7 @@ ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache 
 LOOKUP_TABLE = 4096  # names whose answers the main process keeps at hand (the cache too)
 # A worker waits at most this long with nothing from the service, then asks DNS itself.
 SILENCE = 2 * MESSAGE_DNS_SECONDS
+HANDSHAKE = 10.0  # seconds a connection has to prove it knows the run's key
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,10 +381,14 @@ class LookupServer:
         self.resolver = resolver
         self._folder = tempfile.mkdtemp(prefix="dkim-analyzer-")
         key = secrets.token_bytes(16)
+        # No authkey for the Listener: its accept() would run the handshake in the one
+        # accepting thread, which a connection that never answers would hold for ever
+        # (every later worker, and close(), waiting behind it). Each connection's own
+        # thread runs it instead, bounded (_handshake).
         if tcp is None:
-            self._listener = Listener(os.path.join(self._folder, "dns"), "AF_UNIX", authkey=key)
+            self._listener = Listener(os.path.join(self._folder, "dns"), "AF_UNIX")
         else:
-            self._listener = Listener(tcp, "AF_INET", authkey=key)
+            self._listener = Listener(tcp, "AF_INET")
         self.service = DnsService(self._listener.address, key)
         self._closed = False
         self._thread = threading.Thread(target=self._accept, name="dns-service", daemon=True)
@@ -386,7 +398,7 @@ class LookupServer:
         while not self._closed:
             try:
                 conn = self._listener.accept()
-            except Exception:  # a worker that failed the handshake, or closed
+            except Exception:  # closed
                 if self._closed:
                     return
                 continue
@@ -400,6 +412,9 @@ class LookupServer:
     def _serve(self, conn: Connection) -> None:
         """One worker's requests: each plan's lookups start as soon as it arrives; the
         answers go back in order, from a thread of their own."""
+        if not self._handshake(conn):
+            conn.close()
+            return
         replies: queue.Queue[tuple[int, Any] | None] = queue.Queue()
         sender = threading.Thread(
             target=self._answer, args=(conn, replies), name="dns-reply", daemon=True
@@ -419,6 +434,20 @@ class LookupServer:
             except Exception as e:  # shut down: the worker asks DNS itself
                 replies.put((number, ("error", e)))
         replies.put(None)
+
+    def _handshake(self, conn: Connection) -> bool:
+        """Listener.accept()'s challenge both ways (the run's key), hung up after HANDSHAKE
+        seconds: a silent connection ends, not a thread held for ever."""
+        timer = threading.Timer(HANDSHAKE, _hang_up, (conn,))
+        timer.start()
+        try:
+            deliver_challenge(conn, self.service.authkey)
+            answer_challenge(conn, self.service.authkey)
+            return not self._closed
+        except Exception:  # the wrong key, a connection closed or hung up
+            return False
+        finally:
+            timer.cancel()
 
     def _answer(self, conn: Connection, replies: queue.Queue[tuple[int, Any] | None]) -> None:
         with conn:
@@ -442,8 +471,19 @@ class LookupServer:
 
     def close(self) -> None:
         self._closed = True
-        with contextlib.suppress(Exception):  # wakes the accepting thread
-            Client(self.service.address, authkey=self.service.authkey).close()
+        # Wakes the accepting thread: a bare connection, no handshake to wait for (the
+        # accepting thread may be gone, or a connection may be queued before this one).
+        family = socket.AF_UNIX if isinstance(self.service.address, str) else socket.AF_INET
+        with contextlib.suppress(OSError), socket.socket(family) as wake:
+            wake.settimeout(1.0)
+            wake.connect(self.service.address)
         self._listener.close()
         self.lookups.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _hang_up(conn: Connection) -> None:
+    """End a connection another thread is reading: shutdown() wakes its read (close()
+    alone may not)."""
+    with contextlib.suppress(OSError), socket.socket(fileno=os.dup(conn.fileno())) as s:
+        s.shutdown(socket.SHUT_RDWR)
