@@ -213,7 +213,7 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
 
 def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dict[str, Any]:
     """One message's object (`parts`: how the values that recur are rendered, DICTS unless
-    asked: FRAGMENTS for `message_line`)."""
+    asked: _HELD for `message_line`)."""
     parts = parts or DICTS
     msg = r.message
     result = r.outcome
@@ -369,12 +369,14 @@ def line(obj: object) -> str:
     return dumps(obj) + "\n"
 
 
-# --- scan's lines from fragments encoded once (issue 15) ------------------------------------
+# --- scan's lines from values made once (issue 15) -------------------------------------------
 #
-# Most of a scanned message's line recurs from message to message: its DNS answers (a key
+# Much of a scanned message's line recurs from message to message: its DNS answers (a key
 # record is ~1.3 KB of it, written twice), its keys, its From domain's DMARC, its ARC (none),
-# many findings. `message_line` writes the same text as line(message_dict(r)) with each of
-# those encoded once per process and spliced in.
+# its DMARC result. `message_line` writes the same text as line(message_dict(r)), with those
+# made once per process: DNS answers and keys as dicts (spliced text would cost more than
+# the C encoder takes to write them inside their signature), the others as their JSON text.
+# A finding's words and evidence lines are held by _worded and _described (the dict path's).
 
 
 def _encoder() -> Callable[[object], str]:
@@ -439,6 +441,9 @@ def _spliced(obj: dict[str, Any]) -> str:
     return "{" + ", ".join(pieces) + "}"
 
 
+_T = TypeVar("_T")
+
+
 class Held:
     """A bounded cache of rendered values, shared by the threads of a process (a Dask
     worker runs several partitions at once): at most `entries`, `size` characters in all,
@@ -485,8 +490,6 @@ class Held:
     def __len__(self) -> int:
         return len(self._held)
 
-
-_T = TypeVar("_T")
 
 # A worker's share of a run: the keys and DMARC records of a few thousand domains; ~2 M
 # characters at most (2-8 MB), whatever the mailbox.
