@@ -151,15 +151,22 @@ def join(first: str, then: str) -> str:
 
 def words(finding: Finding, lang: str = "en") -> tuple[str, str, str]:
     """(summary, explanation, remedy) of a finding in `lang`, its values filled in."""
-    key = entry(finding.code, finding.variant)
-    values = fields(finding.values, lang)
+    return worded(finding.code, finding.variant, finding.values, lang)
+
+
+def worded(
+    code: str, variant: str | None, values: Mapping[str, object], lang: str
+) -> tuple[str, str, str]:
+    """`words` of a finding given as its code, variant and values: all that its words read."""
+    key = entry(code, variant)
+    filled = fields(values, lang)
     e = FINDINGS[key]
-    summary, explanation, remedy = (text(key, part, lang, values) for part in e)
-    then = _COMPOSED.get(finding.code)
-    if then and finding.variant:
-        more = f"{then}.{finding.variant}"
+    summary, explanation, remedy = (text(key, part, lang, filled) for part in e)
+    then = _COMPOSED.get(code)
+    if then and variant:
+        more = f"{then}.{variant}"
         c = FINDINGS[more]
-        summary = join(summary, text(more, c.summary, lang, values))
-        explanation = join(explanation, text(more, c.explanation, lang, values))
-        remedy = text(more, c.remedy, lang, values)
+        summary = join(summary, text(more, c.summary, lang, filled))
+        explanation = join(explanation, text(more, c.explanation, lang, filled))
+        remedy = text(more, c.remedy, lang, filled)
     return summary, explanation, remedy

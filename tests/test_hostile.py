@@ -27,7 +27,7 @@ from analyzer.errors import NotAMessageError
 from analyzer.keys import parse_key_record
 from analyzer.message import field_text, parse_message, split_header_fields, to_crlf
 from analyzer.model import DkimSignature, HeaderField, KeyProblem, KeyRecord, MalformedSignature
-from analyzer.render.escape import csv_cell, json_text, source_text
+from analyzer.render.escape import UNSAFE, csv_cell, json_text, shown, source_text
 from analyzer.render.text import safe
 from analyzer.signatures import TagListError, parse_signature, parse_tag_list
 from analyzer.verify import load_public_key, select_headers
@@ -239,6 +239,37 @@ def test_json_text_escapes_and_keeps_the_value(text: str) -> None:
     assert not UNSAFE_SHOWN.search(doc.replace("\n", ""))
     if not any(0xD800 <= ord(c) <= 0xDFFF for c in text):
         assert json.loads(doc) == {"v": text}  # a JSON escape, not a change of the value
+
+
+def _escaped_char_by_char(document: str) -> str:
+    """json_text's rule, one character at a time (the module docstring of render/escape.py)."""
+
+    def one(c: str) -> str:
+        if c == "\n" or not UNSAFE.match(c):
+            return c
+        return "\\" + shown(c) if 0xD800 <= ord(c) <= 0xDFFF else f"\\u{ord(c):04x}"
+
+    return "".join(map(one, document))
+
+
+# JSON text (json.dumps left no C0 control raw but indentation's LF): mostly plain ASCII
+# with a few of the characters json_text must look at, which its fast paths find in
+# different ways (all ASCII, a few others, a surrogate).
+_MIXED = st.lists(
+    st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=0x7E, min_codepoint=0x20), max_size=30),
+        st.sampled_from(["…", "é", "\u2028", "\u202e", "\u200b", "\ufeff", "\x85", "\x7f", "\n",
+                         "\t", "\udcff", "\ud800", "漢", "\U0001f600", "\u061c"]),
+        st.text(max_size=4),
+    ),
+    max_size=40,
+).map(lambda parts: "".join(c for c in "".join(parts) if c >= " " or c in "\t\n"))  # fmt: skip
+
+
+@SETTINGS
+@given(document=_MIXED)
+def test_json_text_is_its_rule_applied_to_each_character(document: str) -> None:
+    assert json_text(document) == _escaped_char_by_char(document)
 
 
 @SETTINGS

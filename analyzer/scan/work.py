@@ -27,7 +27,7 @@ from analyzer.model import (
 )  # fmt: skip
 from analyzer.pipeline import Lookup, analyze, analyze_message, lookups
 from analyzer.render import csv as csv_render
-from analyzer.render.json import failure_dict, message_dict
+from analyzer.render.json import failure_dict, message_line
 from analyzer.render.json import line as json_line
 from analyzer.scan import wire
 from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver, ServiceClosed, Ticket
@@ -214,7 +214,7 @@ def report_result(report: Report, fmt: ScanFormat, size: int, lang: str = "en") 
         for v in report.verdicts
     )
     if fmt is ScanFormat.JSONL:
-        output = json_line(message_dict(report))
+        output = message_line(report)
     elif fmt is ScanFormat.CSV:
         output = csv_render.report_rows(report)
     elif fmt is ScanFormat.HTML:
