@@ -493,7 +493,7 @@ class Held:
 
 # A worker's share of a run: the keys and DMARC records of a few thousand domains; ~2 M
 # characters at most (2-8 MB), whatever the mailbox.
-HELD = Held(entries=2048, size=2_000_000, largest=65_536)
+HELD = Held(entries=512, size=500_000, largest=65_536)
 
 
 def _text_size(f: Fragment) -> int:
