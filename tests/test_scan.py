@@ -1100,3 +1100,60 @@ def test_the_service_hangs_up_on_a_silent_client_and_refuses_a_wrong_key(
             Client(server.service.address, authkey=b"not the run's key")
     finally:
         server.close()
+
+
+def test_partitions_scanned_in_several_threads_of_one_worker_share_the_run_s_dns(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker runs as many partitions at once as it has threads (`dask worker
+    --nthreads`), all in one process: each thread talks to the DNS service over a
+    connection of its own (replies read by one thread are never lost to another), and the
+    answers the process holds are shared safely. The same bytes as one thread, and each
+    DNS name asked once: nobody fell back to asking DNS itself."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 2)
+    monkeypatch.setattr(scan_plan, "SILENCE", 5.0)
+    names = sorted(MESSAGES)
+    mbox = tmp_path / "fixtures.mbox"
+    mbox.write_bytes(to_mbox(*(MESSAGES[n] for n in names * 3)))
+    host, port = dns_server.address.rsplit(":", 1)
+    ns = Nameserver(host, int(port))
+    settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, dns=ResolverSpec((ns,)))
+    parts = list(scan_module.partitions([str(mbox)]))
+    outputs: dict[int, list[str]] = {}
+    failures: list[BaseException] = []
+
+    def scan(service: Any, some: list[tuple[int, Any]]) -> None:
+        try:
+            for index, part in some:
+                outputs[index] = [
+                    r.output for r in scan_module.scan_partition(part, service, settings)
+                ]
+        except BaseException as e:  # reported below
+            failures.append(e)
+
+    for threads in (1, 4):
+        server = scan_module.LookupServer(CachingResolver(DnsPythonResolver([ns], timeout=5.0)))
+        dns_server.reset_queries()
+        scan_plan._known.clear()
+        outputs.clear()
+        try:
+            workers = [
+                threading.Thread(
+                    target=scan, args=(server.service, list(enumerate(parts))[k::threads])
+                )
+                for k in range(threads)
+            ]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join(60)
+        finally:
+            server.close()
+        assert not failures
+        lines = "".join(line for i in sorted(outputs) for line in outputs[i])
+        asked = Counter((q.name, q.rdtype) for q in dns_server.queries)
+        if threads == 1:
+            expected = lines
+        else:
+            assert lines == expected
+        assert max(asked.values()) == 1, asked.most_common(3)

@@ -106,8 +106,10 @@ class ServiceClosed(Exception):
 
 
 class _Channel:
-    """This process's connection to the service. Requests carry a number and are answered
-    in order, so a worker can send several before it reads the first answer."""
+    """This thread's connection to the service (a Dask worker runs partitions in several
+    threads of one process: a connection read by two threads would lose replies). Requests
+    carry a number and are answered in order, so a worker can send several before it reads
+    the first answer."""
 
     def __init__(self, dns: DnsService) -> None:
         self.conn = Client(dns.address, authkey=dns.authkey)
@@ -136,24 +138,32 @@ class _Channel:
         return reply
 
 
-_channels: dict[str | tuple[str, int], _Channel] = {}  # the service's address -> channel
+_local = threading.local()  # .channels: this thread's, the service's address -> channel
 Ticket = tuple[_Channel, int]  # a plan request: the channel it was sent on, and its number
 
 
+def _channels() -> dict[str | tuple[str, int], _Channel]:
+    if not hasattr(_local, "channels"):
+        _local.channels = {}
+    held: dict[str | tuple[str, int], _Channel] = _local.channels
+    return held
+
+
 def _channel(dns: DnsService) -> _Channel:
-    """This process's channel to `dns` (opened on first use; an earlier run's is closed)."""
-    held = _channels.get(dns.address)
+    """This thread's channel to `dns` (opened on first use; an earlier run's is closed)."""
+    channels = _channels()
+    held = channels.get(dns.address)
     if held is None or held.pid != os.getpid():
-        for old in _channels.values():
+        for old in channels.values():
             with contextlib.suppress(OSError):
                 old.conn.close()
-        _channels.clear()
-        held = _channels[dns.address] = _Channel(dns)
+        channels.clear()
+        held = channels[dns.address] = _Channel(dns)
     return held
 
 
 def _drop(dns: DnsService) -> None:
-    held = _channels.pop(dns.address, None)
+    held = _channels().pop(dns.address, None)
     if held is not None:
         with contextlib.suppress(OSError):
             held.conn.close()
@@ -167,6 +177,7 @@ _known: OrderedDict[str, tuple[float, dict[tuple[str, str], DnsAnswer]]] = Order
 # (name, type), kept as long: one query per name per worker, not one per message.
 _queried: OrderedDict[tuple[str, str], tuple[float, DnsAnswer]] = OrderedDict()
 _queried_lock = threading.Lock()  # a Dask worker runs partitions in several threads
+_known_lock = threading.Lock()  # a Dask worker's threads share them
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
@@ -187,7 +198,8 @@ class Planner:
         self.resolver = PrefetchedResolver({}, fallback)
         self._asked: set[str] = set()
         if dns is not None and _known_from[0] != dns.address:
-            _known.clear()
+            with _known_lock:
+                _known.clear()
             with _queried_lock:
                 _queried.clear()
             _known_from[0] = dns.address
@@ -203,9 +215,11 @@ class Planner:
             if name in self._asked:
                 continue
             self._asked.add(name)
-            held = _known.get(name)
+            with _known_lock:
+                held = _known.get(name)
+                if held is not None and held[0] > now:
+                    _known.move_to_end(name)
             if held is not None and held[0] > now:
-                _known.move_to_end(name)
                 self.resolver.answers.update(held[1])
             else:
                 missing.append(lookup)
@@ -225,7 +239,7 @@ class Planner:
         if ticket is None or self.dns is None:
             return
         channel, number = ticket
-        if _channels.get(self.dns.address) is not channel:
+        if _channels().get(self.dns.address) is not channel:
             return
         try:
             sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
@@ -238,10 +252,11 @@ class Planner:
         for name, seconds, answers in sent:
             by_name = PrefetchedResolver.by_name(answers)
             self.resolver.answers.update(by_name)
-            _known[name] = (now + seconds, by_name)
-            _known.move_to_end(name)
-        while len(_known) > LOOKUP_TABLE:
-            _known.popitem(last=False)
+            with _known_lock:
+                _known[name] = (now + seconds, by_name)
+                _known.move_to_end(name)
+                while len(_known) > LOOKUP_TABLE:
+                    _known.popitem(last=False)
 
 
 class _ServiceResolver:
