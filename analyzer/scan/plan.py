@@ -36,7 +36,7 @@ from multiprocessing.connection import (
     answer_challenge,
     deliver_challenge,
 )
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from analyzer.dns import MESSAGE_DNS_SECONDS, CachingResolver, Resolver, ResolverSpec
 from analyzer.model import DnsAnswer, DnsStatus
@@ -172,12 +172,42 @@ def _drop(dns: DnsService) -> None:
 # The answers this worker was sent, by lookup name: (until when, answers by (name, type), as
 # PrefetchedResolver holds them). A partition asks the service only for the names it does
 # not hold: after the first partitions, none.
-_known: OrderedDict[str, tuple[float, dict[tuple[str, str], DnsAnswer]]] = OrderedDict()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _Held(Generic[K, V]):
+    """Values kept until a time, at most LOOKUP_TABLE, least recently used first out; shared
+    by the threads a Dask worker runs partitions in."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: OrderedDict[K, tuple[float, V]] = OrderedDict()
+
+    def get(self, key: K, now: float) -> V | None:
+        with self._lock:
+            held = self._values.get(key)
+            if held is None or held[0] <= now:
+                return None
+            self._values.move_to_end(key)
+            return held[1]
+
+    def put(self, key: K, until: float, value: V) -> None:
+        with self._lock:
+            self._values[key] = (until, value)
+            self._values.move_to_end(key)
+            while len(self._values) > LOOKUP_TABLE:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_known: _Held[str, dict[tuple[str, str], DnsAnswer]] = _Held()
 # ... and the single answers no plan foresaw (an SPF macro's name: %{i}, %{s}; a ptr), by
 # (name, type), kept as long: one query per name per worker, not one per message.
-_queried: OrderedDict[tuple[str, str], tuple[float, DnsAnswer]] = OrderedDict()
-_queried_lock = threading.Lock()  # a Dask worker runs partitions in several threads
-_known_lock = threading.Lock()  # a Dask worker's threads share them
+_queried: _Held[tuple[str, str], DnsAnswer] = _Held()
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
@@ -198,10 +228,8 @@ class Planner:
         self.resolver = PrefetchedResolver({}, fallback)
         self._asked: set[str] = set()
         if dns is not None and _known_from[0] != dns.address:
-            with _known_lock:
-                _known.clear()
-            with _queried_lock:
-                _queried.clear()
+            _known.clear()
+            _queried.clear()
             _known_from[0] = dns.address
 
     def ask(self, lookups: list[Lookup]) -> Ticket | None:
@@ -215,12 +243,9 @@ class Planner:
             if name in self._asked:
                 continue
             self._asked.add(name)
-            with _known_lock:
-                held = _known.get(name)
-                if held is not None and held[0] > now:
-                    _known.move_to_end(name)
-            if held is not None and held[0] > now:
-                self.resolver.answers.update(held[1])
+            held = _known.get(name, now)
+            if held is not None:
+                self.resolver.answers.update(held)
             else:
                 missing.append(lookup)
         if not missing:
@@ -252,11 +277,7 @@ class Planner:
         for name, seconds, answers in sent:
             by_name = PrefetchedResolver.by_name(answers)
             self.resolver.answers.update(by_name)
-            with _known_lock:
-                _known[name] = (now + seconds, by_name)
-                _known.move_to_end(name)
-                while len(_known) > LOOKUP_TABLE:
-                    _known.popitem(last=False)
+            _known.put(name, now + seconds, by_name)
 
 
 class _ServiceResolver:
@@ -271,11 +292,9 @@ class _ServiceResolver:
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         key = (_norm(name), rdtype.upper())
         now = time.monotonic()
-        with _queried_lock:
-            held = _queried.get(key)
-            if held is not None and held[0] > now:
-                _queried.move_to_end(key)
-                return held[1]
+        held = _queried.get(key, now)
+        if held is not None:
+            return held
         try:
             channel = _channel(self.dns)
             answer: DnsAnswer = channel.receive(channel.send(("query", name, rdtype)))
@@ -285,11 +304,7 @@ class _ServiceResolver:
             _drop(self.dns)
             return self.own.query(name, rdtype)
         if answer.status is not DnsStatus.LOCAL:  # about this machine, not about the name
-            with _queried_lock:
-                _queried[key] = (now + ASK_AGAIN, answer)
-                _queried.move_to_end(key)
-                while len(_queried) > LOOKUP_TABLE:
-                    _queried.popitem(last=False)
+            _queried.put(key, now + ASK_AGAIN, answer)
         return answer
 
 
