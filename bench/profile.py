@@ -151,8 +151,7 @@ def detailed(mbox: Path, nameserver: str, now: int, out: Path) -> None:
         (work, "lookups", "pipeline.lookups"),
         (work.Planner, "ask", "plan: send the lookups (IPC)"),
         (work.Planner, "wait", "plan: wait for the answers (IPC)"),
-        (work, "message_dict", "JSON: build the object"),
-        (work, "json_line", "JSON: encode"),
+        (work, "message_line", "JSON: the message's line"),
     ]:
         timers.wrap(owner, attr, stage)
     timers.wrap(work, "report_result", "render (total)")
