@@ -1056,14 +1056,14 @@ def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
     assert sealed  # the case where the record is made again is among them
 
 
-def test_the_public_suffix_list_is_parsed_before_the_workers_start() -> None:
-    """Parsed once, before forking (the workers inherit it) and before the main process's
-    DNS threads start: they would each parse it, racing for an unlocked cache."""
+def test_the_public_suffix_list_is_read_before_the_workers_start() -> None:
+    """Read once, before forking (the workers inherit it) and before the main process's
+    DNS threads start: they would each read it, racing for an unlocked cache."""
     code = (
-        "from analyzer.classify import _psl\n"
+        "from analyzer.classify import _psl_lines\n"
         "from analyzer.scan.schedule import start_workers\n"
         "pool = start_workers(2)\n"
-        "print(_psl.cache_info().currsize)\n"
+        "print(_psl_lines.cache_info().currsize)\n"
         "pool.shutdown()\n"
     )
     done = subprocess.run(
