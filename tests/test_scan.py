@@ -810,6 +810,64 @@ def test_the_partition_function_alone_is_a_scan(
     assert merged == whole and merged.messages == len(names)
 
 
+def test_a_message_waiting_for_a_slow_lookup_holds_up_no_other_of_its_partition(
+    tmp_path: Path, dns_server: ZoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service replies to each plan request as soon as its answers are known, and the
+    worker analyses first the messages whose answers are in: a message whose key lookup is
+    slow is analysed after the next message of its partition (whose names are its own), and
+    the partition's results are still in input order, the same bytes as analyze() each.
+    (Before: the replies came in order, and the worker waited for the first message's.)"""
+    slow, quick = MESSAGES["plain"], MESSAGES["spf-forwarded"]
+    gated = next(lk.name for lk in lookups(parse_message(slow)) if lk.selector)
+    assert not {lk.name for lk in lookups(parse_message(slow))} & {
+        lk.name for lk in lookups(parse_message(quick))
+    }
+    mbox = tmp_path / "two.mbox"
+    mbox.write_bytes(to_mbox(slow, quick))
+    host, port = dns_server.address.rsplit(":", 1)
+    ns = Nameserver(host, int(port))
+    quick_done = threading.Event()
+    analysed: list[str] = []
+    real_analyzed = scan_work._analyzed
+
+    def analyzed(p: Any, resolver: Any, settings: Any) -> Any:
+        result = real_analyzed(p, resolver, settings)
+        analysed.append(p.source)
+        if len(analysed) == 1 and p.msg.from_domain == "henry.example":
+            quick_done.set()
+        return result
+
+    class Gate:
+        """The slow key's lookup waits until the quick message is analysed (10 s at most:
+        without the change the worker waits for the slow one first)."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def query(self, name: str, rdtype: str = "TXT") -> Any:
+            if name.rstrip(".").lower() == gated:
+                quick_done.wait(10)
+            return self.inner.query(name, rdtype)
+
+    monkeypatch.setattr(scan_work, "_analyzed", analyzed)
+    settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, dns=ResolverSpec((ns,)))
+    server = scan_module.LookupServer(
+        CachingResolver(Gate(DnsPythonResolver([ns], timeout=5.0)))  # type: ignore[arg-type]
+    )
+    scan_plan._known.clear()
+    try:
+        (part,) = scan_module.partitions([str(mbox)])
+        results = scan_module.scan_partition(part, server.service, settings)
+    finally:
+        server.close()
+    assert quick_done.is_set(), "the quick message waited behind the slow one"
+    assert analysed == [results[1].source, results[0].source]
+    assert "".join(r.output for r in results).encode() == _reference(
+        [str(mbox)], dns_server.address, int(NOW)
+    )
+
+
 # --- SPF asked once per domain, not once per message (issue 15) ---------------------------
 
 _SES = (FIXTURES / "spf-ses-custom-mail-from" / "message.eml").read_bytes()
@@ -998,14 +1056,14 @@ def test_the_receiver_record_made_for_the_plan_gives_the_same_report(
     assert sealed  # the case where the record is made again is among them
 
 
-def test_the_public_suffix_list_is_parsed_before_the_workers_start() -> None:
-    """Parsed once, before forking (the workers inherit it) and before the main process's
-    DNS threads start: they would each parse it, racing for an unlocked cache."""
+def test_the_public_suffix_list_is_read_before_the_workers_start() -> None:
+    """Read once, before forking (the workers inherit it) and before the main process's
+    DNS threads start: they would each read it, racing for an unlocked cache."""
     code = (
-        "from analyzer.classify import _psl\n"
+        "from analyzer.classify import _psl_lines\n"
         "from analyzer.scan.schedule import start_workers\n"
         "pool = start_workers(2)\n"
-        "print(_psl.cache_info().currsize)\n"
+        "print(_psl_lines.cache_info().currsize)\n"
         "pool.shutdown()\n"
     )
     done = subprocess.run(

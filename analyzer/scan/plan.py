@@ -26,7 +26,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import (
@@ -108,15 +108,15 @@ class ServiceClosed(Exception):
 class _Channel:
     """This thread's connection to the service (a Dask worker runs partitions in several
     threads of one process: a connection read by two threads would lose replies). Requests
-    carry a number and are answered in order, so a worker can send several before it reads
-    the first answer."""
+    carry a number and are answered as their answers are known, in any order, so a worker
+    can send several before it reads the first answer, and analyse the message whose
+    answers came first."""
 
     def __init__(self, dns: DnsService) -> None:
         self.conn = Client(dns.address, authkey=dns.authkey)
         self.pid = os.getpid()
         self.sent = 0
-        self.received = 0
-        self.early: dict[int, Any] = {}  # answers read while waiting for a later one
+        self.early: dict[int, Any] = {}  # replies read, not taken yet
 
     def send(self, request: tuple[Any, ...]) -> int:
         self.sent += 1
@@ -130,16 +130,23 @@ class _Channel:
             if not self.conn.poll(SILENCE):
                 raise TimeoutError(f"no answer from the run's DNS service in {SILENCE:g} s")
             got, reply = self.conn.recv()
-            self.received = got
             self.early[got] = reply
         reply = self.early.pop(number)
         if isinstance(reply, BaseException):
             raise reply
         return reply
 
+    def read_arrived(self) -> None:
+        """Read the replies already here, without waiting."""
+        while self.conn.poll(0):
+            got, reply = self.conn.recv()
+            self.early[got] = reply
+
 
 _local = threading.local()  # .channels: this thread's, the service's address -> channel
-Ticket = tuple[_Channel, int]  # a plan request: the channel it was sent on, and its number
+# What a message's answers come in: the plan requests (channel, number) that ask its
+# lookups, its own and those of earlier messages of the partition that asked the same names.
+Ticket = tuple[tuple[_Channel, int], ...]
 
 
 def _channels() -> dict[str | tuple[str, int], _Channel]:
@@ -214,7 +221,9 @@ _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (n
 class Planner:
     """A partition's DNS plan, in a worker: `ask` sends the lookups of a message as soon as
     it is parsed (only names not known or asked yet), `wait` takes the answers before that
-    message is analysed, so DNS runs while the worker parses and analyses the others.
+    message is analysed, so DNS runs while the worker parses and analyses the others;
+    `first_ready` says which message's answers are all in, so that a message waiting for a
+    slow lookup does not hold up the others of its partition.
 
     Asking ahead is only a head start: if the service fails, the worker asks what it needs
     through the resolver's fallback (worker_resolver), and the message is analysed all the
@@ -226,58 +235,96 @@ class Planner:
         if dns is not None:
             fallback = _ServiceResolver(dns, fallback)
         self.resolver = PrefetchedResolver({}, fallback)
-        self._asked: set[str] = set()
+        # Each name asked in this partition: the request that asks it (None: known here).
+        self._asked: dict[str, tuple[_Channel, int] | None] = {}
+        self._taken: set[tuple[_Channel, int]] = set()  # requests whose answers are in
         if dns is not None and _known_from[0] != dns.address:
             _known.clear()
             _queried.clear()
             _known_from[0] = dns.address
 
-    def ask(self, lookups: list[Lookup]) -> Ticket | None:
-        """Send the lookups not known yet; returns the request's ticket (None: nothing sent)."""
+    def ask(self, lookups: list[Lookup]) -> Ticket:
+        """Send the lookups not known yet; returns what their answers come in."""
         if self.dns is None:
-            return None
+            return ()
         now = time.monotonic()
         missing: list[Lookup] = []
+        needs: list[tuple[_Channel, int]] = []
         for lookup in lookups:
             name = lookup.name
             if name in self._asked:
+                request = self._asked[name]
+                if request is not None and request not in needs:
+                    needs.append(request)
                 continue
-            self._asked.add(name)
+            self._asked[name] = None
             held = _known.get(name, now)
             if held is not None:
                 self.resolver.answers.update(held)
             else:
                 missing.append(lookup)
         if not missing:
-            return None
+            return tuple(needs)
         try:
             channel = _channel(self.dns)
-            return channel, channel.send(("plan", tuple(missing)))
+            request = (channel, channel.send(("plan", tuple(missing))))
         except Exception:
             _drop(self.dns)
-            return None
+            return tuple(needs)
+        for lookup in missing:
+            self._asked[lookup.name] = request
+        return (*needs, request)
 
-    def wait(self, ticket: Ticket | None) -> None:
-        """The answers of the request `ticket` stands for (and of the ones before it), into
-        the resolver. A request on a channel dropped since (a failure after it was sent, which
-        opened a new connection) has no answer to wait for: the worker asks DNS itself."""
-        if ticket is None or self.dns is None:
-            return
-        channel, number = ticket
-        if _channels().get(self.dns.address) is not channel:
-            return
+    def first_ready(self, tickets: list[Ticket]) -> int:
+        """The index of the first of `tickets` whose answers are all in, waiting for the
+        service's next reply while none is (0 when the service is silent for SILENCE
+        seconds or fails: wait() then finds out, and the worker asks DNS itself)."""
+        if self.dns is None:
+            return 0
+        current = _channels().get(self.dns.address)
+        if current is None:
+            return 0
         try:
-            sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
-        except ServiceClosed:
-            raise
+            while True:
+                current.read_arrived()
+                for k, ticket in enumerate(tickets):
+                    if all(
+                        request in self._taken
+                        or request[0] is not current
+                        or request[1] in current.early
+                        for request in ticket
+                    ):
+                        return k
+                if not current.conn.poll(SILENCE):
+                    return 0
         except Exception:
-            _drop(self.dns)
+            return 0
+
+    def wait(self, ticket: Ticket) -> None:
+        """The answers of the requests `ticket` holds, into the resolver. A request on a
+        channel dropped since (a failure after it was sent, which opened a new connection)
+        has no answer to wait for: the worker asks DNS itself."""
+        if self.dns is None:
             return
-        now = time.monotonic()
-        for name, seconds, answers in sent:
-            by_name = PrefetchedResolver.by_name(answers)
-            self.resolver.answers.update(by_name)
-            _known.put(name, now + seconds, by_name)
+        for request in ticket:
+            if request in self._taken:
+                continue
+            channel, number = request
+            if _channels().get(self.dns.address) is not channel:
+                continue
+            try:
+                sent: list[tuple[str, float, tuple[DnsAnswer, ...]]] = channel.receive(number)
+            except ServiceClosed:
+                raise
+            except Exception:
+                _drop(self.dns)
+                continue
+            self._taken.add(request)
+            now = time.monotonic()
+            for name, seconds, answers in sent:
+                by_name = PrefetchedResolver.by_name(answers)
+                self.resolver.answers.update(by_name)
+                _known.put(name, now + seconds, by_name)
 
 
 class _ServiceResolver:
@@ -440,8 +487,10 @@ class LookupServer:
             ).start()
 
     def _serve(self, conn: Connection) -> None:
-        """One worker's requests: each plan's lookups start as soon as it arrives; the
-        answers go back in order, from a thread of their own."""
+        """One worker's requests: each plan's lookups start as soon as it arrives, and its
+        reply is sent when they are all known, from a thread of its own: a plan waiting for
+        a slow lookup holds up no later one (the worker analyses the message whose answers
+        came first). A single query runs as a lookup job too, for the same reason."""
         if not self._handshake(conn):
             conn.close()
             return
@@ -458,9 +507,13 @@ class LookupServer:
             try:
                 if kind == "plan":
                     started = [(lookup, self.lookups.get(lookup)) for lookup in args[0]]
-                    replies.put((number, ("plan", started)))
+                    _when_done(
+                        [g for _, g in started if isinstance(g, Future)],
+                        functools.partial(replies.put, (number, ("plan", started))),
+                    )
                 else:
-                    replies.put((number, ("query", args[0], args[1])))
+                    job = self.lookups.pool.submit(self.resolver.query, args[0], args[1])
+                    _when_done([job], functools.partial(replies.put, (number, ("query", job))))
             except Exception as e:  # shut down: the worker asks DNS itself
                 replies.put((number, ("error", e)))
         replies.put(None)
@@ -487,7 +540,7 @@ class LookupServer:
                     if kind == "plan":
                         reply: object = self.lookups.answers(args[0])
                     elif kind == "query":
-                        reply = self.resolver.query(args[0], args[1])
+                        reply = args[0].result()
                     else:
                         reply = args[0]
                 except Exception as e:
@@ -510,6 +563,29 @@ class LookupServer:
         self._listener.close()
         self.lookups.close()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _when_done(jobs: list[Future[Any]], then: Callable[[], object]) -> None:
+    """Call `then` once every one of `jobs` is done (cancelled too; at once if none is
+    running), in the thread that ends the last. The callbacks hold only a counter and
+    `then`, dropped when it has run: a finished Future keeps its done-callbacks, and one
+    that held the reply would keep it as long as the Future is referenced."""
+    if not jobs:
+        then()
+        return
+    left = [len(jobs)]
+    pending = [then]
+    lock = threading.Lock()
+
+    def one_done(_: Future[Any]) -> None:
+        with lock:
+            left[0] -= 1
+            last = pending.pop() if left[0] == 0 else None
+        if last is not None:
+            last()
+
+    for job in jobs:
+        job.add_done_callback(one_done)
 
 
 def _hang_up(conn: Connection) -> None:

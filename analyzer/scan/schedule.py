@@ -42,7 +42,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
-from analyzer.classify import _psl
+from analyzer.classify import _psl_lines
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
@@ -69,10 +69,12 @@ IDLE = 0.05  # seconds without new input before a partial batch is sent (a pausi
 def start_workers(jobs: int, method: str | None = None) -> Executor:
     """The CPU stage. The first pool starts before any thread exists, so forking is safe
     (and cheap). A pool started again later (see Workers) spawns: the parent has threads."""
-    # The public suffix list, parsed once before forking: the workers inherit it, and the
-    # main process's DNS threads (DMARC lookups) do not each parse it as they start
-    # together (classify._psl's cache has no lock: 11 parses were seen, ~30 ms CPU each).
-    _psl()
+    # The public suffix list's lines, read once before forking: the workers inherit them,
+    # and the main process's DNS threads (DMARC lookups) do not each read them as they
+    # start together (the caches have no lock: 11 parses of the whole list were seen when
+    # it was parsed whole, ~30 ms CPU each). Each top-level domain's rules are parsed when
+    # first asked (classify._psl_for, a few ms).
+    _psl_lines()
     if jobs <= 1 and method is None:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).

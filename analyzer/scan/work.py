@@ -103,7 +103,7 @@ class _Parsed:
     size: int
     msg: ParsedMessage
     signatures: list[DkimSignature | MalformedSignature]
-    ticket: Ticket | None = None  # the plan request its answers come with
+    ticket: Ticket = ()  # the plan requests its answers come in
     receiver: Receiver | None = None  # trace.receiver_record(msg): made once, used twice
     spf: spf_policy.Identity | None = None  # spf.identify(msg, receiver): the same
 
@@ -134,14 +134,15 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
             continue
         parsed.ticket = planner.ask(plan_message(parsed))
         results.append(parsed)
-    # Step 2: analyse and render each, once its answers are in.
-    done = []
-    for r in results:
-        if isinstance(r, _Parsed):
-            planner.wait(r.ticket)
-            r = _analyzed(r, planner.resolver, settings)
-        done.append(r)
-    return done
+    # Step 2: analyse and render each once its answers are in, first those whose answers
+    # are in now: a message waiting for a slow lookup holds up no other (the results keep
+    # the partition's order).
+    waiting = [(i, r) for i, r in enumerate(results) if isinstance(r, _Parsed)]
+    while waiting:
+        i, p = waiting.pop(planner.first_ready([p.ticket for _, p in waiting]))
+        planner.wait(p.ticket)
+        results[i] = _analyzed(p, planner.resolver, settings)
+    return [r for r in results if isinstance(r, ScanResult)]
 
 
 def plan_message(p: _Parsed) -> list[Lookup]:
