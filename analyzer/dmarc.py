@@ -43,6 +43,7 @@ from analyzer.model import (
     SpfCheck,
     SpfResult,
     TreeWalk,
+    evolve,
 )
 from analyzer.probes import domain_probes
 from analyzer.signatures import TagListError, parse_tag_list
@@ -184,7 +185,7 @@ def evaluate(
     strict = dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
     for v in verdicts:
         if counts_for_dmarc(v, strict=strict):
-            return replace(dmarc, dkim_aligned_pass=True, signature_index=v.index)
+            return evolve(dmarc, dkim_aligned_pass=True, signature_index=v.index)
     aspf = dmarc.status is DmarcStatus.FOUND and (dmarc.tag("aspf") or "r").lower() == "s"
     recorded = trace.receiver_dmarc(receiver, dmarc.from_domain, strict_spf=aspf)
     rotated = next(
@@ -194,7 +195,7 @@ def evaluate(
          and trace.passed_at_delivery(receiver, v) is not None),
         None,
     )  # fmt: skip
-    return replace(dmarc, receiver=recorded, passed_at_delivery=rotated)
+    return evolve(dmarc, receiver=recorded, passed_at_delivery=rotated)
 
 
 def counts_for_dmarc(v: SignatureVerdict, *, strict: bool) -> bool:
