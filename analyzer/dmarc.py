@@ -20,6 +20,7 @@ Organizational Domains (relaxed) or identical names (adkim=s / aspf=s).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -56,7 +57,13 @@ _NAME = re.compile(
 
 def applicable(from_domain: str | None) -> bool:
     """A From domain that can be asked about: a DNS name, not an address literal or garbage."""
-    return bool(from_domain and _NAME.fullmatch(from_domain))
+    # (_NAME matches at most 240 characters: a longer one, a hostile From, is not kept.)
+    return bool(from_domain) and len(from_domain or "") <= 253 and _applicable(from_domain or "")
+
+
+@functools.lru_cache(maxsize=4096)  # asked twice a message (the plan, then DMARC)
+def _applicable(from_domain: str) -> bool:
+    return bool(_NAME.fullmatch(from_domain))
 
 
 MAX_WALK = 8  # RFC 9989 §4.10: queries of one DNS Tree Walk
@@ -162,6 +169,15 @@ def existence(dmarc: Dmarc) -> tuple[Probe, ...]:
 
 
 def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The record's tags (None: no policy), kept for records of a usual size: the From
+    domains of a mailbox recur, and each message of theirs reads the same record."""
+    return _kept_tags(record) if len(record) <= MAX_KEPT_RECORD else _parsed_tags(record)
+
+
+MAX_KEPT_RECORD = 512  # bytes of a DMARC record whose tags are kept (most are ~100)
+
+
+def _parsed_tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
     try:
         tags = parse_tag_list(record)
     except TagListError:
@@ -174,6 +190,9 @@ def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
             return None
         out = (*(kv for kv in out if kv[0] != "p"), ("p", "none"))
     return out
+
+
+_kept_tags = functools.lru_cache(maxsize=1024)(_parsed_tags)
 
 
 def evaluate(

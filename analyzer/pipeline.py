@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -245,7 +246,7 @@ def lookups(
     verified = [s for s in signatures if isinstance(s, DkimSignature) and s.index < MAX_SIGNATURES]
     for sig in verified:
         key(sig.selector, sig.domain, msg.from_domain)
-    if msg.body is not None and any(h.lname in ARC_FIELDS for h in msg.headers):
+    if msg.body is not None and not ARC_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
         collected = arcsets.collect(msg.headers)
         if collected.problem is None:
             for s in collected.sets:
@@ -259,6 +260,9 @@ def lookups(
         walks = dict.fromkeys(a_label(s.domain.lower().rstrip(".")) for s in verified)
         found += [Lookup(d, walk=True) for d in walks if d != own]
     return found
+
+
+_LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 
 
 def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:

@@ -223,12 +223,25 @@ def prefetch(resolver: Resolver, domain: str, family: int) -> list[DnsAnswer]:
     return [*lint(resolver, domain, family).answers, *walk_lookups(resolver, domain)]
 
 
-@functools.lru_cache(maxsize=4096)  # a mailbox's relays recur: asked 2-3 times a message
 def _address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if ip and len(ip) > MAX_KEPT:
+        return _parsed_address(ip)  # a hostile HELO name is not kept
+    return _kept_address(ip)
+
+
+MAX_KEPT = 255  # characters of a string whose parse is kept (below)
+
+
+def _parsed_address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(ip) if ip else None
     except ValueError:
         return None
+
+
+# A mailbox's relays and HELO names recur: parsed 2-3 times a message, most HELO names
+# raising ValueError in ipaddress.
+_kept_address = functools.lru_cache(maxsize=4096)(_parsed_address)
 
 
 # Addresses of a receiver's own network: its boundary is then not where mail came in. (The
@@ -246,7 +259,6 @@ def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return any(address.version == n.version and address in n for n in _INTERNAL)
 
 
-@functools.lru_cache(maxsize=4096)  # HELO names recur too (and most raise in ip_address)
 def _is_address(name: str) -> bool:
     return _address(name.strip("[]").removeprefix("IPv6:")) is not None
 

@@ -296,9 +296,12 @@ def _hop(index: int, text: str) -> _Hop:
         found = _TCP_IP.search(info)
         if found:
             ip = found.group(1) or found.group(2)
-        words = [w.lower().rstrip(".") for w in _WORDS.split(info)]
         # "unknown": the receiver looked the address up and found no matching name (Postfix)
-        rdns = next((w for w in words if w == "unknown" or ("." in w and not _is_ip(w))), None)
+        for word in _WORDS.split(info):
+            w = word.lower().rstrip(".")
+            if w == "unknown" or ("." in w and not _is_ip(w)):
+                rdns = w
+                break
     return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
 
 

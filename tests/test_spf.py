@@ -269,6 +269,8 @@ def test_the_kept_addresses_networks_and_records_are_those_made_again() -> None:
             assert spf_module._is_address(text) is (
                 _uncached_address(text.strip("[]").removeprefix("IPv6:")) is not None
             )
+            long = "fe80::1%" + "x" * spf_module.MAX_KEPT  # a long one: parsed, not kept
+            assert spf_module._address(long) == _uncached_address(long)
             if address is not None:
                 assert spf_module._internal(address) is spf_module._internal.__wrapped__(address)
             for bits in (32, 24, 128, 64, 0):

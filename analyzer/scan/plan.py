@@ -85,7 +85,7 @@ class PrefetchedResolver:
 
     def held(self, name: str, rdtype: str = "TXT") -> DnsAnswer | None:
         """The answer prefetched, else what the fallback holds (dns.HoldingResolver)."""
-        found = self.answers.get((_norm(name), rdtype.upper()))
+        found = self.answers.get((name.lower().rstrip("."), rdtype.upper()))  # (_norm's key)
         if found is None and self._fallback_held is not None:
             return self._fallback_held(name, rdtype)
         return found
