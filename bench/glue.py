@@ -11,22 +11,20 @@ plan would (pipeline.lookups, pipeline.ask over the zone file), and then runs th
 steps after parsing on every message as work.scan_partition does: plan_message
 (trace.receiver_record, spf.identify, pipeline.lookups), then analyze_message over a
 PrefetchedResolver holding the plan's answers. It measures the CPU time of this thread
-(time.thread_time) of those steps unwrapped (the least of three runs), then once more with
-each stage wrapped (as bench/profile.py wraps them) for the split. The figures are medians
-of the rounds in microseconds per message; verification is shown for scale only.
+(time.thread_time) of each step over the corpus, the least of three runs, nothing wrapped
+(bench/profile.py splits a real scan by stage). The figures are medians of the rounds in
+microseconds per message.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +33,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def child(mbox: Path, zone: Path, now: int) -> dict[str, float]:
-    """One round in this process (the tree on sys.path): µs per message by stage."""
-    from analyzer import pipeline, trace
+    """One round in this process (the tree on sys.path): µs per message by step."""
+    from analyzer import pipeline
     from analyzer.dns import ResolverSpec
     from analyzer.message import parse_message
     from analyzer.scan import work
@@ -55,21 +53,29 @@ def child(mbox: Path, zone: Path, now: int) -> dict[str, float]:
             parsed.append(p)
         held = PrefetchedResolver(PrefetchedResolver.by_name(answers), resolver)
 
-        def run() -> None:
+        def plan() -> None:
             for p in parsed:
                 p.receiver = p.spf = None
                 work.plan_message(p)
+
+        def analyze() -> None:
+            for p in parsed:
                 pipeline.analyze_message(
                     p.msg, held, now=now, source=p.source, signatures=p.signatures,
                     receiver=p.receiver, spf_identity=p.spf,
                 )  # fmt: skip
 
-        run()  # warm-up: the caches a worker fills on its first partitions
-        total = min(_timed(run) for _ in range(3))  # the least disturbed of three
-        seconds = _split(run, pipeline, trace, work)
+        plan()  # warm-up: the caches a worker fills on its first partitions
+        analyze()
+        seconds = {
+            "plan_message (receiver record, SPF identity, lookups)": min(
+                _timed(plan) for _ in range(3)
+            ),
+            "analyze_message (verification included)": min(_timed(analyze) for _ in range(3)),
+        }
     n = len(parsed)
-    out = {stage: s / n * 1e6 for stage, s in seconds.items()}
-    out["worker steps after parsing (unwrapped)"] = total / n * 1e6
+    out = {step: s / n * 1e6 for step, s in seconds.items()}
+    out["worker steps after parsing"] = sum(out.values())
     return out
 
 
@@ -77,54 +83,6 @@ def _timed(run: Any) -> float:
     started = time.thread_time()
     run()
     return time.thread_time() - started
-
-
-def _split(run: Any, pipeline: Any, trace: Any, work: Any) -> Counter[str]:
-    """One more run with each stage wrapped: seconds by stage (nested stages count twice)."""
-    seconds: Counter[str] = Counter()
-    wrapped: list[tuple[Any, str, Any]] = []
-
-    def wrap(owner: Any, attr: str, stage: str) -> None:
-        inner = getattr(owner, attr)
-
-        @functools.wraps(inner)
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            started = time.thread_time()
-            try:
-                return inner(*args, **kwargs)
-            finally:
-                seconds[stage] += time.thread_time() - started
-
-        wrapped.append((owner, attr, inner))
-        setattr(owner, attr, timed)
-
-    for owner, attr, stage in [
-        (work, "lookups", "pipeline.lookups"),
-        (trace, "receiver", "trace.receiver (also inside receiver_record)"),
-        (trace, "receiver_record", "trace.receiver_record"),
-        (pipeline.spf_policy, "identify", "spf.identify"),
-        (pipeline.spf_policy, "for_message", "spf.for_message (check_host)"),
-        (pipeline.dmarc_policy, "lookup", "dmarc.lookup"),
-        (pipeline.dmarc_policy, "evaluate", "dmarc.evaluate"),
-        (pipeline.dmarc_policy, "verdict", "dmarc.verdict"),
-        (pipeline, "fetch_key", "fetch_key"),
-        (pipeline, "classify", "classify (not glue)"),
-        (pipeline, "fast_verify", "verify: fast path (not glue)"),
-        (pipeline, "verify", "verify: full path (not glue)"),
-        (pipeline, "check_arc", "ARC (not glue)"),
-        (pipeline, "diagnose", "diagnose"),
-        (pipeline, "forensic_findings", "forensics"),
-        (pipeline, "arc_findings", "arc_findings"),
-        (pipeline, "auth_findings", "auth_findings"),
-        (pipeline, "analyze_message", "analyze_message (total)"),
-    ]:
-        wrap(owner, attr, stage)
-    try:
-        run()
-    finally:
-        for owner, attr, inner in reversed(wrapped):
-            setattr(owner, attr, inner)
-    return seconds
 
 
 def run_child(tree: Path, mbox: Path, zone: Path, now: int) -> dict[str, float]:
