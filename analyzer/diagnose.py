@@ -11,6 +11,7 @@ own Authentication-Results): then the more telling finding replaces it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -47,6 +48,7 @@ _TEMPORARY = frozenset({Reason.DNS_SERVFAIL, Reason.DNS_TIMEOUT, Reason.DNS_ERRO
 _ROTATION = trace.ROTATION
 
 
+@functools.lru_cache(maxsize=1024)  # t= and x= of a batch's signers recur; strftime is slow
 def _date(ts: int | None) -> str:
     if ts is None:
         return "?"
@@ -261,15 +263,14 @@ def _signature_failures(
 
 
 def _coverage(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Finding]:
+    if any(v.alignment.classification is Classification.AUTHOR for v in verdicts):
+        return []
     fields: dict[str, Value] = {
         "from_domain": msg.from_domain,
         "signers": ", ".join(f"d={v.domain}" for v in verdicts if v.domain),
     }
     if not verdicts:
         return [finding("no_signatures", Severity.ERROR, fields)]
-    authors = [v for v in verdicts if v.alignment.classification is Classification.AUTHOR]
-    if authors:
-        return []
     code = "author_signature_missing"
     # The best explanation first: a list that re-signed (and so likely removed or broke the
     # author's signature) explains more than how the author's mail was first sent.
@@ -325,16 +326,22 @@ def _keys(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]) -> list[Fi
     out: list[Finding] = []
     seen: set[str] = set()
     for v in verdicts:
+        ev = v.key_evidence
+        bits = v.key_bits or 0
+        weak = bool(v.key and v.key.key_type == "rsa" and 1024 <= bits < WEAK_RSA_BITS)
+        testing = bool(v.key and v.key.testing)
+        several = ev is not None and len(ev.answer.records) > 1
+        if not (weak or testing or several):
+            continue  # nothing to say of its key (the values are made only for a finding)
         f = fields_for(v, msg)
-        if v.key and v.key.key_type == "rsa" and v.key_bits and 1024 <= v.key_bits < WEAK_RSA_BITS:
+        if weak:
             # A platform's or a list's key is its own to replace, not the author's.
             who = owner(v)
             out.append(finding("weak_key", Severity.WARNING, {**f, "owner": "", **who},
                                index=v.index, variant="signer" if who else None))  # fmt: skip
-        if v.key and v.key.testing:
+        if testing:
             out.append(finding("key_testing_mode", Severity.WARNING, f, index=v.index))
-        ev = v.key_evidence
-        if ev and len(ev.answer.records) > 1 and str(f["key"]) not in seen:
+        if ev is not None and several and str(f["key"]) not in seen:
             seen.add(str(f["key"]))
             out.append(
                 finding("multiple_key_records", Severity.WARNING, {**f, "count": len(ev.answer.records)},

@@ -20,6 +20,7 @@ Organizational Domains (relaxed) or identical names (adkim=s / aspf=s).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -43,6 +44,7 @@ from analyzer.model import (
     SpfCheck,
     SpfResult,
     TreeWalk,
+    evolve,
 )
 from analyzer.probes import domain_probes
 from analyzer.signatures import TagListError, parse_tag_list
@@ -55,7 +57,13 @@ _NAME = re.compile(
 
 def applicable(from_domain: str | None) -> bool:
     """A From domain that can be asked about: a DNS name, not an address literal or garbage."""
-    return bool(from_domain and _NAME.fullmatch(from_domain))
+    # (_NAME matches at most 240 characters: a longer one, a hostile From, is not kept.)
+    return bool(from_domain) and len(from_domain or "") <= 253 and _applicable(from_domain or "")
+
+
+@functools.lru_cache(maxsize=4096)  # asked twice a message (the plan, then DMARC)
+def _applicable(from_domain: str) -> bool:
+    return bool(_NAME.fullmatch(from_domain))
 
 
 MAX_WALK = 8  # RFC 9989 §4.10: queries of one DNS Tree Walk
@@ -161,6 +169,15 @@ def existence(dmarc: Dmarc) -> tuple[Probe, ...]:
 
 
 def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
+    """The record's tags (None: no policy), kept for records of a usual size: the From
+    domains of a mailbox recur, and each message of theirs reads the same record."""
+    return _kept_tags(record) if len(record) <= MAX_KEPT_RECORD else _parsed_tags(record)
+
+
+MAX_KEPT_RECORD = 512  # bytes of a DMARC record whose tags are kept (most are ~100)
+
+
+def _parsed_tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
     try:
         tags = parse_tag_list(record)
     except TagListError:
@@ -175,6 +192,9 @@ def _tags(record: bytes) -> tuple[tuple[str, str], ...] | None:
     return out
 
 
+_kept_tags = functools.lru_cache(maxsize=1024)(_parsed_tags)
+
+
 def evaluate(
     dmarc: Dmarc, verdicts: tuple[SignatureVerdict, ...], receiver: Receiver | None = None
 ) -> Dmarc:
@@ -184,7 +204,7 @@ def evaluate(
     strict = dmarc.status is DmarcStatus.FOUND and dmarc.adkim == "s"
     for v in verdicts:
         if counts_for_dmarc(v, strict=strict):
-            return replace(dmarc, dkim_aligned_pass=True, signature_index=v.index)
+            return evolve(dmarc, dkim_aligned_pass=True, signature_index=v.index)
     aspf = dmarc.status is DmarcStatus.FOUND and (dmarc.tag("aspf") or "r").lower() == "s"
     recorded = trace.receiver_dmarc(receiver, dmarc.from_domain, strict_spf=aspf)
     rotated = next(
@@ -194,7 +214,7 @@ def evaluate(
          and trace.passed_at_delivery(receiver, v) is not None),
         None,
     )  # fmt: skip
-    return replace(dmarc, receiver=recorded, passed_at_delivery=rotated)
+    return evolve(dmarc, receiver=recorded, passed_at_delivery=rotated)
 
 
 def counts_for_dmarc(v: SignatureVerdict, *, strict: bool) -> bool:

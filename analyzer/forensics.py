@@ -187,6 +187,9 @@ def _lines(canon: bytes) -> list[bytes]:
     return [p + b"\r\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
 
 
+_QUOTED_FROM = re.compile(rb">+From ")  # matched on every line: compiled once
+
+
 def _whole_body_variants(
     sig: DkimSignature, msg: ParsedMessage, body: bytes
 ) -> Iterator[tuple[str, bytes, list[bytes]]]:
@@ -196,7 +199,7 @@ def _whole_body_variants(
     if b"\r\n" in body:
         yield "body_line_endings", body.replace(b"\r\n", b"\n"), lines[:-1]
     # mbox storage quotes "From " at the start of a line (mboxo/mboxrd) or a reader unquotes it.
-    quoted = [ln for ln in lines if re.match(rb">+From ", ln)]
+    quoted = [ln for ln in lines if _QUOTED_FROM.match(ln)]
     if quoted:
         yield "mbox_from_quoting", re.sub(rb"(?m)^>(>*From )", rb"\1", body), quoted
     unquoted = [ln for ln in lines if ln.startswith(b"From ")]
@@ -682,23 +685,24 @@ def forensic_findings(msg: ParsedMessage, verdicts: tuple[SignatureVerdict, ...]
     # (16 signatures, each with 20,000 h= names, searched 16 full budgets: 2.2 s); a real
     # message needs a few thousand steps per signature, far below its share.
     searched = sum(v.header_signature_valid is False and v.key is not None for v in verdicts)
-    header_budget = dataclasses.replace(
-        DEFAULT_BUDGET, steps=DEFAULT_BUDGET.steps // max(searched, 1)
-    )
+    header_budget = DEFAULT_BUDGET  # (a message of passing signatures makes no other)
+    if searched > 1:
+        header_budget = dataclasses.replace(DEFAULT_BUDGET, steps=DEFAULT_BUDGET.steps // searched)
     for v in verdicts:
         sig = v.signature
         if sig is None or v.result is Result.PASS:
             continue  # passing messages cost nothing
-        base = fields_for(v, msg)
         if v.result is not Result.FAIL:
             # The key could not be used (missing, revoked, DNS failing, ...), so the verdict
             # names that; but bh= needs no key (RFC 6376 §3.7: the body hash is computed over
             # the body alone), and verify() computed it. When it fails, say so, and search the
             # body; the header signature needs the key, so the headers cannot be searched.
             if v.body_hash_valid is False:
+                base = fields_for(v, msg)
                 out.append(_body_hash_also_fails(v, base))
                 out += _body_findings(v, sig, msg, base)
             continue
+        base = fields_for(v, msg)
         if v.body_hash_valid is False:
             out += _body_findings(v, sig, msg, base)
         if v.header_signature_valid is False and v.key is not None:

@@ -33,7 +33,7 @@ def fetch_key(resolver: Resolver, selector: str, domain: str) -> KeyEvidence:
     if answer.status is not DnsStatus.OK:
         return KeyEvidence(answer)
     records = answer.joined()[:MAX_KEY_RECORDS]
-    return KeyEvidence(answer, tuple(parse_key_record(r) for r in records))
+    return KeyEvidence(answer, tuple(map(parse_key_record, records)))
 
 
 @functools.lru_cache(maxsize=256)  # a batch run meets the same few key records again and again

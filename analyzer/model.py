@@ -6,9 +6,13 @@ renaming one is a breaking change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import dataclasses
+import functools
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, dataclass, field
 from enum import IntEnum, StrEnum
+from typing import Any, TypeVar
 
 SCHEMA_VERSION = 1
 
@@ -883,3 +887,87 @@ class DmarcVerdict:
     testing: bool = False  # t=y (RFC 9989): the owner asks receivers not to apply it
     pct: int | None = None  # pct= (RFC 7489 only; RFC 9989 removed it)
     signature_index: int | None = None  # the aligned signature that passed
+
+
+# --- construction cost (issue 15) ----------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+def quick_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen, slotted dataclass an __init__ that sets each slot through its member
+    descriptor, where dataclasses' own calls object.__setattr__(self, "name", value) per
+    field (the only way around its __setattr__ that refuses): the same parameters, defaults,
+    default factories and __post_init__, in a third of the time (2.6 -> 1.0 µs for seven
+    fields). A scan makes some 40 of these values per message. Instances stay frozen: only
+    __init__ is replaced (tests/test_model.py holds it to dataclasses' semantics)."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or "__slots__" not in cls.__dict__:
+        raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
+    fields: tuple[dataclasses.Field[Any], ...] = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if any(f.kw_only for f in fields) or set(cls.__annotations__) - {f.name for f in fields}:
+        raise TypeError(f"{cls.__name__}: keyword-only fields and InitVar are not supported")
+    env: dict[str, Any] = {"MISSING": MISSING}
+    args, body = ["self"], []
+    for f in fields:
+        env[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        if f.default_factory is not MISSING:
+            env[f"_factory_{f.name}"] = f.default_factory
+            if f.init:
+                args.append(f"{f.name}=MISSING")
+                value = f"_factory_{f.name}() if {f.name} is MISSING else {f.name}"
+            else:
+                value = f"_factory_{f.name}()"
+        elif f.default is not MISSING:
+            env[f"_default_{f.name}"] = f.default
+            if f.init:
+                args.append(f"{f.name}=_default_{f.name}")
+            value = f.name if f.init else f"_default_{f.name}"
+        elif f.init:
+            args.append(f.name)
+            value = f.name
+        else:
+            continue  # set by __post_init__
+        body.append(f"    _set_{f.name}(self, {value})")
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()")
+    source = f"def __init__({', '.join(args)}) -> None:\n" + ("\n".join(body) or "    pass")
+    exec(source, env)  # as dataclasses writes its own __init__
+    init: Callable[..., None] = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[method-assign]
+    return cls
+
+
+@functools.cache
+def _positions(cls: type) -> tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]:
+    names = [f.name for f in dataclasses.fields(cls)]
+    if len(names) < 2 or not all(f.init for f in dataclasses.fields(cls)):
+        raise TypeError(f"{cls.__name__}: evolve() needs two fields or more, all __init__'s")
+    return operator.attrgetter(*names), {name: i for i, name in enumerate(names)}
+
+
+def evolve(value: _T, **changes: Any) -> _T:
+    """dataclasses.replace(value, **changes) for a dataclass whose fields are all __init__
+    arguments, at half the cost (it reads the fields in one attrgetter and passes them by
+    position; replace walks dataclasses.fields() and passes keywords, 4.9 -> 2.2 µs for
+    Dmarc's twelve): for the few values the pipeline changes on every message."""
+    cls: type = type(value)
+    get, position = _positions(cls)
+    values = list(get(value))
+    for name, new in changes.items():
+        if name not in position:
+            raise TypeError(f"{type(value).__name__} has no field {name!r}")
+        values[position[name]] = new
+    evolved: _T = cls(*values)
+    return evolved
+
+
+for _value in list(globals().values()):
+    if (
+        isinstance(_value, type)
+        and _value.__module__ == __name__
+        and dataclasses.is_dataclass(_value)
+    ):
+        quick_init(_value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -35,6 +36,8 @@ from analyzer.model import (
     Report,
     Result,
     SignatureVerdict,
+    evolve,
+    quick_init,
     worst_first,
 )
 from analyzer.probes import probe_key
@@ -86,7 +89,8 @@ def analyze_message(
     # One DNS deadline and lookup count for the whole message (dns.py, README "Limits").
     resolver = budget = BudgetResolver(resolver)
     # The receiver's boundary (trace.py's trust rule): the delivery time, and what it recorded.
-    boundary = trace.receiver(msg) if receiver is None else replace(receiver, results=())
+    # (A receiver record given serves as the boundary: receiver_record keeps only its place.)
+    boundary = trace.receiver(msg) if receiver is None else receiver
     when, clock = clock_for(boundary, now if isinstance(now, Clock) else Clock(now))
     lists = mailing_list(msg)  # read once: every signature is classified against it
     if signatures is None:
@@ -107,7 +111,7 @@ def analyze_message(
         # The DMARC result (RFC 9989 §4.4): an aligned DKIM or SPF pass.
         dmarc_result = dmarc_policy.verdict(resolver, dmarc, verdicts, spf)
         checked = spf.today is not None and dmarc.status is DmarcStatus.FOUND
-        dmarc = replace(dmarc, spf_pass=dmarc_result.spf_aligned_pass if checked else None)
+        dmarc = evolve(dmarc, spf_pass=dmarc_result.spf_aligned_pass if checked else None)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
         *diagnose(msg, verdicts, dmarc=dmarc, receiver=receiver),
@@ -183,6 +187,7 @@ def message_outcome(verdicts: tuple[SignatureVerdict, ...], dmarc: Dmarc | None)
 # --- the DNS lookups a message needs (what a scan's worker asks the run's DNS service) ---
 
 
+@quick_init  # four a message (model.quick_init)
 @dataclass(frozen=True, slots=True)
 class Lookup:
     """One lookup analyze() makes for a message, with the questions that follow from its
@@ -241,7 +246,7 @@ def lookups(
     verified = [s for s in signatures if isinstance(s, DkimSignature) and s.index < MAX_SIGNATURES]
     for sig in verified:
         key(sig.selector, sig.domain, msg.from_domain)
-    if msg.body is not None and any(h.lname in ARC_FIELDS for h in msg.headers):
+    if msg.body is not None and not ARC_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
         collected = arcsets.collect(msg.headers)
         if collected.problem is None:
             for s in collected.sets:
@@ -255,6 +260,9 @@ def lookups(
         walks = dict.fromkeys(a_label(s.domain.lower().rstrip(".")) for s in verified)
         found += [Lookup(d, walk=True) for d in walks if d != own]
     return found
+
+
+_LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 
 
 def ask(lookup: Lookup, resolver: Resolver) -> tuple[DnsAnswer, ...]:

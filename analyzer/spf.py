@@ -16,6 +16,7 @@ before any term is evaluated (§4.6).
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import urllib.parse
@@ -33,6 +34,7 @@ from analyzer.model import (
     SpfProblem,
     SpfRecorded,
     SpfResult,
+    quick_init,
 )
 
 MAX_DNS_TERMS = 10  # RFC 7208 §4.6.4
@@ -128,6 +130,7 @@ def for_message(
                     rx.boundary, found.recorded, today, found.skipped)  # fmt: skip
 
 
+@quick_init  # (model.quick_init)
 @dataclass(frozen=True, slots=True)
 class Identity:
     """What for_message checks for one message, read from its header section: the client
@@ -221,10 +224,24 @@ def prefetch(resolver: Resolver, domain: str, family: int) -> list[DnsAnswer]:
 
 
 def _address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    if ip and len(ip) > MAX_KEPT:
+        return _parsed_address(ip)  # a hostile HELO name is not kept
+    return _kept_address(ip)
+
+
+MAX_KEPT = 255  # characters of a string whose parse is kept (below)
+
+
+def _parsed_address(ip: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(ip) if ip else None
     except ValueError:
         return None
+
+
+# A mailbox's relays and HELO names recur: parsed 2-3 times a message, most HELO names
+# raising ValueError in ipaddress.
+_kept_address = functools.lru_cache(maxsize=4096)(_parsed_address)
 
 
 # Addresses of a receiver's own network: its boundary is then not where mail came in. (The
@@ -235,6 +252,7 @@ _INTERNAL = tuple(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if address.is_loopback or address.is_link_local or address.is_unspecified:
         return True
@@ -250,9 +268,8 @@ def check_host(
 ) -> SpfEvaluation:
     """RFC 7208 §4: the SPF result for `ip` sending as `sender` (MAIL FROM, or
     postmaster@HELO for the HELO identity), with the record of `domain`."""
-    try:
-        addr = ipaddress.ip_address(ip.strip("[]"))
-    except ValueError:
+    addr = _address(ip.strip("[]"))
+    if addr is None:
         return _result(domain, sender, ip, None, SpfResult.NONE, SpfProblem.NO_CLIENT_IP,
                        f"{ip!r} is not an IP address")  # fmt: skip
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
@@ -261,15 +278,16 @@ def check_host(
     sender = f"{local or 'postmaster'}@{domain}" if at or not sender else sender
     state = _State(resolver, addr, sender, (helo or "").rstrip("."))
     domain = domain.rstrip(".").lower()
+    client = str(addr)
     if not _valid_domain(domain):
-        return _result(domain, sender, str(addr), state, SpfResult.NONE,
+        return _result(domain, sender, client, state, SpfResult.NONE,
                        SpfProblem.INVALID_DOMAIN, f"{domain!r} is not a domain name (§4.3)")  # fmt: skip
     try:
         result, matched, explanation = _check(state, domain)
     except _Abort as e:
-        return _result(domain, sender, str(addr), state, e.result, e.problem, e.detail)
+        return _result(domain, sender, client, state, e.result, e.problem, e.detail)
     problem = SpfProblem.NO_RECORD if result is SpfResult.NONE else None
-    return _result(domain, sender, str(addr), state, result, problem, None, matched, explanation)
+    return _result(domain, sender, client, state, result, problem, None, matched, explanation)
 
 
 def _result(
@@ -339,7 +357,7 @@ def _check(
     record = _record(state, domain)
     if record is None:
         return SpfResult.NONE, None, None
-    terms = _parse(record, domain)
+    terms = _parsed(record, domain)
     modifiers = {t.name: t for t in terms if not t.qualifier}
     for t in terms:
         if not t.qualifier:
@@ -364,6 +382,12 @@ def _check(
                          f"redirect={target} of {domain} publishes no SPF record (§6.1)")  # fmt: skip
         return result, matched, explanation
     return SpfResult.NEUTRAL, None, None
+
+
+@functools.lru_cache(maxsize=1024)  # the same records (includes) are read for every message
+def _parsed(record: str, domain: str) -> tuple[_Term, ...]:
+    """_parse, kept (a syntax error is raised again each time: exceptions are not kept)."""
+    return tuple(_parse(record, domain))
 
 
 def _parse(record: str, domain: str) -> list[_Term]:
@@ -552,13 +576,24 @@ def _in(state: _State, addresses: list[str], cidr4: int | None, cidr6: int | Non
         else (cidr6 if cidr6 is not None else 128)
     )
     for a in addresses:
-        try:
-            net = ipaddress.ip_network(f"{a}/{bits}", strict=False)
-        except ValueError:
-            continue
-        if state.ip in net:
+        net = _network(f"{a}/{bits}")
+        if net is not None and state.ip in net:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)  # the same records' addresses, message after message
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    """An ip4 or ip6 term's network (_ip_term has checked it parses)."""
+    return ipaddress.ip_network(text, strict=False)
 
 
 def _temporary(answer_name: str, rdtype: str) -> _Abort:
@@ -571,8 +606,7 @@ def _matches(state: _State, t: _Term, domain: str) -> bool:
     if t.name == "all":
         return True
     if t.name in ("ip4", "ip6"):
-        net = ipaddress.ip_network(f"{t.arg}/{t.cidr4 if t.name == 'ip4' else t.cidr6}",
-                                   strict=False)  # fmt: skip
+        net = _term_network(f"{t.arg}/{t.cidr4 if t.name == 'ip4' else t.cidr6}")
         return state.ip.version == net.version and state.ip in net
     state.count(t.text, domain)
     target = _target(state, t.arg, domain)

@@ -74,8 +74,8 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
@@ -96,6 +96,8 @@ from analyzer.model import (
     Report,
     SignatureVerdict,
     SpfRecorded,
+    evolve,
+    quick_init,
 )
 
 # --- Amazon SES -------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ ROTATION = frozenset({Reason.KEY_NOT_FOUND, Reason.KEY_REVOKED, Reason.KEY_SYNTA
 MAX_RECEIVED = 64  # Received fields looked at (RFC 5321 §6.3 loop detection stops near 100)
 
 
+@quick_init  # one per Received field read (model.quick_init)
 @dataclass(frozen=True, slots=True)
 class _Hop:
     index: int  # position among the header fields
@@ -263,13 +266,18 @@ def _plain_date(m: re.Match[str]) -> int | None:
     offset = (int(zh) * 3600 + int(zm) * 60) * (-1 if sign == "-" else 1)
     if abs(offset) >= 86400:  # datetime.timezone refuses it: parsedate_to_datetime raises
         return None
-    try:
-        at = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second),
-                      tzinfo=UTC)  # fmt: skip
-    except ValueError:  # 31 Feb, 24:00:00, a leap second: refused there too
+    h, mi, s = int(hour), int(minute), int(second)
+    if h > 23 or mi > 59 or s > 59:  # 24:00:00, a leap second: refused there too
         return None
-    ts = int(at.timestamp()) - offset
+    try:  # the day's number, without a datetime and its timestamp() (twice the time)
+        days = date(int(year), _MONTHS[month], int(day)).toordinal() - _EPOCH_DAY
+    except ValueError:  # 31 Feb, day 0
+        return None
+    ts = days * 86400 + h * 3600 + mi * 60 + s - offset
     return ts if 0 <= ts <= MAX_TIME else None
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
 
 
 def _unfold(value: bytes) -> str:
@@ -288,9 +296,12 @@ def _hop(index: int, text: str) -> _Hop:
         found = _TCP_IP.search(info)
         if found:
             ip = found.group(1) or found.group(2)
-        words = [w.lower().rstrip(".") for w in _WORDS.split(info)]
         # "unknown": the receiver looked the address up and found no matching name (Postfix)
-        rdns = next((w for w in words if w == "unknown" or ("." in w and not _is_ip(w))), None)
+        for word in _WORDS.split(info):
+            w = word.lower().rstrip(".")
+            if w == "unknown" or ("." in w and not _is_ip(w)):
+                rdns = w
+                break
     return _Hop(index, text, host, helo, rdns, ip, text.rpartition(";")[2])
 
 
@@ -443,7 +454,7 @@ def receiver_record(
             own = rx.organisation is not None and organisation(s.domain) == rx.organisation
             found += _results(f"{text}", authserv, RecordSource.ARC, by_receiver=own,
                               sealer=s.domain, instance=s.instance)  # fmt: skip
-    return replace(rx, results=tuple(found))
+    return evolve(rx, results=tuple(found))
 
 
 def _identity_domain(value: str) -> str:

@@ -214,3 +214,14 @@ def test_the_dmarc_result_names_what_passed(dns_server: ZoneServer) -> None:
     assert (np["result"], np["policy_tag"], np["disposition"]) == ("fail", "np", "reject")
     psd = result("dmarc-tree-walk-psd")
     assert (psd["result"], psd["policy_tag"], psd["dkim_aligned_pass"]) == ("fail", "sp", False)
+
+
+def test_kept_tags_are_the_tags_parsed_again() -> None:
+    """dmarc._tags keeps the tags of usual-sized records (issue 15): the same value."""
+    from analyzer import dmarc
+
+    records = [b"v=DMARC1; p=reject; sp=none; adkim=s", b"v=DMARC1; rua=mailto:a@example.com",
+               b"v=DMARC1; p=bogus", b"v=DMARC1; p", b"v=DMARC1; p=none; " + b"x" * 600]  # fmt: skip
+    for _ in range(2):
+        for record in records:
+            assert dmarc._tags(record) == dmarc._parsed_tags(record)

@@ -416,3 +416,33 @@ def test_no_probes_after_a_local_limit_or_a_spent_budget(
     key = DnsAnswer("s1._domainkey.example.com.", "TXT", status)
     assert probe_key(resolver(server), "s1", "example.com", key) == ()
     assert server.query_count == 0
+
+
+def test_held_answers_are_the_query_s_and_still_count_against_the_budget(
+    server: ZoneServer,
+) -> None:
+    """BudgetResolver takes what a HoldingResolver holds without its query (issue 15): the
+    same answer, counted as a lookup made, never past the budget."""
+    from analyzer.scan.plan import PrefetchedResolver
+
+    now = [0.0]
+    cache = CachingResolver(resolver(server), clock=lambda: now[0])
+    assert cache.held("s1._domainkey.example.com") is None  # not asked yet
+    asked = cache.query("s1._domainkey.example.com")
+    assert cache.held("S1._domainkey.example.com.", "txt") is asked
+    now[0] = 301.0  # past its TTL: held no more, asked again
+    assert cache.held("s1._domainkey.example.com") is None
+    now[0] = 0.0
+    prefetched = cache.query("two._domainkey.example.com")
+    plan = PrefetchedResolver(PrefetchedResolver.by_name([prefetched]), cache)
+    assert plan.held("two._domainkey.example.com") is prefetched
+    assert plan.held("s1._domainkey.example.com") is asked  # the fallback's
+    assert plan.held("nope._domainkey.example.com") is None
+    before = server.query_count
+    budget = BudgetResolver(plan, lookups=3, clock=lambda: now[0])
+    assert budget.query("two._domainkey.example.com") is prefetched
+    assert budget.query("s1._domainkey.example.com") is asked
+    assert budget.query("nope._domainkey.example.com").status is DnsStatus.NXDOMAIN
+    assert server.query_count == before + 1 and budget.asked == 3 and budget.waited == 0.0
+    assert budget.query("two._domainkey.example.com").status is DnsStatus.BUDGET
+    assert budget.exhausted

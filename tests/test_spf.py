@@ -241,3 +241,47 @@ def test_a_recorded_mail_from_without_local_part_is_postmaster(
     assert m["spf"]["recorded"]["domain"] == "example.com"
     assert (m["spf"]["identity"], m["spf"]["domain"]) == ("mailfrom", "example.com")
     assert m["spf"]["mailfrom"] == "postmaster@example.com"
+
+
+# --- issue 15: what spf.py keeps between messages is what it would compute again ----------
+
+import ipaddress  # noqa: E402
+
+from analyzer import spf as spf_module  # noqa: E402
+
+_ADDRESSES = ["192.0.2.1", "[192.0.2.1]", "2001:db8::25", "::ffff:192.0.2.7", "fe80::1%eth0",
+              "10.1.2.3", "127.0.0.1", "100.64.0.1", "fc00::1", "0.0.0.0", "300.1.1.1",
+              "mx.example.net", "IPv6:2001:db8::1", "", "unknown"]  # fmt: skip
+
+
+def _uncached_address(ip: str | None) -> Any:
+    try:
+        return ipaddress.ip_address(ip) if ip else None
+    except ValueError:
+        return None
+
+
+def test_the_kept_addresses_networks_and_records_are_those_made_again() -> None:
+    for _ in range(2):  # made, then kept
+        for text in _ADDRESSES:
+            address = spf_module._address(text)
+            assert address == _uncached_address(text)
+            assert spf_module._is_address(text) is (
+                _uncached_address(text.strip("[]").removeprefix("IPv6:")) is not None
+            )
+            long = "fe80::1%" + "x" * spf_module.MAX_KEPT  # a long one: parsed, not kept
+            assert spf_module._address(long) == _uncached_address(long)
+            if address is not None:
+                assert spf_module._internal(address) is spf_module._internal.__wrapped__(address)
+            for bits in (32, 24, 128, 64, 0):
+                try:
+                    expected = ipaddress.ip_network(f"{text}/{bits}", strict=False)
+                except ValueError:
+                    expected = None
+                assert spf_module._network(f"{text}/{bits}") == expected
+        record = "v=spf1 ip4:192.0.2.0/24 include:_spf.example.net mx -all"
+        assert spf_module._parsed(record, "example.com") == tuple(
+            spf_module._parse(record, "example.com")
+        )
+        with pytest.raises(spf_module._Abort):  # a syntax error, raised every time
+            spf_module._parsed("v=spf1 ip4:300.0.0.1 -all", "example.com")

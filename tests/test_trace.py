@@ -426,3 +426,42 @@ def test_a_field_of_a_thousand_results_stays_small() -> None:
     assert len(found) == trace.MAX_RESULTS
     assert all(len(r.field) <= trace.MAX_FIELD_EVIDENCE for r in found)
     assert found[0].prop("header.d") == "d0.example"
+
+
+def test_the_plain_date_is_what_datetime_makes_of_it() -> None:
+    """trace._plain_date counts days (issue 15: no datetime per Received field): the same
+    Unix time, and the same refusals (31 Feb, 24:00, a leap second, a zone of a day)."""
+    import random
+    from datetime import UTC, datetime
+
+    from analyzer import trace
+
+    def by_datetime(m: Any) -> int | None:
+        day, month, year, hour, minute, second, sign, zh, zm = m.groups()
+        offset = (int(zh) * 3600 + int(zm) * 60) * (-1 if sign == "-" else 1)
+        if abs(offset) >= 86400:
+            return None
+        try:
+            at = datetime(int(year), trace._MONTHS[month], int(day), int(hour), int(minute),
+                          int(second), tzinfo=UTC)  # fmt: skip
+        except ValueError:
+            return None
+        ts = int(at.timestamp()) - offset
+        return ts if 0 <= ts <= trace.MAX_TIME else None
+
+    pick = random.Random(15)
+    texts = ["29 Feb 2024 23:59:59 +0000", "29 Feb 2023 12:00:00 +0000", "31 Apr 2025 01:00:00 -0100",
+             "0 Jan 2025 00:00:00 +0000", "1 Jan 1970 00:00:00 +0000", "1 Jan 1970 00:00:00 +0100",
+             "31 Dec 9999 23:59:59 -2359", "31 Dec 9999 23:59:59 +0000", "23 Nov 2025 24:00:00 +0000",
+             "23 Nov 2025 12:60:00 +0000", "23 Nov 2025 12:00:60 +0000", "23 Nov 2025 12:00:00 +2400"]  # fmt: skip
+    for _ in range(20000):
+        texts.append(
+            f"{pick.choice([pick.randint(0, 99), pick.randint(1, 31)])} "
+            f"{pick.choice(list(trace._MONTHS))} {pick.choice([pick.randint(1000, 9999), 1970])} "
+            f"{pick.randint(0, 25):02d}:{pick.randint(0, 61):02d}:{pick.randint(0, 61):02d} "
+            f"{pick.choice('+-')}{pick.randint(0, 25):02d}{pick.randint(0, 99):02d}"
+        )
+    for text in texts:
+        m = trace._PLAIN_DATE.match(text)
+        assert m is not None, text
+        assert trace._plain_date(m) == by_datetime(m), text

@@ -75,10 +75,20 @@ class PrefetchedResolver:
     def __init__(self, answers: dict[tuple[str, str], DnsAnswer], fallback: Resolver) -> None:
         self.answers = answers  # see by_name()
         self.fallback = fallback
+        self._fallback_held: Callable[[str, str], DnsAnswer | None] | None = getattr(
+            fallback, "held", None
+        )
 
     @staticmethod
     def by_name(answers: Iterable[DnsAnswer]) -> dict[tuple[str, str], DnsAnswer]:
         return {(_norm(a.name), a.rdtype.upper()): a for a in answers}
+
+    def held(self, name: str, rdtype: str = "TXT") -> DnsAnswer | None:
+        """The answer prefetched, else what the fallback holds (dns.HoldingResolver)."""
+        found = self.answers.get((name.lower().rstrip("."), rdtype.upper()))  # (_norm's key)
+        if found is None and self._fallback_held is not None:
+            return self._fallback_held(name, rdtype)
+        return found
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
         found = self.answers.get((_norm(name), rdtype.upper()))
