@@ -44,9 +44,9 @@ def _same_twice(r: Report) -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_held() -> Iterator[None]:
-    render_json.HELD.clear()
+    render_json.clear()
     yield
-    render_json.HELD.clear()
+    render_json.clear()
 
 
 @pytest.mark.parametrize("case", sorted(p.parent for p in FIXTURES.glob("*/expected.json")),

@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, TypeVar
 
 from analyzer import __version__
-from analyzer.explain import worded
+from analyzer.explain import reads, worded
 from analyzer.model import (
     SCHEMA_VERSION,
     ArcChain,
@@ -108,9 +109,7 @@ def probe_dict(p: Probe) -> dict[str, Any]:
 def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
     """A finding; its words in `lang` (English unless asked: the JSON is the same whatever
     the locale, and scripts read the code, never the words)."""
-    summary, explanation, remedy = _worded(
-        f.code, f.variant, lang, tuple(f.values.items()), tuple(map(type, f.values.values()))
-    )
+    summary, explanation, remedy, _ = _words(f, lang)
     return {
         "code": f.code,
         "severity": f.severity.value,
@@ -123,15 +122,39 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=1024)
+def _words(f: Finding, lang: str) -> tuple[str, str, str, str]:
+    """worded(f.code, f.variant, f.values, lang), and the three as the JSON text of their
+    keys and values, made once for equal codes, variants and values read (explain.reads):
+    many recur from message to message (a domain's DMARC alignment, a platform's signature)
+    though values that no word reads differ (a body's size, a time in a detail). The type
+    of each value is in the key because == is not enough: True == 1, but the words
+    differ."""
+    values = f.values
+    names = reads(f.code, f.variant, lang)
+    if names is None:
+        read: tuple[Any, ...] = tuple(values.items())
+        types = tuple(map(type, values.values()))
+    else:
+        read = tuple(map(values.get, names, repeat(_ABSENT)))
+        types = tuple(map(type, read))
+    key = (f.code, f.variant, lang, bool(values), read, types)
+    return WORDS.get(key, lambda: _worded(f.code, f.variant, values, lang), _words_size)
+
+
+_ABSENT = object()  # a name the values do not hold (the template writes "?")
+
+
 def _worded(
-    code: str, variant: str | None, lang: str, values: tuple[tuple[str, Value], ...],
-    types: tuple[type, ...],
-) -> tuple[str, str, str]:  # fmt: skip
-    """A finding's words, made once for equal codes, variants and values: many recur from
-    message to message (a domain's DMARC alignment, a platform's signature). The types of
-    the values are in the key because == is not enough: True == 1, but the words differ."""
-    return worded(code, variant, dict(values), lang)
+    code: str, variant: str | None, values: Mapping[str, Value], lang: str
+) -> tuple[str, str, str, str]:
+    summary, explanation, remedy = worded(code, variant, values, lang)
+    text = (f'"summary": {_string(summary)}, "explanation": {_string(explanation)}, '
+            f'"remedy": {_string(remedy)}')  # fmt: skip
+    return summary, explanation, remedy, text
+
+
+def _words_size(words: tuple[str, str, str, str]) -> int:
+    return 2 * len(words[3])
 
 
 def _described(item: Evidence, lang: str) -> str:
@@ -213,7 +236,7 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
 
 def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dict[str, Any]:
     """One message's object (`parts`: how the values that recur are rendered, DICTS unless
-    asked: _HELD for `message_line`)."""
+    asked: _HELD for `message_line`, their JSON text made once)."""
     parts = parts or DICTS
     msg = r.message
     result = r.outcome
@@ -230,12 +253,12 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
         "outcome": result.name.lower(),
         "exit_code": int(result),
         "signatures": [signature_dict(v, parts) for v in r.verdicts],
-        "findings": [finding_dict(f, lang) for f in r.findings],
+        "findings": parts.findings(r.findings, lang),
         "dmarc": parts.dmarc(r.dmarc) if r.dmarc else None,
         "arc": parts.arc(r.arc),
         "receiver": receiver_dict(r.receiver),
         # Added (issue 13): SPF as recorded and as of today, and the DMARC result.
-        "spf": spf_dict(r.spf) if r.spf else None,
+        "spf": spf_dict(r.spf, parts) if r.spf else None,
         "dmarc_result": parts.dmarc_result(r.dmarc_result) if r.dmarc_result else None,
     }
 
@@ -243,7 +266,7 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
 # --- spf: the `spf` and `dmarc_result` objects, `dmarc.tree_walk` (issue 13) ---
 
 
-def spf_dict(s: SpfCheck) -> dict[str, Any]:
+def spf_dict(s: SpfCheck, parts: Parts | None = None) -> dict[str, Any]:
     rec, ev = s.recorded, s.today
     return {
         "client_ip": s.client_ip,
@@ -258,11 +281,12 @@ def spf_dict(s: SpfCheck) -> dict[str, Any]:
             "helo": rec.helo, "domain": rec.domain, "source": rec.source,
             "client_ip": rec.client_ip, "evidence": list(rec.evidence),
         },
-        "today": None if ev is None else spf_evaluation_dict(ev),
+        "today": None if ev is None else spf_evaluation_dict(ev, parts),
     }  # fmt: skip
 
 
-def spf_evaluation_dict(ev: SpfEvaluation) -> dict[str, Any]:
+def spf_evaluation_dict(ev: SpfEvaluation, parts: Parts | None = None) -> dict[str, Any]:
+    dns = (parts or DICTS).dns
     return {
         "result": ev.result.value,
         "problem": ev.problem.value if ev.problem else None,
@@ -278,7 +302,7 @@ def spf_evaluation_dict(ev: SpfEvaluation) -> dict[str, Any]:
         "void_lookups": list(ev.voids),
         "explanation": ev.explanation,
         "all": ev.all_qualifier,
-        "dns": [dns_dict(a) for a in ev.answers],
+        "dns": [dns(a) for a in ev.answers],
     }
 
 
@@ -373,10 +397,11 @@ def line(obj: object) -> str:
 #
 # Much of a scanned message's line recurs from message to message: its DNS answers (a key
 # record is ~1.3 KB of it, written twice), its keys, its From domain's DMARC, its ARC (none),
-# its DMARC result. `message_line` writes the same text as line(message_dict(r)), with those
-# made once per process: DNS answers and keys as dicts (spliced text would cost more than
-# the C encoder takes to write them inside their signature), the others as their JSON text.
-# A finding's words and evidence lines are held by _worded and _described (the dict path's).
+# its DMARC result, its findings' evidence. `message_line` writes the same text as
+# line(message_dict(r)), with those written once per process as their JSON text (a
+# Fragment) and spliced into the line by the one encoding of the rest (`_with_fragments`):
+# the C encoder costs about the same for each value it writes (~0.1 us), whatever its size,
+# so what it no longer writes is what is saved. A finding's words are held by _words.
 
 
 def _encoder() -> Callable[[object], str]:
@@ -403,16 +428,21 @@ _encode = _encoder()
 @dataclass(frozen=True, slots=True)
 class Parts:
     """How message_dict renders the values that recur: DICTS (every document), or _HELD
-    (message_line's: values made once and held, never handed to a caller)."""
+    (message_line's: JSON text made once and held, never handed to a caller)."""
 
     dns: Callable[[DnsAnswer], Any]
     key: Callable[[KeyRecord, int | None], Any]
     dmarc: Callable[[Dmarc], Any]
     arc: Callable[[ArcChain], Any]
     dmarc_result: Callable[[DmarcVerdict], Any]
+    findings: Callable[[Iterable[Finding], str], Any]
 
 
-DICTS = Parts(dns_dict, key_dict, dmarc_dict, arc_dict, dmarc_result_dict)
+def findings_list(findings: Iterable[Finding], lang: str) -> list[dict[str, Any]]:
+    return [finding_dict(f, lang) for f in findings]
+
+
+DICTS = Parts(dns_dict, key_dict, dmarc_dict, arc_dict, dmarc_result_dict, findings_list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,22 +453,44 @@ class Fragment:
     text: str
 
 
-def _spliced(obj: dict[str, Any]) -> str:
-    """_encode(obj)'s text, with each Fragment value's text spliced in as it is; the items
-    between fragments are encoded together, a run at a time."""
-    kinds = list(map(type, obj.values()))
-    items = list(obj.items())
-    pieces, start = [], 0
-    while Fragment in kinds[start:]:
-        at = kinds.index(Fragment, start)
-        if at > start:
-            pieces.append(_encode(dict(items[start:at]))[1:-1])
-        name, fragment = items[at]
-        pieces.append(f'"{name}": {fragment.text}')  # our names: plain ASCII
-        start = at + 1
-    if start < len(items):
-        pieces.append(_encode(dict(items[start:]))[1:-1])
-    return "{" + ", ".join(pieces) + "}"
+def _with_fragments(obj: object) -> str:
+    """_encode(obj)'s text, each Fragment in it written as its text: the encoder writes a
+    mark for each (its `default`, called for what is not a JSON value), then the text is
+    cut at the marks. A mark a value of the message holds itself would be cut too: then
+    the count of the pieces tells, and another mark is tried."""
+    for mark, marked in _MARKS:
+        texts: list[str] = []
+
+        def held(o: object, mark: str = mark, texts: list[str] = texts) -> str:
+            if type(o) is not Fragment:
+                raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+            texts.append(o.text)
+            return mark
+
+        pieces = "".join(_marking(held)(obj, 0)).split(marked)
+        if len(pieces) == len(texts) + 1:
+            out = [pieces[0]]
+            for text, piece in zip(texts, pieces[1:], strict=True):
+                out += (text, piece)
+            return "".join(out)
+    raise ValueError("every mark is in the message")  # a message made against this code
+
+
+# Marks and their JSON text: NUL is written \u0000, ~12 characters no mail program writes.
+_MARKS = tuple((m, _encode(m)) for m in (f"\x00held{n}\x00" for n in ("", *range(1, 8))))
+
+
+def _marking(default: Callable[[object], str]) -> Callable[[object, int], Iterable[str]]:
+    """The C encoder of _encode with `default` (~0.2 us to make one: one per line, so that
+    the threads of a worker each have their own list of fragments)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        options = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=default)
+        return lambda obj, _: options.iterencode(obj)
+    encoder: Callable[[object, int], Iterable[str]] = make(
+        None, default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+    )
+    return encoder
 
 
 _T = TypeVar("_T")
@@ -453,7 +505,7 @@ class Held:
 
     A key holds the value itself, so what is held is only ever reused for an equal value
     (dataclass equality: every field), and the type of each number it writes (_ttls: ==
-    says True == 1, JSON writes true and 1).
+    says True == 1, JSON writes true and 1). `same` holds by the object instead.
     """
 
     def __init__(self, entries: int, size: int, largest: int) -> None:
@@ -472,15 +524,32 @@ class Held:
             held: _T = found[0]
             return held
         made = make()
-        n = size(made)
-        if n <= self.largest:
-            with self._lock:
-                if key not in self._held:
-                    self._held[key] = (made, n)
-                    self._size += n
-                    while len(self._held) > self.entries or self._size > self.size:
-                        self._size -= self._held.pop(next(iter(self._held)))[1]
+        self._put(key, made, size(made))
         return made
+
+    def same(self, obj: object, make: Callable[[], _T], size: Callable[[_T], int]) -> _T:
+        """What is held for this very object, else make(): no hashing and no comparing of
+        a value, one id() (a worker's resolver hands one DNS answer to every message that
+        asks its name). The object is held beside what was made, so its id is nobody
+        else's while it is held; frozen values only (what is made from them never
+        changes)."""
+        found = self._held.get(id(obj))
+        if found is not None and found[0][0] is obj:
+            held: _T = found[0][1]
+            return held
+        made = make()
+        self._put(id(obj), (obj, made), size(made))
+        return made
+
+    def _put(self, key: Hashable, made: object, n: int) -> None:
+        if n > self.largest:
+            return
+        with self._lock:
+            if key not in self._held:
+                self._held[key] = (made, n)
+                self._size += n
+                while len(self._held) > self.entries or self._size > self.size:
+                    self._size -= self._held.pop(next(iter(self._held)))[1]
 
     def clear(self) -> None:
         with self._lock:
@@ -491,27 +560,40 @@ class Held:
         return len(self._held)
 
 
-# A worker's share of a run: the keys and DMARC records of a few thousand domains; ~2 M
-# characters at most (2-8 MB), whatever the mailbox.
+# A worker's share of a run: the keys and DMARC records of a few thousand domains, and the
+# words of their findings; ~2 M characters at most in each (2-8 MB), whatever the mailbox.
 HELD = Held(entries=512, size=500_000, largest=65_536)
+WORDS = Held(entries=2048, size=1_000_000, largest=65_536)
+# Held by the object (`same`): the DNS answers a worker's resolver hands out, and apart (an
+# object is one key in each) the evidence lines made of them, in English (scan's).
+ANSWERS = Held(entries=1024, size=1_000_000, largest=65_536)
+LINES = Held(entries=1024, size=500_000, largest=65_536)
+
+
+def clear() -> None:
+    """Nothing held (tests, benchmarks)."""
+    for held in (HELD, WORDS, ANSWERS, LINES):
+        held.clear()
+    _described_answer.cache_clear()
 
 
 def _text_size(f: Fragment) -> int:
     return len(f.text)
 
 
-def _answer_size(a: DnsAnswer) -> int:
-    """About the characters of dns_dict(a) (records are written twice: strings and value)."""
-    return 200 + len(a.name) + 2 * sum(len(s) for strings in a.records for s in strings)
+def _dns_fragment(a: DnsAnswer) -> Fragment:
+    """An answer's text: held by the object, else by its value (and its TTL's type)."""
+
+    def by_value() -> Fragment:
+        key = ("dns", a, type(a.ttl))
+        return HELD.get(key, lambda: Fragment(_encode(dns_dict(a))), _text_size)
+
+    return ANSWERS.same(a, by_value, _text_size)
 
 
-def _held_dns(a: DnsAnswer) -> dict[str, Any]:
-    return HELD.get(("dns", a, type(a.ttl)), lambda: dns_dict(a), lambda _: _answer_size(a))
-
-
-def _held_key(key: KeyRecord, bits: int | None) -> dict[str, Any]:
-    size = len(key.raw) + 200
-    return HELD.get(("key", key, bits, type(bits)), lambda: key_dict(key, bits), lambda _: size)
+def _key_fragment(key: KeyRecord, bits: int | None) -> Fragment:
+    held = ("key", key, bits, type(bits))
+    return HELD.get(held, lambda: Fragment(_encode(key_dict(key, bits))), _text_size)
 
 
 def _dmarc_fragment(d: Dmarc) -> Fragment:
@@ -538,11 +620,49 @@ def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
     return HELD.get(key, lambda: Fragment(_encode(dmarc_result_dict(v))), _text_size)
 
 
+def _findings_fragment(findings: Iterable[Finding], lang: str) -> Fragment:
+    """findings_list(findings, lang)'s text (tests/test_render_json.py holds the two the
+    same), the words' text held (_words) and the lines of DNS evidence (_evidence_text)."""
+    return Fragment(f"[{', '.join([_finding_text(f, lang) for f in findings])}]")
+
+
+def _finding_text(f: Finding, lang: str) -> str:
+    evidence = ", ".join([_evidence_text(e, lang) for e in f.evidence])
+    return (
+        f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, '
+        f'{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
+        f'"signature_index": {_scalar(f.signature_index)}, "evidence": [{evidence}]}}'
+    )
+
+
+def _evidence_text(item: Evidence, lang: str) -> str:
+    """The JSON string of _described(item, lang): a DNS answer's or probe's English line
+    held by the object, a quotation of the message (its own) written each time."""
+    if isinstance(item, str) or lang != "en":
+        return _string(_described(item, lang))
+    return LINES.same(item, lambda: _string(_described(item, "en")), len)
+
+
+_string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
+
+
+def _scalar(value: Value) -> str:
+    """_encode(value) of one str, int, bool or None, without the encoder for the usual."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value) if type(value) is int else _encode(value)
+
+
 # Values shared between lines: only _encode reads them (message_line), nothing changes them.
-_HELD = Parts(_held_dns, _held_key, _dmarc_fragment, _arc_fragment, _dmarc_result_fragment)
+_HELD = Parts(_dns_fragment, _key_fragment, _dmarc_fragment, _arc_fragment,
+              _dmarc_result_fragment, _findings_fragment)  # fmt: skip
 
 
 def message_line(r: Report) -> str:
     """line(message_dict(r)), the same text, with what recurs from message to message made
-    once (scan's JSONL): DNS answers and keys as dicts, DMARC as its JSON text."""
-    return json_text(_spliced(message_dict(r, parts=_HELD))) + "\n"
+    once (scan's JSONL): DNS answers, keys, DMARC, ARC as their JSON text."""
+    return json_text(_with_fragments(message_dict(r, parts=_HELD))) + "\n"
