@@ -124,7 +124,7 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
 
 def _words(f: Finding, lang: str) -> tuple[str, str, str, str]:
     """worded(f.code, f.variant, f.values, lang), and the three as the JSON text of their
-    keys and values, made once for equal codes, variants and values read (explain.reads):
+    keys and values (escaped: a Fragment's), made once for equal codes, variants and values read (explain.reads):
     many recur from message to message (a domain's DMARC alignment, a platform's signature)
     though values that no word reads differ (a body's size, a time in a detail). The type
     of each value is in the key because == is not enough: True == 1, but the words
@@ -150,7 +150,7 @@ def _worded(
     summary, explanation, remedy = worded(code, variant, values, lang)
     text = (f'"summary": {_string(summary)}, "explanation": {_string(explanation)}, '
             f'"remedy": {_string(remedy)}')  # fmt: skip
-    return summary, explanation, remedy, text
+    return summary, explanation, remedy, json_text(text)
 
 
 def _words_size(words: tuple[str, str, str, str]) -> int:
@@ -447,17 +447,23 @@ DICTS = Parts(dns_dict, key_dict, dmarc_dict, arc_dict, dmarc_result_dict, findi
 
 @dataclass(frozen=True, slots=True)
 class Fragment:
-    """One value's JSON text as _encode writes it (json_text escapes it with its line: it
-    works character by character, so pieces joined escape as the whole would)."""
+    """One value's text in a line: json_text(_encode(value)), escaped when made (json_text
+    works character by character, so pieces escaped apart and joined are the whole line
+    escaped: a held value is escaped once, not with every line it is in)."""
 
     text: str
 
 
+def _fragment(obj: object) -> Fragment:
+    return Fragment(json_text(_encode(obj)))
+
+
 def _with_fragments(obj: object) -> str:
-    """_encode(obj)'s text, each Fragment in it written as its text: the encoder writes a
-    mark for each (its `default`, called for what is not a JSON value), then the text is
-    cut at the marks. A mark a value of the message holds itself would be cut too: then
-    the count of the pieces tells, and another mark is tried."""
+    """json_text(_encode(obj)), each Fragment in it written as its text: the encoder writes
+    a mark for each (its `default`, called for what is not a JSON value), then the text is
+    escaped and cut at the marks (their JSON text is plain ASCII). A mark a value of the
+    message holds itself would be cut too: then the count of the pieces tells, and another
+    mark is tried."""
     for mark, marked in _MARKS:
         texts: list[str] = []
 
@@ -467,7 +473,7 @@ def _with_fragments(obj: object) -> str:
             texts.append(o.text)
             return mark
 
-        pieces = "".join(_marking(held)(obj, 0)).split(marked)
+        pieces = json_text("".join(_marking(held)(obj, 0))).split(marked)
         if len(pieces) == len(texts) + 1:
             out = [pieces[0]]
             for text, piece in zip(texts, pieces[1:], strict=True):
@@ -586,14 +592,14 @@ def _dns_fragment(a: DnsAnswer) -> Fragment:
 
     def by_value() -> Fragment:
         key = ("dns", a, type(a.ttl))
-        return HELD.get(key, lambda: Fragment(_encode(dns_dict(a))), _text_size)
+        return HELD.get(key, lambda: _fragment(dns_dict(a)), _text_size)
 
     return ANSWERS.same(a, by_value, _text_size)
 
 
 def _key_fragment(key: KeyRecord, bits: int | None) -> Fragment:
     held = ("key", key, bits, type(bits))
-    return HELD.get(held, lambda: Fragment(_encode(key_dict(key, bits))), _text_size)
+    return HELD.get(held, lambda: _fragment(key_dict(key, bits)), _text_size)
 
 
 def _dmarc_fragment(d: Dmarc) -> Fragment:
@@ -603,44 +609,45 @@ def _dmarc_fragment(d: Dmarc) -> Fragment:
         type(d.passed_at_delivery), rx and type(rx.spf_aligned), walk and type(walk.from_exists),
         _ttls(d.answers),
     )  # fmt: skip
-    return HELD.get(key, lambda: Fragment(_encode(dmarc_dict(d))), _text_size)
+    return HELD.get(key, lambda: _fragment(dmarc_dict(d)), _text_size)
 
 
 def _arc_fragment(chain: ArcChain) -> Fragment | dict[str, Any]:
     if chain.sets or chain.dns:  # a chain's sets are its message's own: not kept
         return arc_dict(chain)
     key = ("arc", chain, type(chain.temporary), type(chain.failed_instance))
-    return HELD.get(key, lambda: Fragment(_encode(arc_dict(chain))), _text_size)
+    return HELD.get(key, lambda: _fragment(arc_dict(chain)), _text_size)
 
 
 def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
     numbers = (v.dkim_aligned_pass, v.spf_aligned_pass, v.spf_aligned_at_delivery, v.testing,
                v.pct, v.signature_index)  # fmt: skip
     key = ("dmarc_result", v, tuple(map(type, numbers)))
-    return HELD.get(key, lambda: Fragment(_encode(dmarc_result_dict(v))), _text_size)
+    return HELD.get(key, lambda: _fragment(dmarc_result_dict(v)), _text_size)
 
 
 def _findings_fragment(findings: Iterable[Finding], lang: str) -> Fragment:
-    """findings_list(findings, lang)'s text (tests/test_render_json.py holds the two the
-    same), the words' text held (_words) and the lines of DNS evidence (_evidence_text)."""
+    """_fragment(findings_list(findings, lang)) (tests/test_render_json.py holds the two
+    the same), the words' text held (_words) and the lines of DNS evidence (_evidence_text),
+    each piece escaped apart."""
     return Fragment(f"[{', '.join([_finding_text(f, lang) for f in findings])}]")
 
 
 def _finding_text(f: Finding, lang: str) -> str:
     evidence = ", ".join([_evidence_text(e, lang) for e in f.evidence])
+    code = json_text(f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, ')
     return (
-        f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, '
-        f'{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
+        f'{code}{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
         f'"signature_index": {_scalar(f.signature_index)}, "evidence": [{evidence}]}}'
     )
 
 
 def _evidence_text(item: Evidence, lang: str) -> str:
-    """The JSON string of _described(item, lang): a DNS answer's or probe's English line
-    held by the object, a quotation of the message (its own) written each time."""
+    """json_text of the JSON string of _described(item, lang): a DNS answer's or probe's
+    English line held by the object, a quotation of the message (its own) made each time."""
     if isinstance(item, str) or lang != "en":
-        return _string(_described(item, lang))
-    return LINES.same(item, lambda: _string(_described(item, "en")), len)
+        return json_text(_string(_described(item, lang)))
+    return LINES.same(item, lambda: json_text(_string(_described(item, "en"))), len)
 
 
 _string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
@@ -665,4 +672,4 @@ _HELD = Parts(_dns_fragment, _key_fragment, _dmarc_fragment, _arc_fragment,
 def message_line(r: Report) -> str:
     """line(message_dict(r)), the same text, with what recurs from message to message made
     once (scan's JSONL): DNS answers, keys, DMARC, ARC as their JSON text."""
-    return json_text(_with_fragments(message_dict(r, parts=_HELD))) + "\n"
+    return _with_fragments(message_dict(r, parts=_HELD)) + "\n"
