@@ -219,7 +219,7 @@ def _template(t: gettext.NullTranslations, key: str, english: str | Plural) -> _
 
 
 def _filled(
-    template: _Template, lang: str, filled: dict[str, object], given: _Fields | None
+    template: _Template, lang: str, filled: Mapping[str, object], given: Mapping[str, object] | None
 ) -> str:
     """text(...) of one template of _templates: its fields filled in (`given`) if any."""
     if isinstance(template, str):

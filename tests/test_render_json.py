@@ -386,15 +386,15 @@ def test_held_by_the_object_is_never_another_object() -> None:
     held = render_json.Held(entries=3, size=1000, largest=60)
     objects = [DnsAnswer(f"n{i}.example.", "TXT", DnsStatus.OK, ((b"x",),)) for i in range(6)]
     for i, obj in enumerate(objects):
-        assert held.same(obj, lambda i=i: f"made {i}", len) == f"made {i}"
+        assert held.same(obj, lambda _, i=i: f"made {i}", len) == f"made {i}"
     assert len(held) <= 3
-    assert held.same(objects[-1], lambda: "again", len) == "made 5"  # held
-    assert held.same(objects[0], lambda: "again", len) == "again"  # gone: made anew
+    assert held.same(objects[-1], lambda _: "again", len) == "made 5"  # held
+    assert held.same(objects[0], lambda _: "again", len) == "again"  # gone: made anew
     twin = dataclasses.replace(objects[-1])
     assert twin == objects[-1] and twin is not objects[-1]
-    assert held.same(twin, lambda: "twin", len) == "twin"
-    assert held.same(objects[1], lambda: "y" * 61, len) == "y" * 61  # too big: never held
-    assert held.same(objects[1], lambda: "z", len) == "z"
+    assert held.same(twin, lambda o: "twin" if o is twin else "?", len) == "twin"
+    assert held.same(objects[1], lambda _: "y" * 61, len) == "y" * 61  # too big: never held
+    assert held.same(objects[1], lambda _: "z", len) == "z"
 
 
 def test_all_held_stays_within_its_bounds_over_many_messages() -> None:

@@ -500,6 +500,7 @@ def _marking(default: Callable[[object], str]) -> Callable[[object, int], Iterab
 
 
 _T = TypeVar("_T")
+_O = TypeVar("_O")
 
 
 class Held:
@@ -533,8 +534,8 @@ class Held:
         self._put(key, made, size(made))
         return made
 
-    def same(self, obj: object, make: Callable[[], _T], size: Callable[[_T], int]) -> _T:
-        """What is held for this very object, else make(): no hashing and no comparing of
+    def same(self, obj: _O, make: Callable[[_O], _T], size: Callable[[_T], int]) -> _T:
+        """What is held for this very object, else make(obj): no hashing and no comparing of
         a value, one id() (a worker's resolver hands one DNS answer to every message that
         asks its name). The object is held beside what was made, so its id is nobody
         else's while it is held; frozen values only (what is made from them never
@@ -543,7 +544,7 @@ class Held:
         if found is not None and found[0][0] is obj:
             held: _T = found[0][1]
             return held
-        made = make()
+        made = make(obj)
         self._put(id(obj), (obj, made), size(made))
         return made
 
@@ -589,12 +590,11 @@ def _text_size(f: Fragment) -> int:
 
 def _dns_fragment(a: DnsAnswer) -> Fragment:
     """An answer's text: held by the object, else by its value (and its TTL's type)."""
+    return ANSWERS.same(a, _dns_by_value, _text_size)
 
-    def by_value() -> Fragment:
-        key = ("dns", a, type(a.ttl))
-        return HELD.get(key, lambda: _fragment(dns_dict(a)), _text_size)
 
-    return ANSWERS.same(a, by_value, _text_size)
+def _dns_by_value(a: DnsAnswer) -> Fragment:
+    return HELD.get(("dns", a, type(a.ttl)), lambda: _fragment(dns_dict(a)), _text_size)
 
 
 def _key_fragment(key: KeyRecord, bits: int | None) -> Fragment:
@@ -628,13 +628,20 @@ def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
 
 def _findings_fragment(findings: Iterable[Finding], lang: str) -> Fragment:
     """_fragment(findings_list(findings, lang)) (tests/test_render_json.py holds the two
-    the same), the words' text held (_words) and the lines of DNS evidence (_evidence_text),
+    the same), the words' text held (_words) and the lines of DNS evidence (_english_line),
     each piece escaped apart."""
     return Fragment(f"[{', '.join([_finding_text(f, lang) for f in findings])}]")
 
 
 def _finding_text(f: Finding, lang: str) -> str:
-    evidence = ", ".join([_evidence_text(e, lang) for e in f.evidence])
+    # The evidence: a quotation of the message (its own) made each time, a DNS answer's or
+    # probe's English line held by the object.
+    evidence = ", ".join([
+        json_text(_string(e)) if type(e) is str
+        else LINES.same(e, _english_line, len) if lang == "en"
+        else json_text(_string(_described(e, lang)))
+        for e in f.evidence
+    ])  # fmt: skip
     code = json_text(f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, ')
     return (
         f'{code}{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
@@ -642,12 +649,8 @@ def _finding_text(f: Finding, lang: str) -> str:
     )
 
 
-def _evidence_text(item: Evidence, lang: str) -> str:
-    """json_text of the JSON string of _described(item, lang): a DNS answer's or probe's
-    English line held by the object, a quotation of the message (its own) made each time."""
-    if isinstance(item, str) or lang != "en":
-        return json_text(_string(_described(item, lang)))
-    return LINES.same(item, lambda: json_text(_string(_described(item, "en"))), len)
+def _english_line(item: Evidence) -> str:
+    return json_text(_string(_described(item, "en")))
 
 
 _string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
