@@ -406,3 +406,48 @@ def test_all_held_stays_within_its_bounds_over_many_messages() -> None:
     for held in (render_json.HELD, render_json.WORDS, render_json.ANSWERS, render_json.LINES):
         assert len(held) <= held.entries
         assert sum(n for _, n in held._held.values()) <= held.size
+
+
+@pytest.mark.parametrize("name", ["plain", "key-nxdomain", "body-modified", "key-1024"])
+def test_a_signature_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
+    """message_line writes a signature's text directly: each field changed in one way at a
+    time (its alignment and its parsed signature too) is still the dict line's."""
+    r = _report(name)
+    v = r.verdicts[0]
+
+    def put(verdict: Any) -> Report:
+        return dataclasses.replace(r, verdicts=(verdict, *r.verdicts[1:]))
+
+    assert _check_each_variant(r, v, put) >= 8
+    _check_each_variant(r, v.alignment, lambda a: put(dataclasses.replace(v, alignment=a)))
+    if v.signature is not None:
+        sig = v.signature
+        _check_each_variant(r, sig, lambda x: put(dataclasses.replace(v, signature=x)))
+    changed = put(dataclasses.replace(v, signature=None, key_evidence=None, key=None))
+    assert message_line(changed) == line(message_dict(changed))
+
+
+@pytest.mark.parametrize("name", ["plain", "spf-forwarded", "list-mailman-ses", "third-party"])
+def test_spf_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
+    """message_line writes the `spf` object directly: each field of the check, of what the
+    receiver recorded and of today's evaluation changed in one way at a time (and each
+    left out) is still the dict line's."""
+    r = _report(name)
+    spf = r.spf
+    assert spf is not None
+
+    def put(s: Any) -> Report:
+        return dataclasses.replace(r, spf=s)
+
+    assert _check_each_variant(r, spf, put) >= 5
+    for part in ("recorded", "today"):
+        inner = getattr(spf, part)
+        if inner is not None:
+            _check_each_variant(r, inner, lambda x, p=part: put(dataclasses.replace(spf, **{p: x})))
+        changed = put(dataclasses.replace(spf, **{part: None}))
+        assert message_line(changed) == line(message_dict(changed))
+    if spf.today is not None and spf.today.answers:
+        today = spf.today
+        answers = (*today.answers, today.answers[0])
+        changed = put(dataclasses.replace(spf, today=dataclasses.replace(today, answers=answers)))
+        assert message_line(changed) == line(message_dict(changed))

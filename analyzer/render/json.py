@@ -31,6 +31,7 @@ from analyzer.model import (
     SignatureVerdict,
     SpfCheck,
     SpfEvaluation,
+    SpfRecorded,
     TreeWalk,
     Value,
 )
@@ -58,8 +59,7 @@ def dns_dict(a: DnsAnswer) -> dict[str, Any]:
     }
 
 
-def signature_dict(v: SignatureVerdict, parts: Parts | None = None) -> dict[str, Any]:
-    parts = parts or DICTS
+def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
     sig = v.signature
     return {
         "index": v.index,
@@ -82,8 +82,8 @@ def signature_dict(v: SignatureVerdict, parts: Parts | None = None) -> dict[str,
         "timestamp": sig.timestamp if sig else None,
         "expiration": sig.expiration if sig else None,
         "signed_headers": list(sig.signed_headers) if sig else None,
-        "dns": parts.dns(v.key_evidence.answer) if v.key_evidence else None,
-        "key": None if v.key is None else parts.key(v.key, v.key_bits),
+        "dns": dns_dict(v.key_evidence.answer) if v.key_evidence else None,
+        "key": None if v.key is None else key_dict(v.key, v.key_bits),
         "key_records": len(v.key_evidence.keys) if v.key_evidence else 0,
         "probes": [probe_dict(p) for p in v.probes],
     }
@@ -252,13 +252,13 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
         "clock": r.clock.value,
         "outcome": result.name.lower(),
         "exit_code": int(result),
-        "signatures": [signature_dict(v, parts) for v in r.verdicts],
+        "signatures": parts.signatures(r.verdicts),
         "findings": parts.findings(r.findings, lang),
         "dmarc": parts.dmarc(r.dmarc) if r.dmarc else None,
         "arc": parts.arc(r.arc),
         "receiver": receiver_dict(r.receiver),
         # Added (issue 13): SPF as recorded and as of today, and the DMARC result.
-        "spf": spf_dict(r.spf, parts) if r.spf else None,
+        "spf": parts.spf(r.spf) if r.spf else None,
         "dmarc_result": parts.dmarc_result(r.dmarc_result) if r.dmarc_result else None,
     }
 
@@ -266,7 +266,7 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
 # --- spf: the `spf` and `dmarc_result` objects, `dmarc.tree_walk` (issue 13) ---
 
 
-def spf_dict(s: SpfCheck, parts: Parts | None = None) -> dict[str, Any]:
+def spf_dict(s: SpfCheck) -> dict[str, Any]:
     rec, ev = s.recorded, s.today
     return {
         "client_ip": s.client_ip,
@@ -276,17 +276,20 @@ def spf_dict(s: SpfCheck, parts: Parts | None = None) -> dict[str, Any]:
         "domain": s.domain,
         "boundary": s.boundary,
         "skipped": s.skipped,
-        "recorded": None if rec is None else {
-            "recorded_by": rec.recorded_by, "result": rec.result, "mailfrom": rec.mailfrom,
-            "helo": rec.helo, "domain": rec.domain, "source": rec.source,
-            "client_ip": rec.client_ip, "evidence": list(rec.evidence),
-        },
-        "today": None if ev is None else spf_evaluation_dict(ev, parts),
+        "recorded": None if rec is None else spf_recorded_dict(rec),
+        "today": None if ev is None else spf_evaluation_dict(ev),
     }  # fmt: skip
 
 
-def spf_evaluation_dict(ev: SpfEvaluation, parts: Parts | None = None) -> dict[str, Any]:
-    dns = (parts or DICTS).dns
+def spf_recorded_dict(rec: SpfRecorded) -> dict[str, Any]:
+    return {
+        "recorded_by": rec.recorded_by, "result": rec.result, "mailfrom": rec.mailfrom,
+        "helo": rec.helo, "domain": rec.domain, "source": rec.source,
+        "client_ip": rec.client_ip, "evidence": list(rec.evidence),
+    }  # fmt: skip
+
+
+def spf_evaluation_dict(ev: SpfEvaluation) -> dict[str, Any]:
     return {
         "result": ev.result.value,
         "problem": ev.problem.value if ev.problem else None,
@@ -302,7 +305,7 @@ def spf_evaluation_dict(ev: SpfEvaluation, parts: Parts | None = None) -> dict[s
         "void_lookups": list(ev.voids),
         "explanation": ev.explanation,
         "all": ev.all_qualifier,
-        "dns": [dns(a) for a in ev.answers],
+        "dns": [dns_dict(a) for a in ev.answers],
     }
 
 
@@ -430,8 +433,8 @@ class Parts:
     """How message_dict renders the values that recur: DICTS (every document), or _HELD
     (message_line's: JSON text made once and held, never handed to a caller)."""
 
-    dns: Callable[[DnsAnswer], Any]
-    key: Callable[[KeyRecord, int | None], Any]
+    signatures: Callable[[Iterable[SignatureVerdict]], Any]
+    spf: Callable[[SpfCheck], Any]
     dmarc: Callable[[Dmarc], Any]
     arc: Callable[[ArcChain], Any]
     dmarc_result: Callable[[DmarcVerdict], Any]
@@ -442,7 +445,11 @@ def findings_list(findings: Iterable[Finding], lang: str) -> list[dict[str, Any]
     return [finding_dict(f, lang) for f in findings]
 
 
-DICTS = Parts(dns_dict, key_dict, dmarc_dict, arc_dict, dmarc_result_dict, findings_list)
+def signatures_list(verdicts: Iterable[SignatureVerdict]) -> list[dict[str, Any]]:
+    return [signature_dict(v) for v in verdicts]
+
+
+DICTS = Parts(signatures_list, spf_dict, dmarc_dict, arc_dict, dmarc_result_dict, findings_list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -626,6 +633,71 @@ def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
     return HELD.get(key, lambda: _fragment(dmarc_result_dict(v)), _text_size)
 
 
+def _signatures_fragment(verdicts: Iterable[SignatureVerdict]) -> Fragment:
+    """_fragment(signatures_list(verdicts)) (tests/test_render_json.py holds the two the
+    same), each signature's key answer and record held, the rest escaped apart."""
+    return Fragment(f"[{', '.join([_signature_text(v) for v in verdicts])}]")
+
+
+def _signature_text(v: SignatureVerdict) -> str:
+    sig, a, ev, s = v.signature, v.alignment, v.key_evidence, _scalar
+    own = (
+        f'{{"index": {s(v.index)}, "domain": {s(v.domain)}, "selector": {s(v.selector)}, '
+        f'"algorithm": {s(v.algorithm)}, "result": {s(v.result.value)}, '
+        f'"reason": {s(v.reason.value if v.reason else None)}, "detail": {s(v.detail)}, '
+        f'"tag": {s(v.tag)}, "classification": {s(a.classification.value)}, '
+        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
+        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
+        f'"header_signature_valid": {s(v.header_signature_valid)}, '
+        f'"body_hash_valid": {s(v.body_hash_valid)}, '
+    )
+    if sig:
+        own += (
+            f'"canonicalization": {s(f"{sig.header_canon}/{sig.body_canon}")}, '
+            f'"identity": {s(sig.identity)}, "body_length": {s(sig.length)}, '
+            f'"timestamp": {s(sig.timestamp)}, "expiration": {s(sig.expiration)}, '
+            f'"signed_headers": {_encode(list(sig.signed_headers))}, '
+        )
+    else:
+        own += (
+            '"canonicalization": null, "identity": null, "body_length": null, '
+            '"timestamp": null, "expiration": null, "signed_headers": null, '
+        )
+    dns = _dns_fragment(ev.answer).text if ev else "null"
+    key = "null" if v.key is None else _key_fragment(v.key, v.key_bits).text
+    probes = json_text(_encode([probe_dict(p) for p in v.probes])) if v.probes else "[]"
+    return (
+        f'{json_text(own)}"dns": {dns}, "key": {key}, '
+        f'"key_records": {len(ev.keys) if ev else 0}, "probes": {probes}}}'
+    )
+
+
+def _spf_fragment(s: SpfCheck) -> Fragment:
+    """_fragment(spf_dict(s)) (tests/test_render_json.py holds the two the same), today's
+    DNS answers held, the rest escaped apart."""
+    rec, ev, x = s.recorded, s.today, _scalar
+    own = (
+        f'{{"client_ip": {x(s.client_ip)}, "helo": {x(s.helo)}, "mailfrom": {x(s.mailfrom)}, '
+        f'"identity": {x(s.identity)}, "domain": {x(s.domain)}, "boundary": {x(s.boundary)}, '
+        f'"skipped": {x(s.skipped)}, '
+        f'"recorded": {"null" if rec is None else _encode(spf_recorded_dict(rec))}, "today": '
+    )
+    if ev is None:
+        return Fragment(json_text(own + "null}"))
+    today = (
+        f'{{"result": {x(ev.result.value)}, '
+        f'"problem": {x(ev.problem.value if ev.problem else None)}, "detail": {x(ev.detail)}, '
+        f'"domain": {x(ev.domain)}, "sender": {x(ev.sender)}, "ip": {x(ev.ip)}, '
+        f'"matched": {x(ev.matched)}, "matched_in": {x(ev.matched_in)}, '
+        f'"record": {x(ev.record)}, '
+        f'"records": {_encode([{"domain": d, "record": r} for d, r in ev.records])}, '
+        f'"lookups": {_encode(list(ev.counted))}, "void_lookups": {_encode(list(ev.voids))}, '
+        f'"explanation": {x(ev.explanation)}, "all": {x(ev.all_qualifier)}, "dns": ['
+    )
+    dns = ", ".join([_dns_fragment(a).text for a in ev.answers])
+    return Fragment(f"{json_text(own + today)}{dns}]}}}}")
+
+
 def _findings_fragment(findings: Iterable[Finding], lang: str) -> Fragment:
     """_fragment(findings_list(findings, lang)) (tests/test_render_json.py holds the two
     the same), the words' text held (_words) and the lines of DNS evidence (_english_line),
@@ -668,7 +740,7 @@ def _scalar(value: Value) -> str:
 
 
 # Values shared between lines: only _encode reads them (message_line), nothing changes them.
-_HELD = Parts(_dns_fragment, _key_fragment, _dmarc_fragment, _arc_fragment,
+_HELD = Parts(_signatures_fragment, _spf_fragment, _dmarc_fragment, _arc_fragment,
               _dmarc_result_fragment, _findings_fragment)  # fmt: skip
 
 
