@@ -235,7 +235,7 @@ def test_held_values_stay_within_their_bounds() -> None:
     assert held.get(["unhashable"], lambda: "z", len) == "z"
 
 
-# --- words held by the values they read, lines held by the object, marks (issue 15) ---------
+# --- words held by the values they read, lines held by the object (issue 15) ----------------
 
 
 def _with_findings(r: Report, *findings: Finding) -> Report:
@@ -345,22 +345,6 @@ def test_the_words_of_every_language_are_the_ones_worded_makes() -> None:
     for lang in LANGUAGES:
         for f in (*r.findings, _future(), _future(signed="x")):
             assert finding_dict(f, lang)["summary"] == worded(f.code, f.variant, f.values, lang)[0]
-
-
-def test_a_line_holding_a_mark_is_still_its_dict_line() -> None:
-    """The marks message_line cuts the line at are no characters a message could not hold:
-    a subject that is one (or several) is written as itself."""
-    r = _report("plain")
-    marks = [m for m, _ in render_json._MARKS]
-    for held in (marks[:1], marks[:3], [marks[0] + "x", "x" + marks[0]]):
-        message = dataclasses.replace(r.message, subject=held[0], from_addresses=tuple(held))
-        changed = dataclasses.replace(r, message=message)
-        assert message_line(changed) == line(message_dict(changed))
-    every = dataclasses.replace(
-        r, message=dataclasses.replace(r.message, from_addresses=tuple(marks))
-    )
-    with pytest.raises(ValueError):
-        message_line(every)
 
 
 def test_unsafe_characters_in_held_and_quoted_text_are_escaped_as_in_the_line() -> None:

@@ -9,7 +9,6 @@ import functools
 import json
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, TypeVar
 
@@ -123,12 +122,12 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
 
 
 def _words(f: Finding, lang: str) -> tuple[str, str, str, str]:
-    """worded(f.code, f.variant, f.values, lang), and the three as the JSON text of their
-    keys and values (escaped: a Fragment's), made once for equal codes, variants and values read (explain.reads):
-    many recur from message to message (a domain's DMARC alignment, a platform's signature)
-    though values that no word reads differ (a body's size, a time in a detail). The type
-    of each value is in the key because == is not enough: True == 1, but the words
-    differ."""
+    """worded(f.code, f.variant, f.values, lang), and the three as the (escaped) JSON text
+    of their names and values, made once for equal codes, variants and values read
+    (explain.reads): many recur from message to message (a domain's DMARC alignment, a
+    platform's signature) though values that no word reads differ (a body's size, a time in
+    a detail). The type of each value is in the key because == is not enough: True == 1,
+    but the words differ."""
     values = f.values
     names = reads(f.code, f.variant, lang)
     if names is None:
@@ -234,10 +233,8 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
     }
 
 
-def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dict[str, Any]:
-    """One message's object (`parts`: how the values that recur are rendered, DICTS unless
-    asked: _HELD for `message_line`, their JSON text made once)."""
-    parts = parts or DICTS
+def message_dict(r: Report, lang: str = "en") -> dict[str, Any]:
+    """One message's object (scan's lines: `message_line`, the same text)."""
     msg = r.message
     result = r.outcome
     return {
@@ -252,14 +249,14 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
         "clock": r.clock.value,
         "outcome": result.name.lower(),
         "exit_code": int(result),
-        "signatures": parts.signatures(r.verdicts),
-        "findings": parts.findings(r.findings, lang),
-        "dmarc": parts.dmarc(r.dmarc) if r.dmarc else None,
-        "arc": parts.arc(r.arc),
+        "signatures": [signature_dict(v) for v in r.verdicts],
+        "findings": [finding_dict(f, lang) for f in r.findings],
+        "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
+        "arc": arc_dict(r.arc),
         "receiver": receiver_dict(r.receiver),
         # Added (issue 13): SPF as recorded and as of today, and the DMARC result.
-        "spf": parts.spf(r.spf) if r.spf else None,
-        "dmarc_result": parts.dmarc_result(r.dmarc_result) if r.dmarc_result else None,
+        "spf": spf_dict(r.spf) if r.spf else None,
+        "dmarc_result": dmarc_result_dict(r.dmarc_result) if r.dmarc_result else None,
     }
 
 
@@ -396,15 +393,18 @@ def line(obj: object) -> str:
     return dumps(obj) + "\n"
 
 
-# --- scan's lines from values made once (issue 15) -------------------------------------------
+# --- scan's lines, written directly, what recurs made once (issue 15) ----------------------
 #
 # Much of a scanned message's line recurs from message to message: its DNS answers (a key
 # record is ~1.3 KB of it, written twice), its keys, its From domain's DMARC, its ARC (none),
-# its DMARC result, its findings' evidence. `message_line` writes the same text as
-# line(message_dict(r)), with those written once per process as their JSON text (a
-# Fragment) and spliced into the line by the one encoding of the rest (`_with_fragments`):
-# the C encoder costs about the same for each value it writes (~0.1 us), whatever its size,
-# so what it no longer writes is what is saved. A finding's words are held by _words.
+# its DMARC result, its findings' words and evidence lines. `message_line` writes the text of
+# line(message_dict(r)) directly: the names as constants, each value of the message's own
+# as its JSON text (_scalar), and what recurs as text made once per process and held
+# (the C encoder costs ~1 k instructions for each value and name it writes, whatever its
+# size: a dict line's ~470 cost more than all the rest). Every piece is escaped (json_text)
+# apart: json_text works one character at a time, so pieces escaped and joined are the
+# whole line escaped, and a held piece is escaped once. tests/test_render_json.py holds
+# the two the same for every fixture, real message and field of the values written here.
 
 
 def _encoder() -> Callable[[object], str]:
@@ -426,84 +426,25 @@ def _encoder() -> Callable[[object], str]:
 
 
 _encode = _encoder()
+_string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
 
 
-@dataclass(frozen=True, slots=True)
-class Parts:
-    """How message_dict renders the values that recur: DICTS (every document), or _HELD
-    (message_line's: JSON text made once and held, never handed to a caller)."""
-
-    signatures: Callable[[Iterable[SignatureVerdict]], Any]
-    spf: Callable[[SpfCheck], Any]
-    dmarc: Callable[[Dmarc], Any]
-    arc: Callable[[ArcChain], Any]
-    dmarc_result: Callable[[DmarcVerdict], Any]
-    findings: Callable[[Iterable[Finding], str], Any]
-
-
-def findings_list(findings: Iterable[Finding], lang: str) -> list[dict[str, Any]]:
-    return [finding_dict(f, lang) for f in findings]
+def _scalar(value: object) -> str:
+    """_encode(value), without the encoder for a str, an int, a bool or None."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is str:
+        return _string(value)
+    return str(value) if type(value) is int else _encode(value)
 
 
-def signatures_list(verdicts: Iterable[SignatureVerdict]) -> list[dict[str, Any]]:
-    return [signature_dict(v) for v in verdicts]
-
-
-DICTS = Parts(signatures_list, spf_dict, dmarc_dict, arc_dict, dmarc_result_dict, findings_list)
-
-
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """One value's text in a line: json_text(_encode(value)), escaped when made (json_text
-    works character by character, so pieces escaped apart and joined are the whole line
-    escaped: a held value is escaped once, not with every line it is in)."""
-
-    text: str
-
-
-def _fragment(obj: object) -> Fragment:
-    return Fragment(json_text(_encode(obj)))
-
-
-def _with_fragments(obj: object) -> str:
-    """json_text(_encode(obj)), each Fragment in it written as its text: the encoder writes
-    a mark for each (its `default`, called for what is not a JSON value), then the text is
-    escaped and cut at the marks (their JSON text is plain ASCII). A mark a value of the
-    message holds itself would be cut too: then the count of the pieces tells, and another
-    mark is tried."""
-    for mark, marked in _MARKS:
-        texts: list[str] = []
-
-        def held(o: object, mark: str = mark, texts: list[str] = texts) -> str:
-            if type(o) is not Fragment:
-                raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
-            texts.append(o.text)
-            return mark
-
-        pieces = json_text("".join(_marking(held)(obj, 0))).split(marked)
-        if len(pieces) == len(texts) + 1:
-            out = [pieces[0]]
-            for text, piece in zip(texts, pieces[1:], strict=True):
-                out += (text, piece)
-            return "".join(out)
-    raise ValueError("every mark is in the message")  # a message made against this code
-
-
-# Marks and their JSON text: NUL is written \u0000, ~12 characters no mail program writes.
-_MARKS = tuple((m, _encode(m)) for m in (f"\x00held{n}\x00" for n in ("", *range(1, 8))))
-
-
-def _marking(default: Callable[[object], str]) -> Callable[[object, int], Iterable[str]]:
-    """The C encoder of _encode with `default` (~0.2 us to make one: one per line, so that
-    the threads of a worker each have their own list of fragments)."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        options = json.JSONEncoder(ensure_ascii=False, check_circular=False, default=default)
-        return lambda obj, _: options.iterencode(obj)
-    encoder: Callable[[object, int], Iterable[str]] = make(
-        None, default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
-    )
-    return encoder
+def _escaped(obj: object) -> str:
+    """A value's text in a line: json_text(_encode(obj))."""
+    return json_text(_encode(obj))
 
 
 _T = TypeVar("_T")
@@ -591,55 +532,46 @@ def clear() -> None:
     _described_answer.cache_clear()
 
 
-def _text_size(f: Fragment) -> int:
-    return len(f.text)
-
-
-def _dns_fragment(a: DnsAnswer) -> Fragment:
+def _dns_text(a: DnsAnswer) -> str:
     """An answer's text: held by the object, else by its value (and its TTL's type)."""
-    return ANSWERS.same(a, _dns_by_value, _text_size)
+    return ANSWERS.same(a, _dns_by_value, len)
 
 
-def _dns_by_value(a: DnsAnswer) -> Fragment:
-    return HELD.get(("dns", a, type(a.ttl)), lambda: _fragment(dns_dict(a)), _text_size)
+def _dns_by_value(a: DnsAnswer) -> str:
+    return HELD.get(("dns", a, type(a.ttl)), lambda: _escaped(dns_dict(a)), len)
 
 
-def _key_fragment(key: KeyRecord, bits: int | None) -> Fragment:
+def _key_text(key: KeyRecord, bits: int | None) -> str:
     held = ("key", key, bits, type(bits))
-    return HELD.get(held, lambda: _fragment(key_dict(key, bits)), _text_size)
+    return HELD.get(held, lambda: _escaped(key_dict(key, bits)), len)
 
 
-def _dmarc_fragment(d: Dmarc) -> Fragment:
+def _dmarc_text(d: Dmarc) -> str:
     rx, walk = d.receiver, d.walk
     key = (
         "dmarc", d, type(d.dkim_aligned_pass), type(d.signature_index),
         type(d.passed_at_delivery), rx and type(rx.spf_aligned), walk and type(walk.from_exists),
         _ttls(d.answers),
     )  # fmt: skip
-    return HELD.get(key, lambda: _fragment(dmarc_dict(d)), _text_size)
+    return HELD.get(key, lambda: _escaped(dmarc_dict(d)), len)
 
 
-def _arc_fragment(chain: ArcChain) -> Fragment | dict[str, Any]:
+def _arc_text(chain: ArcChain) -> str:
     if chain.sets or chain.dns:  # a chain's sets are its message's own: not kept
-        return arc_dict(chain)
+        return _escaped(arc_dict(chain))
     key = ("arc", chain, type(chain.temporary), type(chain.failed_instance))
-    return HELD.get(key, lambda: _fragment(arc_dict(chain)), _text_size)
+    return HELD.get(key, lambda: _escaped(arc_dict(chain)), len)
 
 
-def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
+def _dmarc_result_text(v: DmarcVerdict) -> str:
     numbers = (v.dkim_aligned_pass, v.spf_aligned_pass, v.spf_aligned_at_delivery, v.testing,
                v.pct, v.signature_index)  # fmt: skip
     key = ("dmarc_result", v, tuple(map(type, numbers)))
-    return HELD.get(key, lambda: _fragment(dmarc_result_dict(v)), _text_size)
-
-
-def _signatures_fragment(verdicts: Iterable[SignatureVerdict]) -> Fragment:
-    """_fragment(signatures_list(verdicts)) (tests/test_render_json.py holds the two the
-    same), each signature's key answer and record held, the rest escaped apart."""
-    return Fragment(f"[{', '.join([_signature_text(v) for v in verdicts])}]")
+    return HELD.get(key, lambda: _escaped(dmarc_result_dict(v)), len)
 
 
 def _signature_text(v: SignatureVerdict) -> str:
+    """signature_dict(v)'s text, its key's answer and record held."""
     sig, a, ev, s = v.signature, v.alignment, v.key_evidence, _scalar
     own = (
         f'{{"index": {s(v.index)}, "domain": {s(v.domain)}, "selector": {s(v.selector)}, '
@@ -663,49 +595,17 @@ def _signature_text(v: SignatureVerdict) -> str:
             '"canonicalization": null, "identity": null, "body_length": null, '
             '"timestamp": null, "expiration": null, "signed_headers": null, '
         )
-    dns = _dns_fragment(ev.answer).text if ev else "null"
-    key = "null" if v.key is None else _key_fragment(v.key, v.key_bits).text
-    probes = json_text(_encode([probe_dict(p) for p in v.probes])) if v.probes else "[]"
+    dns = _dns_text(ev.answer) if ev else "null"
+    key = "null" if v.key is None else _key_text(v.key, v.key_bits)
+    probes = _escaped([probe_dict(p) for p in v.probes]) if v.probes else "[]"
     return (
         f'{json_text(own)}"dns": {dns}, "key": {key}, '
         f'"key_records": {len(ev.keys) if ev else 0}, "probes": {probes}}}'
     )
 
 
-def _spf_fragment(s: SpfCheck) -> Fragment:
-    """_fragment(spf_dict(s)) (tests/test_render_json.py holds the two the same), today's
-    DNS answers held, the rest escaped apart."""
-    rec, ev, x = s.recorded, s.today, _scalar
-    own = (
-        f'{{"client_ip": {x(s.client_ip)}, "helo": {x(s.helo)}, "mailfrom": {x(s.mailfrom)}, '
-        f'"identity": {x(s.identity)}, "domain": {x(s.domain)}, "boundary": {x(s.boundary)}, '
-        f'"skipped": {x(s.skipped)}, '
-        f'"recorded": {"null" if rec is None else _encode(spf_recorded_dict(rec))}, "today": '
-    )
-    if ev is None:
-        return Fragment(json_text(own + "null}"))
-    today = (
-        f'{{"result": {x(ev.result.value)}, '
-        f'"problem": {x(ev.problem.value if ev.problem else None)}, "detail": {x(ev.detail)}, '
-        f'"domain": {x(ev.domain)}, "sender": {x(ev.sender)}, "ip": {x(ev.ip)}, '
-        f'"matched": {x(ev.matched)}, "matched_in": {x(ev.matched_in)}, '
-        f'"record": {x(ev.record)}, '
-        f'"records": {_encode([{"domain": d, "record": r} for d, r in ev.records])}, '
-        f'"lookups": {_encode(list(ev.counted))}, "void_lookups": {_encode(list(ev.voids))}, '
-        f'"explanation": {x(ev.explanation)}, "all": {x(ev.all_qualifier)}, "dns": ['
-    )
-    dns = ", ".join([_dns_fragment(a).text for a in ev.answers])
-    return Fragment(f"{json_text(own + today)}{dns}]}}}}")
-
-
-def _findings_fragment(findings: Iterable[Finding], lang: str) -> Fragment:
-    """_fragment(findings_list(findings, lang)) (tests/test_render_json.py holds the two
-    the same), the words' text held (_words) and the lines of DNS evidence (_english_line),
-    each piece escaped apart."""
-    return Fragment(f"[{', '.join([_finding_text(f, lang) for f in findings])}]")
-
-
 def _finding_text(f: Finding, lang: str) -> str:
+    """finding_dict(f, lang)'s text, its words held (_words) and its DNS evidence lines."""
     # The evidence: a quotation of the message (its own) made each time, a DNS answer's or
     # probe's English line held by the object.
     evidence = ", ".join([
@@ -725,26 +625,51 @@ def _english_line(item: Evidence) -> str:
     return json_text(_string(_described(item, "en")))
 
 
-_string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
-
-
-def _scalar(value: Value) -> str:
-    """_encode(value) of one str, int, bool or None, without the encoder for the usual."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value) if type(value) is int else _encode(value)
-
-
-# Values shared between lines: only _encode reads them (message_line), nothing changes them.
-_HELD = Parts(_signatures_fragment, _spf_fragment, _dmarc_fragment, _arc_fragment,
-              _dmarc_result_fragment, _findings_fragment)  # fmt: skip
+def _spf_text(s: SpfCheck) -> str:
+    """spf_dict(s)'s text, today's DNS answers held."""
+    rec, ev, x = s.recorded, s.today, _scalar
+    own = (
+        f'{{"client_ip": {x(s.client_ip)}, "helo": {x(s.helo)}, "mailfrom": {x(s.mailfrom)}, '
+        f'"identity": {x(s.identity)}, "domain": {x(s.domain)}, "boundary": {x(s.boundary)}, '
+        f'"skipped": {x(s.skipped)}, '
+        f'"recorded": {"null" if rec is None else _encode(spf_recorded_dict(rec))}, "today": '
+    )
+    if ev is None:
+        return json_text(own + "null}")
+    today = (
+        f'{{"result": {x(ev.result.value)}, '
+        f'"problem": {x(ev.problem.value if ev.problem else None)}, "detail": {x(ev.detail)}, '
+        f'"domain": {x(ev.domain)}, "sender": {x(ev.sender)}, "ip": {x(ev.ip)}, '
+        f'"matched": {x(ev.matched)}, "matched_in": {x(ev.matched_in)}, '
+        f'"record": {x(ev.record)}, '
+        f'"records": {_encode([{"domain": d, "record": r} for d, r in ev.records])}, '
+        f'"lookups": {_encode(list(ev.counted))}, "void_lookups": {_encode(list(ev.voids))}, '
+        f'"explanation": {x(ev.explanation)}, "all": {x(ev.all_qualifier)}, "dns": ['
+    )
+    dns = ", ".join([_dns_text(a) for a in ev.answers])
+    return f"{json_text(own + today)}{dns}]}}}}"
 
 
 def message_line(r: Report) -> str:
-    """line(message_dict(r)), the same text, with what recurs from message to message made
-    once (scan's JSONL): DNS answers, keys, DMARC, ARC as their JSON text."""
-    return _with_fragments(message_dict(r, parts=_HELD)) + "\n"
+    """line(message_dict(r)), the same text, written directly with what recurs from message
+    to message made once and held (scan's JSONL)."""
+    msg, result, x = r.message, r.outcome, _scalar
+    own = (
+        f'{{"source": {x(source_text(r.source))}, "from_domain": {x(msg.from_domain)}, '
+        f'"from": {_encode(list(msg.from_addresses))}, "subject": {x(msg.subject)}, '
+        f'"message_id": {x(msg.message_id)}, "line_endings": {x(msg.line_endings.value)}, '
+        f'"headers_only": {x(msg.headers_only)}, "verified_at": {x(r.verified_at)}, '
+        f'"clock": {x(r.clock.value)}, "outcome": {x(result.name.lower())}, '
+        f'"exit_code": {x(int(result))}, "signatures": ['
+    )
+    signatures = ", ".join([_signature_text(v) for v in r.verdicts])
+    findings = ", ".join([_finding_text(f, "en") for f in r.findings])
+    dmarc = _dmarc_text(r.dmarc) if r.dmarc else "null"
+    receiver = _escaped(receiver_dict(r.receiver))
+    spf = _spf_text(r.spf) if r.spf else "null"
+    dmarc_result = _dmarc_result_text(r.dmarc_result) if r.dmarc_result else "null"
+    return (
+        f'{json_text(own)}{signatures}], "findings": [{findings}], "dmarc": {dmarc}, '
+        f'"arc": {_arc_text(r.arc)}, "receiver": {receiver}, "spf": {spf}, '
+        f'"dmarc_result": {dmarc_result}}}\n'
+    )
