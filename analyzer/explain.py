@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import gettext
 import os
+import re
+import string
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -95,13 +97,32 @@ def text(key: str, english: str | Plural, lang: str, fields: Mapping[str, object
 
 def phrase(key: str, lang: str = "en", **fields: object) -> str:
     """A short text of the reports (a label, a headline), in `lang`."""
-    return text(key, PHRASES[key], lang, fields)
+    return _filled(_phrase_template(key, lang), lang, fields, _Fields(fields) if fields else None)
+
+
+@functools.cache
+def _phrase_template(key: str, lang: str) -> _Template:
+    return _template(translations(lang), key, PHRASES[key])
 
 
 def entry(code: str, variant: str | None = None) -> str:
     """The catalogue key of a finding: `code.variant` when that variant has its own words."""
     key = f"{code}.{variant}" if variant else code
     return key if key in FINDINGS else code
+
+
+# The words `fields` makes, and the values each is made of (a value it replaces, such as an
+# unknown from_domain, is made of itself): with the fields a finding's templates name, all
+# that its words read of its values (`reads`). What fields() reads is listed here.
+DERIVED = {
+    "header_state": ("header_valid",),
+    "owner": ("list_owner",),
+    "how": ("recorded_source", "recorded_instance", "recorded_sealer"),
+    "action": ("disposition",),
+    "notes": ("disposition", "testing", "policy", "pct", "psl_org_domain", "org_domain"),
+    "mode": ("adkim",),
+    "alignment_rule": ("adkim", "from_domain"),
+}
 
 
 def fields(values: Mapping[str, object], lang: str) -> dict[str, object]:
@@ -158,15 +179,85 @@ def worded(
     code: str, variant: str | None, values: Mapping[str, object], lang: str
 ) -> tuple[str, str, str]:
     """`words` of a finding given as its code, variant and values: all that its words read."""
-    key = entry(code, variant)
+    first, then = _templates(code, variant, lang)
     filled = fields(values, lang)
-    e = FINDINGS[key]
-    summary, explanation, remedy = (text(key, part, lang, filled) for part in e)
+    given = _Fields(filled) if filled else None  # `text`: no values, nothing filled in
+    summary, explanation, remedy = (_filled(t, lang, filled, given) for t in first)
+    if then is not None:
+        more = [_filled(t, lang, filled, given) for t in then]
+        summary = join(summary, more[0])
+        explanation = join(explanation, more[1])
+        remedy = more[2]
+    return summary, explanation, remedy
+
+
+# A finding's template in its language (`text` without the filling in), or a plural form's
+# key and texts, chosen by its number each time.
+_Template = str | tuple[str, Plural]
+
+
+@functools.cache
+def _templates(
+    code: str, variant: str | None, lang: str
+) -> tuple[tuple[_Template, ...], tuple[_Template, ...] | None]:
+    """The templates of a finding's three parts in `lang`, and of the entry that finishes
+    them (_COMPOSED), looked up once (gettext, a catalogue's pgettext is ~1 us a call)."""
+    t = translations(lang)
+    key = entry(code, variant)
+    first = tuple(_template(t, key, part) for part in FINDINGS[key])
+    then = _COMPOSED.get(code)
+    if not (then and variant):
+        return first, None
+    more = f"{then}.{variant}"
+    return first, tuple(_template(t, more, part) for part in FINDINGS[more])
+
+
+def _template(t: gettext.NullTranslations, key: str, english: str | Plural) -> _Template:
+    if isinstance(english, Plural):
+        return key, english
+    return t.pgettext(key, english) if english else ""
+
+
+def _filled(
+    template: _Template, lang: str, filled: Mapping[str, object], given: Mapping[str, object] | None
+) -> str:
+    """text(...) of one template of _templates: its fields filled in (`given`) if any."""
+    if isinstance(template, str):
+        return template if given is None else template.format_map(given)
+    key, plural = template
+    return text(key, plural, lang, filled)
+
+
+@functools.cache
+def reads(code: str, variant: str | None, lang: str) -> tuple[str, ...] | None:
+    """The names of the values `worded` reads for this code and variant in `lang`, sorted:
+    the fields its templates name (and their second entry's) and what those are made of
+    (DERIVED). None when a template hides what it reads (a plural form, a field by position
+    or inside a format spec): then any value may count. Whether there are values at all
+    counts too (`text`: a template with no values is not filled in)."""
+    key = entry(code, variant)
+    texts = [(key, part) for part in FINDINGS[key]]
     then = _COMPOSED.get(code)
     if then and variant:
         more = f"{then}.{variant}"
-        c = FINDINGS[more]
-        summary = join(summary, text(more, c.summary, lang, filled))
-        explanation = join(explanation, text(more, c.explanation, lang, filled))
-        remedy = text(more, c.remedy, lang, filled)
-    return summary, explanation, remedy
+        texts += [(more, part) for part in FINDINGS[more]]
+    names: set[str] = set()
+    t = translations(lang)
+    for k, english in texts:
+        if isinstance(english, Plural):
+            return None
+        if not english:
+            continue
+        for _, name, spec, _ in string.Formatter().parse(t.pgettext(k, english)):
+            if name is None:
+                continue
+            head = _FIELD_HEAD.match(name)
+            if head is None or "{" in (spec or ""):
+                return None
+            names.add(head.group())
+    names.update(*(DERIVED.get(name, ()) for name in list(names)))
+    return tuple(sorted(names))
+
+
+# A template field's value name, before any .attribute or [index]: not a position.
+_FIELD_HEAD = re.compile(r"[A-Za-z_]\w*(?=$|[.\[])")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import string
 from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
@@ -15,10 +16,12 @@ from typing import Any
 import pytest
 
 from analyzer.dns import ResolverSpec
+from analyzer.explain import DERIVED, LANGUAGES, entry, fields, reads, translations, worded
+from analyzer.messages import FINDINGS
 from analyzer.model import DnsAnswer, DnsStatus, Finding, Report, Severity
 from analyzer.pipeline import analyze
 from analyzer.render import json as render_json
-from analyzer.render.json import line, message_dict, message_line
+from analyzer.render.json import finding_dict, line, message_dict, message_line
 from tests.conftest import FIXTURES, ROOT
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
@@ -44,9 +47,9 @@ def _same_twice(r: Report) -> None:
 
 @pytest.fixture(autouse=True)
 def _nothing_held() -> Iterator[None]:
-    render_json.HELD.clear()
+    render_json.clear()
     yield
-    render_json.HELD.clear()
+    render_json.clear()
 
 
 @pytest.mark.parametrize("case", sorted(p.parent for p in FIXTURES.glob("*/expected.json")),
@@ -230,3 +233,205 @@ def test_held_values_stay_within_their_bounds() -> None:
     assert held.get(("big",), lambda: "y" * 61, len) == "y" * 61
     assert ("big",) not in held._held
     assert held.get(["unhashable"], lambda: "z", len) == "z"
+
+
+# --- words held by the values they read, lines held by the object (issue 15) ----------------
+
+
+def _with_findings(r: Report, *findings: Finding) -> Report:
+    return dataclasses.replace(r, findings=findings)
+
+
+def _future(**values: object) -> Finding:
+    base = {"d": "example.com", "s": "sel", "signed": "2025-11-23 12:13 UTC", "body_bytes": 1}
+    return Finding("signature_future", Severity.WARNING, None, {**base, **values}, 0)
+
+
+def test_a_finding_whose_read_values_differ_has_its_own_words() -> None:
+    r = _report("plain")
+    first = _with_findings(r, _future())
+    later = _with_findings(r, _future(signed="2026-01-01 00:00 UTC"))
+    other_d = _with_findings(r, _future(d="example.net"))
+    for changed in (first, later, other_d, first):
+        assert message_line(changed) == line(message_dict(changed))
+    assert "2026-01-01 00:00 UTC" in message_line(later)
+    assert "d=example.net" in message_line(other_d)
+
+
+def test_words_held_for_values_that_no_word_reads() -> None:
+    """A value no template reads (a body's size) is not in the key: the words are held once;
+    a value that is absent writes "?" and is told from one that is None or present."""
+    r = _report("plain")
+    render_json.clear()
+    for size in range(5):
+        changed = _with_findings(r, _future(body_bytes=size))
+        assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.WORDS) == 1
+    absent = Finding("signature_future", Severity.WARNING, None, {"s": "sel", "unread": 1})
+    none = Finding("signature_future", Severity.WARNING, None, {"s": "sel", "d": None})
+    for f in (absent, none):
+        changed = _with_findings(r, f)
+        assert message_line(changed) == line(message_dict(changed))
+    assert "(d=?, s=sel)" in message_dict(_with_findings(r, absent))["findings"][0]["summary"]
+    assert "(d=None, s=sel)" in message_dict(_with_findings(r, none))["findings"][0]["summary"]
+
+
+def test_a_finding_without_values_is_not_one_with_unread_values() -> None:
+    """explain.text fills a template in only when there are values: with none its fields
+    stay as written, with values that it does not read they are "?"."""
+    r = _report("plain")
+    bare = Finding("signature_future", Severity.WARNING)
+    unread = Finding("signature_future", Severity.WARNING, None, {"unread": 1})
+    for f in (bare, unread, bare):
+        changed = _with_findings(r, f)
+        assert message_line(changed) == line(message_dict(changed))
+    summaries = [
+        message_dict(_with_findings(r, f))["findings"][0]["summary"] for f in (bare, unread)
+    ]
+    assert "{d}" in summaries[0]
+    assert "d=?" in summaries[1]
+
+
+def test_reads_names_every_field_of_the_templates() -> None:
+    """explain.reads: each finding's template fields, in every language, and what the words
+    explain.fields makes are made of (DERIVED)."""
+    formatter = string.Formatter()
+    for lang in LANGUAGES:
+        for key in FINDINGS:
+            code, _, variant = key.partition(".")
+            if code == "change":
+                continue
+            names = reads(code, variant or None, lang)
+            if names is None:
+                continue
+            assert list(names) == sorted(set(names))
+            for part in FINDINGS[entry(code, variant or None)]:
+                template = translations(lang).pgettext(key, part) if part else ""
+                for _, name, _, _ in formatter.parse(str(template)):
+                    if name:
+                        assert name in names, (key, lang, name)
+                        assert set(DERIVED.get(name, ())) <= set(names), (key, lang, name)
+
+
+def test_derived_words_are_made_of_what_derived_lists() -> None:
+    """explain.fields: a derived word changes with the values DERIVED lists for it and with
+    no other value fields() reads (what makes a held finding's words its own)."""
+    samples: dict[str, tuple[object, object]] = {
+        "header_valid": (True, False), "list_owner": ("a@l.example", "b@l.example"),
+        "recorded_source": ("arc", "authentication_results"), "recorded_instance": (1, 2),
+        "recorded_sealer": ("s.example", "t.example"), "disposition": ("reject", "none"),
+        "testing": (True, False), "policy": ("reject", "quarantine"), "pct": (50, 20),
+        "psl_org_domain": ("p.example", "q.example"), "org_domain": ("o.example", "r.example"),
+        "adkim": ("r", "s"), "from_domain": ("f.example", None), "server": ("1.2.3.4", None),
+        "region": ("eu", None),
+    }  # fmt: skip
+    base = {name: a for name, (a, _) in samples.items()}
+    made = fields(base, "en")
+    for derived, inputs in DERIVED.items():
+        assert derived in made
+        for name, (_, other) in samples.items():
+            changed = fields({**base, name: other}, "en").get(derived)
+            if name not in inputs:
+                assert changed == made[derived], (derived, name)
+    for name, (_, other) in samples.items():
+        changed = fields({**base, name: other}, "en")
+        moved = {k for k in made if changed.get(k) != made[k]} - {name}
+        assert moved <= {d for d, inputs in DERIVED.items() if name in inputs}, name
+
+
+def test_the_words_of_every_language_are_the_ones_worded_makes() -> None:
+    """The JSON of other languages (check --lang) takes the words held the same way."""
+    r = _report("plain")
+    for lang in LANGUAGES:
+        for f in (*r.findings, _future(), _future(signed="x")):
+            assert finding_dict(f, lang)["summary"] == worded(f.code, f.variant, f.values, lang)[0]
+
+
+def test_unsafe_characters_in_held_and_quoted_text_are_escaped_as_in_the_line() -> None:
+    """Held text is escaped when made (json_text, one character at a time): a bidi override,
+    a C1 control, U+2028 and an undecodable byte come out as in the dict line."""
+    r = _report("plain")
+    answer, put = _answer_of(r)
+    odd = "\u202e\x85\u2028\udcff"
+    record = ("v=DKIM1; p=" + odd).encode("utf-8", "surrogateescape")
+    changed = put(dataclasses.replace(answer, records=((record,),), server="s" + odd))
+    quoted = Finding("signature_future", Severity.WARNING, None, {"d": odd}, 0,
+                     (odd, dataclasses.replace(answer, detail=odd)))  # fmt: skip
+    changed = _with_findings(changed, quoted, *changed.findings)
+    for _ in range(2):
+        got = message_line(changed)
+        assert got == line(message_dict(changed))
+    assert "\u202e" not in got and "\\u202e" in got
+
+
+def test_held_by_the_object_is_never_another_object() -> None:
+    """Held.same: what was made for one object, never for another equal one (that one is
+    made anew), within the bounds."""
+    held = render_json.Held(entries=3, size=1000, largest=60)
+    objects = [DnsAnswer(f"n{i}.example.", "TXT", DnsStatus.OK, ((b"x",),)) for i in range(6)]
+    for i, obj in enumerate(objects):
+        assert held.same(obj, lambda _, i=i: f"made {i}", len) == f"made {i}"
+    assert len(held) <= 3
+    assert held.same(objects[-1], lambda _: "again", len) == "made 5"  # held
+    assert held.same(objects[0], lambda _: "again", len) == "again"  # gone: made anew
+    twin = dataclasses.replace(objects[-1])
+    assert twin == objects[-1] and twin is not objects[-1]
+    assert held.same(twin, lambda o: "twin" if o is twin else "?", len) == "twin"
+    assert held.same(objects[1], lambda _: "y" * 61, len) == "y" * 61  # too big: never held
+    assert held.same(objects[1], lambda _: "z", len) == "z"
+
+
+def test_all_held_stays_within_its_bounds_over_many_messages() -> None:
+    """Every table message_line holds keeps to its bounds whatever the number of messages."""
+    r = _report("plain")
+    for i in range(3000):
+        changed = _with_findings(r, _future(signed=f"{i}"), _future(d=f"d{i}.example"))
+        message_line(changed)
+    for held in (render_json.HELD, render_json.WORDS, render_json.ANSWERS, render_json.LINES):
+        assert len(held) <= held.entries
+        assert sum(n for _, n in held._held.values()) <= held.size
+
+
+@pytest.mark.parametrize("name", ["plain", "key-nxdomain", "body-modified", "key-1024"])
+def test_a_signature_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
+    """message_line writes a signature's text directly: each field changed in one way at a
+    time (its alignment and its parsed signature too) is still the dict line's."""
+    r = _report(name)
+    v = r.verdicts[0]
+
+    def put(verdict: Any) -> Report:
+        return dataclasses.replace(r, verdicts=(verdict, *r.verdicts[1:]))
+
+    assert _check_each_variant(r, v, put) >= 8
+    _check_each_variant(r, v.alignment, lambda a: put(dataclasses.replace(v, alignment=a)))
+    if v.signature is not None:
+        sig = v.signature
+        _check_each_variant(r, sig, lambda x: put(dataclasses.replace(v, signature=x)))
+    changed = put(dataclasses.replace(v, signature=None, key_evidence=None, key=None))
+    assert message_line(changed) == line(message_dict(changed))
+
+
+@pytest.mark.parametrize("name", ["plain", "spf-forwarded", "list-mailman-ses", "third-party"])
+def test_spf_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
+    """message_line writes the `spf` object directly: each field of the check, of what the
+    receiver recorded and of today's evaluation changed in one way at a time (and each
+    left out) is still the dict line's."""
+    r = _report(name)
+    spf = r.spf
+    assert spf is not None
+
+    def put(s: Any) -> Report:
+        return dataclasses.replace(r, spf=s)
+
+    assert _check_each_variant(r, spf, put) >= 5
+    for part in ("recorded", "today"):
+        inner = getattr(spf, part)
+        if inner is not None:
+            _check_each_variant(r, inner, lambda x, p=part: put(dataclasses.replace(spf, **{p: x})))
+        changed = put(dataclasses.replace(spf, **{part: None}))
+        assert message_line(changed) == line(message_dict(changed))
+    if spf.today is not None and spf.today.answers:
+        today = spf.today
+        answers = (*today.answers, today.answers[0])
+        changed = put(dataclasses.replace(spf, today=dataclasses.replace(today, answers=answers)))
+        assert message_line(changed) == line(message_dict(changed))

@@ -67,15 +67,6 @@ def json_text(document: str) -> str:
     still decodes the same string); a surrogate cannot be valid UTF-8 or valid JSON text, so
     it is written in the text form (``\\\\xff``: the four characters ``\\xff``).
     """
-
-    def escape(m: re.Match[str]) -> str:
-        ch = m.group()
-        if ch == "\n":
-            return ch
-        if 0xD800 <= ord(ch) <= 0xDFFF:
-            return "\\" + shown(ch)
-        return f"\\u{ord(ch):04x}"
-
     if document.isascii() and "\x7f" not in document:
         return document  # the usual case, in two C passes: JSON escaped every C0 already
     try:
@@ -85,7 +76,17 @@ def json_text(document: str) -> str:
         unusual = document.encode("utf-8").translate(None, _PLAIN_ASCII).decode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (a file name's byte): unsafe, escaped below
         unusual = document
-    return UNSAFE.sub(escape, document) if UNSAFE.search(unusual) else document
+    return UNSAFE.sub(_json_escape, document) if UNSAFE.search(unusual) else document
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    """json_text's escape of one unsafe character."""
+    ch = m.group()
+    if ch == "\n":
+        return ch
+    if 0xD800 <= ord(ch) <= 0xDFFF:
+        return "\\" + shown(ch)
+    return f"\\u{ord(ch):04x}"
 
 
 # Printable ASCII, tab and LF: the characters json_text never changes (LF is indentation).

@@ -8,12 +8,12 @@ from __future__ import annotations
 import functools
 import json
 import threading
-from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from itertools import repeat
 from typing import Any, TypeVar
 
 from analyzer import __version__
-from analyzer.explain import worded
+from analyzer.explain import reads, worded
 from analyzer.model import (
     SCHEMA_VERSION,
     ArcChain,
@@ -30,6 +30,7 @@ from analyzer.model import (
     SignatureVerdict,
     SpfCheck,
     SpfEvaluation,
+    SpfRecorded,
     TreeWalk,
     Value,
 )
@@ -57,8 +58,7 @@ def dns_dict(a: DnsAnswer) -> dict[str, Any]:
     }
 
 
-def signature_dict(v: SignatureVerdict, parts: Parts | None = None) -> dict[str, Any]:
-    parts = parts or DICTS
+def signature_dict(v: SignatureVerdict) -> dict[str, Any]:
     sig = v.signature
     return {
         "index": v.index,
@@ -81,8 +81,8 @@ def signature_dict(v: SignatureVerdict, parts: Parts | None = None) -> dict[str,
         "timestamp": sig.timestamp if sig else None,
         "expiration": sig.expiration if sig else None,
         "signed_headers": list(sig.signed_headers) if sig else None,
-        "dns": parts.dns(v.key_evidence.answer) if v.key_evidence else None,
-        "key": None if v.key is None else parts.key(v.key, v.key_bits),
+        "dns": dns_dict(v.key_evidence.answer) if v.key_evidence else None,
+        "key": None if v.key is None else key_dict(v.key, v.key_bits),
         "key_records": len(v.key_evidence.keys) if v.key_evidence else 0,
         "probes": [probe_dict(p) for p in v.probes],
     }
@@ -108,9 +108,7 @@ def probe_dict(p: Probe) -> dict[str, Any]:
 def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
     """A finding; its words in `lang` (English unless asked: the JSON is the same whatever
     the locale, and scripts read the code, never the words)."""
-    summary, explanation, remedy = _worded(
-        f.code, f.variant, lang, tuple(f.values.items()), tuple(map(type, f.values.values()))
-    )
+    summary, explanation, remedy, _ = _words(f, lang)
     return {
         "code": f.code,
         "severity": f.severity.value,
@@ -123,15 +121,39 @@ def finding_dict(f: Finding, lang: str = "en") -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=1024)
+def _words(f: Finding, lang: str) -> tuple[str, str, str, str]:
+    """worded(f.code, f.variant, f.values, lang), and the three as the (escaped) JSON text
+    of their names and values, made once for equal codes, variants and values read
+    (explain.reads): many recur from message to message (a domain's DMARC alignment, a
+    platform's signature) though values that no word reads differ (a body's size, a time in
+    a detail). The type of each value is in the key because == is not enough: True == 1,
+    but the words differ."""
+    values = f.values
+    names = reads(f.code, f.variant, lang)
+    if names is None:
+        read: tuple[Any, ...] = tuple(values.items())
+        types = tuple(map(type, values.values()))
+    else:
+        read = tuple(map(values.get, names, repeat(_ABSENT)))
+        types = tuple(map(type, read))
+    key = (f.code, f.variant, lang, bool(values), read, types)
+    return WORDS.get(key, lambda: _worded(f.code, f.variant, values, lang), _words_size)
+
+
+_ABSENT = object()  # a name the values do not hold (the template writes "?")
+
+
 def _worded(
-    code: str, variant: str | None, lang: str, values: tuple[tuple[str, Value], ...],
-    types: tuple[type, ...],
-) -> tuple[str, str, str]:  # fmt: skip
-    """A finding's words, made once for equal codes, variants and values: many recur from
-    message to message (a domain's DMARC alignment, a platform's signature). The types of
-    the values are in the key because == is not enough: True == 1, but the words differ."""
-    return worded(code, variant, dict(values), lang)
+    code: str, variant: str | None, values: Mapping[str, Value], lang: str
+) -> tuple[str, str, str, str]:
+    summary, explanation, remedy = worded(code, variant, values, lang)
+    text = (f'"summary": {_string(summary)}, "explanation": {_string(explanation)}, '
+            f'"remedy": {_string(remedy)}')  # fmt: skip
+    return summary, explanation, remedy, json_text(text)
+
+
+def _words_size(words: tuple[str, str, str, str]) -> int:
+    return 2 * len(words[3])
 
 
 def _described(item: Evidence, lang: str) -> str:
@@ -211,10 +233,8 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
     }
 
 
-def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dict[str, Any]:
-    """One message's object (`parts`: how the values that recur are rendered, DICTS unless
-    asked: _HELD for `message_line`)."""
-    parts = parts or DICTS
+def message_dict(r: Report, lang: str = "en") -> dict[str, Any]:
+    """One message's object (scan's lines: `message_line`, the same text)."""
     msg = r.message
     result = r.outcome
     return {
@@ -229,14 +249,14 @@ def message_dict(r: Report, lang: str = "en", parts: Parts | None = None) -> dic
         "clock": r.clock.value,
         "outcome": result.name.lower(),
         "exit_code": int(result),
-        "signatures": [signature_dict(v, parts) for v in r.verdicts],
+        "signatures": [signature_dict(v) for v in r.verdicts],
         "findings": [finding_dict(f, lang) for f in r.findings],
-        "dmarc": parts.dmarc(r.dmarc) if r.dmarc else None,
-        "arc": parts.arc(r.arc),
+        "dmarc": dmarc_dict(r.dmarc) if r.dmarc else None,
+        "arc": arc_dict(r.arc),
         "receiver": receiver_dict(r.receiver),
         # Added (issue 13): SPF as recorded and as of today, and the DMARC result.
         "spf": spf_dict(r.spf) if r.spf else None,
-        "dmarc_result": parts.dmarc_result(r.dmarc_result) if r.dmarc_result else None,
+        "dmarc_result": dmarc_result_dict(r.dmarc_result) if r.dmarc_result else None,
     }
 
 
@@ -253,12 +273,16 @@ def spf_dict(s: SpfCheck) -> dict[str, Any]:
         "domain": s.domain,
         "boundary": s.boundary,
         "skipped": s.skipped,
-        "recorded": None if rec is None else {
-            "recorded_by": rec.recorded_by, "result": rec.result, "mailfrom": rec.mailfrom,
-            "helo": rec.helo, "domain": rec.domain, "source": rec.source,
-            "client_ip": rec.client_ip, "evidence": list(rec.evidence),
-        },
+        "recorded": None if rec is None else spf_recorded_dict(rec),
         "today": None if ev is None else spf_evaluation_dict(ev),
+    }  # fmt: skip
+
+
+def spf_recorded_dict(rec: SpfRecorded) -> dict[str, Any]:
+    return {
+        "recorded_by": rec.recorded_by, "result": rec.result, "mailfrom": rec.mailfrom,
+        "helo": rec.helo, "domain": rec.domain, "source": rec.source,
+        "client_ip": rec.client_ip, "evidence": list(rec.evidence),
     }  # fmt: skip
 
 
@@ -369,14 +393,18 @@ def line(obj: object) -> str:
     return dumps(obj) + "\n"
 
 
-# --- scan's lines from values made once (issue 15) -------------------------------------------
+# --- scan's lines, written directly, what recurs made once (issue 15) ----------------------
 #
 # Much of a scanned message's line recurs from message to message: its DNS answers (a key
 # record is ~1.3 KB of it, written twice), its keys, its From domain's DMARC, its ARC (none),
-# its DMARC result. `message_line` writes the same text as line(message_dict(r)), with those
-# made once per process: DNS answers and keys as dicts (spliced text would cost more than
-# the C encoder takes to write them inside their signature), the others as their JSON text.
-# A finding's words and evidence lines are held by _worded and _described (the dict path's).
+# its DMARC result, its findings' words and evidence lines. `message_line` writes the text of
+# line(message_dict(r)) directly: the names as constants, each value of the message's own
+# as its JSON text (_scalar), and what recurs as text made once per process and held
+# (the C encoder costs ~1 k instructions for each value and name it writes, whatever its
+# size: a dict line's ~470 cost more than all the rest). Every piece is escaped (json_text)
+# apart: json_text works one character at a time, so pieces escaped and joined are the
+# whole line escaped, and a held piece is escaped once. tests/test_render_json.py holds
+# the two the same for every fixture, real message and field of the values written here.
 
 
 def _encoder() -> Callable[[object], str]:
@@ -398,50 +426,29 @@ def _encoder() -> Callable[[object], str]:
 
 
 _encode = _encoder()
+_string = json.encoder.encode_basestring  # a str's JSON text, as _encode writes it
 
 
-@dataclass(frozen=True, slots=True)
-class Parts:
-    """How message_dict renders the values that recur: DICTS (every document), or _HELD
-    (message_line's: values made once and held, never handed to a caller)."""
-
-    dns: Callable[[DnsAnswer], Any]
-    key: Callable[[KeyRecord, int | None], Any]
-    dmarc: Callable[[Dmarc], Any]
-    arc: Callable[[ArcChain], Any]
-    dmarc_result: Callable[[DmarcVerdict], Any]
-
-
-DICTS = Parts(dns_dict, key_dict, dmarc_dict, arc_dict, dmarc_result_dict)
+def _scalar(value: object) -> str:
+    """_encode(value), without the encoder for a str, an int, a bool or None."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if type(value) is str:
+        return _string(value)
+    return str(value) if type(value) is int else _encode(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """One value's JSON text as _encode writes it (json_text escapes it with its line: it
-    works character by character, so pieces joined escape as the whole would)."""
-
-    text: str
-
-
-def _spliced(obj: dict[str, Any]) -> str:
-    """_encode(obj)'s text, with each Fragment value's text spliced in as it is; the items
-    between fragments are encoded together, a run at a time."""
-    kinds = list(map(type, obj.values()))
-    items = list(obj.items())
-    pieces, start = [], 0
-    while Fragment in kinds[start:]:
-        at = kinds.index(Fragment, start)
-        if at > start:
-            pieces.append(_encode(dict(items[start:at]))[1:-1])
-        name, fragment = items[at]
-        pieces.append(f'"{name}": {fragment.text}')  # our names: plain ASCII
-        start = at + 1
-    if start < len(items):
-        pieces.append(_encode(dict(items[start:]))[1:-1])
-    return "{" + ", ".join(pieces) + "}"
+def _escaped(obj: object) -> str:
+    """A value's text in a line: json_text(_encode(obj))."""
+    return json_text(_encode(obj))
 
 
 _T = TypeVar("_T")
+_O = TypeVar("_O")
 
 
 class Held:
@@ -453,7 +460,7 @@ class Held:
 
     A key holds the value itself, so what is held is only ever reused for an equal value
     (dataclass equality: every field), and the type of each number it writes (_ttls: ==
-    says True == 1, JSON writes true and 1).
+    says True == 1, JSON writes true and 1). `same` holds by the object instead.
     """
 
     def __init__(self, entries: int, size: int, largest: int) -> None:
@@ -472,15 +479,32 @@ class Held:
             held: _T = found[0]
             return held
         made = make()
-        n = size(made)
-        if n <= self.largest:
-            with self._lock:
-                if key not in self._held:
-                    self._held[key] = (made, n)
-                    self._size += n
-                    while len(self._held) > self.entries or self._size > self.size:
-                        self._size -= self._held.pop(next(iter(self._held)))[1]
+        self._put(key, made, size(made))
         return made
+
+    def same(self, obj: _O, make: Callable[[_O], _T], size: Callable[[_T], int]) -> _T:
+        """What is held for this very object, else make(obj): no hashing and no comparing of
+        a value, one id() (a worker's resolver hands one DNS answer to every message that
+        asks its name). The object is held beside what was made, so its id is nobody
+        else's while it is held; frozen values only (what is made from them never
+        changes)."""
+        found = self._held.get(id(obj))
+        if found is not None and found[0][0] is obj:
+            held: _T = found[0][1]
+            return held
+        made = make(obj)
+        self._put(id(obj), (obj, made), size(made))
+        return made
+
+    def _put(self, key: Hashable, made: object, n: int) -> None:
+        if n > self.largest:
+            return
+        with self._lock:
+            if key not in self._held:
+                self._held[key] = (made, n)
+                self._size += n
+                while len(self._held) > self.entries or self._size > self.size:
+                    self._size -= self._held.pop(next(iter(self._held)))[1]
 
     def clear(self) -> None:
         with self._lock:
@@ -491,58 +515,161 @@ class Held:
         return len(self._held)
 
 
-# A worker's share of a run: the keys and DMARC records of a few thousand domains; ~2 M
-# characters at most (2-8 MB), whatever the mailbox.
+# A worker's share of a run: the keys and DMARC records of a few thousand domains, and the
+# words of their findings; ~2 M characters at most in each (2-8 MB), whatever the mailbox.
 HELD = Held(entries=512, size=500_000, largest=65_536)
+WORDS = Held(entries=2048, size=1_000_000, largest=65_536)
+# Held by the object (`same`): the DNS answers a worker's resolver hands out, and apart (an
+# object is one key in each) the evidence lines made of them, in English (scan's).
+ANSWERS = Held(entries=1024, size=1_000_000, largest=65_536)
+LINES = Held(entries=1024, size=500_000, largest=65_536)
 
 
-def _text_size(f: Fragment) -> int:
-    return len(f.text)
+def clear() -> None:
+    """Nothing held (tests, benchmarks)."""
+    for held in (HELD, WORDS, ANSWERS, LINES):
+        held.clear()
+    _described_answer.cache_clear()
 
 
-def _answer_size(a: DnsAnswer) -> int:
-    """About the characters of dns_dict(a) (records are written twice: strings and value)."""
-    return 200 + len(a.name) + 2 * sum(len(s) for strings in a.records for s in strings)
+def _dns_text(a: DnsAnswer) -> str:
+    """An answer's text: held by the object, else by its value (and its TTL's type)."""
+    return ANSWERS.same(a, _dns_by_value, len)
 
 
-def _held_dns(a: DnsAnswer) -> dict[str, Any]:
-    return HELD.get(("dns", a, type(a.ttl)), lambda: dns_dict(a), lambda _: _answer_size(a))
+def _dns_by_value(a: DnsAnswer) -> str:
+    return HELD.get(("dns", a, type(a.ttl)), lambda: _escaped(dns_dict(a)), len)
 
 
-def _held_key(key: KeyRecord, bits: int | None) -> dict[str, Any]:
-    size = len(key.raw) + 200
-    return HELD.get(("key", key, bits, type(bits)), lambda: key_dict(key, bits), lambda _: size)
+def _key_text(key: KeyRecord, bits: int | None) -> str:
+    held = ("key", key, bits, type(bits))
+    return HELD.get(held, lambda: _escaped(key_dict(key, bits)), len)
 
 
-def _dmarc_fragment(d: Dmarc) -> Fragment:
+def _dmarc_text(d: Dmarc) -> str:
     rx, walk = d.receiver, d.walk
     key = (
         "dmarc", d, type(d.dkim_aligned_pass), type(d.signature_index),
         type(d.passed_at_delivery), rx and type(rx.spf_aligned), walk and type(walk.from_exists),
         _ttls(d.answers),
     )  # fmt: skip
-    return HELD.get(key, lambda: Fragment(_encode(dmarc_dict(d))), _text_size)
+    return HELD.get(key, lambda: _escaped(dmarc_dict(d)), len)
 
 
-def _arc_fragment(chain: ArcChain) -> Fragment | dict[str, Any]:
+def _arc_text(chain: ArcChain) -> str:
     if chain.sets or chain.dns:  # a chain's sets are its message's own: not kept
-        return arc_dict(chain)
+        return _escaped(arc_dict(chain))
     key = ("arc", chain, type(chain.temporary), type(chain.failed_instance))
-    return HELD.get(key, lambda: Fragment(_encode(arc_dict(chain))), _text_size)
+    return HELD.get(key, lambda: _escaped(arc_dict(chain)), len)
 
 
-def _dmarc_result_fragment(v: DmarcVerdict) -> Fragment:
+def _dmarc_result_text(v: DmarcVerdict) -> str:
     numbers = (v.dkim_aligned_pass, v.spf_aligned_pass, v.spf_aligned_at_delivery, v.testing,
                v.pct, v.signature_index)  # fmt: skip
     key = ("dmarc_result", v, tuple(map(type, numbers)))
-    return HELD.get(key, lambda: Fragment(_encode(dmarc_result_dict(v))), _text_size)
+    return HELD.get(key, lambda: _escaped(dmarc_result_dict(v)), len)
 
 
-# Values shared between lines: only _encode reads them (message_line), nothing changes them.
-_HELD = Parts(_held_dns, _held_key, _dmarc_fragment, _arc_fragment, _dmarc_result_fragment)
+def _signature_text(v: SignatureVerdict) -> str:
+    """signature_dict(v)'s text, its key's answer and record held."""
+    sig, a, ev, s = v.signature, v.alignment, v.key_evidence, _scalar
+    own = (
+        f'{{"index": {s(v.index)}, "domain": {s(v.domain)}, "selector": {s(v.selector)}, '
+        f'"algorithm": {s(v.algorithm)}, "result": {s(v.result.value)}, '
+        f'"reason": {s(v.reason.value if v.reason else None)}, "detail": {s(v.detail)}, '
+        f'"tag": {s(v.tag)}, "classification": {s(a.classification.value)}, '
+        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
+        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
+        f'"header_signature_valid": {s(v.header_signature_valid)}, '
+        f'"body_hash_valid": {s(v.body_hash_valid)}, '
+    )
+    if sig:
+        own += (
+            f'"canonicalization": {s(f"{sig.header_canon}/{sig.body_canon}")}, '
+            f'"identity": {s(sig.identity)}, "body_length": {s(sig.length)}, '
+            f'"timestamp": {s(sig.timestamp)}, "expiration": {s(sig.expiration)}, '
+            f'"signed_headers": {_encode(list(sig.signed_headers))}, '
+        )
+    else:
+        own += (
+            '"canonicalization": null, "identity": null, "body_length": null, '
+            '"timestamp": null, "expiration": null, "signed_headers": null, '
+        )
+    dns = _dns_text(ev.answer) if ev else "null"
+    key = "null" if v.key is None else _key_text(v.key, v.key_bits)
+    probes = _escaped([probe_dict(p) for p in v.probes]) if v.probes else "[]"
+    return (
+        f'{json_text(own)}"dns": {dns}, "key": {key}, '
+        f'"key_records": {len(ev.keys) if ev else 0}, "probes": {probes}}}'
+    )
+
+
+def _finding_text(f: Finding, lang: str) -> str:
+    """finding_dict(f, lang)'s text, its words held (_words) and its DNS evidence lines."""
+    # The evidence: a quotation of the message (its own) made each time, a DNS answer's or
+    # probe's English line held by the object.
+    evidence = ", ".join([
+        json_text(_string(e)) if type(e) is str
+        else LINES.same(e, _english_line, len) if lang == "en"
+        else json_text(_string(_described(e, lang)))
+        for e in f.evidence
+    ])  # fmt: skip
+    code = json_text(f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, ')
+    return (
+        f'{code}{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
+        f'"signature_index": {_scalar(f.signature_index)}, "evidence": [{evidence}]}}'
+    )
+
+
+def _english_line(item: Evidence) -> str:
+    return json_text(_string(_described(item, "en")))
+
+
+def _spf_text(s: SpfCheck) -> str:
+    """spf_dict(s)'s text, today's DNS answers held."""
+    rec, ev, x = s.recorded, s.today, _scalar
+    own = (
+        f'{{"client_ip": {x(s.client_ip)}, "helo": {x(s.helo)}, "mailfrom": {x(s.mailfrom)}, '
+        f'"identity": {x(s.identity)}, "domain": {x(s.domain)}, "boundary": {x(s.boundary)}, '
+        f'"skipped": {x(s.skipped)}, '
+        f'"recorded": {"null" if rec is None else _encode(spf_recorded_dict(rec))}, "today": '
+    )
+    if ev is None:
+        return json_text(own + "null}")
+    today = (
+        f'{{"result": {x(ev.result.value)}, '
+        f'"problem": {x(ev.problem.value if ev.problem else None)}, "detail": {x(ev.detail)}, '
+        f'"domain": {x(ev.domain)}, "sender": {x(ev.sender)}, "ip": {x(ev.ip)}, '
+        f'"matched": {x(ev.matched)}, "matched_in": {x(ev.matched_in)}, '
+        f'"record": {x(ev.record)}, '
+        f'"records": {_encode([{"domain": d, "record": r} for d, r in ev.records])}, '
+        f'"lookups": {_encode(list(ev.counted))}, "void_lookups": {_encode(list(ev.voids))}, '
+        f'"explanation": {x(ev.explanation)}, "all": {x(ev.all_qualifier)}, "dns": ['
+    )
+    dns = ", ".join([_dns_text(a) for a in ev.answers])
+    return f"{json_text(own + today)}{dns}]}}}}"
 
 
 def message_line(r: Report) -> str:
-    """line(message_dict(r)), the same text, with what recurs from message to message made
-    once (scan's JSONL): DNS answers and keys as dicts, DMARC as its JSON text."""
-    return json_text(_spliced(message_dict(r, parts=_HELD))) + "\n"
+    """line(message_dict(r)), the same text, written directly with what recurs from message
+    to message made once and held (scan's JSONL)."""
+    msg, result, x = r.message, r.outcome, _scalar
+    own = (
+        f'{{"source": {x(source_text(r.source))}, "from_domain": {x(msg.from_domain)}, '
+        f'"from": {_encode(list(msg.from_addresses))}, "subject": {x(msg.subject)}, '
+        f'"message_id": {x(msg.message_id)}, "line_endings": {x(msg.line_endings.value)}, '
+        f'"headers_only": {x(msg.headers_only)}, "verified_at": {x(r.verified_at)}, '
+        f'"clock": {x(r.clock.value)}, "outcome": {x(result.name.lower())}, '
+        f'"exit_code": {x(int(result))}, "signatures": ['
+    )
+    signatures = ", ".join([_signature_text(v) for v in r.verdicts])
+    findings = ", ".join([_finding_text(f, "en") for f in r.findings])
+    dmarc = _dmarc_text(r.dmarc) if r.dmarc else "null"
+    receiver = _escaped(receiver_dict(r.receiver))
+    spf = _spf_text(r.spf) if r.spf else "null"
+    dmarc_result = _dmarc_result_text(r.dmarc_result) if r.dmarc_result else "null"
+    return (
+        f'{json_text(own)}{signatures}], "findings": [{findings}], "dmarc": {dmarc}, '
+        f'"arc": {_arc_text(r.arc)}, "receiver": {receiver}, "spf": {spf}, '
+        f'"dmarc_result": {dmarc_result}}}\n'
+    )
