@@ -477,7 +477,7 @@ def verify(
 # past "bh= and b= both verify" is bookkeeping; a failing one needs all of it (and the
 # forensics after it). fast_verify answers the first kind and declines everything else.
 _FAST_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # rsa-sha1 is policy (RFC 8301)
-# The last body and its digests by (a=, c= body, l=): a message's signatures usually share
+# The last body and its digests by (a='s hash, c= body, l=): a message's signatures usually share
 # a body canonicalisation, which is then hashed once. Holds one body of at most CHUNK bytes.
 _BODY_MEMO: list[tuple[bytes | None, dict[tuple[str, str, int | None], bytes | None]]] = [
     (None, {})
@@ -535,9 +535,10 @@ def _fast_body_digest(sig: DkimSignature, body: bytes) -> bytes | None:
     if held is not body:
         digests = {}
         _BODY_MEMO[0] = (body, digests)
-    group = (sig.algorithm, sig.body_canon, sig.length)
+    # By hash, not a=: rsa-sha256 and ed25519-sha256 signatures hash the body alike.
+    group = (_HASHES[sig.algorithm], sig.body_canon, sig.length)
     if group not in digests:
-        digests[group] = fast_body_digest(*group, body)
+        digests[group] = fast_body_digest(sig.algorithm, sig.body_canon, sig.length, body)
     return digests[group]
 
 
