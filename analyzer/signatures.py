@@ -52,26 +52,6 @@ class TagListError(ValueError):
 _TAG_SPEC = re.compile(rb"[ \t\r\n]*([A-Za-z][A-Za-z0-9_]*)[ \t\r\n]*=([ \t\r\n]*)([^;]*);?")
 
 
-# Tags made by setting their four slots: a frozen dataclass's __init__ goes through
-# object.__setattr__ once per field, and the ~9 Tags of a signature were a quarter of
-# parsing it (valgrind: 84.1M -> 75.7M instructions for 330 signatures). Tag has no
-# __post_init__ and no defaults, so the object is the one Tag(...) makes; tests/test_parse_fast.py
-# fails if Tag's fields change.
-_NEW = object.__new__
-_SET_NAME, _SET_VALUE, _SET_START, _SET_END = (
-    Tag.__dict__[f].__set__ for f in ("name", "value", "start", "end")
-)
-
-
-def _tag(name: str, value: bytes, start: int, end: int) -> Tag:
-    tag: Tag = _NEW(Tag)
-    _SET_NAME(tag, name)
-    _SET_VALUE(tag, value)
-    _SET_START(tag, start)
-    _SET_END(tag, end)
-    return tag
-
-
 def parse_tag_list(value: bytes) -> tuple[Tag, ...]:
     """Split `a=1; b=2` into Tags with byte spans into `value`. Raises TagListError."""
     # Fast path: one regex match per tag, while every spec is a plain tag=value; the first
@@ -88,7 +68,7 @@ def parse_tag_list(value: bytes) -> tuple[Tag, ...]:
             return _parse_tag_list(value)
         start = m.end(2)
         stripped = m[3].rstrip(_FWS)
-        tags.append(_tag(m[1].decode("ascii"), stripped, start, start + len(stripped)))
+        tags.append(Tag(m[1].decode("ascii"), stripped, start, start + len(stripped)))
         pos = m.end()  # past the ";" (without one, the value ran to the end)
     if not tags or len({t.name for t in tags}) != len(tags):
         return _parse_tag_list(value)

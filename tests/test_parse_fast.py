@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from email.utils import getaddresses
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 
 from analyzer import message, signatures, trace
 from analyzer.errors import NotAMessageError
-from analyzer.model import DkimSignature, HeaderField, MalformedSignature, Tag
+from analyzer.model import DkimSignature, HeaderField, MalformedSignature
 from tests.conftest import CORPUS, ROOT
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
@@ -261,17 +260,3 @@ def test_canonicalization_names(c: str) -> None:
     else:
         assert isinstance(got, DkimSignature)
         assert [got.header_canon, got.body_canon] == old
-
-
-def test_tags_made_by_their_slots_are_tags() -> None:
-    """signatures._tag sets Tag's slots itself: only right while Tag has exactly these fields,
-    no defaults and no __post_init__."""
-    assert [(f.name, f.init, f.default) for f in dataclasses.fields(Tag)] == [
-        (name, True, dataclasses.MISSING) for name in ("name", "value", "start", "end")
-    ]
-    assert not hasattr(Tag, "__post_init__")
-    made = signatures._tag("bh", b"AAAA", 3, 7)
-    assert type(made) is Tag and made == Tag("bh", b"AAAA", 3, 7)
-    assert hash(made) == hash(Tag("bh", b"AAAA", 3, 7)) and repr(made) == repr(
-        Tag("bh", b"AAAA", 3, 7)
-    )
