@@ -247,7 +247,8 @@ def entry_message(
     if oversized:
         return _too_large(where)
     _, newline, raw = entry.partition(b"\n")  # drop the "From " envelope line
-    if not newline or not raw.strip():
+    # isspace() stops at the first other byte; `not raw.strip()` copied the whole message.
+    if not newline or not raw or raw.isspace():
         return RawMessage(where, b"", "empty mbox entry (a From line with no message)", 65)
     if b">From " in raw:
         raw = _QUOTED_FROM.sub(rb"\1", raw)  # mboxrd: ">From " -> "From ", ">>From " -> ">From "

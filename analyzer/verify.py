@@ -52,6 +52,9 @@ MAX_RSA_DER = MAX_RSA_BITS // 8 + 256  # DER bytes: modulus, exponent and ASN.1 
 MAX_RSA_EXPONENT = 2**31 - 1  # as Go's crypto/rsa: a bigger e makes verifying arbitrarily slow
 FUTURE_SLOP = 300  # seconds of clock skew tolerated for t= (RFC 6376 §3.5 lets us ignore it)
 _HASHES = {"rsa-sha256": "sha256", "rsa-sha1": "sha1", "ed25519-sha256": "sha256"}
+# Made once: stateless, so not rebuilt (with their type checks) for every signature.
+_PKCS1 = padding.PKCS1v15()
+_PREHASHED = {False: Prehashed(hashes.SHA256()), True: Prehashed(hashes.SHA1())}  # by "is sha1"
 _QUIET = logging.getLogger(
     "analyzer.dkimpy"
 )  # dkimpy logs every failure at ERROR: keep it off stderr
@@ -179,13 +182,7 @@ def body_digest(
 
 def signed_header_fields(sig: DkimSignature, msg: ParsedMessage) -> list[tuple[bytes, bytes]]:
     """The fields h= selects (RFC 6376 §5.4.2, bottom-up), canonicalised as they are hashed."""
-    # Select on the raw names (as each algorithm would name them), then canonicalise
-    # only the chosen fields: unsigned fields may be huge and cost nothing.
-    relaxed = sig.header_canon == "relaxed"
-    fields = [(h.name.lower().rstrip() if relaxed else h.name, h.value) for h in msg.headers]
-    wanted = [h.encode() for h in sig.signed_headers]
-    chosen = select_headers(fields, wanted)
-    return [canonicalize.relaxed_header(n, v) for n, v in chosen] if relaxed else chosen
+    return _fields_of(msg, sig.header_canon).signed(sig.signed_headers)
 
 
 def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
@@ -200,8 +197,8 @@ def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
     if own.endswith(b"\r\n"):
         own = own[:-2]
     hasher = hashlib.new(_HASHES[sig.algorithm])
-    for n, v in [*chosen, (name, own)]:
-        hasher.update(n + b":" + v)
+    # One update: the hash of the pieces joined is the hash of the pieces in turn.
+    hasher.update(b"".join([n + b":" + v for n, v in chosen] + [name + b":" + own]))
     return hasher
 
 
@@ -215,15 +212,77 @@ def select_headers(
     costs len(h=) x fields: 20,000 names over 10,000 fields took minutes. An index by
     name makes it linear. Names compare as dkimpy compares them (lowercased, as given).
     """
-    unused: dict[bytes, list[int]] = {}
-    for i, (name, _) in enumerate(fields):
-        unused.setdefault(name.lower(), []).append(i)
+    return [fields[i] for i in _chosen(_by_name([n for n, _ in fields]), wanted)]
+
+
+def _by_name(names: list[bytes]) -> dict[bytes, list[int]]:
+    """Where each field name occurs, top down, as select_headers compares names."""
+    index: dict[bytes, list[int]] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name.lower(), []).append(i)
+    return index
+
+
+def _chosen(index: dict[bytes, list[int]], wanted: list[bytes]) -> list[int]:
+    """select_headers' choice, as field positions; `index` is left as it was."""
+    taken: dict[bytes, int] = {}  # instances of each name used so far, from the bottom
     chosen = []
     for name in wanted:
-        left = unused.get(name)
-        if left:
-            chosen.append(fields[left.pop()])
+        left = index.get(name)
+        used = taken.get(name, 0)
+        if left and used < len(left):
+            chosen.append(left[-1 - used])
+            taken[name] = used + 1
     return chosen
+
+
+class _Fields:
+    """One message's header fields as one c= hashes them, for all its signatures: the name
+    index of select_headers, and each field canonicalised when a signature first signs it.
+    A message's signatures mostly sign the same fields (From, To, Subject, ...): each field
+    is then lowercased and canonicalised once per message, not once per signature."""
+
+    __slots__ = ("_canonical", "_fields", "_index", "_relaxed")
+
+    def __init__(self, msg: ParsedMessage, relaxed: bool) -> None:
+        # Select on the raw names (as each algorithm would name them), then canonicalise
+        # only the chosen fields: unsigned fields may be huge and cost nothing.
+        self._fields = msg.headers
+        self._relaxed = relaxed
+        self._index = _by_name(
+            [h.name.lower().rstrip() if relaxed else h.name for h in msg.headers]
+        )
+        self._canonical: dict[int, tuple[bytes, bytes]] = {}
+
+    def signed(self, names: tuple[str, ...]) -> list[tuple[bytes, bytes]]:
+        chosen = []
+        for i in _chosen(self._index, [h.encode() for h in names]):
+            field = self._canonical.get(i)
+            if field is None:
+                h = self._fields[i]
+                field = (
+                    canonicalize.relaxed_header(h.name, h.value)
+                    if self._relaxed
+                    else (h.name, h.value)
+                )
+                self._canonical[i] = field
+            chosen.append(field)
+        return chosen
+
+
+# The last message's _Fields by c= (header): held like _BODY_MEMO, one message at a time.
+_FIELDS_MEMO: list[tuple[ParsedMessage | None, dict[str, _Fields]]] = [(None, {})]
+
+
+def _fields_of(msg: ParsedMessage, header_canon: str) -> _Fields:
+    held, by_canon = _FIELDS_MEMO[0]
+    if held is not msg:
+        by_canon = {}
+        _FIELDS_MEMO[0] = (msg, by_canon)
+    fields = by_canon.get(header_canon)
+    if fields is None:
+        fields = by_canon[header_canon] = _Fields(msg, header_canon == "relaxed")
+    return fields
 
 
 def signature_matches(sig: DkimSignature, msg: ParsedMessage, key: PublicKey) -> bool:
@@ -244,10 +303,9 @@ def signature_valid(sig: DkimSignature, hasher: Any, key: PublicKey) -> bool:
     if len(sig.signature) > (key.bits + 7) // 8:
         return False
     if isinstance(key.material, RSAPublicKey):
-        algorithm = hashes.SHA1() if sig.algorithm == "rsa-sha1" else hashes.SHA256()
         try:
             key.material.verify(
-                sig.signature, hasher.digest(), padding.PKCS1v15(), Prehashed(algorithm)
+                sig.signature, hasher.digest(), _PKCS1, _PREHASHED[sig.algorithm == "rsa-sha1"]
             )
             return True
         except (InvalidSignature, ValueError):
@@ -419,7 +477,7 @@ def verify(
 # past "bh= and b= both verify" is bookkeeping; a failing one needs all of it (and the
 # forensics after it). fast_verify answers the first kind and declines everything else.
 _FAST_ALGORITHMS = frozenset({"rsa-sha256", "ed25519-sha256"})  # rsa-sha1 is policy (RFC 8301)
-# The last body and its digests by (a=, c= body, l=): a message's signatures usually share
+# The last body and its digests by (a='s hash, c= body, l=): a message's signatures usually share
 # a body canonicalisation, which is then hashed once. Holds one body of at most CHUNK bytes.
 _BODY_MEMO: list[tuple[bytes | None, dict[tuple[str, str, int | None], bytes | None]]] = [
     (None, {})
@@ -477,9 +535,10 @@ def _fast_body_digest(sig: DkimSignature, body: bytes) -> bytes | None:
     if held is not body:
         digests = {}
         _BODY_MEMO[0] = (body, digests)
-    group = (sig.algorithm, sig.body_canon, sig.length)
+    # By hash, not a=: rsa-sha256 and ed25519-sha256 signatures hash the body alike.
+    group = (_HASHES[sig.algorithm], sig.body_canon, sig.length)
     if group not in digests:
-        digests[group] = fast_body_digest(*group, body)
+        digests[group] = fast_body_digest(sig.algorithm, sig.body_canon, sig.length, body)
     return digests[group]
 
 

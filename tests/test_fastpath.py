@@ -270,3 +270,15 @@ def test_real_mail() -> None:
             compared, passed = compared + n, passed + p
     print(f"real mail: {compared} signatures compared, {passed} passed")
     assert compared > 30 and passed > 0
+
+
+def test_signatures_of_one_hash_share_the_body_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ed25519-sha256 and rsa-sha256 over one c= body: both pass, the body hashed once."""
+    case = next(c for c in fixture_cases() if c.name == "ed25519-dual")
+    calls = []
+    real = V.fast_body_digest
+    monkeypatch.setattr(V, "fast_body_digest", lambda *a: calls.append(a[0]) or real(*a))
+    with _served([case.zone]) as resolver:
+        now = int(case.expected.get("now") or fx.T + 100)
+        assert compare(case.message.read_bytes(), resolver, now) == (2, 2)
+    assert calls == ["ed25519-sha256"]

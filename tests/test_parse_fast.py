@@ -8,6 +8,8 @@ every message of ../shared/realmail and ../shared/corpus (skipped when absent).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Callable, Iterator
 from email.utils import getaddresses
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 
 from analyzer import message, signatures, trace
 from analyzer.errors import NotAMessageError
-from analyzer.model import HeaderField
+from analyzer.model import DkimSignature, HeaderField, MalformedSignature
 from tests.conftest import CORPUS, ROOT
 
 REALMAIL = ROOT.parent / "shared" / "realmail"
@@ -211,3 +213,50 @@ def test_comments(parts: list[str]) -> None:
     assert _OLD_COMMENT.sub(" ", text) == trace._COMMENT.sub(" ", text)
     old, new = _OLD_FROM.match(text), trace._FROM.match(text)
     assert (old and old.groups()) == (new and new.groups())
+
+
+# --- signature values: the shortcuts of parse_signature against the expressions they replace ---
+
+_OLD_B64 = re.compile(rb"[A-Za-z0-9+/]*={0,2}\Z")
+
+
+def _old_b64_value(value: bytes) -> bytes | None:
+    compact = value.translate(None, b" \t\r\n")
+    if not _OLD_B64.match(compact) or len(compact) % 4:
+        return None
+    try:
+        return base64.b64decode(compact, validate=True)
+    except binascii.Error:
+        return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.lists(st.sampled_from(["A", "Q", "/", "+", "=", " ", "\r\n", "!", "é", "_"]),
+                      max_size=12).map("".join).map(str.encode))  # fmt: skip
+def test_base64_values(value: bytes) -> None:
+    assert signatures.b64_value(value) == _old_b64_value(value)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(value=st.lists(st.sampled_from(["from", "To", ":", " ", "\r\n\t", "\x0b", "\x1c", "é",
+                                       "\xa0", "X-É"]), max_size=10).map("".join))  # fmt: skip
+def test_signed_names(value: str) -> None:
+    raw = value.encode("utf-8")
+    text = raw.translate(None, b" \t\r\n").decode("utf-8", "replace")
+    old = tuple(h.strip().lower() for h in text.split(":") if h.strip())
+    assert signatures.signed_names(raw) == old
+
+
+@pytest.mark.parametrize("c", ["simple", "relaxed", "Relaxed/SIMPLE", "relaxed/", "/", "", "x",
+                               "relaxed/relaxed/simple", "simple/relaxed", " relaxed"])  # fmt: skip
+def test_canonicalization_names(c: str) -> None:
+    value = f"v=1; a=rsa-sha256; c={c}; d=example.com; s=s; h=from; bh=AAAA; b=AAAA".encode()
+    got = signatures.parse_signature(0, HeaderField(b"DKIM-Signature", value))
+    old = c.strip().lower().split("/")  # the tag value is read without its FWS
+    if len(old) == 1:
+        old.append("simple")
+    if len(old) != 2 or any(x not in ("simple", "relaxed") for x in old):
+        assert isinstance(got, MalformedSignature) and got.tag == "c"
+    else:
+        assert isinstance(got, DkimSignature)
+        assert [got.header_canon, got.body_canon] == old

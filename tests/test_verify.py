@@ -7,11 +7,21 @@ import re
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from analyzer import canonicalize, verify
 from analyzer.keys import parse_key_record
-from analyzer.model import DkimSignature, HeaderField, KeyRecord, Reason
+from analyzer.model import (
+    DkimSignature,
+    HeaderField,
+    KeyRecord,
+    LineEndings,
+    ParsedMessage,
+    Reason,
+)
 from analyzer.signatures import parse_signature
-from analyzer.verify import key_problem, load_public_key
+from analyzer.verify import key_problem, load_public_key, select_headers
 from tests.conftest import FIXTURES, run_cli
 from tests.nanoserver import ZoneServer
 
@@ -87,3 +97,48 @@ def test_signatures_past_the_limit_are_listed_not_verified() -> None:
     assert len(sigs) == 17
     assert {s["result"] for s in sigs[:16]} == {"pass"}
     assert (sigs[16]["result"], sigs[16]["reason"]) == ("policy", Reason.TOO_MANY_SIGNATURES.value)
+
+
+# --- the header fields a message's signatures share (verify._Fields) -------------------------
+
+_NAMES = st.sampled_from([b"From", b"from", b"FROM ", b"To", b"Subject", b"Subject\t", b"X-A"])
+_VALUES = st.sampled_from([b" a@example.com\r\n", b"  two  spaces \r\n", b"\tx\r\n\t folded\r\n",
+                           b" \r\n", b"\r\n", b" last"])  # fmt: skip
+_SIGNED = st.lists(st.sampled_from(["from", "to", "subject", "x-a", "cc", "subject\t"]),
+                   max_size=8)  # fmt: skip
+
+
+def _per_signature(signed: list[str], canon: str, msg: ParsedMessage) -> list[tuple[bytes, bytes]]:
+    """signed_header_fields as it was: the fields made, selected and canonicalised afresh."""
+    relaxed = canon == "relaxed"
+    fields = [(h.name.lower().rstrip() if relaxed else h.name, h.value) for h in msg.headers]
+    chosen = select_headers(fields, [h.encode() for h in signed])
+    return [canonicalize.relaxed_header(n, v) for n, v in chosen] if relaxed else chosen
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    headers=st.lists(st.tuples(_NAMES, _VALUES), min_size=1, max_size=10),
+    sigs=st.lists(
+        st.tuples(_SIGNED, st.sampled_from(["simple", "relaxed"]), st.booleans()),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_shared_header_fields_are_each_signatures_own(
+    headers: list[tuple[bytes, bytes]], sigs: list[tuple[list[str], str, bool]]
+) -> None:
+    """Canonicalised once per message and shared, the fields are the bytes each signature
+    would canonicalise for itself, whatever the order of signatures, canonicalisations and
+    messages (a signature of another message in between drops the memo)."""
+    msg = ParsedMessage(tuple(HeaderField(n, v) for n, v in headers), None, LineEndings.CRLF,
+                        (), None, None, None)  # fmt: skip
+    other = ParsedMessage(msg.headers[::-1], None, LineEndings.CRLF, (), None, None, None)
+    for signed, canon, interleave in sigs:
+        if interleave:
+            assert verify._fields_of(other, canon).signed(tuple(signed)) == _per_signature(
+                signed, canon, other
+            )
+        assert verify._fields_of(msg, canon).signed(tuple(signed)) == _per_signature(
+            signed, canon, msg
+        )
