@@ -705,3 +705,146 @@ def test_scan_jsonl_is_the_same_whatever_the_locale(tmp_path: Path) -> None:
     c, zh = _locale_run(args, "C"), _locale_run(args, "zh_TW.UTF-8")
     assert c.returncode == zh.returncode == 0 and c.stdout.count(b"\n") == 2
     assert c.stdout == zh.stdout and b"weak_key" in c.stdout
+
+
+# analyzer/cli/coerce.py: every option of every command, given, coerced as typer's own
+# coercion (a pydantic TypeAdapter per parameter) coerces it, and errors the same.
+COERCE_ZONE = str(FIXTURES / "antivirus-banner" / "zone")
+DNS_OPTIONS = ["--nameserver", "127.0.0.1:53", "--nameserver", "::1", "--timeout", "2.5",
+               "--zone", COERCE_ZONE, "--zone", "no/such.zone"]  # fmt: skip
+COERCED = {
+    "check": [
+        [
+            "a.eml",
+            "b.eml",
+            "--format",
+            "json",
+            "-v",
+            "--color",
+            "--lang",
+            "zh_tw",
+            "--headers-only",
+            "--now",
+            "delivery",
+            *DNS_OPTIONS,
+        ],
+        ["-"],
+    ],
+    "scan": [
+        [
+            "x.mbox",
+            "--format",
+            "jsonl",
+            "-o",
+            "out.jsonl",
+            "--lang",
+            "en",
+            "-j",
+            "3",
+            "--headers-only",
+            "--now",
+            "1764000400",
+            "--cluster",
+            "local:2",
+            "--output-dir",
+            "d",
+            "--save-dns",
+            "s.zone",
+            *DNS_OPTIONS,
+        ],
+        ["-"],
+    ],
+    "dns": [
+        [
+            "example.com",
+            "--selector",
+            "s1",
+            "--selector",
+            "s2",
+            "--ses-token",
+            "t",
+            "--authoritative",
+            "ns1.example.com",
+            "--ns-port",
+            "5353",
+            "--no-propagation",
+            "--format",
+            "json",
+            "--lang",
+            "zh-TW",
+            *DNS_OPTIONS,
+        ],
+        ["example.com"],
+    ],
+    "byodkim": [
+        [
+            "--private-key",
+            str(FIXTURES),
+            "--public-key",
+            "k",
+            "--selector",
+            "s",
+            "--domain",
+            "example.com",
+            "--check-dns",
+            "--console-key",
+            "--format",
+            "json",
+            *DNS_OPTIONS,
+        ],
+        [],
+    ],
+    "serve": [
+        ["--host", "127.0.0.1", "--port", "8025", "--open", "--now", "now", *DNS_OPTIONS],
+        [],
+    ],
+}
+BAD_VALUES = [
+    ("check", ["a.eml", "--timeout", "abc"]), ("check", ["a.eml", "--format", "xml"]),
+    ("check", ["a.eml", "--lang", "fr"]), ("scan", ["x.mbox", "-j", "0"]),
+    ("dns", ["example.com", "--ns-port", "x"]), ("serve", ["--port", "-1"]),
+]  # fmt: skip
+
+
+def _typer_own(name: str) -> Any:
+    import typer
+
+    from analyzer.cli import command
+
+    return typer.main.get_command(command(name).app)  # built anew: coerced by typer alone
+
+
+def _parsed(cmd: Any, name: str, argv: list[str]) -> dict[str, Any] | tuple[type, str]:
+    try:
+        with cmd.make_context(name, list(argv)) as ctx:
+            return dict(ctx.params)
+    except Exception as e:
+        return type(e), str(e)
+
+
+@pytest.mark.parametrize(
+    ("name", "argv"), [(n, a) for n, argvs in COERCED.items() for a in argvs] + BAD_VALUES
+)
+def test_options_coerced_without_pydantic_as_typer_coerces_them(name: str, argv: list[str]) -> None:
+    from analyzer.cli import click_command
+
+    ours, typers = _parsed(click_command(name), name, argv), _parsed(_typer_own(name), name, argv)
+    assert ours == typers
+    if isinstance(ours, dict):
+        assert {k: type(v) for k, v in ours.items()} == {k: type(v) for k, v in typers.items()}
+        assert {k: [type(i) for i in v] for k, v in ours.items() if isinstance(v, list)} == {
+            k: [type(i) for i in v] for k, v in typers.items() if isinstance(v, list)
+        }
+
+
+def test_a_check_run_never_imports_pydantic() -> None:
+    # typer's own coercion imports pydantic, ~0.15 s of every command's start-up.
+    case = FIXTURES / "antivirus-banner"
+    code = (
+        "import sys\nfrom analyzer.cli import main\nsys.argv = ['dkim-analyzer', 'check', "
+        f"{str(case / 'message.eml')!r}, '--zone', {str(case / 'zone')!r}, '--timeout', '3']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pydantic' in sys.modules, file=sys.stderr)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert run.stderr.strip().splitlines()[-1] == "False", run.stderr

@@ -67,8 +67,11 @@ def command(name: str) -> Command:
 
 @functools.cache
 def click_command(name: str) -> ClickCommand:
-    """The click command typer builds for command `name`: once per process."""
-    return typer.main.get_command(command(name).app)
+    """The click command typer builds for command `name`: once per process, its values
+    coerced without pydantic where they need none (analyzer/cli/coerce.py)."""
+    from analyzer.cli import coerce
+
+    return coerce.plain(typer.main.get_command(command(name).app))
 
 
 class Interrupted(Exception):
@@ -168,7 +171,9 @@ def _root(
 
 @functools.cache
 def _root_command() -> ClickCommand:
-    return typer.main.get_command(root)
+    from analyzer.cli import coerce
+
+    return coerce.plain(typer.main.get_command(root))
 
 
 def usage_error(e: ClickUsageError, where: str) -> str:
