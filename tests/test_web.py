@@ -451,6 +451,33 @@ def test_serve_warns_when_not_on_loopback() -> None:
         _stop(proc)
 
 
+# Ctrl-C in the window between the printed URL and uvicorn's own handler (set inside its
+# event loop): the signal is sent at the last moment before uvicorn's asyncio.run, through
+# the real uvicorn, in a process of its own.
+_SIGINT_BEFORE_LOOP = """
+import os, signal, sys
+import uvicorn.server
+real_run = uvicorn.server.asyncio_run
+def run(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return real_run(*args, **kwargs)
+uvicorn.server.asyncio_run = run
+sys.argv = ["dkim-analyzer", "serve", "--port", "0", "--zone", sys.argv[1]]
+from analyzer.cli import main
+main()
+"""
+
+
+def test_serve_ctrl_c_before_the_server_loop_stops_it_in_one_line() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _SIGINT_BEFORE_LOOP, str(FIXTURES / "plain" / "zone")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert run.stdout.startswith("dkim-analyzer: serving on http://127.0.0.1:"), run.stdout
+    assert run.stderr == "dkim-analyzer: interrupted\n", run.stderr
+    assert run.returncode == 130
+
+
 def test_serve_refuses_bad_options_in_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "zone"
     bad.write_text("this is not a zone\n")

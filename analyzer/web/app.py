@@ -11,6 +11,7 @@ Content-Security-Policy, and the page has no inline script.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import threading
 import webbrowser
@@ -217,17 +218,35 @@ def serve_command(settings: Settings, *, open_browser: bool, say: Callable[[str]
     port = sock.getsockname()[1]
     settings = Settings(settings.open_dns, settings.clock, settings.host, port, settings.limit)
     url = url_for(settings.host, port)
-    if not is_loopback(settings.host):
-        say(
-            f"warning: listening on {settings.host}, not loopback: anyone who can reach this "
-            "machine can use the page and the DNS it asks"
-        )
-    say(f"dkim-analyzer: serving on {url} (Ctrl-C to stop)")
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     config = uvicorn.Config(
         create_app(settings), log_level="warning", access_log=False, lifespan="off",
         server_header=False,
     )  # fmt: skip
-    with sock:
-        uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    # Ctrl-C from the moment the URL is printed until uvicorn's own handler is in place (it
+    # is set inside its event loop): without this, one arriving in between broke the start
+    # half-way ("coroutine 'Server.serve' was never awaited" on stderr) or was caught by
+    # asyncio.run's own handler instead of uvicorn's. Here it asks uvicorn to stop as soon
+    # as it has started, and the command then ends as interrupted.
+    interrupted: list[int] = []
+
+    def stop_early(sig: int, frame: object) -> None:
+        interrupted.append(sig)
+        server.should_exit = True
+
+    previous = signal.signal(signal.SIGINT, stop_early)
+    try:
+        if not is_loopback(settings.host):
+            say(
+                f"warning: listening on {settings.host}, not loopback: anyone who can reach "
+                "this machine can use the page and the DNS it asks"
+            )
+        say(f"dkim-analyzer: serving on {url} (Ctrl-C to stop)")
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+        with sock:
+            server.run(sockets=[sock])
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if interrupted:
+        raise KeyboardInterrupt
