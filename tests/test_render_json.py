@@ -510,3 +510,25 @@ def test_the_receiver_is_written_as_its_dict_whatever_its_fields(name: str) -> N
     )
     for changed in (put(dataclasses.replace(rx, results=())), put(None)):
         assert message_line(changed) == line(message_dict(changed))
+
+
+def test_a_passing_verdict_is_held_once_and_a_detail_never() -> None:
+    """_verdict_text: a verdict without a detail is held by what it writes, whatever the
+    signature's own index and times; one with a detail (often the message's own) is made
+    each time. Each is its dict line's."""
+    r = _report("plain")
+    v = r.verdicts[0]
+    assert v.detail is None and v.signature is not None
+    render_json.clear()
+    message_line(r)
+    assert [k for k in render_json.HELD._held if k[0] == "verdict"]  # type: ignore[index]
+    held = len(render_json.HELD)
+    for t in range(3):
+        sig = dataclasses.replace(v.signature, timestamp=t, expiration=t + 1)
+        changed = dataclasses.replace(r, verdicts=(dataclasses.replace(v, index=t, signature=sig),))
+        assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.HELD) == held
+    for detail in ("one", "two"):
+        changed = dataclasses.replace(r, verdicts=(dataclasses.replace(v, detail=detail),))
+        assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.HELD) == held

@@ -587,20 +587,8 @@ def _dmarc_result_text(v: DmarcVerdict) -> str:
 
 def _signature_text(v: SignatureVerdict) -> str:
     """signature_dict(v)'s text, its key's answer and record held."""
-    sig, a, ev, s = v.signature, v.alignment, v.key_evidence, _scalar
-    # A StrEnum member is a str holding its value: _string(member) is _string(member.value)
-    # (and no call of Enum.value's descriptor).
-    reason = v.reason
-    own = (
-        f'{{"index": {s(v.index)}, "domain": {s(v.domain)}, "selector": {s(v.selector)}, '
-        f'"algorithm": {s(v.algorithm)}, "result": {_string(v.result)}, '
-        f'"reason": {_string(reason) if reason else "null"}, "detail": {s(v.detail)}, '
-        f'"tag": {s(v.tag)}, "classification": {_string(a.classification)}, '
-        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
-        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
-        f'"header_signature_valid": {s(v.header_signature_valid)}, '
-        f'"body_hash_valid": {s(v.body_hash_valid)}, '
-    )
+    sig, ev, s = v.signature, v.key_evidence, _scalar
+    own = f'{{"index": {s(v.index)}, {_verdict_text(v)}'
     if sig:
         own += (
             f'"canonicalization": {_string(f"{sig.header_canon}/{sig.body_canon}")}, '
@@ -619,6 +607,39 @@ def _signature_text(v: SignatureVerdict) -> str:
     return (
         f'{json_text(own)}"dns": {dns}, "key": {key}, '
         f'"key_records": {len(ev.keys) if ev else 0}, "probes": {probes}}}'
+    )
+
+
+def _verdict_text(v: SignatureVerdict) -> str:
+    """The text of signature_dict(v) from "domain" to "body_hash_valid". A verdict without
+    a detail (a pass) recurs from message to message for a domain and selector: held by
+    the values it writes, and the types of those that are bools (True == 1, but JSON writes
+    true and 1); `benign` is the classification's (SignatureVerdict.benign). A detail is
+    often the message's own (a body's hash): made each time, never held."""
+    if v.detail is not None:
+        return _verdict_made(v)
+    a = v.alignment
+    numbers = (a.relaxed, a.strict, v.header_signature_valid, v.body_hash_valid)
+    key = (
+        "verdict", v.domain, v.selector, v.algorithm, v.result, v.reason, v.tag,
+        a.classification, a.provider, *numbers, *map(type, numbers),
+    )  # fmt: skip
+    return HELD.get(key, lambda: _verdict_made(v), len)
+
+
+def _verdict_made(v: SignatureVerdict) -> str:
+    a, s, reason = v.alignment, _scalar, v.reason
+    # A StrEnum member is a str holding its value: _string(member) is _string(member.value)
+    # (and no call of Enum.value's descriptor).
+    return json_text(
+        f'"domain": {s(v.domain)}, "selector": {s(v.selector)}, '
+        f'"algorithm": {s(v.algorithm)}, "result": {_string(v.result)}, '
+        f'"reason": {_string(reason) if reason else "null"}, "detail": {s(v.detail)}, '
+        f'"tag": {s(v.tag)}, "classification": {_string(a.classification)}, '
+        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
+        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
+        f'"header_signature_valid": {s(v.header_signature_valid)}, '
+        f'"body_hash_valid": {s(v.body_hash_valid)}, '
     )
 
 
