@@ -182,7 +182,11 @@ def worded(
     first, then = _templates(code, variant, lang)
     filled = fields(values, lang)
     given = _Fields(filled) if filled else None  # `text`: no values, nothing filled in
-    summary, explanation, remedy = (_filled(t, lang, filled, given) for t in first)
+    a, b, c = first  # three calls, not a generator's three resumptions (scan: per message)
+    summary, explanation, remedy = (
+        _filled(a, lang, filled, given), _filled(b, lang, filled, given),
+        _filled(c, lang, filled, given),
+    )  # fmt: skip
     if then is not None:
         more = [_filled(t, lang, filled, given) for t in then]
         summary = join(summary, more[0])

@@ -267,6 +267,7 @@ def test_words_held_for_values_that_no_word_reads() -> None:
         changed = _with_findings(r, _future(body_bytes=size))
         assert message_line(changed) == line(message_dict(changed))
     assert len(render_json.WORDS) == 1
+    assert len(render_json.HEADS) == 1  # scan's: code, severity, words and permanence
     absent = Finding("signature_future", Severity.WARNING, None, {"s": "sel", "unread": 1})
     none = Finding("signature_future", Severity.WARNING, None, {"s": "sel", "d": None})
     for f in (absent, none):
@@ -387,7 +388,9 @@ def test_all_held_stays_within_its_bounds_over_many_messages() -> None:
     for i in range(3000):
         changed = _with_findings(r, _future(signed=f"{i}"), _future(d=f"d{i}.example"))
         message_line(changed)
-    for held in (render_json.HELD, render_json.WORDS, render_json.ANSWERS, render_json.LINES):
+    tables = (render_json.HELD, render_json.WORDS, render_json.HEADS, render_json.ANSWERS,
+              render_json.LINES)  # fmt: skip
+    for held in tables:
         assert len(held) <= held.entries
         assert sum(n for _, n in held._held.values()) <= held.size
 
@@ -435,3 +438,97 @@ def test_spf_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
         answers = (*today.answers, today.answers[0])
         changed = put(dataclasses.replace(spf, today=dataclasses.replace(today, answers=answers)))
         assert message_line(changed) == line(message_dict(changed))
+
+
+# --- scan's finding heads, strings lists and receiver written directly (issue 15) -----------
+
+
+def test_words_that_read_a_value_of_the_message_are_made_each_time() -> None:
+    """A finding whose words read the client's address (spf_result) is written as its dict
+    whatever the address, and never held (_OWN_VALUES): held, each would push out words
+    that recur."""
+    assert "ip" in (reads("spf_result", "domain_unknown", "en") or ())
+    r = _report("plain")
+    render_json.clear()
+    for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.1", "2001:db8::1"):
+        f = Finding("spf_result", Severity.INFO, "domain_unknown",
+                    {"domain": "mta.example", "ip": ip})  # fmt: skip
+        changed = _with_findings(r, f)
+        assert message_line(changed) == line(message_dict(changed))
+        assert ip in message_line(changed)
+    assert len(render_json.HEADS) == 0
+
+
+def test_a_finding_head_is_its_own_for_each_severity_and_variant() -> None:
+    """The held head holds the code's severity and permanence: another severity or variant
+    (permanence is the variant's: dmarc_alignment.none is permanent, plain dmarc_alignment
+    is not said) is written as its own dict, the first one still as its."""
+    r = _report("plain")
+    values = {"from_domain": "example.com", "org_domain": "example.com", "looked_up": "x"}
+    base = Finding("dmarc_alignment", Severity.WARNING, "none", values)
+    others = [dataclasses.replace(base, severity=s) for s in Severity if s is not base.severity]
+    others += [dataclasses.replace(base, variant=v) for v in ("spf_pass", None)]
+    for f in (base, *others):
+        for changed in (_with_findings(r, f), _with_findings(r, base)):
+            assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.HEADS) == len(others) + 1  # each held, none for another
+    heads = {message_line(_with_findings(r, f)) for f in (base, *others)}
+    assert len(heads) == len(others) + 1
+
+
+def test_lists_of_strings_are_written_as_the_encoder_writes_them() -> None:
+    """_strings: a tuple of str as _encode(list(...)) writes it; an item that is no str
+    (a bug's value) is the encoder's, and so still the dict line's."""
+    r = _report("plain")
+    v = r.verdicts[0]
+    assert v.signature is not None
+    msg = r.message
+    for names in ((), ("from",), ("from", "a\u202eb", 'q"uote\\'), (1, "from"), (True, None)):
+        sig = dataclasses.replace(v.signature, signed_headers=names)
+        changed = dataclasses.replace(
+            r, verdicts=(dataclasses.replace(v, signature=sig), *r.verdicts[1:]),
+            message=dataclasses.replace(msg, from_addresses=names),
+        )  # fmt: skip
+        assert message_line(changed) == line(message_dict(changed)), names
+
+
+@pytest.mark.parametrize("name", ["plain", "list-arc", "dmarc-receiver-spf-pass"])
+def test_the_receiver_is_written_as_its_dict_whatever_its_fields(name: str) -> None:
+    """_receiver_text: each field of the receiver, and of what it recorded, changed in one
+    way at a time, is still the dict line's; with nothing recorded and with no receiver too."""
+    r = _report(name)
+    rx = r.receiver
+    assert rx is not None and rx.results
+
+    def put(x: Any) -> Report:
+        return dataclasses.replace(r, receiver=x)
+
+    assert _check_each_variant(r, rx, put) >= 3
+    first = rx.results[0]
+    _check_each_variant(
+        r, first, lambda x: put(dataclasses.replace(rx, results=(x, *rx.results[1:])))
+    )
+    for changed in (put(dataclasses.replace(rx, results=())), put(None)):
+        assert message_line(changed) == line(message_dict(changed))
+
+
+def test_a_passing_verdict_is_held_once_and_a_detail_never() -> None:
+    """_verdict_text: a verdict without a detail is held by what it writes, whatever the
+    signature's own index and times; one with a detail (often the message's own) is made
+    each time. Each is its dict line's."""
+    r = _report("plain")
+    v = r.verdicts[0]
+    assert v.detail is None and v.signature is not None
+    render_json.clear()
+    message_line(r)
+    assert [k for k in render_json.HELD._held if k[0] == "verdict"]  # type: ignore[index]
+    held = len(render_json.HELD)
+    for t in range(3):
+        sig = dataclasses.replace(v.signature, timestamp=t, expiration=t + 1)
+        changed = dataclasses.replace(r, verdicts=(dataclasses.replace(v, index=t, signature=sig),))
+        assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.HELD) == held
+    for detail in ("one", "two"):
+        changed = dataclasses.replace(r, verdicts=(dataclasses.replace(v, detail=detail),))
+        assert message_line(changed) == line(message_dict(changed))
+    assert len(render_json.HELD) == held

@@ -26,6 +26,7 @@ from analyzer.model import (
     KeyRecord,
     Probe,
     Receiver,
+    RecordedResult,
     Report,
     SignatureVerdict,
     SpfCheck,
@@ -216,20 +217,21 @@ def receiver_dict(rx: Receiver | None) -> dict[str, Any] | None:
         "organisation": rx.organisation,
         "boundary": rx.boundary,
         "delivered_at": rx.delivered_at,
-        "results": [
-            {
-                "method": r.method,
-                "result": r.result,
-                "properties": dict(r.properties),
-                "recorded_by": r.recorded_by,
-                "source": r.source.value,
-                "by_receiver": r.by_receiver,
-                "sealer": r.sealer,
-                "instance": r.instance,
-                "field": r.field,
-            }
-            for r in rx.results
-        ],
+        "results": [recorded_result_dict(r) for r in rx.results],
+    }
+
+
+def recorded_result_dict(r: RecordedResult) -> dict[str, Any]:
+    return {
+        "method": r.method,
+        "result": r.result,
+        "properties": dict(r.properties),
+        "recorded_by": r.recorded_by,
+        "source": r.source.value,
+        "by_receiver": r.by_receiver,
+        "sealer": r.sealer,
+        "instance": r.instance,
+        "field": r.field,
     }
 
 
@@ -442,6 +444,18 @@ def _scalar(value: object) -> str:
     return str(value) if type(value) is int else _encode(value)
 
 
+def _strings(items: tuple[str, ...]) -> str:
+    """_encode(list(items)) for strings: the encoder writes a list's items joined by ", "
+    (item_separator), each str (or StrEnum member) as _string writes it. Anything else is
+    the encoder's (_string takes only a str)."""
+    if not items:
+        return "[]"
+    try:
+        return f"[{', '.join(map(_string, items))}]"
+    except TypeError:
+        return _encode(list(items))
+
+
 def _escaped(obj: object) -> str:
     """A value's text in a line: json_text(_encode(obj))."""
     return json_text(_encode(obj))
@@ -519,6 +533,7 @@ class Held:
 # words of their findings; ~2 M characters at most in each (2-8 MB), whatever the mailbox.
 HELD = Held(entries=512, size=500_000, largest=65_536)
 WORDS = Held(entries=2048, size=1_000_000, largest=65_536)
+HEADS = Held(entries=2048, size=1_000_000, largest=65_536)  # scan's findings' (_finding_head)
 # Held by the object (`same`): the DNS answers a worker's resolver hands out, and apart (an
 # object is one key in each) the evidence lines made of them, in English (scan's).
 ANSWERS = Held(entries=1024, size=1_000_000, largest=65_536)
@@ -527,7 +542,7 @@ LINES = Held(entries=1024, size=500_000, largest=65_536)
 
 def clear() -> None:
     """Nothing held (tests, benchmarks)."""
-    for held in (HELD, WORDS, ANSWERS, LINES):
+    for held in (HELD, WORDS, HEADS, ANSWERS, LINES):
         held.clear()
     _described_answer.cache_clear()
 
@@ -572,23 +587,14 @@ def _dmarc_result_text(v: DmarcVerdict) -> str:
 
 def _signature_text(v: SignatureVerdict) -> str:
     """signature_dict(v)'s text, its key's answer and record held."""
-    sig, a, ev, s = v.signature, v.alignment, v.key_evidence, _scalar
-    own = (
-        f'{{"index": {s(v.index)}, "domain": {s(v.domain)}, "selector": {s(v.selector)}, '
-        f'"algorithm": {s(v.algorithm)}, "result": {s(v.result.value)}, '
-        f'"reason": {s(v.reason.value if v.reason else None)}, "detail": {s(v.detail)}, '
-        f'"tag": {s(v.tag)}, "classification": {s(a.classification.value)}, '
-        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
-        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
-        f'"header_signature_valid": {s(v.header_signature_valid)}, '
-        f'"body_hash_valid": {s(v.body_hash_valid)}, '
-    )
+    sig, ev, s = v.signature, v.key_evidence, _scalar
+    own = f'{{"index": {s(v.index)}, {_verdict_text(v)}'
     if sig:
         own += (
-            f'"canonicalization": {s(f"{sig.header_canon}/{sig.body_canon}")}, '
+            f'"canonicalization": {_string(f"{sig.header_canon}/{sig.body_canon}")}, '
             f'"identity": {s(sig.identity)}, "body_length": {s(sig.length)}, '
             f'"timestamp": {s(sig.timestamp)}, "expiration": {s(sig.expiration)}, '
-            f'"signed_headers": {_encode(list(sig.signed_headers))}, '
+            f'"signed_headers": {_strings(sig.signed_headers)}, '
         )
     else:
         own += (
@@ -604,20 +610,85 @@ def _signature_text(v: SignatureVerdict) -> str:
     )
 
 
-def _finding_text(f: Finding, lang: str) -> str:
-    """finding_dict(f, lang)'s text, its words held (_words) and its DNS evidence lines."""
+def _verdict_text(v: SignatureVerdict) -> str:
+    """The text of signature_dict(v) from "domain" to "body_hash_valid". A verdict without
+    a detail (a pass) recurs from message to message for a domain and selector: held by
+    the values it writes, and the types of those that are bools (True == 1, but JSON writes
+    true and 1); `benign` is the classification's (SignatureVerdict.benign). A detail is
+    often the message's own (a body's hash): made each time, never held."""
+    if v.detail is not None:
+        return _verdict_made(v)
+    a = v.alignment
+    numbers = (a.relaxed, a.strict, v.header_signature_valid, v.body_hash_valid)
+    key = (
+        "verdict", v.domain, v.selector, v.algorithm, v.result, v.reason, v.tag,
+        a.classification, a.provider, *numbers, *map(type, numbers),
+    )  # fmt: skip
+    return HELD.get(key, lambda: _verdict_made(v), len)
+
+
+def _verdict_made(v: SignatureVerdict) -> str:
+    a, s, reason = v.alignment, _scalar, v.reason
+    # A StrEnum member is a str holding its value: _string(member) is _string(member.value)
+    # (and no call of Enum.value's descriptor).
+    return json_text(
+        f'"domain": {s(v.domain)}, "selector": {s(v.selector)}, '
+        f'"algorithm": {s(v.algorithm)}, "result": {_string(v.result)}, '
+        f'"reason": {_string(reason) if reason else "null"}, "detail": {s(v.detail)}, '
+        f'"tag": {s(v.tag)}, "classification": {_string(a.classification)}, '
+        f'"provider": {s(a.provider)}, "benign": {s(v.benign)}, '
+        f'"aligned": {{"relaxed": {s(a.relaxed)}, "strict": {s(a.strict)}}}, '
+        f'"header_signature_valid": {s(v.header_signature_valid)}, '
+        f'"body_hash_valid": {s(v.body_hash_valid)}, '
+    )
+
+
+def _finding_text(f: Finding) -> str:
+    """finding_dict(f)'s text (English), its head held (_finding_head) and its DNS evidence
+    lines."""
     # The evidence: a quotation of the message (its own) made each time, a DNS answer's or
     # probe's English line held by the object.
     evidence = ", ".join([
-        json_text(_string(e)) if type(e) is str
-        else LINES.same(e, _english_line, len) if lang == "en"
-        else json_text(_string(_described(e, lang)))
+        json_text(_string(e)) if type(e) is str else LINES.same(e, _english_line, len)
         for e in f.evidence
     ])  # fmt: skip
-    code = json_text(f'{{"code": {_string(f.code)}, "severity": {_string(f.severity.value)}, ')
-    return (
-        f'{code}{_words(f, lang)[3]}, "permanent": {_scalar(f.permanent)}, '
-        f'"signature_index": {_scalar(f.signature_index)}, "evidence": [{evidence}]}}'
+    index = f.signature_index
+    index_text = str(index) if type(index) is int else _scalar(index)
+    return f'{_finding_head(f)}"signature_index": {index_text}, "evidence": [{evidence}]}}'
+
+
+def _finding_head(f: Finding) -> str:
+    """The escaped text of finding_dict(f)'s code, severity, words and permanence: what
+    recurs of a finding, made once for equal codes, variants, severities and values read
+    (as _words: the words are all of it that reads a value, and permanence is the code's
+    and the variant's, model.permanence). Words that read a value of the message's own
+    (_OWN_VALUES) are made each time: held, they would only push out the ones that recur."""
+    code, variant, values = f.code, f.variant, f.values
+    names = reads(code, variant, "en")
+    if names is not None and not _OWN_VALUES.isdisjoint(names):
+        return _head(f)
+    if names is None:
+        read: tuple[Any, ...] = tuple(values.items())
+        types = tuple(map(type, values.values()))
+    else:
+        read = tuple(map(values.get, names, repeat(_ABSENT)))
+        types = tuple(map(type, read))
+    key = (code, variant, f.severity, bool(values), read, types)
+    return HEADS.get(key, lambda: _head(f), len)
+
+
+# Values that are a message's own, whatever the sender: the SMTP client's address (SPF),
+# a changed header's received and original texts (forensics).
+_OWN_VALUES = frozenset({"ip", "received", "original"})
+
+
+def _head(f: Finding) -> str:
+    summary, explanation, remedy = worded(f.code, f.variant, f.values, "en")
+    # A StrEnum member is a str holding its value: its JSON text is the value's.
+    return json_text(
+        f'{{"code": {_string(f.code)}, "severity": {_string(f.severity)}, '
+        f'"summary": {_string(summary)}, "explanation": {_string(explanation)}, '
+        f'"remedy": {_string(remedy)}, "permanent": {_scalar(f.permanent)}, '
     )
 
 
@@ -642,12 +713,31 @@ def _spf_text(s: SpfCheck) -> str:
         f'"domain": {x(ev.domain)}, "sender": {x(ev.sender)}, "ip": {x(ev.ip)}, '
         f'"matched": {x(ev.matched)}, "matched_in": {x(ev.matched_in)}, '
         f'"record": {x(ev.record)}, '
-        f'"records": {_encode([{"domain": d, "record": r} for d, r in ev.records])}, '
-        f'"lookups": {_encode(list(ev.counted))}, "void_lookups": {_encode(list(ev.voids))}, '
+        f'"records": {_records(ev.records)}, '
+        f'"lookups": {_strings(ev.counted)}, "void_lookups": {_strings(ev.voids)}, '
         f'"explanation": {x(ev.explanation)}, "all": {x(ev.all_qualifier)}, "dns": ['
     )
     dns = ", ".join([_dns_text(a) for a in ev.answers])
     return f"{json_text(own + today)}{dns}]}}}}"
+
+
+def _records(records: tuple[tuple[str, str], ...]) -> str:
+    """The text of a list of {"domain", "record"} objects (SPF's, usually none)."""
+    return _encode([{"domain": d, "record": r} for d, r in records]) if records else "[]"
+
+
+def _receiver_text(rx: Receiver | None) -> str:
+    """receiver_dict(rx)'s text: the receiver's own fields written here, what it recorded
+    (usually nothing) by the encoder."""
+    if rx is None:
+        return "null"
+    x = _scalar
+    text = (
+        f'{{"organisation": {x(rx.organisation)}, "boundary": {x(rx.boundary)}, '
+        f'"delivered_at": {x(rx.delivered_at)}, "results": '
+    )
+    results = _encode([recorded_result_dict(r) for r in rx.results]) if rx.results else "[]"
+    return f"{json_text(text)}{json_text(results)}}}"
 
 
 def message_line(r: Report) -> str:
@@ -656,16 +746,16 @@ def message_line(r: Report) -> str:
     msg, result, x = r.message, r.outcome, _scalar
     own = (
         f'{{"source": {x(source_text(r.source))}, "from_domain": {x(msg.from_domain)}, '
-        f'"from": {_encode(list(msg.from_addresses))}, "subject": {x(msg.subject)}, '
+        f'"from": {_strings(msg.from_addresses)}, "subject": {x(msg.subject)}, '
         f'"message_id": {x(msg.message_id)}, "line_endings": {x(msg.line_endings.value)}, '
         f'"headers_only": {x(msg.headers_only)}, "verified_at": {x(r.verified_at)}, '
         f'"clock": {x(r.clock.value)}, "outcome": {x(result.name.lower())}, '
         f'"exit_code": {x(int(result))}, "signatures": ['
     )
     signatures = ", ".join([_signature_text(v) for v in r.verdicts])
-    findings = ", ".join([_finding_text(f, "en") for f in r.findings])
+    findings = ", ".join([_finding_text(f) for f in r.findings])
     dmarc = _dmarc_text(r.dmarc) if r.dmarc else "null"
-    receiver = _escaped(receiver_dict(r.receiver))
+    receiver = _receiver_text(r.receiver)
     spf = _spf_text(r.spf) if r.spf else "null"
     dmarc_result = _dmarc_result_text(r.dmarc_result) if r.dmarc_result else "null"
     return (
