@@ -29,6 +29,7 @@ from analyzer.model import (
     DnsStatus,
     ParsedMessage,
     Receiver,
+    Replayed,
     SpfCheck,
     SpfEvaluation,
     SpfProblem,
@@ -67,7 +68,7 @@ class _Abort(Exception):
         self.result, self.problem, self.detail = result, problem, detail
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
     """What one evaluation shares across include and redirect: the limits and the evidence."""
 
@@ -268,17 +269,33 @@ def check_host(
 ) -> SpfEvaluation:
     """RFC 7208 §4: the SPF result for `ip` sending as `sender` (MAIL FROM, or
     postmaster@HELO for the HELO identity), with the record of `domain`."""
-    addr = _address(ip.strip("[]"))
-    if addr is None:
+    key = (ip, domain, sender, helo)
+    if len(ip) + len(domain) + len(sender) + len(helo or "") > MAX_KEPT_KEY:
+        return _check_host(resolver, *key)  # a hostile identity is not kept
+    return _evaluations.get(key, resolver, lambda r: _check_host(r, *key))
+
+
+# A relay sends a mailbox's messages again and again for the same MAIL FROM (or HELO):
+# _check_host is pure in its arguments and the answers it reads (model.Replayed asks them
+# again, in order, before giving a kept result: the same queries, the same budget).
+MAX_KEPT_KEY = 640
+_evaluations: Replayed[tuple[str, str, str, str | None], SpfEvaluation] = Replayed(
+    entries=1024, max_bytes=4096
+)
+
+
+def _check_host(
+    resolver: Resolver, ip: str, domain: str, sender: str, helo: str | None
+) -> SpfEvaluation:
+    client_address = _client(ip.strip("[]"))
+    if client_address is None:
         return _result(domain, sender, ip, None, SpfResult.NONE, SpfProblem.NO_CLIENT_IP,
                        f"{ip!r} is not an IP address")  # fmt: skip
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped  # §5: an IPv4-mapped IPv6 client is an IPv4 client
+    addr, client = client_address
     local, at, _ = sender.rpartition("@")
     sender = f"{local or 'postmaster'}@{domain}" if at or not sender else sender
     state = _State(resolver, addr, sender, (helo or "").rstrip("."))
     domain = domain.rstrip(".").lower()
-    client = str(addr)
     if not _valid_domain(domain):
         return _result(domain, sender, client, state, SpfResult.NONE,
                        SpfProblem.INVALID_DOMAIN, f"{domain!r} is not a domain name (§4.3)")  # fmt: skip
@@ -288,6 +305,26 @@ def check_host(
         return _result(domain, sender, client, state, e.result, e.problem, e.detail)
     problem = SpfProblem.NO_RECORD if result is SpfResult.NONE else None
     return _result(domain, sender, client, state, result, problem, None, matched, explanation)
+
+
+def _client(ip: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    """The client address as check_host() evaluates it (§5: an IPv4-mapped IPv6 client is
+    an IPv4 client) and as it is written in the result; None: not an address."""
+    if len(ip) > MAX_KEPT:
+        return _parsed_client(ip)
+    return _kept_client(ip)
+
+
+def _parsed_client(ip: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    addr = _parsed_address(ip)
+    if addr is None:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return addr, str(addr)
+
+
+_kept_client = functools.lru_cache(maxsize=4096)(_parsed_client)  # (str() of one: ~1 µs)
 
 
 def _result(
@@ -322,6 +359,11 @@ def _all_qualifier(record: str | None) -> str | None:
 
 
 def _valid_domain(domain: str) -> bool:
+    return _kept_valid_domain(domain) if len(domain) <= MAX_DOMAIN else False
+
+
+@functools.lru_cache(maxsize=4096)  # the same identity domains, message after message
+def _kept_valid_domain(domain: str) -> bool:
     labels = domain.split(".")
     return (
         len(labels) >= 2
