@@ -1020,9 +1020,19 @@ class Replayed(Generic[_K, _T]):
         self._held: dict[_K, tuple[tuple[tuple[str, str, DnsAnswer], ...], _T]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: _K, resolver: Resolver, run: Callable[[Resolver], _T]) -> _T:
+    def get(
+        self,
+        key: _K,
+        resolver: Resolver,
+        run: Callable[[Resolver], _T],
+        usable: Callable[[_T], bool] | None = None,
+    ) -> _T:
+        """run(resolver), or the result kept for `key` (and `usable`, when given: a kept
+        result it refuses is made again, and the new one kept)."""
         asked: list[DnsAnswer] = []
         held = self._held.get(key)
+        if held is not None and usable is not None and not usable(held[1]):
+            held = None
         if held is not None:
             questions, result = held
             for name, rdtype, answer in questions:
