@@ -136,6 +136,7 @@ _MARKERS = ("x-mailman-version", "x-google-group-id", "x-google-loop", "x-groups
 _ADDRESS_FIELDS = ("x-beenthere", "mailing-list", "x-sympa-to")
 _MAX_EVIDENCE = 4
 _LIST_FIELDS = frozenset({"list-id", "list-post", "list-unsubscribe", *_ADDRESS_FIELDS, *_MARKERS})
+_NAMING_FIELDS = frozenset({"list-id", "list-post", *_ADDRESS_FIELDS})  # what sets `name` below
 _LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 
 
@@ -152,8 +153,8 @@ def mailing_list(msg: ParsedMessage) -> MailingList | None:
     List-Unsubscribe alone is not a list (every newsletter has one, RFC 8058): its mailto
     domain only widens the list's domains once a List-Id or a list address shows a list.
     """
-    if _LIST_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
-        return None  # (most messages: the loop below would find no name either)
+    if _NAMING_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
+        return None  # (most messages: only these give the list a name, without one it is None)
     name: str | None = None
     domains: list[str] = []
     evidence: list[str] = []
