@@ -16,6 +16,7 @@ and the body is canonicalised once per distinct c=/l= of the ARC-Message-Signatu
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,8 @@ from analyzer.model import (
 from analyzer.probes import probe_key
 
 ARC_FIELDS = frozenset(ARC_FIELD_KINDS)
+_LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
+_NO_CHAIN = ArcChain(ArcCv.NONE)  # (a frozen value: the one of every message without ARC)
 # Older ARC-Message-Signatures are information only (§5.2 step 5 is optional): they are
 # checked when that costs no DNS lookup of its own and little work (bytes hashed below).
 OLDER_AMS_BUDGET = 8 << 20
@@ -108,8 +111,8 @@ def check_arc(msg: ParsedMessage, resolver: Resolver, now: int) -> ArcChain:
 
     A message without ARC header fields costs nothing: cv=none, no lookups.
     """
-    if not any(h.lname in ARC_FIELDS for h in msg.headers):
-        return ArcChain(ArcCv.NONE)
+    if ARC_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
+        return _NO_CHAIN
     if msg.body is None:  # every ARC-Message-Signature covers the body (RFC 8617 §4.1.2)
         return ArcChain(ArcCv.NONE, detail="not verified: only headers were given")
 

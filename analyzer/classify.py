@@ -15,6 +15,7 @@ party.
 from __future__ import annotations
 
 import contextlib
+import operator
 import re
 import tomllib
 from dataclasses import dataclass
@@ -134,6 +135,9 @@ _MARKERS = ("x-mailman-version", "x-google-group-id", "x-google-loop", "x-groups
 # Mailing-List ("list x@domain; contact ..."), Sympa's X-Sympa-To.
 _ADDRESS_FIELDS = ("x-beenthere", "mailing-list", "x-sympa-to")
 _MAX_EVIDENCE = 4
+_LIST_FIELDS = frozenset({"list-id", "list-post", "list-unsubscribe", *_ADDRESS_FIELDS, *_MARKERS})
+_NAMING_FIELDS = frozenset({"list-id", "list-post", *_ADDRESS_FIELDS})  # what sets `name` below
+_LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 
 
 def _domain_of(address: str) -> str | None:
@@ -149,12 +153,14 @@ def mailing_list(msg: ParsedMessage) -> MailingList | None:
     List-Unsubscribe alone is not a list (every newsletter has one, RFC 8058): its mailto
     domain only widens the list's domains once a List-Id or a list address shows a list.
     """
+    if _NAMING_FIELDS.isdisjoint(map(_LNAME, msg.headers)):
+        return None  # (most messages: only these give the list a name, without one it is None)
     name: str | None = None
     domains: list[str] = []
     evidence: list[str] = []
     for f in msg.headers:
         lname = f.lname
-        if lname not in ("list-id", "list-post", "list-unsubscribe", *_ADDRESS_FIELDS, *_MARKERS):
+        if lname not in _LIST_FIELDS:
             continue
         text = " ".join(field_text(f.value).split())
         found: list[str] = []
@@ -192,7 +198,23 @@ def classify(
     domain: str | None, from_domain: str | None, lst: MailingList | None = None
 ) -> Alignment:
     if not domain:
-        return Alignment(Classification.THIRD_PARTY, False, False, None)
+        return _THIRD_PARTY
+    if len(domain) + len(from_domain or "") <= _MAX_KEPT:
+        alignment = _kept_alignment(domain, from_domain)
+    else:
+        alignment = _alignment(domain, from_domain)  # a hostile name is not kept
+    if alignment is not None:
+        return alignment
+    if lst is not None and organizational_domain(a_label(domain)) in lst.domains:
+        return Alignment(Classification.LIST, False, False, None, lst.name)
+    return _THIRD_PARTY
+
+
+_THIRD_PARTY = Alignment(Classification.THIRD_PARTY, False, False, None)
+
+
+def _alignment(domain: str, from_domain: str | None) -> Alignment | None:
+    """AUTHOR or PROVIDER by the names alone; None: a list's or a third party's."""
     domain = a_label(domain)
     author = a_label(from_domain) if from_domain else None
     strict = author is not None and domain == author
@@ -202,6 +224,11 @@ def classify(
         return Alignment(Classification.AUTHOR, True, strict, provider)
     if provider:
         return Alignment(Classification.PROVIDER, False, False, provider)
-    if lst is not None and organizational_domain(domain) in lst.domains:
-        return Alignment(Classification.LIST, False, False, None, lst.name)
-    return Alignment(Classification.THIRD_PARTY, False, False, None)
+    return None
+
+
+# Every signature of every message is classified, and the same (d=, From domain) pairs recur:
+# _alignment is a pure function of the two names (the list and providers.toml are fixed for
+# the process), and an Alignment is a frozen value, so one is shared by every message.
+_MAX_KEPT = 512  # characters of the two names
+_kept_alignment = lru_cache(maxsize=4096)(_alignment)

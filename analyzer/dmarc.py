@@ -39,6 +39,7 @@ from analyzer.model import (
     Reason,
     Receiver,
     ReceiverDmarc,
+    Replayed,
     Result,
     SignatureVerdict,
     SpfCheck,
@@ -129,6 +130,18 @@ def org_domain(resolver: Resolver, domain: str) -> str | None:
 def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
     """The DMARC record that applies to from_domain (RFC 9989 §4.10.1), with its tree walk."""
     from_domain = from_domain.lower().rstrip(".")
+    if len(from_domain) > MAX_KEPT_DOMAIN:
+        return _lookup(resolver, from_domain)
+    return _lookups.get(from_domain, resolver, functools.partial(_lookup, from_domain=from_domain))
+
+
+# The From domains of a mailbox recur: each message of theirs asks the same names and reads
+# the same answers, and _lookup is pure in them (model.Replayed asks them again, in order).
+MAX_KEPT_DOMAIN = 253
+_lookups: Replayed[str, Dmarc] = Replayed(entries=1024, max_bytes=4096)
+
+
+def _lookup(resolver: Resolver, from_domain: str) -> Dmarc:
     answers, found, temporary = _walk(resolver, from_domain)
     if temporary and not found:
         return Dmarc(from_domain, DmarcStatus.TEMPERROR, tuple(answers))
@@ -214,6 +227,8 @@ def evaluate(
          and trace.passed_at_delivery(receiver, v) is not None),
         None,
     )  # fmt: skip
+    if recorded is dmarc.receiver and rotated == dmarc.passed_at_delivery:
+        return dmarc  # (most messages: nothing recorded, none rotated; the value is frozen)
     return evolve(dmarc, receiver=recorded, passed_at_delivery=rotated)
 
 

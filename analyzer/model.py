@@ -9,10 +9,14 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field
 from enum import IntEnum, StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from analyzer.dns import Resolver
 
 SCHEMA_VERSION = 1
 
@@ -68,12 +72,13 @@ class DnsStatus(StrEnum):
     LOCAL = "local_error"  # this machine could not ask (too many open files): no server to blame
     BUDGET = "budget"  # not asked: the message's (or run's) DNS deadline or lookups were spent
 
-    @property
+    @functools.cached_property
     def temporary(self) -> bool:
         """RFC 6376 §6.1.2: only a failed query is worth retrying later.
 
         The one place that decides it: a query that failed, could not be made here, or
-        was not made at all says nothing permanent about the name.
+        was not made at all says nothing permanent about the name. (Kept on the member
+        once worked out: asked for every DNS answer read, ~10 times a message.)
         """
         return self not in (DnsStatus.OK, DnsStatus.NXDOMAIN, DnsStatus.NODATA)
 
@@ -92,9 +97,10 @@ class Severity(StrEnum):
     WARNING = "warning"
     ERROR = "error"
 
-    @property
+    @functools.cached_property
     def rank(self) -> int:
-        """The one severity order: 0 for the worst (error), then warning, then info."""
+        """The one severity order: 0 for the worst (error), then warning, then info (kept
+        on the member: worst_first sorts every message's findings by it)."""
         return _SEVERITY_RANK[self]
 
 
@@ -176,7 +182,7 @@ class DnsAnswer:
 
     def joined(self) -> tuple[bytes, ...]:
         """Each TXT record's strings joined (RFC 6376 §3.6.2.2), never across records."""
-        return tuple(b"".join(strings) for strings in self.records)
+        return tuple(map(b"".join, self.records))
 
 
 class ProbeKind(StrEnum):
@@ -256,7 +262,20 @@ class HeaderField:
     lname: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lname", self.name.decode("ascii", "replace").strip().lower())
+        name = self.name
+        _set_lname(self, _kept_lname(name) if len(name) <= _MAX_KEPT_NAME else _lname(name))
+
+
+def _lname(name: bytes) -> str:
+    return name.decode("ascii", "replace").strip().lower()
+
+
+# The same few dozen field names recur in every message (~10 fields made a message): each
+# lowercase name is worked out once (a pure function of the bytes; names of a usual length).
+_MAX_KEPT_NAME = 64
+_kept_lname = functools.lru_cache(maxsize=1024)(_lname)
+# The slot's own setter (the class is frozen; quick_init sets the other fields the same way).
+_set_lname: Callable[[HeaderField, str], None] = vars(HeaderField)["lname"].__set__
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +304,10 @@ class DkimSignature:
         return f"{self.selector}._domainkey.{self.domain}"
 
     def tag(self, name: str) -> Tag | None:
-        return next((t for t in self.tags if t.name == name), None)
+        for t in self.tags:  # (a loop, not next() of a generator: asked ~10 times a message)
+            if t.name == name:
+                return t
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -678,7 +700,10 @@ def only_temporary(findings: Iterable[Finding]) -> bool:
 
 def worst_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     """Findings in the one severity order, worst first (stable within a severity)."""
-    return tuple(sorted(findings, key=lambda f: f.severity.rank))
+    return tuple(sorted(findings, key=_SEVERITY_OF))
+
+
+_SEVERITY_OF = operator.attrgetter("severity.rank")
 
 
 class DmarcStatus(StrEnum):
@@ -705,7 +730,10 @@ class Dmarc:
     spf_pass: bool | None = None  # today's SPF passes for an aligned domain (None: not checked)
 
     def tag(self, name: str) -> str | None:
-        return next((v for k, v in self.tags if k == name), None)
+        for k, v in self.tags:
+            if k == name:
+                return v
+        return None
 
     @property
     def adkim(self) -> str:
@@ -892,6 +920,7 @@ class DmarcVerdict:
 # --- construction cost (issue 15) ----------------------------------------------------------
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 
 
 def quick_init(cls: type[_T]) -> type[_T]:
@@ -971,3 +1000,84 @@ for _value in list(globals().values()):
         and dataclasses.is_dataclass(_value)
     ):
         quick_init(_value)
+
+
+class Replayed(Generic[_K, _T]):
+    """Results of a function that is pure in its arguments and the DNS answers it reads,
+    kept by its arguments with the questions it asked, for the lookups every message of a
+    domain repeats (dmarc.lookup, spf.check_host; issue 15).
+
+    A kept result is given again only after its questions are asked again, in order, of the
+    resolver given now, and each gets an answer equal to the one it got: what the function
+    would have read, so it would have asked the same and returned an equal result. The
+    resolver sees the same queries either way (a message's DNS budget is spent the same).
+    At the first answer that differs, the function runs, served the answers asked so far
+    first (the same questions, asked once) and then the resolver. Bounded: `entries` kept,
+    oldest out first, and none whose answers hold more than `max_bytes`."""
+
+    def __init__(self, entries: int, max_bytes: int) -> None:
+        self.entries, self.max_bytes = entries, max_bytes
+        self._held: dict[_K, tuple[tuple[tuple[str, str, DnsAnswer], ...], _T]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self,
+        key: _K,
+        resolver: Resolver,
+        run: Callable[[Resolver], _T],
+        usable: Callable[[_T], bool] | None = None,
+    ) -> _T:
+        """run(resolver), or the result kept for `key` (and `usable`, when given: a kept
+        result it refuses is made again, and the new one kept)."""
+        asked: list[DnsAnswer] = []
+        held = self._held.get(key)
+        if held is not None and usable is not None and not usable(held[1]):
+            held = None
+        if held is not None:
+            questions, result = held
+            for name, rdtype, answer in questions:
+                got = resolver.query(name, rdtype)
+                asked.append(got)
+                if got is not answer and got != answer:
+                    break
+            else:
+                return result
+        recorder = _Recorder(resolver, held[0] if held else (), asked)
+        result = run(recorder)
+        if recorder.size <= self.max_bytes:
+            with self._lock:
+                self._held.pop(key, None)
+                self._held[key] = (tuple(recorder.questions), result)
+                while len(self._held) > self.entries:
+                    del self._held[next(iter(self._held))]
+        return result
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+
+class _Recorder:
+    """The resolver a Replayed function runs over: the answers already asked again first
+    (where the same questions come), then `resolver`; it records every question and answer."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        before: tuple[tuple[str, str, DnsAnswer], ...],
+        asked: list[DnsAnswer],
+    ) -> None:
+        self.resolver = resolver
+        self.replay = [(q[0], q[1], a) for q, a in zip(before, asked, strict=False)]
+        self.questions: list[tuple[str, str, DnsAnswer]] = []
+        self.size = 0
+
+    def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
+        n = len(self.questions)
+        if n < len(self.replay) and self.replay[n][:2] == (name, rdtype):
+            answer = self.replay[n][2]
+        else:
+            answer = self.resolver.query(name, rdtype)
+        self.questions.append((name, rdtype, answer))
+        self.size += len(name) + sum(len(s) for r in answer.records for s in r)
+        return answer

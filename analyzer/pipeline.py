@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -110,8 +111,9 @@ def analyze_message(
         dmarc = dmarc_policy.evaluate(found, verdicts, receiver)
         # The DMARC result (RFC 9989 §4.4): an aligned DKIM or SPF pass.
         dmarc_result = dmarc_policy.verdict(resolver, dmarc, verdicts, spf)
-        checked = spf.today is not None and dmarc.status is DmarcStatus.FOUND
-        dmarc = evolve(dmarc, spf_pass=dmarc_result.spf_aligned_pass if checked else None)
+        if spf.today is not None and dmarc.status is DmarcStatus.FOUND:
+            # (Else spf_pass stays None: neither lookup nor evaluate sets it.)
+            dmarc = evolve(dmarc, spf_pass=dmarc_result.spf_aligned_pass)
     # What changed in transit (only for failing signatures) and what ARC says, beside the rules.
     findings = [
         *diagnose(msg, verdicts, dmarc=dmarc, receiver=receiver),
@@ -241,7 +243,8 @@ def lookups(
     def key(selector: str, domain: str, sender: str | None) -> None:
         if (selector, domain) not in keys:
             keys.add((selector, domain))
-            found.append(Lookup(domain, selector, sender))
+            size = len(selector) + len(domain) + len(sender or "")
+            found.append((_lookup if size <= _MAX_KEPT else Lookup)(domain, selector, sender))
 
     verified = [s for s in signatures if isinstance(s, DkimSignature) and s.index < MAX_SIGNATURES]
     for sig in verified:
@@ -255,12 +258,26 @@ def lookups(
     if planned := spf_policy.plan_message(msg, receiver, spf_identity):
         found.append(Lookup(planned[0], spf=planned[1]))
     if msg.from_domain and dmarc_policy.applicable(msg.from_domain):
-        found.append(Lookup(msg.from_domain))
-        own = a_label(msg.from_domain.lower().rstrip("."))
-        walks = dict.fromkeys(a_label(s.domain.lower().rstrip(".")) for s in verified)
-        found += [Lookup(d, walk=True) for d in walks if d != own]
+        signers = tuple(s.domain for s in verified)
+        if len(msg.from_domain) + sum(map(len, signers)) <= _MAX_KEPT:
+            found += _kept_dmarc_lookups(msg.from_domain, signers)
+        else:
+            found += _dmarc_lookups(msg.from_domain, signers)
     return found
 
+
+def _dmarc_lookups(from_domain: str, signers: tuple[str, ...]) -> tuple[Lookup, ...]:
+    """The From domain's DMARC record, and the tree walks of the signers' other domains."""
+    own = a_label(from_domain.lower().rstrip("."))
+    walks = dict.fromkeys(a_label(d.lower().rstrip(".")) for d in signers)
+    return (Lookup(from_domain), *(Lookup(d, walk=True) for d in walks if d != own))
+
+
+# A Lookup is a frozen value, a pure function of the names: the same From domains, signers
+# and keys recur message after message, and each is made once (names of a usual length).
+_MAX_KEPT = 1024  # characters of the names
+_kept_dmarc_lookups = functools.lru_cache(maxsize=1024)(_dmarc_lookups)
+_lookup = functools.lru_cache(maxsize=4096)(Lookup)
 
 _LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 

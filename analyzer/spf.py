@@ -29,11 +29,13 @@ from analyzer.model import (
     DnsStatus,
     ParsedMessage,
     Receiver,
+    Replayed,
     SpfCheck,
     SpfEvaluation,
     SpfProblem,
     SpfRecorded,
     SpfResult,
+    evolve,
     quick_init,
 )
 
@@ -67,18 +69,32 @@ class _Abort(Exception):
         self.result, self.problem, self.detail = result, problem, detail
 
 
-@dataclass
+@dataclass(slots=True)
 class _State:
-    """What one evaluation shares across include and redirect: the limits and the evidence."""
+    """What one evaluation shares across include and redirect: the limits and the evidence.
+
+    `ip` says when the client's address is read (`family` is its version, 4 or 6): an
+    evaluation that never read it gives the same result for every client of that family
+    (check_host keeps it so)."""
 
     resolver: Resolver
-    ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+    client: ipaddress.IPv4Address | ipaddress.IPv6Address
     sender: str
     helo: str
     answers: list[DnsAnswer] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)  # "term (in domain)" per DNS term
     voids: list[str] = field(default_factory=list)
     records: list[tuple[str, str]] = field(default_factory=list)  # (domain, record) read
+    ip_read: bool = False  # the address itself was read (not only its family)
+
+    @property
+    def ip(self) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+        self.ip_read = True
+        return self.client
+
+    @property
+    def family(self) -> int:
+        return self.client.version
 
     def query(self, name: str, rdtype: str) -> DnsAnswer:
         answer = self.resolver.query(name, rdtype)
@@ -268,26 +284,84 @@ def check_host(
 ) -> SpfEvaluation:
     """RFC 7208 §4: the SPF result for `ip` sending as `sender` (MAIL FROM, or
     postmaster@HELO for the HELO identity), with the record of `domain`."""
-    addr = _address(ip.strip("[]"))
-    if addr is None:
+    found = _client(ip.strip("[]"))
+    if found is None or len(ip) + len(domain) + len(sender) + len(helo or "") > MAX_KEPT_KEY:
+        return _check_host(resolver, ip, domain, sender, helo)[0]  # (a hostile one: not kept)
+    client = found[1]
+
+    def usable(kept: tuple[SpfEvaluation, bool]) -> bool:
+        return not kept[1] or kept[0].ip == client
+
+    key = (found[0].version, domain, sender, helo)
+    run = functools.partial(_check_host, ip=ip, domain=domain, sender=sender, helo=helo)
+    result, _ = _evaluations.get(key, resolver, run, usable)
+    return result if result.ip == client else evolve(result, ip=client)
+
+
+# A relay sends a mailbox's messages again and again for the same MAIL FROM (or HELO), and
+# most evaluations never read the client's address (no record, a temporary failure, a
+# syntax error, `-all`, an include that ends the same way): _check_host is pure in its
+# arguments and the answers it reads, and one that did not read the address (_State.ip)
+# gives the same result for every client of the family but for the address it names
+# (model.Replayed asks the answers again, in order, before giving a kept result: the same
+# queries, the same DNS budget).
+MAX_KEPT_KEY = 640
+_evaluations: Replayed[tuple[int, str, str, str | None], tuple[SpfEvaluation, bool]] = Replayed(
+    entries=1024, max_bytes=4096
+)
+
+
+def _check_host(
+    resolver: Resolver, ip: str, domain: str, sender: str, helo: str | None
+) -> tuple[SpfEvaluation, bool]:
+    """check_host(), and whether it read the client's address (not only its family)."""
+    result, state = _evaluate(resolver, ip, domain, sender, helo)
+    return result, state is None or state.ip_read
+
+
+def _evaluate(
+    resolver: Resolver, ip: str, domain: str, sender: str, helo: str | None
+) -> tuple[SpfEvaluation, _State | None]:
+    client_address = _client(ip.strip("[]"))
+    if client_address is None:
         return _result(domain, sender, ip, None, SpfResult.NONE, SpfProblem.NO_CLIENT_IP,
-                       f"{ip!r} is not an IP address")  # fmt: skip
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped  # §5: an IPv4-mapped IPv6 client is an IPv4 client
+                       f"{ip!r} is not an IP address"), None  # fmt: skip
+    addr, client = client_address
     local, at, _ = sender.rpartition("@")
     sender = f"{local or 'postmaster'}@{domain}" if at or not sender else sender
     state = _State(resolver, addr, sender, (helo or "").rstrip("."))
     domain = domain.rstrip(".").lower()
-    client = str(addr)
     if not _valid_domain(domain):
         return _result(domain, sender, client, state, SpfResult.NONE,
-                       SpfProblem.INVALID_DOMAIN, f"{domain!r} is not a domain name (§4.3)")  # fmt: skip
+                       SpfProblem.INVALID_DOMAIN, f"{domain!r} is not a domain name (§4.3)"), state  # fmt: skip
     try:
         result, matched, explanation = _check(state, domain)
     except _Abort as e:
-        return _result(domain, sender, client, state, e.result, e.problem, e.detail)
+        return _result(domain, sender, client, state, e.result, e.problem, e.detail), state
     problem = SpfProblem.NO_RECORD if result is SpfResult.NONE else None
-    return _result(domain, sender, client, state, result, problem, None, matched, explanation)
+    return _result(
+        domain, sender, client, state, result, problem, None, matched, explanation
+    ), state
+
+
+def _client(ip: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    """The client address as check_host() evaluates it (§5: an IPv4-mapped IPv6 client is
+    an IPv4 client) and as it is written in the result; None: not an address."""
+    if len(ip) > MAX_KEPT:
+        return _parsed_client(ip)
+    return _kept_client(ip)
+
+
+def _parsed_client(ip: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, str] | None:
+    addr = _parsed_address(ip)
+    if addr is None:
+        return None
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    return addr, str(addr)
+
+
+_kept_client = functools.lru_cache(maxsize=4096)(_parsed_client)  # (str() of one: ~1 µs)
 
 
 def _result(
@@ -322,6 +396,11 @@ def _all_qualifier(record: str | None) -> str | None:
 
 
 def _valid_domain(domain: str) -> bool:
+    return _kept_valid_domain(domain) if len(domain) <= MAX_DOMAIN else False
+
+
+@functools.lru_cache(maxsize=4096)  # the same identity domains, message after message
+def _kept_valid_domain(domain: str) -> bool:
     labels = domain.split(".")
     return (
         len(labels) >= 2
@@ -518,7 +597,6 @@ def expand(state: _State, spec: str, domain: str, *, explain: bool = False) -> s
 
 
 def _macro_value(state: _State, letter: str, domain: str) -> str:
-    ip = state.ip
     local, _, sender_domain = state.sender.rpartition("@")
     if letter == "s":
         return state.sender
@@ -531,13 +609,14 @@ def _macro_value(state: _State, letter: str, domain: str) -> str:
     if letter == "h":
         return state.helo
     if letter == "v":
-        return "in-addr" if ip.version == 4 else "ip6"
+        return "in-addr" if state.family == 4 else "ip6"
     if letter == "i":
+        ip = state.ip
         if isinstance(ip, ipaddress.IPv6Address):
             return ".".join(ip.exploded.replace(":", "").upper())  # as the RFC 7208 suite has it
         return str(ip)
     if letter == "c":
-        return str(ip)
+        return str(state.ip)
     if letter == "r":
         return "unknown"
     if letter == "t":
@@ -560,7 +639,7 @@ def _target(state: _State, spec: str, domain: str) -> str | None:
 
 def _addresses(state: _State, name: str, *, count_void: bool) -> list[str] | None:
     """The A or AAAA records of name (the client's family); None for a temporary failure."""
-    rdtype = "A" if state.ip.version == 4 else "AAAA"
+    rdtype = "A" if state.family == 4 else "AAAA"
     answer = state.query(name, rdtype)
     if answer.status.temporary:
         return None
@@ -572,7 +651,7 @@ def _addresses(state: _State, name: str, *, count_void: bool) -> list[str] | Non
 def _in(state: _State, addresses: list[str], cidr4: int | None, cidr6: int | None) -> bool:
     bits = (
         (cidr4 if cidr4 is not None else 32)
-        if state.ip.version == 4
+        if state.family == 4
         else (cidr6 if cidr6 is not None else 128)
     )
     for a in addresses:
@@ -607,7 +686,7 @@ def _matches(state: _State, t: _Term, domain: str) -> bool:
         return True
     if t.name in ("ip4", "ip6"):
         net = _term_network(f"{t.arg}/{t.cidr4 if t.name == 'ip4' else t.cidr6}")
-        return state.ip.version == net.version and state.ip in net
+        return state.family == net.version and state.ip in net
     state.count(t.text, domain)
     target = _target(state, t.arg, domain)
     if t.name == "include":
