@@ -35,7 +35,7 @@ def canonical_body(body: bytes, algorithm: str, chunk: int = CHUNK) -> Iterator[
         pos = cut
         if relaxed:  # §3.4.4: drop WSP at line ends, then reduce WSP runs to one SP
             piece = _strip_line_ends(piece)
-            if b"\t" in piece or b"  " in piece:  # a substring test is ten times faster
+            if piece.find(b"\t") >= 0 or piece.find(b"  ") >= 0:  # ten times a regex's speed
                 piece = _WSP_RUN.sub(b" ", piece)
         core, crlfs = _split_trailing_crlfs(piece)
         if core:
@@ -102,9 +102,11 @@ def _relaxed_whole(data: bytes) -> bytes:
 def relaxed_header(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     """RFC 6376 §3.4.2 relaxed header canonicalisation, byte-for-byte dkimpy's: name
     lowercased, value unfolded (every CRLF or bare LF removed), WSP runs reduced to one SP,
-    stripped, CRLF-terminated. Without its whole-value regular expressions: 2x faster."""
+    stripped, CRLF-terminated. Without its whole-value regular expressions: 2x faster.
+    (find, not `in`: bytes.__contains__ first tries its argument as an integer and formats
+    the TypeError it then discards, which costs more than the search of a short value.)"""
     value = value.replace(_CRLF, b"").replace(b"\n", b"")
-    if b"\t" in value or b"  " in value:
+    if value.find(b"\t") >= 0 or value.find(b"  ") >= 0:
         value = _WSP_RUN.sub(b" ", value)
     return name.lower().rstrip(), value.strip() + _CRLF
 

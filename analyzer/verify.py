@@ -52,6 +52,13 @@ MAX_RSA_DER = MAX_RSA_BITS // 8 + 256  # DER bytes: modulus, exponent and ASN.1 
 MAX_RSA_EXPONENT = 2**31 - 1  # as Go's crypto/rsa: a bigger e makes verifying arbitrarily slow
 FUTURE_SLOP = 300  # seconds of clock skew tolerated for t= (RFC 6376 §3.5 lets us ignore it)
 _HASHES = {"rsa-sha256": "sha256", "rsa-sha1": "sha1", "ed25519-sha256": "sha256"}
+# hashlib's constructors by a=, called directly: hashlib.new(name) is a Python layer over them
+# (twice the instructions of the hash object it makes).
+_NEW_HASH = {
+    "rsa-sha256": hashlib.sha256,
+    "rsa-sha1": hashlib.sha1,
+    "ed25519-sha256": hashlib.sha256,
+}
 # Made once: stateless, so not rebuilt (with their type checks) for every signature.
 _PKCS1 = padding.PKCS1v15()
 _PREHASHED = {False: Prehashed(hashes.SHA256()), True: Prehashed(hashes.SHA1())}  # by "is sha1"
@@ -144,7 +151,7 @@ def _joined(body_canon: str, body: bytes) -> bytes:
 
 def new_hash(sig: DkimSignature) -> Any:
     """An empty hash object of the signature's a= (for hashing a body in steps)."""
-    return hashlib.new(_HASHES[sig.algorithm])
+    return _NEW_HASH[sig.algorithm]()
 
 
 def unsigned_part(sig: DkimSignature, body: bytes) -> bytes:
@@ -165,7 +172,7 @@ def body_digest(
 ) -> tuple[bytes | None, int]:
     """The body hash of a= over the canonical body's first l= bytes (all when None), and
     the canonical length; None when l= is longer than the canonical body (RFC 6376 §3.4.5)."""
-    hasher = hashlib.new(_HASHES[algorithm])
+    hasher = _NEW_HASH[algorithm]()
     budget = length  # bytes of canonical body still to hash (None: all of it)
     total = 0
     for piece in canonicalize.canonical_body(body, body_canon):
@@ -187,19 +194,25 @@ def signed_header_fields(sig: DkimSignature, msg: ParsedMessage) -> list[tuple[b
 
 def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
     """The hash the b= signature covers (RFC 6376 §3.7): signed fields, then this field, b= empty."""
-    chosen = signed_header_fields(sig, msg)
-    b_tag = sig.tag("b")
+    hasher = _NEW_HASH[sig.algorithm]()
+    # Two updates: the hash of the pieces joined is the hash of the pieces in turn.
+    hasher.update(_fields_of(msg, sig.header_canon).block(sig.signed_headers))
+    hasher.update(_own_field(sig))
+    return hasher
+
+
+def _own_field(sig: DkimSignature) -> bytes:
+    """The DKIM-Signature field as it is hashed (RFC 6376 §3.7): b= empty, no final CRLF."""
     name, own = sig.header.name, sig.header.value
-    if b_tag is not None:  # cut the b= value out by its span: no regex guessing
-        own = own[: b_tag.start] + own[b_tag.end :]
+    for tag in sig.tags:  # cut the b= value out by its span: no regex guessing
+        if tag.name == "b":
+            own = own[: tag.start] + own[tag.end :]
+            break
     if sig.header_canon == "relaxed":
         name, own = canonicalize.relaxed_header(name, own)
     if own.endswith(b"\r\n"):
         own = own[:-2]
-    hasher = hashlib.new(_HASHES[sig.algorithm])
-    # One update: the hash of the pieces joined is the hash of the pieces in turn.
-    hasher.update(b"".join([n + b":" + v for n, v in chosen] + [name + b":" + own]))
-    return hasher
+    return name + b":" + own
 
 
 def select_headers(
@@ -242,7 +255,7 @@ class _Fields:
     A message's signatures mostly sign the same fields (From, To, Subject, ...): each field
     is then lowercased and canonicalised once per message, not once per signature."""
 
-    __slots__ = ("_canonical", "_fields", "_index", "_relaxed")
+    __slots__ = ("_blocks", "_canonical", "_fields", "_index", "_relaxed")
 
     def __init__(self, msg: ParsedMessage, relaxed: bool) -> None:
         # Select on the raw names (as each algorithm would name them), then canonicalise
@@ -253,6 +266,7 @@ class _Fields:
             [h.name.lower().rstrip() if relaxed else h.name for h in msg.headers]
         )
         self._canonical: dict[int, tuple[bytes, bytes]] = {}
+        self._blocks: dict[tuple[str, ...], bytes] = {}
 
     def signed(self, names: tuple[str, ...]) -> list[tuple[bytes, bytes]]:
         chosen = []
@@ -269,7 +283,19 @@ class _Fields:
             chosen.append(field)
         return chosen
 
+    def block(self, names: tuple[str, ...]) -> bytes:
+        """The signed fields as hashed, one after another. Kept by h=: a message's signatures
+        often list the same names, and then sign the very same bytes. Each field is chosen
+        at most once per h=, so a block is at most the header section; _MAX_BLOCKS of them."""
+        block = self._blocks.get(names)
+        if block is None:
+            block = b"".join([n + b":" + v for n, v in self.signed(names)])
+            if len(self._blocks) < _MAX_BLOCKS:
+                self._blocks[names] = block
+        return block
 
+
+_MAX_BLOCKS = 16  # h= lists kept per message and c= (a message has at most a few signatures)
 # The last message's _Fields by c= (header): held like _BODY_MEMO, one message at a time.
 _FIELDS_MEMO: list[tuple[ParsedMessage | None, dict[str, _Fields]]] = [(None, {})]
 
@@ -553,7 +579,7 @@ def fast_body_digest(
     if whole is None:
         return None
     core, tail = whole
-    hasher = hashlib.new(_HASHES[algorithm])
+    hasher = _NEW_HASH[algorithm]()
     if length is None:
         hasher.update(core)
         hasher.update(tail)
