@@ -17,6 +17,7 @@ import os
 import re
 import resource
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -185,6 +186,9 @@ class DnsPythonResolver(_Lookups):
     ) -> None:
         super().__init__(timeout, lifetime, clock)
         self.nameservers = list(nameservers)
+        # Each server's name made once: every answer it gives holds the same string (the
+        # run's cache keeps thousands of answers; the workers are sent them).
+        self._labels: dict[Nameserver, str] = {}
 
     def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
         if not self.nameservers:
@@ -200,7 +204,7 @@ class DnsPythonResolver(_Lookups):
         return min(failures, key=lambda a: order.index(a.status) if a.status in order else 9)
 
     def _ask_one(self, ns: Nameserver, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
-        server = str(ns)
+        server = self._labels.get(ns) or self._labels.setdefault(ns, str(ns))
 
         def timed_out(detail: str) -> DnsAnswer:
             return DnsAnswer(qname, rdtype, DnsStatus.TIMEOUT, server=server, detail=detail)
@@ -473,7 +477,8 @@ class CachingResolver:
         return entry[1] if entry is not None and entry[0] > self.clock() else None
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
-        key = (name.lower().rstrip("."), rdtype.upper())
+        # The type interned: each of the cache's thousands of keys holds the same "TXT".
+        key = (name.lower().rstrip("."), sys.intern(rdtype.upper()))
         while True:
             with self._lock:
                 entry = self._entries.get(key)
