@@ -14,22 +14,29 @@ import errno
 import functools
 import ipaddress
 import os
+import re
 import resource
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
+import dns.entropy
 import dns.exception
 import dns.flags
+import dns.inet
 import dns.message
 import dns.name
+import dns.opcode
 import dns.query
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 import dns.resolver
+import dns.rrset
 
 from analyzer.errors import UsageError
 from analyzer.model import DnsAnswer, DnsStatus
@@ -179,6 +186,9 @@ class DnsPythonResolver(_Lookups):
     ) -> None:
         super().__init__(timeout, lifetime, clock)
         self.nameservers = list(nameservers)
+        # Each server's name made once: every answer it gives holds the same string (the
+        # run's cache keeps thousands of answers; the workers are sent them).
+        self._labels: dict[Nameserver, str] = {}
 
     def _ask(self, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
         if not self.nameservers:
@@ -194,7 +204,7 @@ class DnsPythonResolver(_Lookups):
         return min(failures, key=lambda a: order.index(a.status) if a.status in order else 9)
 
     def _ask_one(self, ns: Nameserver, qname: str, rdtype: str, deadline: float) -> DnsAnswer:
-        server = str(ns)
+        server = self._labels.get(ns) or self._labels.setdefault(ns, str(ns))
 
         def timed_out(detail: str) -> DnsAnswer:
             return DnsAnswer(qname, rdtype, DnsStatus.TIMEOUT, server=server, detail=detail)
@@ -209,15 +219,15 @@ class DnsPythonResolver(_Lookups):
             return DnsAnswer(qname, rdtype, DnsStatus.LOCAL,
                              detail=f"all {MAX_OPEN_SOCKETS} DNS sockets of this process stayed busy")  # fmt: skip
         try:
-            q = _make_query(qname, rdtype)
+            qid = dns.entropy.random_16()
             try:
-                response = dns.query.udp(
-                    q, ns.host, timeout=left(), port=ns.port, raise_on_truncation=True
-                )
+                response = _udp(qname, rdtype, qid, ns, left())
             except dns.message.Truncated:
                 # RFC 7766 §5: retry over TCP, within what is left of the lookup.
                 if left() <= 0:
                     return timed_out(lifetime)
+                q = _make_query(qname, rdtype)
+                q.id = qid
                 response = dns.query.tcp(q, ns.host, timeout=left(), port=ns.port)
                 if response.flags & dns.flags.TC:
                     # RFC 7766 §8: TC over TCP is meaningless; the answer is unusable.
@@ -283,6 +293,64 @@ def _make_query(qname: str, rdtype: str) -> dns.message.Message:
     q = dns.message.make_query(qname, rdtype, use_edns=0, payload=EDNS_PAYLOAD)
     q.flags |= dns.flags.RD
     return q
+
+
+# A query's wire form made here, not by a dns.message.Message rendered to wire: building
+# and rendering one was about two fifths of a query's CPU in the scan's DNS service. The
+# bytes are _make_query(qname, rdtype).to_wire()'s (tests/test_dns_wire.py holds them
+# equal): the header with RD and one question and one additional record, the name's
+# labels, the type and class IN, and the EDNS OPT record (version 0, EDNS_PAYLOAD).
+# Only names of plain labels are made here; any other (escapes, odd characters, a label
+# too long) goes through dnspython, which parses it and says what is wrong with it.
+_PLAIN_LABEL = re.compile(r"[A-Za-z0-9_-]{1,63}\Z")
+_OPT = b"\x00\x00\x29" + EDNS_PAYLOAD.to_bytes(2, "big") + b"\x00\x00\x00\x00\x00\x00"
+
+
+def query_wire(qname: str, rdtype: str, qid: int) -> bytes:
+    """The query for `qname` (absolute, with its final dot) and `rdtype`, with ID `qid`."""
+    labels = qname[:-1].split(".") if qname != "." else []
+    code = dns.rdatatype.from_text(rdtype)
+    if qname.endswith(".") and all(_PLAIN_LABEL.match(label) for label in labels):
+        name = b"".join(bytes((len(label),)) + label.encode("ascii") for label in labels)
+        if len(name) + 1 <= 255:
+            header = qid.to_bytes(2, "big") + b"\x01\x00\x00\x01\x00\x00\x00\x00\x00\x01"
+            return header + name + b"\x00" + code.to_bytes(2, "big") + b"\x00\x01" + _OPT
+    q = _make_query(qname, rdtype)
+    q.id = qid
+    return q.to_wire()
+
+
+def _udp(qname: str, rdtype: str, qid: int, ns: Nameserver, timeout: float) -> dns.message.Message:
+    """dns.query.udp(_make_query(qname, rdtype), ..., raise_on_truncation=True) with the
+    query made by query_wire: the same socket, send, receive (a reply from another
+    address raises UnexpectedSource; a truncated one, Truncated) and the same check that
+    the reply answers this query (Message.is_response), else BadResponse."""
+    af = dns.inet.af_for_address(ns.host)
+    destination = dns.inet.low_level_address_tuple((ns.host, ns.port), af)
+    expiration = time.time() + timeout
+    with dns.query.make_socket(af, socket.SOCK_DGRAM) as s:
+        dns.query.send_udp(s, query_wire(qname, rdtype, qid), destination, expiration)
+        got = dns.query.receive_udp(s, destination, expiration, raise_on_truncation=True)
+    response: dns.message.Message = got[0]
+    if not _is_response(response, qid, qname, rdtype):
+        raise dns.query.BadResponse
+    return response
+
+
+def _is_response(r: dns.message.Message, qid: int, qname: str, rdtype: str) -> bool:
+    """Message.is_response of the query query_wire makes (a QUERY with one question)."""
+    if r.flags & dns.flags.QR == 0 or r.id != qid or dns.opcode.from_flags(r.flags) != 0:
+        return False
+    if r.rcode() in _NO_QUESTION_NEEDED and len(r.question) == 0:
+        return True
+    asked = dns.rrset.RRset(dns.name.from_text(qname), dns.rdataclass.IN,
+                            dns.rdatatype.from_text(rdtype))  # fmt: skip
+    return len(r.question) > 0 and all(n == asked for n in r.question)
+
+
+_NO_QUESTION_NEEDED = frozenset(
+    {dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED}
+)
 
 
 def _fits(response: dns.message.Message, size: int) -> bool:
@@ -409,7 +477,8 @@ class CachingResolver:
         return entry[1] if entry is not None and entry[0] > self.clock() else None
 
     def query(self, name: str, rdtype: str = "TXT") -> DnsAnswer:
-        key = (name.lower().rstrip("."), rdtype.upper())
+        # The type interned: each of the cache's thousands of keys holds the same "TXT".
+        key = (name.lower().rstrip("."), sys.intern(rdtype.upper()))
         while True:
             with self._lock:
                 entry = self._entries.get(key)
