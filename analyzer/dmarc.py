@@ -39,7 +39,6 @@ from analyzer.model import (
     Reason,
     Receiver,
     ReceiverDmarc,
-    Replayed,
     Result,
     SignatureVerdict,
     SpfCheck,
@@ -48,6 +47,7 @@ from analyzer.model import (
     evolve,
 )
 from analyzer.probes import domain_probes
+from analyzer.replay import Replayed
 from analyzer.signatures import TagListError, parse_tag_list
 
 # RFC 1035 §2.3.4: labels of 1-63 characters, at most 253 in all (the `_dmarc.` prefix fits).
@@ -136,7 +136,7 @@ def lookup(resolver: Resolver, from_domain: str) -> Dmarc:
 
 
 # The From domains of a mailbox recur: each message of theirs asks the same names and reads
-# the same answers, and _lookup is pure in them (model.Replayed asks them again, in order).
+# the same answers, and _lookup is pure in them (replay.Replayed asks them again, in order).
 MAX_KEPT_DOMAIN = 253
 _lookups: Replayed[str, Dmarc] = Replayed(entries=1024, max_bytes=4096)
 

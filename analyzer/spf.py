@@ -29,7 +29,6 @@ from analyzer.model import (
     DnsStatus,
     ParsedMessage,
     Receiver,
-    Replayed,
     SpfCheck,
     SpfEvaluation,
     SpfProblem,
@@ -38,6 +37,7 @@ from analyzer.model import (
     evolve,
     quick_init,
 )
+from analyzer.replay import Replayed
 
 MAX_DNS_TERMS = 10  # RFC 7208 §4.6.4
 MAX_VOID_LOOKUPS = 2  # §4.6.4 ("SHOULD be 2")
@@ -303,7 +303,7 @@ def check_host(
 # syntax error, `-all`, an include that ends the same way): _check_host is pure in its
 # arguments and the answers it reads, and one that did not read the address (_State.ip)
 # gives the same result for every client of the family but for the address it names
-# (model.Replayed asks the answers again, in order, before giving a kept result: the same
+# (replay.Replayed asks the answers again, in order, before giving a kept result: the same
 # queries, the same DNS budget).
 MAX_KEPT_KEY = 640
 _evaluations: Replayed[tuple[int, str, str, str | None], tuple[SpfEvaluation, bool]] = Replayed(

@@ -1,4 +1,4 @@
-"""The kept results of dmarc.lookup and spf.check_host (model.Replayed, issue 15) are those
+"""The kept results of dmarc.lookup and spf.check_host (replay.Replayed, issue 15) are those
 the careful functions make again, with the same queries asked in the same order: whatever
 the answers, and however they change between messages (a record edited, a name that starts
 to SERVFAIL, a DNS budget spent)."""
@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from analyzer import dmarc, spf
 from analyzer.dns import BudgetResolver
-from analyzer.model import DnsAnswer, DnsStatus, Replayed
+from analyzer.model import DnsAnswer, DnsStatus
+from analyzer.replay import Replayed
 
 
 class _Zone:
