@@ -130,13 +130,7 @@ def _words(f: Finding, lang: str) -> tuple[str, str, str, str]:
     a detail). The type of each value is in the key because == is not enough: True == 1,
     but the words differ."""
     values = f.values
-    names = reads(f.code, f.variant, lang)
-    if names is None:
-        read: tuple[Any, ...] = tuple(values.items())
-        types = tuple(map(type, values.values()))
-    else:
-        read = tuple(map(values.get, names, repeat(_ABSENT)))
-        types = tuple(map(type, read))
+    read, types = _read(values, reads(f.code, f.variant, lang))
     key = (f.code, f.variant, lang, bool(values), read, types)
     return WORDS.get(key, lambda: _worded(f.code, f.variant, values, lang), _words_size)
 
@@ -657,6 +651,17 @@ def _finding_text(f: Finding) -> str:
     return f'{_finding_head(f)}"signature_index": {index_text}, "evidence": [{evidence}]}}'
 
 
+def _read(
+    values: Mapping[str, Any], names: tuple[str, ...] | None
+) -> tuple[tuple[Any, ...], tuple[type, ...]]:
+    """The values a finding's words read (all of them when `names` is None: not known) and
+    their types, for a key of what the words are made from."""
+    if names is None:
+        return tuple(values.items()), tuple(map(type, values.values()))
+    read = tuple(map(values.get, names, repeat(_ABSENT)))
+    return read, tuple(map(type, read))
+
+
 def _finding_head(f: Finding) -> str:
     """The escaped text of finding_dict(f)'s code, severity, words and permanence: what
     recurs of a finding, made once for equal codes, variants, severities and values read
@@ -667,12 +672,7 @@ def _finding_head(f: Finding) -> str:
     names = reads(code, variant, "en")
     if names is not None and not _OWN_VALUES.isdisjoint(names):
         return _head(f)
-    if names is None:
-        read: tuple[Any, ...] = tuple(values.items())
-        types = tuple(map(type, values.values()))
-    else:
-        read = tuple(map(values.get, names, repeat(_ABSENT)))
-        types = tuple(map(type, read))
+    read, types = _read(values, names)
     key = (code, variant, f.severity, bool(values), read, types)
     return HEADS.get(key, lambda: _head(f), len)
 
