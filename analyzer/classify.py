@@ -231,4 +231,4 @@ def _alignment(domain: str, from_domain: str | None) -> Alignment | None:
 # _alignment is a pure function of the two names (the list and providers.toml are fixed for
 # the process), and an Alignment is a frozen value, so one is shared by every message.
 _MAX_KEPT = 512  # characters of the two names
-_kept_alignment = lru_cache(maxsize=4096)(_alignment)
+_kept_alignment = lru_cache(maxsize=1024)(_alignment)

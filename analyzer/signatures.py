@@ -86,7 +86,7 @@ def parse_tag_list(value: bytes) -> tuple[Tag, ...]:
 # (b=, bh=, t=, x=: signature, body hash, times) are not held, so they do not crowd out
 # the ones that recur.
 _HELD_TAGS: dict[tuple[int, bytes], Tag] = {}
-_HELD_TAG_COUNT = 4096
+_HELD_TAG_COUNT = 1024
 _HELD_SPEC = 256
 _VARYING = frozenset(("b", "bh", "t", "x"))
 
