@@ -204,10 +204,9 @@ def header_hash(sig: DkimSignature, msg: ParsedMessage) -> Any:
 def _own_field(sig: DkimSignature) -> bytes:
     """The DKIM-Signature field as it is hashed (RFC 6376 §3.7): b= empty, no final CRLF."""
     name, own = sig.header.name, sig.header.value
-    for tag in sig.tags:  # cut the b= value out by its span: no regex guessing
-        if tag.name == "b":
-            own = own[: tag.start] + own[tag.end :]
-            break
+    b_tag = sig.tag("b")
+    if b_tag is not None:  # cut the b= value out by its span: no regex guessing
+        own = own[: b_tag.start] + own[b_tag.end :]
     if sig.header_canon == "relaxed":
         name, own = canonicalize.relaxed_header(name, own)
     if own.endswith(b"\r\n"):
