@@ -24,8 +24,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections import deque
@@ -41,6 +44,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from analyzer.classify import _psl_lines
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
@@ -112,6 +116,40 @@ _DIED_ALONE = (
 )
 
 
+def _to_spool(
+    folder: str, work: PartitionWork, part: Partition, dns: DnsService | None, settings: Settings
+) -> str | list[ScanResult]:
+    """In a worker process: run `work`, leave its results in a file of `folder`, and return
+    only the file's name through the pool's result pipe (see Workers). If the file cannot be
+    written (a full disk, a file-size limit), the results themselves, as before."""
+    results = work(part, dns, settings)
+    try:
+        fd, path = tempfile.mkstemp(dir=folder, suffix=".results")
+    except OSError:
+        return results
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(results, f, pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        os.unlink(path)
+        return results
+    except BaseException:
+        os.unlink(path)
+        raise
+    return path
+
+
+def _from_spool(sent: str | list[ScanResult]) -> list[ScanResult]:
+    if not isinstance(sent, str):
+        return sent
+    try:
+        with open(sent, "rb") as f:
+            results: list[ScanResult] = pickle.load(f)
+            return results
+    finally:
+        os.unlink(sent)
+
+
 class Workers:
     """The worker pool, started again when a worker dies (kill -9, the OOM killer).
 
@@ -119,7 +157,19 @@ class Workers:
     which one killed the worker is not known. So: a new pool is started and each of those
     batches runs again; a batch whose pool breaks a second time is run one message at a
     time, each alone in a pool of its own. Only a message that kills that worker too is
-    reported, as an `error` entry (exit code 70); every other message gets its result."""
+    reported, as an `error` entry (exit code 70); every other message gets its result.
+
+    Two ways a dead worker could hang the scan instead (CPython 3.11), both closed here:
+    - The workers share one result pipe. A worker killed while writing a batch's results
+      (~160 KB) to it left half a message there; the pool's manager thread then waited for
+      the rest forever, never looking at the dead worker again (1 run in 5 of
+      tests/test_scan.py's kill -9 test). So a worker process leaves its results in a file
+      of the run's own folder (_to_spool) and sends only the file's name: far under
+      PIPE_BUF, one write(2), in the pipe whole or not at all. (Where no file can be
+      written, the results go through the pipe as before.)
+    - A job submitted while the manager thread was marking the broken pool's jobs failed
+      could be missed by it and never end. Once a broken pool's manager thread has ended,
+      any of its jobs not done is failed here (_reap) and runs again like the others."""
 
     def __init__(self, jobs: int, work: PartitionWork = scan_partition) -> None:
         self.jobs = jobs
@@ -128,8 +178,24 @@ class Workers:
         self._lock = threading.Lock()
         self._closed = False
         self._pool = start_workers(jobs)
+        self._spool = (
+            tempfile.mkdtemp(prefix="dkim-analyzer-")
+            if isinstance(self._pool, ProcessPoolExecutor)
+            else None
+        )
+        self._jobs: dict[Future[Any], Executor] = {}  # submitted, not finished: its pool
         self._alone: queue.Queue[tuple[_Batch, DnsService | None, Settings]] = queue.Queue()
         self._alone_thread: threading.Thread | None = None
+
+    def _submit(
+        self, pool: Executor, part: Partition, dns: DnsService | None, settings: Settings
+    ) -> Future[Any]:
+        if self._spool is None:  # a thread: nothing to pickle
+            return pool.submit(self.work, part, dns, settings)
+        return pool.submit(_to_spool, self._spool, self.work, part, dns, settings)
+
+    def _results(self, job: Future[Any]) -> list[ScanResult]:
+        return _from_spool(job.result()) if self._spool is not None else job.result()
 
     def submit(self, batch: _Batch, dns: DnsService | None, settings: Settings) -> None:
         """Run `batch` on a worker; its results arrive in batch.done."""
@@ -137,7 +203,9 @@ class Workers:
             with self._lock:
                 pool = self._pool
             try:
-                job = pool.submit(self.work, batch.part, dns, settings)
+                job = self._submit(pool, batch.part, dns, settings)
+                with self._lock:
+                    self._jobs[job] = pool
                 break
             except BrokenProcessPool:  # broken before this batch got in: not its doing
                 if not self._restart(pool):
@@ -157,7 +225,16 @@ class Workers:
             if self._pool is broken:
                 self._pool = start_workers(self.jobs, method="spawn")
                 self.restarts += 1
+                threading.Thread(target=self._reap, args=(broken,), daemon=True).start()
             return True
+
+    def _reap(self, broken: Executor) -> None:
+        """Once `broken`'s manager thread has ended, fail any of its jobs it left running."""
+        broken.shutdown(wait=True)
+        with self._lock:
+            lost = [job for job, pool in self._jobs.items() if pool is broken]
+        for job in lost:
+            _fail(job, BrokenProcessPool("the job was left running in a broken pool"))
 
     def _finished(
         self,
@@ -165,14 +242,20 @@ class Workers:
         batch: _Batch,
         dns: DnsService | None,
         settings: Settings,
-        job: Future[list[ScanResult]],
+        job: Future[Any],
     ) -> None:
+        with self._lock:
+            self._jobs.pop(job, None)
         if job.cancelled():
             batch.done.cancel()
             return
         e = job.exception()
         if e is None:
-            _settle(batch.done, job.result())
+            try:
+                results = self._results(job)
+            except Exception as unread:  # a spool file gone (a bug): each message an entry
+                results = _failed(batch.part, unread, settings.fmt)
+            _settle(batch.done, results)
         elif not isinstance(e, BrokenProcessPool):  # not a message's doing: a result that
             # does not pickle, say. Each message still gets an entry.
             _settle(batch.done, _failed(batch.part, e, settings.fmt))
@@ -200,7 +283,7 @@ class Workers:
             for one in batch.part.split():
                 try:
                     pool = pool or start_workers(1, method="spawn")
-                    results += pool.submit(self.work, one, dns, settings).result()
+                    results += self._results(self._submit(pool, one, dns, settings))
                 except BrokenProcessPool:
                     pool = None
                     results += [
@@ -216,6 +299,8 @@ class Workers:
             self._closed = True
             pool = self._pool
         pool.shutdown(wait=wait, cancel_futures=True)
+        if self._spool is not None:  # a worker still writing (not waited for) finds it gone
+            shutil.rmtree(self._spool, ignore_errors=True)
 
 
 def _failed(part: Partition, e: BaseException, fmt: ScanFormat) -> list[ScanResult]:
