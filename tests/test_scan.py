@@ -535,12 +535,12 @@ def _dies_while_sending(
     """A worker's job whose process is killed while its results are on their way back: a
     batch with a message that starts with SEND, whose output is _HUGE."""
     messages = list(part.read())
-    results = [scan_module.ScanResult(m.source, m.source + "\n", 0) for m in messages]
-    if any(m.raw.startswith(b"SEND") for m in messages):
-        results = [
-            scan_module.ScanResult(m.source, "x" * _HUGE, 0) if m.raw.startswith(b"SEND") else r
-            for m, r in zip(messages, results, strict=True)
-        ]
+    sends = [m.raw.startswith(b"SEND") for m in messages]
+    results = [
+        scan_module.ScanResult(m.source, "x" * _HUGE if send else m.source + "\n", 0)
+        for m, send in zip(messages, sends, strict=True)
+    ]
+    if any(sends):
         last = results[-1]
         results[-1] = _KilledWhenSent(last.source, last.output, last.exit_code)
     return results

@@ -140,6 +140,7 @@ def _to_spool(
 
 
 def _from_spool(sent: str | list[ScanResult]) -> list[ScanResult]:
+    """A job's results: read from the spool file it named, or as it sent them."""
     if not isinstance(sent, str):
         return sent
     try:
@@ -193,9 +194,6 @@ class Workers:
         if self._spool is None:  # a thread: nothing to pickle
             return pool.submit(self.work, part, dns, settings)
         return pool.submit(_to_spool, self._spool, self.work, part, dns, settings)
-
-    def _results(self, job: Future[Any]) -> list[ScanResult]:
-        return _from_spool(job.result()) if self._spool is not None else job.result()
 
     def submit(self, batch: _Batch, dns: DnsService | None, settings: Settings) -> None:
         """Run `batch` on a worker; its results arrive in batch.done."""
@@ -252,7 +250,7 @@ class Workers:
         e = job.exception()
         if e is None:
             try:
-                results = self._results(job)
+                results = _from_spool(job.result())
             except Exception as unread:  # a spool file gone (a bug): each message an entry
                 results = _failed(batch.part, unread, settings.fmt)
             _settle(batch.done, results)
@@ -283,7 +281,7 @@ class Workers:
             for one in batch.part.split():
                 try:
                     pool = pool or start_workers(1, method="spawn")
-                    results += self._results(self._submit(pool, one, dns, settings))
+                    results += _from_spool(self._submit(pool, one, dns, settings).result())
                 except BrokenProcessPool:
                     pool = None
                     results += [
