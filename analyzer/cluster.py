@@ -65,7 +65,7 @@ from analyzer.scan import (
     scan_partition,
 )
 from analyzer.scan import Partition as ScanPart
-from analyzer.scan.schedule import _on_sigint, _restore_sigint  # Ctrl-C as scan takes it
+from analyzer.scan.schedule import AHEAD, _on_sigint, _restore_sigint  # Ctrl-C: as scan
 from analyzer.sources import STDIN, RawMessage, read_stream
 
 EXIT_UNAVAILABLE = int(ExitCode.UNAVAILABLE)  # 69: the Dask scheduler cannot be reached
@@ -287,8 +287,19 @@ def run_partition(
 ) -> PartResult:
     """A worker's task: the scan's per-partition function on each of the task's partitions,
     their summary, and their output returned or written to the output dir."""
-    results = [r for p in part.parts for r in scan_partition(p, dns, settings)]
+    results = [r for p in _named_ahead(part.parts) for r in scan_partition(p, dns, settings)]
     return _finish(part.index, results, sink)
+
+
+def _named_ahead(parts: tuple[ScanPart, ...]) -> list[ScanPart]:
+    """Each of a task's partitions naming the AHEAD after it in the task, as the local
+    schedule names them (the task's partitions run in turn, on one thread): its DNS is
+    asked while the one before waits for its own."""
+    named: list[ScanPart] = []
+    for k, part in enumerate(parts):
+        ahead = tuple(a for a in parts[k + 1 : k + 1 + AHEAD] if not isinstance(a, InlinePart))
+        named.append(part if isinstance(part, InlinePart) else replace(part, ahead=ahead))
+    return named
 
 
 def _finish(index: int, results: list[ScanResult], sink: OutputDir | None) -> PartResult:

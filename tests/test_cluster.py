@@ -399,3 +399,19 @@ def test_only_a_message_that_kills_every_worker_is_an_error(
     assert "died, also when it ran alone" in results[27]["error"]
     assert {r["outcome"] for i, r in enumerate(results) if i != 27} == {"pass"}
     assert summary.internal == 1 and summary.exit_code() == 70
+
+
+def test_a_tasks_partitions_each_name_the_ones_after_it_in_the_task() -> None:
+    """A task's partitions run in turn on one thread: each names the AHEAD after it (their
+    DNS is asked while it waits for its own); read from standard input, none is named."""
+    from analyzer.scan import InlinePart
+    from analyzer.scan.schedule import AHEAD
+    from analyzer.sources import RawMessage
+
+    parts = tuple(scan_read.MboxPart("m.mbox", k, ((k, k + 1),), False) for k in range(12))
+    inline = InlinePart((RawMessage("-#0", b"x"),))
+    named = cluster_module._named_ahead((*parts, inline))
+    assert [[a.index for a in p.ahead] for p in named[:-1]] == [  # type: ignore[union-attr]
+        list(range(k + 1, min(k + 1 + AHEAD, 12))) for k in range(12)
+    ]
+    assert named[:-1] == list(parts) and named[-1] is inline

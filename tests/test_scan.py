@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass as dataclasses_dataclass
 from dataclasses import field as dataclasses_field
+from dataclasses import replace as dataclasses_replace
 from pathlib import Path
 from typing import Any
 
@@ -1307,3 +1308,99 @@ def test_partitions_scanned_in_several_threads_of_one_worker_share_the_run_s_dns
         else:
             assert lines == expected
         assert max(asked.values()) == 1, asked.most_common(3)
+
+
+# --- DNS asked ahead for the partitions to come (issue 15: 20 ms latency) -----------------
+
+
+def _signed_by(domain: str) -> bytes:
+    """A message whose one signature asks sel._domainkey.`domain` (it need not verify)."""
+    return (
+        f"From: a@{domain}\r\nTo: b@example.net\r\nSubject: hi\r\n"
+        f"DKIM-Signature: v=1; a=rsa-sha256; d={domain}; s=sel; h=from; bh=AAAA; b=AAAA\r\n"
+        "\r\nbody\r\n"
+    ).encode()
+
+
+_KEYS = {f"sel._domainkey.d{i}.example." for i in range(8)}
+
+
+def _ahead_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named_ahead: bool
+) -> tuple[set[str], Counter[str]]:
+    """Two partitions of 4 messages, each signed by a domain of its own, their DNS 0.1 s
+    away: the first scanned (naming the second ahead, or not), then the second. Returns
+    which of the 8 keys the DNS server had been asked when the first
+    partition was done, and in all."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 4)
+    mbox = tmp_path / "ahead.mbox"
+    mbox.write_bytes(to_mbox(*(_signed_by(f"d{i}.example") for i in range(8))))
+    scan_plan._known.clear()
+    scan_plan._warmed.clear()
+    scan_work._seen.clear()
+    with ZoneServer(texts=["example. 300 IN SOA ns. h. 1 2 3 4 300\n"], latency=0.1) as dns:
+        ns = Nameserver(dns.host, dns.port)
+        settings = scan_module.Settings(int(NOW), ScanFormat.JSONL, dns=ResolverSpec((ns,)))
+        server = scan_module.LookupServer(CachingResolver(DnsPythonResolver([ns], timeout=5.0)))
+        try:
+            first, second = scan_module.partitions([str(mbox)])
+            if named_ahead:
+                first = dataclasses_replace(first, ahead=(second,))
+            lines = [r.output for r in scan_module.scan_partition(first, server.service, settings)]
+            keys = {q.name for q in dns.queries} & _KEYS
+            lines += [
+                r.output for r in scan_module.scan_partition(second, server.service, settings)
+            ]
+            every = Counter(q.name for q in dns.queries if q.name in _KEYS)
+        finally:
+            server.close()
+        assert "".join(lines).encode() == _reference([str(mbox)], dns.address, int(NOW))
+    return keys, every
+
+
+def test_a_partition_waiting_for_dns_asks_the_partitions_named_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the first partition waits for its answers, its worker reads the partition
+    named ahead and the service starts that one's lookups: when the first is done, the
+    second's keys have been asked already (without the hint, not), and each key once; the
+    output is check's either way (_ahead_scan compares)."""
+    first_keys = {f"sel._domainkey.d{i}.example." for i in range(4)}
+    second_keys = {f"sel._domainkey.d{i}.example." for i in range(4, 8)}
+    asked, _ = _ahead_scan(tmp_path, monkeypatch, named_ahead=False)
+    assert asked == first_keys
+    asked, every = _ahead_scan(tmp_path, monkeypatch, named_ahead=True)
+    assert asked == first_keys | second_keys
+    assert every == Counter(first_keys | second_keys)  # each once
+
+
+def _reports_ahead(
+    part: scan_module.Partition, dns: object, settings: scan_module.Settings
+) -> list[scan_module.ScanResult]:
+    """A worker's job that reports, for its partition, the partitions named ahead of it."""
+    ahead = [p.index for p in getattr(part, "ahead", ())]
+    return [scan_module.ScanResult(m.source, f"{m.source} {ahead}\n", 0) for m in part.read()]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_partition_names_every_jobs_th_of_those_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """With --jobs N the workers run N consecutive partitions at once: each job names every
+    N-th of the AHEAD partitions after it, from the N-th on (the next ones are named to
+    nobody: a worker is about to read them anyway), in input order, every message once."""
+    monkeypatch.setattr(scan_read, "PART_MESSAGES", 1)
+    mbox = tmp_path / "parts.mbox"
+    mbox.write_bytes(to_mbox(*(_signed_by(f"d{i}.example") for i in range(20))))
+    workers = scan_module.Workers(jobs, work=_reports_ahead)
+    written: list[str] = []
+    try:
+        scanner = scan_schedule.Scanner(workers, None, scan_module.Settings(0, ScanFormat.JSONL))
+        scanner.run(scan_module.partitions([str(mbox)]), lambda r: written.append(r.output))
+    finally:
+        workers.shutdown(wait=True)
+    window = scan_schedule.AHEAD
+    expected = [
+        f"{mbox}#{k} {list(range(k + jobs, min(k + window, 19) + 1, jobs))}\n" for k in range(20)
+    ]
+    assert written == expected

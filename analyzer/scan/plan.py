@@ -225,6 +225,9 @@ _known: _Held[str, dict[tuple[str, str], DnsAnswer]] = _Held()
 # ... and the single answers no plan foresaw (an SPF macro's name: %{i}, %{s}; a ptr), by
 # (name, type), kept as long: one query per name per worker, not one per message.
 _queried: _Held[tuple[str, str], DnsAnswer] = _Held()
+# ... and the names asked ahead for partitions to come (Planner.warm), whose answers
+# nobody waits for: each asked once per ASK_AGAIN seconds.
+_warmed: _Held[str, bool] = _Held()
 _known_from: list[str | tuple[str, int]] = [""]  # the service they came from (not a past run's)
 
 
@@ -248,9 +251,11 @@ class Planner:
         # Each name asked in this partition: the request that asks it (None: known here).
         self._asked: dict[str, tuple[_Channel, int] | None] = {}
         self._taken: set[tuple[_Channel, int]] = set()  # requests whose answers are in
+        self._warming: list[Lookup] = []  # see warm()
         if dns is not None and _known_from[0] != dns.address:
             _known.clear()
             _queried.clear()
+            _warmed.clear()
             _known_from[0] = dns.address
 
     def ask(self, lookups: list[Lookup]) -> Ticket:
@@ -285,10 +290,39 @@ class Planner:
             self._asked[lookup.name] = request
         return (*needs, request)
 
-    def first_ready(self, tickets: list[Ticket]) -> int:
+    def warm(self, lookups: list[Lookup]) -> None:
+        """Lookups of a message to come (a partition after this one) that nobody has asked
+        yet, to be started by the service at the next send_warm(); no answer is sent back
+        or waited for: the partition that needs them finds them known, or on their way."""
+        if self.dns is None:
+            return
+        now = time.monotonic()
+        for lookup in lookups:
+            name = lookup.name
+            if (
+                name not in self._asked
+                and _known.get(name, now) is None
+                and _warmed.get(name, now) is None
+            ):
+                _warmed.put(name, now + ASK_AGAIN, True)
+                self._warming.append(lookup)
+
+    def send_warm(self) -> None:
+        """The lookups warm() gathered, to the service in one request."""
+        if self.dns is None or not self._warming:
+            return
+        try:
+            _channel(self.dns).send(("warm", tuple(self._warming)))
+        except Exception:
+            _drop(self.dns)
+        self._warming.clear()
+
+    def first_ready(self, tickets: list[Ticket], idle: Callable[[], bool] | None = None) -> int:
         """The index of the first of `tickets` whose answers are all in, waiting for the
         service's next reply while none is (0 when the service is silent for SILENCE
-        seconds or fails: wait() then finds out, and the worker asks DNS itself)."""
+        seconds or fails: wait() then finds out, and the worker asks DNS itself). While
+        none is in, `idle` is called (if given) until it returns False: a step of other
+        work that gives up the wait (the next message's lookups asked ahead)."""
         if self.dns is None:
             return 0
         current = _channels().get(self.dns.address)
@@ -305,6 +339,9 @@ class Planner:
                         for request in ticket
                     ):
                         return k
+                if idle is not None and not current.conn.poll(0) and idle():
+                    continue
+                idle = None
                 if not current.conn.poll(SILENCE):
                     return 0
         except Exception:
@@ -521,6 +558,9 @@ class LookupServer:
                         [g for _, g in started if isinstance(g, Future)],
                         functools.partial(replies.put, (number, ("plan", started))),
                     )
+                elif kind == "warm":  # started for partitions to come: no reply
+                    for lookup in args[0]:
+                        self.lookups.get(lookup)
                 else:
                     job = self.lookups.pool.submit(self.resolver.query, args[0], args[1])
                     _when_done([job], functools.partial(replies.put, (number, ("query", job))))

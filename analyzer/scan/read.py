@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer import sources
@@ -36,6 +36,9 @@ PART_MESSAGES = 32  # messages per partition (one worker job)
 PART_BYTES = 4 * 1024 * 1024  # ... and bytes of mbox at most (one larger message passes)
 
 
+Ahead = tuple["MboxPart | FilesPart", ...]
+
+
 @dataclass(frozen=True, slots=True)
 class MboxPart:
     """Consecutive entries of an mbox file: the K-th span is message `index` + K.
@@ -47,6 +50,7 @@ class MboxPart:
     index: int
     spans: tuple[tuple[int, int], ...]
     last: bool  # holds the mbox's last entry (which may be cut short: see read_mbox)
+    ahead: Ahead = field(default=(), compare=False)  # see FilesPart.ahead
 
     @property
     def count(self) -> int:
@@ -99,6 +103,9 @@ class FilesPart:
     """Files each read as sources reads them: (path, one_message) as in sources.Listed."""
 
     files: tuple[tuple[str, bool], ...]
+    # The partitions read after this one, as a hint: while its worker waits for this one's
+    # DNS answers, it asks theirs ahead (work.scan_partition). Never read for results.
+    ahead: Ahead = field(default=(), compare=False)
 
     @property
     def count(self) -> int:

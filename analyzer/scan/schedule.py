@@ -4,8 +4,10 @@
                                 partitions ahead (Feed): the main thread never blocks on
                                 input, so Ctrl-C is seen at once, and a pausing pipe's
                                 messages are sent on as they are complete
-    main thread                 sends each partition to a worker; messages that had to be
-                                read here (stdin) are grouped, BATCH_MESSAGES at a time
+    main thread                 sends each partition to a worker, naming the AHEAD read
+                                after it (their DNS is asked while it waits for its own);
+                                messages that had to be read here (stdin) are grouped,
+                                BATCH_MESSAGES at a time
     worker processes (--jobs)   run work.scan_partition: read their own partition, parse,
                                 ask the run's DNS plan (plan.py) once per partition,
                                 analyse, render. A pool whose worker dies is started again
@@ -22,6 +24,7 @@ alone.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -50,7 +53,7 @@ from analyzer.classify import _psl_lines
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
-from analyzer.scan.read import InlinePart, Partition, partitions
+from analyzer.scan.read import FilesPart, InlinePart, MboxPart, Partition, partitions
 from analyzer.scan.summary import Summary
 from analyzer.scan.work import (
     EXIT_INTERNAL,
@@ -58,15 +61,16 @@ from analyzer.scan.work import (
     ScanResult,
     Settings,
     failure_result,
-    ignore_sigint,
     internal_error,
     scan_partition,
+    start_worker,
 )
 
 WINDOW_MESSAGES = 512  # messages between the reader and the writer
 WINDOW_BYTES = 128 * 1024 * 1024  # ... and their bytes at most (one larger partition passes)
 BATCH_MESSAGES = 16  # messages read here (stdin) per worker job
 FEED_PARTS = 8  # partitions the reader thread may be ahead of the main thread
+AHEAD = 8  # partitions each job names as coming after it (read.MboxPart.ahead)
 IDLE = 0.05  # seconds without new input before a partial batch is sent (a pausing pipe)
 
 
@@ -84,10 +88,17 @@ def start_workers(jobs: int, method: str | None = None) -> Executor:
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
     if method is None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(
-        jobs, mp_context=multiprocessing.get_context(method), initializer=ignore_sigint
-    )
-    pool.submit(int).result()  # the fork context starts every worker on the first job
+    # What the imports made, out of the workers' collector's reach: a forked worker's full
+    # collections no longer walk (and copy, page by page) the parent's ~50,000 objects.
+    # The parent's own collector gets them back once the workers are forked.
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context(method), initializer=start_worker
+        )
+        pool.submit(int).result()  # the fork context starts every worker on the first job
+    finally:
+        gc.unfreeze()
     return pool
 
 
@@ -399,6 +410,7 @@ class Scanner:
         window: deque[_Batch] = deque()
         held = [0, 0]  # messages, bytes in the window
         inline: list[InlinePart] = []  # messages read here, waiting to make a batch
+        coming: deque[MboxPart | FilesPart] = deque()  # read, launched AHEAD parts later
 
         def drain(max_messages: int, max_bytes: int) -> None:
             """Write the results at the head of the window that are done, and wait for
@@ -429,6 +441,17 @@ class Scanner:
                 launch(InlinePart(tuple(m for p in inline for m in p.messages)))
                 inline.clear()
 
+        def launch_coming(keep: int) -> None:
+            """Launch the partitions read beyond the AHEAD last, each naming some of those
+            after it, so that its worker can ask their DNS while it waits for its own: every
+            jobs-th, from the jobs-th on (the workers run consecutive partitions at once,
+            and the next ones would be named to each)."""
+            step = self.workers.jobs
+            while len(coming) > keep:
+                part = coming.popleft()
+                ahead = tuple(coming)[step - 1 :: step]
+                launch(replace(part, ahead=ahead) if ahead else part)
+
         feed = Feed(parts, self.stop)
         while not self.stop.is_set():
             try:
@@ -436,18 +459,22 @@ class Scanner:
             except StopIteration:
                 break
             if part is None:  # the input pauses: send what was read, write what is done
+                launch_coming(0)
                 flush_inline()
                 drain(WINDOW_MESSAGES, WINDOW_BYTES)
                 continue
             if isinstance(part, InlinePart):
+                launch_coming(0)
                 inline.append(part)
                 if sum(p.count for p in inline) >= BATCH_MESSAGES:
                     flush_inline()
             else:
                 flush_inline()
-                launch(part)
+                coming.append(part)
+                launch_coming(AHEAD)
             drain(WINDOW_MESSAGES, WINDOW_BYTES)
         if not self.stop.is_set():
+            launch_coming(0)
             flush_inline()
             drain(-1, -1)
         if self.stop.is_set():
