@@ -47,7 +47,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from analyzer.classify import _psl_lines
+from analyzer.classify import _providers, _psl_lines
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
@@ -78,8 +78,10 @@ def start_workers(jobs: int, method: str | None = None) -> Executor:
     # and the main process's DNS threads (DMARC lookups) do not each read them as they
     # start together (the caches have no lock: 11 parses of the whole list were seen when
     # it was parsed whole, ~30 ms CPU each). Each top-level domain's rules are parsed when
-    # first asked (classify._psl_for, a few ms).
+    # first asked (classify._psl_for, a few ms). The sending platforms' table too
+    # (data/providers.toml, ~3-5 ms of tomllib), which every worker's first message reads.
     _psl_lines()
+    _providers()
     if jobs <= 1 and method is None:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
