@@ -49,7 +49,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from analyzer.classify import _psl_lines
+from analyzer.classify import _providers, _psl_lines
 from analyzer.dns import CachingResolver, DnsPythonResolver, ResolverSpec
 from analyzer.render import csv as csv_render
 from analyzer.scan.plan import DnsService, LookupServer
@@ -81,24 +81,25 @@ def start_workers(jobs: int, method: str | None = None) -> Executor:
     # and the main process's DNS threads (DMARC lookups) do not each read them as they
     # start together (the caches have no lock: 11 parses of the whole list were seen when
     # it was parsed whole, ~30 ms CPU each). Each top-level domain's rules are parsed when
-    # first asked (classify._psl_for, a few ms).
+    # first asked (classify._psl_for, a few ms). The sending platforms' table too
+    # (data/providers.toml, ~3-5 ms of tomllib), which every worker's first message reads.
     _psl_lines()
+    _providers()
     if jobs <= 1 and method is None:
         return ThreadPoolExecutor(1, thread_name_prefix="analyze")
     # fork: workers inherit the imported modules at no cost (spawn where there is no fork).
     if method is None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # What the imports made, out of the workers' collector's reach: a forked worker's full
-    # collections no longer walk (and copy, page by page) the parent's ~50,000 objects.
-    # The parent's own collector gets them back once the workers are forked.
-    gc.freeze()
-    try:
-        pool = ProcessPoolExecutor(
-            jobs, mp_context=multiprocessing.get_context(method), initializer=start_worker
-        )
-        pool.submit(int).result()  # the fork context starts every worker on the first job
-    finally:
-        gc.unfreeze()
+    if method == "fork":
+        # What the imports made (~40,000 objects) is out of the collector's reach from now
+        # on, in the parent and in every worker: a worker's first full collection walked
+        # all of it, and writing each object's GC header copied the parent's pages, one
+        # fault each (25-40 ms per worker in its first partition). gc docs, gc.freeze().
+        gc.freeze()
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=multiprocessing.get_context(method), initializer=start_worker
+    )
+    pool.submit(int).result()  # the fork context starts every worker on the first job
     return pool
 
 
