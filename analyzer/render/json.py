@@ -527,13 +527,13 @@ class Held:
 # senders, and the words of their findings; ~1 M characters at most in all, whatever the
 # mailbox (issue 15: a scan of new domains filled 2,048-entry ones, a fifth of a worker's
 # memory, and asked none of it again).
-HELD = Held(entries=512, size=250_000, largest=65_536)
+HELD = Held(entries=256, size=250_000, largest=65_536)
 WORDS = Held(entries=2048, size=1_000_000, largest=65_536)
 HEADS = Held(entries=512, size=250_000, largest=65_536)  # scan's findings' (_finding_head)
 # Held by the object (`same`): the DNS answers a worker's resolver hands out, and apart (an
 # object is one key in each) the evidence lines made of them, in English (scan's).
-ANSWERS = Held(entries=512, size=250_000, largest=65_536)
-LINES = Held(entries=512, size=250_000, largest=65_536)
+ANSWERS = Held(entries=256, size=250_000, largest=65_536)
+LINES = Held(entries=256, size=250_000, largest=65_536)
 
 
 def clear() -> None:
