@@ -66,7 +66,7 @@ def _providers() -> dict[str, str]:
     return {d: p["name"] for p in data["provider"] for d in p["domains"]}
 
 
-@lru_cache(maxsize=4096)  # asked for d= and From of every message: the same domains recur
+@lru_cache(maxsize=256)  # asked for d= and From of every message: the same domains recur
 def organizational_domain(domain: str) -> str:
     """RFC 7489 §3.2: the registrable domain; the name itself when it has none."""
     domain = domain.lower().rstrip(".")
@@ -231,4 +231,4 @@ def _alignment(domain: str, from_domain: str | None) -> Alignment | None:
 # _alignment is a pure function of the two names (the list and providers.toml are fixed for
 # the process), and an Alignment is a frozen value, so one is shared by every message.
 _MAX_KEPT = 512  # characters of the two names
-_kept_alignment = lru_cache(maxsize=1024)(_alignment)
+_kept_alignment = lru_cache(maxsize=256)(_alignment)

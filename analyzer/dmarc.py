@@ -62,7 +62,7 @@ def applicable(from_domain: str | None) -> bool:
     return bool(from_domain) and len(from_domain or "") <= 253 and _applicable(from_domain or "")
 
 
-@functools.lru_cache(maxsize=4096)  # asked twice a message (the plan, then DMARC)
+@functools.lru_cache(maxsize=256)  # asked twice a message (the plan, then DMARC)
 def _applicable(from_domain: str) -> bool:
     return bool(_NAME.fullmatch(from_domain))
 

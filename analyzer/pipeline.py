@@ -276,8 +276,8 @@ def _dmarc_lookups(from_domain: str, signers: tuple[str, ...]) -> tuple[Lookup, 
 # A Lookup is a frozen value, a pure function of the names: the same From domains, signers
 # and keys recur message after message, and each is made once (names of a usual length).
 _MAX_KEPT = 1024  # characters of the names
-_kept_dmarc_lookups = functools.lru_cache(maxsize=1024)(_dmarc_lookups)
-_lookup = functools.lru_cache(maxsize=1024)(Lookup)
+_kept_dmarc_lookups = functools.lru_cache(maxsize=256)(_dmarc_lookups)
+_lookup = functools.lru_cache(maxsize=256)(Lookup)
 
 _LNAME = operator.attrgetter("lname")  # (a header field's lowercase name, read in C)
 

@@ -197,12 +197,12 @@ def _well_formed(
 
 
 # Signature values longer than this are checked the careful way only, so that what
-# _recurring holds (at most 1,024 sets of a value's tags) stays under 4 MiB.
+# _recurring holds (at most 256 sets of a value's tags) stays under 1 MiB.
 _HELD_VALUE = 4096
 _Recurring = tuple[str, tuple[str, str], tuple[str, ...], str, str, str | None, int | None]
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _recurring(
     v: bytes | None,
     a: bytes | None,

@@ -159,7 +159,7 @@ def _described(item: Evidence, lang: str) -> str:
     return _described_answer(item, lang, _ttls((item,)))
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)
 def _described_answer(item: DnsAnswer | Probe, lang: str, ttls: tuple[type, ...]) -> str:
     return describe(item, lang)  # `ttls`: the key tells a TTL of True from 1 (a bug's value)
 
@@ -523,15 +523,17 @@ class Held:
         return len(self._held)
 
 
-# A worker's share of a run: the keys and DMARC records of a few thousand domains, and the
-# words of their findings; ~2 M characters at most in each (2-8 MB), whatever the mailbox.
-HELD = Held(entries=512, size=500_000, largest=65_536)
+# A worker's share of a run: the keys and DMARC records of a mailbox's few hundred recurring
+# senders, and the words of their findings; ~1 M characters at most in all, whatever the
+# mailbox (issue 15: a scan of new domains filled 2,048-entry ones, a fifth of a worker's
+# memory, and asked none of it again).
+HELD = Held(entries=256, size=250_000, largest=65_536)
 WORDS = Held(entries=2048, size=1_000_000, largest=65_536)
-HEADS = Held(entries=2048, size=1_000_000, largest=65_536)  # scan's findings' (_finding_head)
+HEADS = Held(entries=512, size=250_000, largest=65_536)  # scan's findings' (_finding_head)
 # Held by the object (`same`): the DNS answers a worker's resolver hands out, and apart (an
 # object is one key in each) the evidence lines made of them, in English (scan's).
-ANSWERS = Held(entries=1024, size=1_000_000, largest=65_536)
-LINES = Held(entries=1024, size=500_000, largest=65_536)
+ANSWERS = Held(entries=256, size=250_000, largest=65_536)
+LINES = Held(entries=256, size=250_000, largest=65_536)
 
 
 def clear() -> None:

@@ -51,7 +51,7 @@ wire.register(Lookup)  # ... and requests
 
 DNS_THREADS = 32
 ASK_AGAIN = 300.0  # seconds before a name's lookup job is run again (the cache keeps TTLs)
-LOOKUP_TABLE = 1024  # names whose answers the main process keeps at hand (the cache too)
+LOOKUP_TABLE = 256  # names whose answers the main process keeps at hand (the cache too)
 # A worker waits at most this long with nothing from the service, then asks DNS itself.
 SILENCE = 2 * MESSAGE_DNS_SECONDS
 HANDSHAKE = 10.0  # seconds a connection has to prove it knows the run's key
