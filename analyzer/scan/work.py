@@ -5,6 +5,7 @@ results: the output line(s) already rendered and what the summary needs."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import signal
 import threading
@@ -36,6 +37,7 @@ from analyzer.scan import wire
 from analyzer.scan.plan import DnsService, Planner, PrefetchedResolver, ServiceClosed, Ticket
 from analyzer.scan.read import FilesPart, InlinePart, MboxPart, Partition
 from analyzer.signatures import extract
+from analyzer.sources import RawMessage
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE
 EXIT_NOINPUT = 66  # EX_NOINPUT
@@ -136,8 +138,7 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
             results.append(_reader_error(m.source, m.error, m.exit_code, settings.fmt))
             continue
         try:
-            msg = parse_message(m.raw, headers_only=settings.headers_only, crlf=m.crlf)
-            parsed = _Parsed(m.source, len(m.raw), msg, extract(msg.headers))
+            parsed = _parsed(m, settings)
         except NotAMessageError as e:
             results.append(failure_result(m.source, str(e), e.exit_code, settings.fmt, len(m.raw)))
             continue
@@ -206,11 +207,8 @@ class _Warmer:
             return False
         self._count += 1
         if m.error is None:
-            try:
-                msg = parse_message(m.raw, headers_only=self.settings.headers_only, crlf=m.crlf)
-                self.planner.warm(plan_message(_Parsed(m.source, 0, msg, extract(msg.headers))))
-            except Exception:  # a message that does not parse asks nothing ahead
-                pass
+            with contextlib.suppress(Exception):  # one that does not parse asks nothing ahead
+                self.planner.warm(plan_message(_parsed(m, self.settings)))
         if self._count % WARM_MESSAGES == 0:
             self.planner.send_warm()
         return True
@@ -221,6 +219,12 @@ class _Warmer:
     def __exit__(self, *exc: object) -> None:
         self._messages.close()  # a partition read half-way: its file closed now
         self.planner.send_warm()
+
+
+def _parsed(m: RawMessage, settings: Settings) -> _Parsed:
+    """A message read, parsed once: its fields and its signatures."""
+    msg = parse_message(m.raw, headers_only=settings.headers_only, crlf=m.crlf)
+    return _Parsed(m.source, len(m.raw), msg, extract(msg.headers))
 
 
 def plan_message(p: _Parsed) -> list[Lookup]:
