@@ -4,8 +4,8 @@
                                 partitions ahead (Feed): the main thread never blocks on
                                 input, so Ctrl-C is seen at once, and a pausing pipe's
                                 messages are sent on as they are complete
-    main thread                 sends each partition to a worker, naming the AHEAD read
-                                after it (their DNS is asked while it waits for its own);
+    main thread                 sends each partition to a worker, naming some of the AHEAD
+                                read after it (their DNS is asked while it waits for its own);
                                 messages that had to be read here (stdin) are grouped,
                                 BATCH_MESSAGES at a time
     worker processes (--jobs)   run work.scan_partition: read their own partition, parse,

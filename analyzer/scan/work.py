@@ -161,12 +161,10 @@ def scan_partition(part: Partition, dns: DnsService | None, settings: Settings) 
     return [r for r in results if isinstance(r, ScanResult)]
 
 
+WARM_MESSAGES = 8  # messages whose lookups are asked ahead in one request
+SEEN_PARTS = 64
 # The partitions whose messages this worker has parsed (its own) or warmed: not again.
 _seen: OrderedDict[MboxPart | FilesPart | InlinePart, None] = OrderedDict()
-SEEN_PARTS = 64
-WARM_MESSAGES = 8  # messages whose lookups are asked ahead in one request
-
-
 _seen_lock = threading.Lock()  # a Dask worker runs partitions in several threads
 
 
